@@ -1,0 +1,227 @@
+//! Errors of the core layer. Every variant maps to exactly one user-facing Thai message
+//! (and an English one) here, so the shells never invent wording of their own.
+//! No variant carries personal data: field errors name the field, never its value.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Why a single form field was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FieldProblem {
+    Required,
+    TooLong,
+    CitizenIdLength,
+    CitizenIdNotDigits,
+    CitizenIdChecksum,
+    CitizenIdInvalid,
+    CitizenIdTaken,
+    GCodeFormat,
+    DateInvalid,
+    DateInFuture,
+    DateTooOld,
+    PasswordTooShort,
+    PasswordMismatch,
+    UsernameFormat,
+    UsernameTaken,
+    LetterCodeFormat,
+    PhoneFormat,
+    OutOfRange,
+}
+
+impl FieldProblem {
+    pub fn message_th(self) -> &'static str {
+        use FieldProblem::*;
+        match self {
+            Required => "กรุณากรอกข้อมูลช่องนี้",
+            TooLong => "ข้อความยาวเกินกำหนด",
+            CitizenIdLength => "เลขประจำตัวประชาชนต้องมี 13 หลัก",
+            CitizenIdNotDigits => "เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น",
+            CitizenIdChecksum => "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง) กรุณาตรวจสอบอีกครั้ง",
+            CitizenIdInvalid => "เลขประจำตัวประชาชนนี้ไม่ใช่เลขที่ออกจริง",
+            CitizenIdTaken => "มีบุคคลที่ใช้เลขประจำตัวประชาชนนี้ในระบบแล้ว",
+            GCodeFormat => "รหัส G ต้องขึ้นต้นด้วย G ตามด้วยตัวเลข 12 หลัก",
+            DateInvalid => "วันที่ไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 5/3/2510",
+            DateInFuture => "วันที่ต้องไม่เป็นวันในอนาคต",
+            DateTooOld => "วันที่เก่าเกินไป กรุณาตรวจสอบปี พ.ศ.",
+            PasswordTooShort => "รหัสผ่านต้องมีอย่างน้อย 8 ตัวอักษร",
+            PasswordMismatch => "รหัสผ่านทั้งสองช่องไม่ตรงกัน",
+            UsernameFormat => "ชื่อผู้ใช้ต้องเป็นอักษรภาษาอังกฤษ ตัวเลข จุด ขีด หรือขีดล่าง 3–32 ตัว",
+            UsernameTaken => "ชื่อผู้ใช้นี้มีอยู่แล้ว",
+            LetterCodeFormat => "รหัสตัวอักษรจังหวัดต้องเป็นอักษรไทย 1–3 ตัว เช่น พล",
+            PhoneFormat => "หมายเลขโทรศัพท์ต้องเป็นตัวเลข 9–10 หลัก (ใส่ขีดได้)",
+            OutOfRange => "ค่าที่กรอกอยู่นอกช่วงที่อนุญาต",
+        }
+    }
+
+    pub fn message_en(self) -> &'static str {
+        use FieldProblem::*;
+        match self {
+            Required => "This field is required",
+            TooLong => "Too long",
+            CitizenIdLength => "A citizen ID has 13 digits",
+            CitizenIdNotDigits => "A citizen ID has digits only",
+            CitizenIdChecksum => "Citizen ID check digit does not match",
+            CitizenIdInvalid => "This is not an issued citizen ID",
+            CitizenIdTaken => "A person with this citizen ID is already registered",
+            GCodeFormat => "A G-code is G followed by 12 digits",
+            DateInvalid => "Invalid date; enter day/month/Buddhist-Era year, e.g. 5/3/2510",
+            DateInFuture => "Date must not be in the future",
+            DateTooOld => "Date is too far in the past",
+            PasswordTooShort => "Password must have at least 8 characters",
+            PasswordMismatch => "Passwords do not match",
+            UsernameFormat => "Username: 3–32 of a–z, 0–9, dot, dash, underscore",
+            UsernameTaken => "Username already taken",
+            LetterCodeFormat => "Province letter code: 1–3 Thai letters, e.g. พล",
+            PhoneFormat => "Phone number: 9–10 digits (dashes allowed)",
+            OutOfRange => "Value out of range",
+        }
+    }
+}
+
+/// A refused field: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: FieldProblem,
+    pub message_th: String,
+    pub message_en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, problem: FieldProblem) -> Self {
+        FieldError {
+            field: field.to_owned(),
+            problem,
+            message_th: problem.message_th().to_owned(),
+            message_en: problem.message_en().to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("invalid input in {} field(s)", .0.len())]
+    Invalid(Vec<FieldError>),
+    #[error("wrong user name or password")]
+    BadCredentials,
+    #[error("too many failed attempts; retry in {wait_secs} s")]
+    Throttled { wait_secs: u64 },
+    #[error("the current user may not do this")]
+    Forbidden,
+    #[error("record not found")]
+    NotFound,
+    #[error("this data folder already holds an office")]
+    AlreadyInitialised,
+    #[error("this data folder holds no office yet")]
+    NotInitialised,
+    #[error("the database was written by a newer Raksa (schema {found}, this build knows {supported})")]
+    SchemaTooNew { found: u32, supported: u32 },
+    #[error("the data files are damaged: {0}")]
+    Corrupt(String),
+    #[error("the backup file is not valid: {0}")]
+    BackupInvalid(String),
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+impl CoreError {
+    pub fn field(field: &str, problem: FieldProblem) -> Self {
+        CoreError::Invalid(vec![FieldError::new(field, problem)])
+    }
+
+    /// A stable machine-readable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Invalid(_) => "invalid",
+            CoreError::BadCredentials => "bad_credentials",
+            CoreError::Throttled { .. } => "throttled",
+            CoreError::Forbidden => "forbidden",
+            CoreError::NotFound => "not_found",
+            CoreError::AlreadyInitialised => "already_initialised",
+            CoreError::NotInitialised => "not_initialised",
+            CoreError::SchemaTooNew { .. } => "schema_too_new",
+            CoreError::Corrupt(_) => "corrupt",
+            CoreError::BackupInvalid(_) => "backup_invalid",
+            CoreError::Db(_) => "database",
+            CoreError::Io(_) => "io",
+        }
+    }
+
+    pub fn message_th(&self) -> String {
+        match self {
+            CoreError::Invalid(errs) if errs.len() == 1 => errs[0].message_th.clone(),
+            CoreError::Invalid(_) => "ข้อมูลบางช่องไม่ถูกต้อง กรุณาตรวจสอบช่องที่มีข้อความสีแดง".into(),
+            CoreError::BadCredentials => "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง".into(),
+            CoreError::Throttled { wait_secs } => {
+                format!("ใส่รหัสผ่านผิดหลายครั้ง กรุณารอ {wait_secs} วินาทีแล้วลองใหม่")
+            }
+            CoreError::Forbidden => "บัญชีของท่านไม่มีสิทธิ์ทำรายการนี้".into(),
+            CoreError::NotFound => "ไม่พบข้อมูลที่ต้องการ".into(),
+            CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),
+            CoreError::NotInitialised => "ยังไม่ได้ตั้งค่าสำนักงานในเครื่องนี้".into(),
+            CoreError::SchemaTooNew { .. } => {
+                "ฐานข้อมูลนี้สร้างโดยรักษารุ่นที่ใหม่กว่า กรุณาปรับปรุงโปรแกรมก่อนใช้งาน".into()
+            }
+            CoreError::Corrupt(_) => {
+                "ไฟล์ข้อมูลเสียหาย กรุณาติดต่อผู้ดูแลระบบเพื่อกู้คืนจากไฟล์สำรอง".into()
+            }
+            CoreError::BackupInvalid(_) => {
+                "ไฟล์สำรองข้อมูลไม่ถูกต้องหรือเสียหาย ไม่ได้เปลี่ยนแปลงข้อมูลใด ๆ".into()
+            }
+            CoreError::Db(_) => {
+                "บันทึกหรืออ่านฐานข้อมูลไม่สำเร็จ ข้อมูลที่บันทึกไว้แล้วยังอยู่ครบ กรุณาลองใหม่".into()
+            }
+            CoreError::Io(_) => {
+                "อ่านหรือเขียนไฟล์ไม่สำเร็จ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์การเข้าถึงไฟล์".into()
+            }
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            CoreError::Invalid(errs) if errs.len() == 1 => errs[0].message_en.clone(),
+            CoreError::Invalid(_) => "Some fields are invalid; see the messages in red".into(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            CoreError::Invalid(errs) => errs,
+            _ => &[],
+        }
+    }
+}
+
+/// Collects field errors during validation, then fails once with all of them.
+#[derive(Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: &str, problem: FieldProblem) {
+        self.0.push(FieldError::new(field, problem));
+    }
+    pub fn check<T>(&mut self, field: &str, r: std::result::Result<T, FieldProblem>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(p) => {
+                self.push(field, p);
+                None
+            }
+        }
+    }
+    pub fn into_result(self) -> Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(CoreError::Invalid(self.0))
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Raksa core: the domain (people, cases), validation, the encrypted office database,
+//! key management, audit, backup and export. It knows nothing of Tauri or any UI; the
+//! desktop shell and the headless CLI both call into it.
+
+pub mod audit;
+pub mod backup;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod identity;
+pub mod keyslots;
+pub mod migrations;
+pub mod model;
+pub mod office;
+pub mod session;
+pub mod thai_date;
+pub mod validate;
+
+pub use error::{CoreError, FieldError, FieldProblem, Result};
+pub use office::DataDir;
+pub use session::Session;

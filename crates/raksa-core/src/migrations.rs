@@ -1,0 +1,137 @@
+//! Versioned, forward-only schema migrations. The version is SQLite's `user_version`.
+//! Each migration runs in its own transaction; a migration is never edited once released —
+//! a change is a new entry at the end.
+
+use rusqlite::Connection;
+
+use crate::error::{CoreError, Result};
+
+pub struct Migration {
+    pub version: u32,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "office, users, people, cases, audit",
+        sql: r#"
+CREATE TABLE office (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    address      TEXT NOT NULL,
+    letter_code  TEXT NOT NULL,
+    phone        TEXT NOT NULL,
+    created_at   TEXT NOT NULL
+);
+CREATE TABLE users (
+    id           TEXT PRIMARY KEY,
+    username     TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    full_name    TEXT NOT NULL,
+    position     TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('case_worker', 'supervisor', 'admin')),
+    active       INTEGER NOT NULL DEFAULT 1,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT REFERENCES users(id),
+    password_changed_at TEXT NOT NULL
+);
+CREATE TABLE people (
+    id            TEXT PRIMARY KEY,
+    title         TEXT NOT NULL,
+    first_name    TEXT NOT NULL,
+    last_name     TEXT NOT NULL,
+    id_kind       TEXT NOT NULL CHECK (id_kind IN ('citizen_id', 'g_code', 'no_id')),
+    id_number     TEXT,
+    no_id_reason  TEXT,
+    birth_date    TEXT,
+    sex           TEXT NOT NULL CHECK (sex IN ('male', 'female', 'unspecified')),
+    phone         TEXT NOT NULL DEFAULT '',
+    address_text  TEXT NOT NULL DEFAULT '',
+    created_by    TEXT NOT NULL REFERENCES users(id),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    CHECK ((id_kind = 'no_id') = (id_number IS NULL)),
+    CHECK ((id_kind = 'no_id') = (no_id_reason IS NOT NULL))
+);
+CREATE UNIQUE INDEX people_id_number ON people(id_number) WHERE id_number IS NOT NULL;
+CREATE TABLE cases (
+    id           TEXT PRIMARY KEY,
+    case_no      TEXT NOT NULL UNIQUE,
+    person_id    TEXT NOT NULL REFERENCES people(id),
+    channel      TEXT NOT NULL,
+    intake_date  TEXT NOT NULL,
+    summary      TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    assigned_to  TEXT REFERENCES users(id),
+    created_by   TEXT NOT NULL REFERENCES users(id),
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+CREATE INDEX cases_person ON cases(person_id);
+CREATE TABLE case_number_seq (
+    be_year  INTEGER PRIMARY KEY,
+    last_no  INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    user_id    TEXT,
+    action     TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  TEXT,
+    detail     TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+"#,
+    },
+    Migration {
+        version: 2,
+        name: "settings; audit look-ups by record",
+        sql: r#"
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+INSERT INTO settings (key, value) VALUES ('idle_lock_minutes', '10');
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+CREATE INDEX people_names ON people(first_name, last_name);
+"#,
+    },
+];
+
+pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+pub fn current_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+/// Brings the schema to the latest version.
+pub fn migrate(conn: &mut Connection) -> Result<u32> {
+    migrate_to(conn, LATEST)
+}
+
+/// Brings the schema to `target` (tests build every earlier version with this).
+pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
+    let current = current_version(conn)?;
+    if current > LATEST {
+        return Err(CoreError::SchemaTooNew {
+            found: current,
+            supported: LATEST,
+        });
+    }
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > current && m.version <= target)
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(m.sql)?;
+        tx.pragma_update(None, "user_version", m.version)?;
+        tx.commit()?;
+        tracing::info!(version = m.version, name = m.name, "schema migrated");
+    }
+    current_version(conn)
+}

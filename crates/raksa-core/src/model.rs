@@ -1,0 +1,294 @@
+//! Records and commands that cross the IPC boundary. The TypeScript types in
+//! `ui/src/bindings/` are generated from these by ts-rs (`cargo test -p raksa-core`);
+//! never edit the generated files by hand.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::identity::Identity;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Role {
+    CaseWorker,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CaseWorker => "case_worker",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "case_worker" => Role::CaseWorker,
+            "supervisor" => Role::Supervisor,
+            "admin" => Role::Admin,
+            _ => return None,
+        })
+    }
+}
+
+/// What the first-run screen collects about the office.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OfficeSetup {
+    /// e.g. สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก
+    pub name: String,
+    pub address: String,
+    /// Province letter code used in letter and case numbers, e.g. `พล`.
+    pub letter_code: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OfficeProfile {
+    pub id: Uuid,
+    pub name: String,
+    pub address: String,
+    pub letter_code: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    pub position: String,
+    pub role: Role,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UserInfo {
+    pub id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub position: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Sex {
+    Male,
+    Female,
+    Unspecified,
+}
+
+impl Sex {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+            Sex::Unspecified => "unspecified",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Sex> {
+        Some(match s {
+            "male" => Sex::Male,
+            "female" => Sex::Female,
+            "unspecified" => Sex::Unspecified,
+            _ => return None,
+        })
+    }
+}
+
+/// The register-a-person form.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewPerson {
+    /// คำนำหน้า: นาย, นาง, นางสาว, เด็กชาย, เด็กหญิง, or a rank/title typed in.
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub identity: Identity,
+    /// Gregorian ISO date; the UI enters and shows it in the Buddhist Era.
+    #[ts(type = "string | null")]
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Sex,
+    pub phone: String,
+    pub address_text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Person {
+    pub id: Uuid,
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub identity: Identity,
+    #[ts(type = "string | null")]
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Sex,
+    pub phone: String,
+    pub address_text: String,
+    pub created_at: String,
+}
+
+impl Person {
+    pub fn display_name(&self) -> String {
+        format!("{}{} {}", self.title, self.first_name, self.last_name)
+    }
+}
+
+/// One line of a people search: enough to recognise the person, no more.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonSummary {
+    pub id: Uuid,
+    pub display_name: String,
+    /// Citizen ID with all but the last four digits hidden, or the G-code/no-ID marker.
+    pub masked_id: String,
+    #[ts(type = "string | null")]
+    pub birth_date: Option<NaiveDate>,
+    pub open_cases: u32,
+}
+
+/// How a case reached the office (domain reference §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum IntakeChannel {
+    Hotline1300,
+    Husec,
+    WalkIn,
+    Volunteer,
+    SocialMedia,
+    News,
+    Inspection,
+    ReferralIn,
+}
+
+impl IntakeChannel {
+    pub const ALL: [IntakeChannel; 8] = [
+        IntakeChannel::Hotline1300,
+        IntakeChannel::Husec,
+        IntakeChannel::WalkIn,
+        IntakeChannel::Volunteer,
+        IntakeChannel::SocialMedia,
+        IntakeChannel::News,
+        IntakeChannel::Inspection,
+        IntakeChannel::ReferralIn,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntakeChannel::Hotline1300 => "hotline1300",
+            IntakeChannel::Husec => "husec",
+            IntakeChannel::WalkIn => "walk_in",
+            IntakeChannel::Volunteer => "volunteer",
+            IntakeChannel::SocialMedia => "social_media",
+            IntakeChannel::News => "news",
+            IntakeChannel::Inspection => "inspection",
+            IntakeChannel::ReferralIn => "referral_in",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CaseStatus {
+    Open,
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "open" => CaseStatus::Open,
+            "closed" => CaseStatus::Closed,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewCase {
+    pub person_id: Uuid,
+    pub channel: IntakeChannel,
+    #[ts(type = "string")]
+    pub intake_date: NaiveDate,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    /// Unique in the office: `พล-2569-000123`.
+    pub case_no: String,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub masked_id: String,
+    pub channel: IntakeChannel,
+    #[ts(type = "string")]
+    pub intake_date: NaiveDate,
+    pub summary: String,
+    pub status: CaseStatus,
+    pub assigned_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonDetail {
+    pub person: Person,
+    pub cases: Vec<CaseSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OfficeSettings {
+    /// Lock the app after this many idle minutes (1–240).
+    pub idle_lock_minutes: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: String,
+    pub user: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub detail: String,
+}
+
+/// Result of `raksa check`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub latest_schema_version: u32,
+    pub integrity_ok: bool,
+    pub problems: Vec<String>,
+    pub users: u32,
+    pub people: u32,
+    pub cases: u32,
+    pub audit_entries: u32,
+}

@@ -1,0 +1,371 @@
+//! The office data folder and getting into it: first-run set-up, unlock with a user's
+//! password (throttled after repeated failures), and recovery with the office recovery key.
+//!
+//! Folder layout:
+//! - `raksa.db` (+ `-wal`, `-shm`): the SQLCipher database — all case data;
+//! - `keyslots.json`: wrapped copies of the database key (see `keyslots`);
+//! - `unlock-throttle.json`: failed-attempt counter (no names, no secrets);
+//! - `logs/`: rotated diagnostic logs (never personal data).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::crypto::{self, DbKey, KdfParams, RecoveryKey};
+use crate::db;
+use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
+use crate::keyslots::{self, KeySlot, KeySlotsFile, SlotOwner};
+use crate::migrations;
+use crate::model::{NewUser, OfficeSetup, Role};
+use crate::session::Session;
+use crate::thai_date::Clock;
+use crate::validate;
+
+#[derive(Debug, Clone)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DataDir { root: root.into() }
+    }
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn db_path(&self) -> PathBuf {
+        self.root.join("raksa.db")
+    }
+    pub fn keyslots_path(&self) -> PathBuf {
+        self.root.join("keyslots.json")
+    }
+    pub fn throttle_path(&self) -> PathBuf {
+        self.root.join("unlock-throttle.json")
+    }
+    pub fn logs_dir(&self) -> PathBuf {
+        self.root.join("logs")
+    }
+    /// An office exists here once its key slots are written (the last step of set-up).
+    pub fn is_initialised(&self) -> bool {
+        self.keyslots_path().is_file()
+    }
+    /// The database and its WAL/shared-memory companions.
+    pub fn db_files(&self) -> [PathBuf; 3] {
+        let db = self.db_path();
+        let s = db.to_string_lossy().into_owned();
+        [db, PathBuf::from(format!("{s}-wal")), PathBuf::from(format!("{s}-shm"))]
+    }
+}
+
+/// Creates the office: database, first administrator and recovery key. Returns the
+/// administrator's session and the recovery key, which is shown once and never stored.
+pub fn init_office(
+    dir: &DataDir,
+    setup: &OfficeSetup,
+    admin: &NewUser,
+    clock: Arc<dyn Clock>,
+) -> Result<(Session, RecoveryKey)> {
+    let mut errs = FieldErrors::default();
+    let setup = validate::office_setup(setup, &mut errs);
+    let admin = validate::new_user(admin, &mut errs);
+    errs.into_result()?;
+    let (setup, mut admin) = (setup.expect("validated"), admin.expect("validated"));
+    admin.role = Role::Admin;
+
+    if dir.is_initialised() {
+        return Err(CoreError::AlreadyInitialised);
+    }
+    std::fs::create_dir_all(dir.root())?;
+    restrict_dir_permissions(dir.root());
+    // A database without key slots is the remains of an interrupted set-up: nobody can
+    // ever open it, so it is safe to start over.
+    for f in dir.db_files() {
+        if f.exists() {
+            std::fs::remove_file(&f)?;
+        }
+    }
+
+    let key = DbKey::generate();
+    let office_id = Uuid::now_v7();
+    let admin_id = Uuid::now_v7();
+    let now = clock.now().to_rfc3339();
+
+    let mut conn = db::open(&dir.db_path(), &key)?;
+    migrations::migrate(&mut conn)?;
+    {
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO office (id, name, address, letter_code, phone, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                office_id.to_string(),
+                setup.name,
+                setup.address,
+                setup.letter_code,
+                setup.phone,
+                now
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO users (id, username, full_name, position, role, active, created_at,
+                                password_changed_at)
+             VALUES (?1, ?2, ?3, ?4, 'admin', 1, ?5, ?5)",
+            rusqlite::params![
+                admin_id.to_string(),
+                admin.username,
+                admin.full_name,
+                admin.position,
+                now
+            ],
+        )?;
+        audit::record(
+            &tx,
+            &now,
+            Some(admin_id),
+            AuditAction::Create,
+            "office",
+            Some(&office_id.to_string()),
+            "office set up with first administrator",
+        )?;
+        tx.commit()?;
+    }
+
+    let recovery = RecoveryKey::generate();
+    let slots = KeySlotsFile {
+        format: keyslots::FORMAT,
+        office_id,
+        slots: vec![
+            KeySlot::seal(
+                office_id,
+                SlotOwner::User {
+                    user_id: admin_id,
+                    lookup: keyslots::username_lookup(office_id, &admin.username),
+                },
+                admin.password.as_bytes(),
+                &key,
+            ),
+            KeySlot::seal(office_id, SlotOwner::Recovery, &recovery.secret(), &key),
+        ],
+    };
+    slots.save(&dir.keyslots_path())?;
+    tracing::info!("office initialised");
+    let session = Session::start(dir.clone(), conn, key, slots, admin_id, clock)?;
+    Ok((session, recovery))
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Throttle {
+    failures: u32,
+    last_failure: Option<DateTime<Utc>>,
+}
+
+impl Throttle {
+    fn load(path: &Path) -> Throttle {
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+    fn save(&self, path: &Path) -> Result<()> {
+        keyslots::write_atomic(path, &serde_json::to_vec(self).expect("serialisable"))
+    }
+    /// Two free tries, then 5 s, 10 s, 20 s … capped at 5 minutes.
+    fn delay_secs(failures: u32) -> u64 {
+        if failures < 3 {
+            0
+        } else {
+            (5u64 << (failures - 3).min(6)).min(300)
+        }
+    }
+    fn wait_secs(&self, now: DateTime<Utc>) -> u64 {
+        let delay = Self::delay_secs(self.failures);
+        match self.last_failure {
+            Some(last) if delay > 0 => {
+                // A clock set backwards does not shorten the wait below the full delay.
+                let elapsed = (now - last).num_seconds();
+                if elapsed < 0 {
+                    delay
+                } else {
+                    delay.saturating_sub(elapsed as u64)
+                }
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// Opens the office as `username`. A wrong user name and a wrong password are
+/// indistinguishable (same message, same Argon2 cost).
+pub fn unlock(
+    dir: &DataDir,
+    username: &str,
+    password: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Session> {
+    if !dir.is_initialised() {
+        return Err(CoreError::NotInitialised);
+    }
+    let slots = KeySlotsFile::load(&dir.keyslots_path())?;
+    let mut throttle = Throttle::load(&dir.throttle_path());
+    let wait = throttle.wait_secs(clock.now());
+    if wait > 0 {
+        return Err(CoreError::Throttled { wait_secs: wait });
+    }
+
+    let lookup = keyslots::username_lookup(slots.office_id, username);
+    let opened = match slots.user_slot(&lookup) {
+        Some(slot) => slot
+            .open(slots.office_id, password.as_bytes())
+            .map(|k| (k, slot.user_id().expect("user slot"))),
+        None => {
+            // Same cost as a real attempt, so timing does not reveal unknown user names.
+            let _ = crypto::derive_kek(password.as_bytes(), &[0u8; 16], KdfParams::DEFAULT);
+            None
+        }
+    };
+    let Some((key, user_id)) = opened else {
+        throttle.failures += 1;
+        throttle.last_failure = Some(clock.now());
+        throttle.save(&dir.throttle_path())?;
+        tracing::warn!(failures = throttle.failures, "unlock refused");
+        return Err(CoreError::BadCredentials);
+    };
+
+    let mut conn = db::open(&dir.db_path(), &key)?;
+    migrations::migrate(&mut conn)?;
+    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock.clone())
+        .map_err(|e| match e {
+            // A slot whose user was deactivated or removed: same answer as a bad password.
+            CoreError::NotFound | CoreError::Forbidden => CoreError::BadCredentials,
+            other => other,
+        })?;
+    let previous_failures = throttle.failures;
+    if previous_failures > 0 {
+        Throttle::default().save(&dir.throttle_path())?;
+    }
+    session.audit(
+        AuditAction::Login,
+        "user",
+        Some(&user_id.to_string()),
+        &if previous_failures > 0 {
+            format!("unlocked after {previous_failures} failed attempt(s)")
+        } else {
+            "unlocked".to_owned()
+        },
+    )?;
+    Ok(session)
+}
+
+/// Opens the database key with the office recovery key (for resetting a forgotten
+/// password). Throttled like a password.
+pub fn open_with_recovery_key(dir: &DataDir, recovery: &str, clock: &dyn Clock) -> Result<(DbKey, KeySlotsFile)> {
+    if !dir.is_initialised() {
+        return Err(CoreError::NotInitialised);
+    }
+    let slots = KeySlotsFile::load(&dir.keyslots_path())?;
+    let mut throttle = Throttle::load(&dir.throttle_path());
+    let wait = throttle.wait_secs(clock.now());
+    if wait > 0 {
+        return Err(CoreError::Throttled { wait_secs: wait });
+    }
+    let key = RecoveryKey::parse(recovery)
+        .and_then(|rk| slots.recovery_slot()?.open(slots.office_id, &rk.secret()));
+    match key {
+        Some(k) => Ok((k, slots)),
+        None => {
+            throttle.failures += 1;
+            throttle.last_failure = Some(clock.now());
+            throttle.save(&dir.throttle_path())?;
+            Err(CoreError::BadCredentials)
+        }
+    }
+}
+
+/// Sets a new password for `username` using the recovery key; the user's slot is re-wrapped
+/// and the change is audited. Returns the user's new session.
+pub fn reset_password_with_recovery(
+    dir: &DataDir,
+    recovery: &str,
+    username: &str,
+    new_password: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Session> {
+    validate::password(new_password).map_err(|p| CoreError::field("new_password", p))?;
+    let (key, mut slots) = open_with_recovery_key(dir, recovery, clock.as_ref())?;
+    let mut conn = db::open(&dir.db_path(), &key)?;
+    migrations::migrate(&mut conn)?;
+    let user_id: String = conn
+        .query_row(
+            "SELECT id FROM users WHERE username = ?1 AND active = 1",
+            [keyslots::normalise_username(username)],
+            |r| r.get(0),
+        )
+        .map_err(|_| CoreError::NotFound)?;
+    let user_id = Uuid::parse_str(&user_id).map_err(|e| CoreError::Corrupt(e.to_string()))?;
+    slots.put_user_slot(KeySlot::seal(
+        slots.office_id,
+        SlotOwner::User {
+            user_id,
+            lookup: keyslots::username_lookup(slots.office_id, username),
+        },
+        new_password.as_bytes(),
+        &key,
+    ));
+    slots.save(&dir.keyslots_path())?;
+    Throttle::default().save(&dir.throttle_path())?;
+    conn.execute(
+        "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
+        rusqlite::params![clock.now().to_rfc3339(), user_id.to_string()],
+    )?;
+    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
+    session.audit(
+        AuditAction::Update,
+        "user",
+        Some(&user_id.to_string()),
+        "password reset with the office recovery key",
+    )?;
+    Ok(session)
+}
+
+/// Tries a secret against every slot (user passwords and the recovery key). Used by
+/// headless commands that are given only a passphrase. Returns the key and, when it was a
+/// user's password, that user.
+pub fn open_with_any_secret(dir: &DataDir, secret: &str) -> Result<(DbKey, Option<Uuid>)> {
+    if !dir.is_initialised() {
+        return Err(CoreError::NotInitialised);
+    }
+    let slots = KeySlotsFile::load(&dir.keyslots_path())?;
+    for slot in &slots.slots {
+        let opened = match slot.owner {
+            SlotOwner::Recovery => RecoveryKey::parse(secret)
+                .and_then(|rk| slot.open(slots.office_id, &rk.secret())),
+            SlotOwner::User { .. } => slot.open(slots.office_id, secret.as_bytes()),
+        };
+        if let Some(k) = opened {
+            return Ok((k, slot.user_id()));
+        }
+    }
+    Err(CoreError::BadCredentials)
+}
+
+#[cfg(unix)]
+fn restrict_dir_permissions(p: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o700));
+}
+#[cfg(not(unix))]
+fn restrict_dir_permissions(_p: &Path) {}
+
+/// Used by validation of set-up input.
+pub(crate) fn letter_code_ok(code: &str) -> std::result::Result<(), FieldProblem> {
+    let n = code.chars().count();
+    if (1..=3).contains(&n) && code.chars().all(|c| ('\u{0E01}'..='\u{0E2E}').contains(&c)) {
+        Ok(())
+    } else {
+        Err(FieldProblem::LetterCodeFormat)
+    }
+}

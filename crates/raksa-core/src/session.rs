@@ -1,0 +1,772 @@
+//! An unlocked office: the open database, the signed-in user and the database key.
+//! Dropping (or `lock`ing) a session closes the database and zeroes the key.
+//! Every operation checks the user's role here, in the core — never only in the UI.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::crypto::DbKey;
+use crate::db;
+use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
+use crate::identity::{Identity, NoIdReason};
+use crate::keyslots::{self, KeySlot, KeySlotsFile, SlotOwner};
+use crate::migrations;
+use crate::model::*;
+use crate::office::DataDir;
+use crate::thai_date::{self, Clock};
+use crate::validate;
+
+pub struct Session {
+    dir: DataDir,
+    conn: Connection,
+    key: DbKey,
+    slots: KeySlotsFile,
+    user: UserInfo,
+    office: OfficeProfile,
+    clock: Arc<dyn Clock>,
+}
+
+const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
+     p.no_id_reason, p.birth_date, p.sex, p.phone, p.address_text, p.created_at";
+
+const CASE_COLS: &str = "c.id, c.case_no, c.person_id, p.title, p.first_name, p.last_name, \
+     p.id_kind, p.id_number, p.no_id_reason, c.channel, c.intake_date, c.summary, c.status, \
+     u.full_name";
+
+fn corrupt(what: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Text)
+}
+
+fn uuid_col(row: &Row, i: usize) -> rusqlite::Result<Uuid> {
+    let s: String = row.get(i)?;
+    Uuid::parse_str(&s).map_err(|_| corrupt("uuid"))
+}
+
+fn date_col(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = row.get(i)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt("date"))
+}
+
+fn identity_cols(row: &Row, i: usize) -> rusqlite::Result<Identity> {
+    let kind: String = row.get(i)?;
+    let number: Option<String> = row.get(i + 1)?;
+    let reason: Option<String> = row.get(i + 2)?;
+    Ok(match (kind.as_str(), number, reason) {
+        ("citizen_id", Some(n), _) => Identity::CitizenId { number: n },
+        ("g_code", Some(c), _) => Identity::GCode { code: c },
+        ("no_id", None, Some(r)) => Identity::NoId {
+            reason: NoIdReason::parse(&r).ok_or_else(|| corrupt("no_id_reason"))?,
+        },
+        _ => return Err(corrupt("identity")),
+    })
+}
+
+fn person_row(row: &Row) -> rusqlite::Result<Person> {
+    let birth: Option<String> = row.get(7)?;
+    Ok(Person {
+        id: uuid_col(row, 0)?,
+        title: row.get(1)?,
+        first_name: row.get(2)?,
+        last_name: row.get(3)?,
+        identity: identity_cols(row, 4)?,
+        birth_date: match birth {
+            Some(s) => {
+                Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt("date"))?)
+            }
+            None => None,
+        },
+        sex: Sex::parse(&row.get::<_, String>(8)?).ok_or_else(|| corrupt("sex"))?,
+        phone: row.get(9)?,
+        address_text: row.get(10)?,
+        created_at: row.get(11)?,
+    })
+}
+
+fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
+    let identity = identity_cols(row, 6)?;
+    Ok(CaseSummary {
+        id: uuid_col(row, 0)?,
+        case_no: row.get(1)?,
+        person_id: uuid_col(row, 2)?,
+        person_name: format!(
+            "{}{} {}",
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+            row.get::<_, String>(5)?
+        ),
+        masked_id: validate::masked_id(&identity),
+        channel: IntakeChannel::parse(&row.get::<_, String>(9)?)
+            .ok_or_else(|| corrupt("channel"))?,
+        intake_date: date_col(row, 10)?,
+        summary: row.get(11)?,
+        status: CaseStatus::parse(&row.get::<_, String>(12)?).ok_or_else(|| corrupt("status"))?,
+        assigned_to: row.get(13)?,
+    })
+}
+
+fn identity_params(id: &Identity) -> (&'static str, Option<String>, Option<&'static str>) {
+    match id {
+        Identity::CitizenId { number } => ("citizen_id", Some(number.clone()), None),
+        Identity::GCode { code } => ("g_code", Some(code.clone()), None),
+        Identity::NoId { reason } => ("no_id", None, Some(reason.as_str())),
+    }
+}
+
+/// Splits a search into words; each word must match somewhere. Digits typed with dashes
+/// or spaces (an ID) count as one word.
+fn search_terms(query: &str) -> Vec<String> {
+    let q: String = query.chars().filter(|c| !c.is_control()).take(200).collect();
+    let compact: String = q.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    if compact.len() >= 4 && compact.bytes().all(|b| b.is_ascii_digit()) {
+        return vec![compact];
+    }
+    q.split_whitespace().take(6).map(str::to_owned).collect()
+}
+
+impl Session {
+    pub(crate) fn start(
+        dir: DataDir,
+        conn: Connection,
+        key: DbKey,
+        slots: KeySlotsFile,
+        user_id: Uuid,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Session> {
+        let user = conn
+            .query_row(
+                "SELECT id, username, full_name, position, role, active FROM users WHERE id = ?1",
+                [user_id.to_string()],
+                user_row,
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        if !user.active {
+            return Err(CoreError::Forbidden);
+        }
+        let office = conn.query_row(
+            "SELECT id, name, address, letter_code, phone FROM office LIMIT 1",
+            [],
+            |r| {
+                Ok(OfficeProfile {
+                    id: uuid_col(r, 0)?,
+                    name: r.get(1)?,
+                    address: r.get(2)?,
+                    letter_code: r.get(3)?,
+                    phone: r.get(4)?,
+                })
+            },
+        )?;
+        Ok(Session {
+            dir,
+            conn,
+            key,
+            slots,
+            user,
+            office,
+            clock,
+        })
+    }
+
+    pub fn user(&self) -> &UserInfo {
+        &self.user
+    }
+    pub fn office(&self) -> &OfficeProfile {
+        &self.office
+    }
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+    pub(crate) fn key(&self) -> &DbKey {
+        &self.key
+    }
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn now(&self) -> String {
+        self.clock.now().to_rfc3339()
+    }
+
+    fn require(&self, roles: &[Role]) -> Result<()> {
+        if roles.contains(&self.user.role) {
+            Ok(())
+        } else {
+            Err(CoreError::Forbidden)
+        }
+    }
+
+    /// Appends to the audit trail as the signed-in user.
+    pub fn audit(
+        &self,
+        action: AuditAction,
+        entity: &str,
+        entity_id: Option<&str>,
+        detail: &str,
+    ) -> Result<()> {
+        audit::record(
+            &self.conn,
+            &self.now(),
+            Some(self.user.id),
+            action,
+            entity,
+            entity_id,
+            detail,
+        )
+    }
+
+    /// Locks: records it, closes the database and zeroes the key.
+    pub fn lock(self) {
+        let _ = self.audit(AuditAction::Lock, "user", Some(&self.user.id.to_string()), "locked");
+        tracing::info!("session locked");
+        drop(self);
+    }
+
+    // ---- people ---------------------------------------------------------------------
+
+    pub fn register_person(&mut self, input: &NewPerson) -> Result<Person> {
+        let mut errs = FieldErrors::default();
+        let p = validate::new_person(input, self.today(), &mut errs);
+        errs.into_result()?;
+        let p = p.expect("validated");
+        let (kind, number, reason) = identity_params(&p.identity);
+        if let Some(n) = &number {
+            let taken: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE id_number = ?1)",
+                [n],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(CoreError::field("identity", FieldProblem::CitizenIdTaken));
+            }
+        }
+        let id = Uuid::now_v7();
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
+                 no_id_reason, birth_date, sex, phone, address_text, created_by, created_at,
+                 updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            params![
+                id.to_string(),
+                p.title,
+                p.first_name,
+                p.last_name,
+                kind,
+                number,
+                reason,
+                p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+                p.sex.as_str(),
+                p.phone,
+                p.address_text,
+                self.user.id.to_string(),
+                now
+            ],
+        )?;
+        audit::record(
+            &tx,
+            &now,
+            Some(self.user.id),
+            AuditAction::Create,
+            "person",
+            Some(&id.to_string()),
+            &format!("identity kind {kind}"),
+        )?;
+        tx.commit()?;
+        tracing::info!(person = %id, "person registered");
+        Ok(Person {
+            id,
+            title: p.title,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            identity: p.identity,
+            birth_date: p.birth_date,
+            sex: p.sex,
+            phone: p.phone,
+            address_text: p.address_text,
+            created_at: now,
+        })
+    }
+
+    /// Opens a person's record (audited as a read).
+    pub fn get_person(&self, id: Uuid) -> Result<PersonDetail> {
+        let person = self
+            .conn
+            .query_row(
+                &format!("SELECT {PERSON_COLS} FROM people p WHERE p.id = ?1"),
+                [id.to_string()],
+                person_row,
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        let cases = self.query_cases("WHERE c.person_id = ?1", &[&id.to_string()], 500)?;
+        self.audit(AuditAction::Read, "person", Some(&id.to_string()), "record opened")?;
+        Ok(PersonDetail { person, cases })
+    }
+
+    /// Finds people by any part of the name, citizen ID or G-code.
+    pub fn search_people(&self, query: &str, limit: u32) -> Result<Vec<PersonSummary>> {
+        let terms = search_terms(query);
+        let mut sql = format!(
+            "SELECT {PERSON_COLS},
+                (SELECT count(*) FROM cases c WHERE c.person_id = p.id AND c.status != 'closed')
+             FROM people p WHERE 1"
+        );
+        for i in 0..terms.len() {
+            sql.push_str(&format!(
+                " AND (instr(p.title || p.first_name || ' ' || p.last_name, ?{n}) > 0
+                       OR instr(ifnull(p.id_number, ''), ?{n}) > 0)",
+                n = i + 1
+            ));
+        }
+        sql.push_str(&format!(" ORDER BY p.first_name, p.last_name LIMIT {}", limit.min(200)));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(terms.iter()), |r| {
+            let p = person_row(r)?;
+            Ok(PersonSummary {
+                id: p.id,
+                display_name: p.display_name(),
+                masked_id: validate::masked_id(&p.identity),
+                birth_date: p.birth_date,
+                open_cases: r.get(12)?,
+            })
+        })?;
+        let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        self.audit(
+            AuditAction::Search,
+            "person",
+            None,
+            &format!("{} result(s)", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    // ---- cases ----------------------------------------------------------------------
+
+    /// Opens a case for a registered person. The case number is the office letter code,
+    /// the Buddhist-Era year of intake and a running number that restarts each year.
+    pub fn open_case(&mut self, input: &NewCase) -> Result<CaseSummary> {
+        let mut errs = FieldErrors::default();
+        let c = validate::new_case(input, self.today(), &mut errs);
+        errs.into_result()?;
+        let c = c.expect("validated");
+        let now = self.now();
+        let id = Uuid::now_v7();
+        let year = thai_date::be_year(c.intake_date);
+        let tx = self.conn.transaction()?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
+            [c.person_id.to_string()],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(CoreError::NotFound);
+        }
+        let next: i64 = tx.query_row(
+            "INSERT INTO case_number_seq (be_year, last_no) VALUES (?1, 1)
+             ON CONFLICT (be_year) DO UPDATE SET last_no = last_no + 1
+             RETURNING last_no",
+            [year],
+            |r| r.get(0),
+        )?;
+        let case_no = format!("{}-{}-{:06}", self.office.letter_code, year, next);
+        tx.execute(
+            "INSERT INTO cases (id, case_no, person_id, channel, intake_date, summary, status,
+                                assigned_to, created_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?7, ?8, ?8)",
+            params![
+                id.to_string(),
+                case_no,
+                c.person_id.to_string(),
+                c.channel.as_str(),
+                c.intake_date.format("%Y-%m-%d").to_string(),
+                c.summary,
+                self.user.id.to_string(),
+                now
+            ],
+        )?;
+        audit::record(
+            &tx,
+            &now,
+            Some(self.user.id),
+            AuditAction::Create,
+            "case",
+            Some(&id.to_string()),
+            &format!("channel {}", c.channel.as_str()),
+        )?;
+        tx.commit()?;
+        tracing::info!(case = %id, "case opened");
+        self.query_cases("WHERE c.id = ?1", &[&id.to_string()], 1)?
+            .pop()
+            .ok_or(CoreError::NotFound)
+    }
+
+    fn query_cases(
+        &self,
+        where_sql: &str,
+        args: &[&dyn rusqlite::ToSql],
+        limit: u32,
+    ) -> Result<Vec<CaseSummary>> {
+        let sql = format!(
+            "SELECT {CASE_COLS} FROM cases c JOIN people p ON p.id = c.person_id
+             LEFT JOIN users u ON u.id = c.assigned_to {where_sql}
+             ORDER BY c.intake_date DESC, c.case_no DESC LIMIT {limit}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(args, case_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Finds cases by case number, citizen ID, or any part of the client's Thai name.
+    /// An empty query lists the most recent cases.
+    pub fn search_cases(&self, query: &str, limit: u32) -> Result<Vec<CaseSummary>> {
+        let terms = search_terms(query);
+        let mut where_sql = String::from("WHERE 1");
+        for i in 0..terms.len() {
+            where_sql.push_str(&format!(
+                " AND (instr(c.case_no, ?{n}) > 0
+                       OR instr(p.title || p.first_name || ' ' || p.last_name, ?{n}) > 0
+                       OR instr(ifnull(p.id_number, ''), ?{n}) > 0)",
+                n = i + 1
+            ));
+        }
+        let args: Vec<&dyn rusqlite::ToSql> =
+            terms.iter().map(|t| t as &dyn rusqlite::ToSql).collect();
+        let out = self.query_cases(&where_sql, &args, limit.min(500))?;
+        if !terms.is_empty() {
+            self.audit(
+                AuditAction::Search,
+                "case",
+                None,
+                &format!("{} result(s)", out.len()),
+            )?;
+        }
+        Ok(out)
+    }
+
+    // ---- users ----------------------------------------------------------------------
+
+    pub fn list_users(&self) -> Result<Vec<UserInfo>> {
+        self.require(&[Role::Admin, Role::Supervisor])?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, username, full_name, position, role, active FROM users
+             ORDER BY active DESC, full_name",
+        )?;
+        let rows = stmt.query_map([], user_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// An administrator adds a user with an initial password (handed over in person).
+    pub fn add_user(&mut self, input: &NewUser) -> Result<UserInfo> {
+        self.require(&[Role::Admin])?;
+        let mut errs = FieldErrors::default();
+        let u = validate::new_user(input, &mut errs);
+        errs.into_result()?;
+        let u = u.expect("validated");
+        let taken: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)",
+            [&u.username],
+            |r| r.get(0),
+        )?;
+        if taken {
+            return Err(CoreError::field("username", FieldProblem::UsernameTaken));
+        }
+        let id = Uuid::now_v7();
+        let now = self.now();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO users (id, username, full_name, position, role, active, created_at,
+                                created_by, password_changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
+            params![
+                id.to_string(),
+                u.username,
+                u.full_name,
+                u.position,
+                u.role.as_str(),
+                now,
+                self.user.id.to_string()
+            ],
+        )?;
+        audit::record(
+            &tx,
+            &now,
+            Some(self.user.id),
+            AuditAction::Create,
+            "user",
+            Some(&id.to_string()),
+            &format!("role {}", u.role.as_str()),
+        )?;
+        // The slot file is written before the commit: if it fails, no user row remains.
+        let mut slots = self.slots.clone();
+        slots.put_user_slot(KeySlot::seal(
+            slots.office_id,
+            SlotOwner::User {
+                user_id: id,
+                lookup: keyslots::username_lookup(slots.office_id, &u.username),
+            },
+            u.password.as_bytes(),
+            &self.key,
+        ));
+        slots.save(&self.dir.keyslots_path())?;
+        tx.commit()?;
+        self.slots = slots;
+        Ok(UserInfo {
+            id,
+            username: u.username,
+            full_name: u.full_name,
+            position: u.position,
+            role: u.role,
+            active: true,
+        })
+    }
+
+    /// Deactivates or reactivates a user. A deactivated user's key slot is removed, so
+    /// their password no longer opens anything; reactivation needs a new password.
+    pub fn set_user_active(&mut self, user_id: Uuid, active: bool, new_password: Option<&str>) -> Result<()> {
+        self.require(&[Role::Admin])?;
+        if user_id == self.user.id && !active {
+            return Err(CoreError::Forbidden);
+        }
+        let username: String = self
+            .conn
+            .query_row("SELECT username FROM users WHERE id = ?1", [user_id.to_string()], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        let mut slots = self.slots.clone();
+        if active {
+            let pw = new_password.ok_or_else(|| CoreError::field("password", FieldProblem::Required))?;
+            validate::password(pw).map_err(|p| CoreError::field("password", p))?;
+            slots.put_user_slot(KeySlot::seal(
+                slots.office_id,
+                SlotOwner::User {
+                    user_id,
+                    lookup: keyslots::username_lookup(slots.office_id, &username),
+                },
+                pw.as_bytes(),
+                &self.key,
+            ));
+        } else {
+            slots.remove_user(user_id);
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE users SET active = ?1 WHERE id = ?2",
+            params![active, user_id.to_string()],
+        )?;
+        audit::record(
+            &tx,
+            &self.clock.now().to_rfc3339(),
+            Some(self.user.id),
+            AuditAction::Update,
+            "user",
+            Some(&user_id.to_string()),
+            if active { "reactivated" } else { "deactivated" },
+        )?;
+        slots.save(&self.dir.keyslots_path())?;
+        tx.commit()?;
+        self.slots = slots;
+        Ok(())
+    }
+
+    /// Changes the signed-in user's password: re-wraps their key slot only.
+    pub fn change_password(&mut self, current: &str, new: &str) -> Result<()> {
+        validate::password(new).map_err(|p| CoreError::field("new_password", p))?;
+        let lookup = keyslots::username_lookup(self.slots.office_id, &self.user.username);
+        let ok = self
+            .slots
+            .user_slot(&lookup)
+            .and_then(|s| s.open(self.slots.office_id, current.as_bytes()))
+            .is_some();
+        if !ok {
+            return Err(CoreError::BadCredentials);
+        }
+        let mut slots = self.slots.clone();
+        slots.put_user_slot(KeySlot::seal(
+            slots.office_id,
+            SlotOwner::User {
+                user_id: self.user.id,
+                lookup,
+            },
+            new.as_bytes(),
+            &self.key,
+        ));
+        slots.save(&self.dir.keyslots_path())?;
+        self.slots = slots;
+        let now = self.now();
+        self.conn.execute(
+            "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
+            params![now, self.user.id.to_string()],
+        )?;
+        self.audit(
+            AuditAction::Update,
+            "user",
+            Some(&self.user.id.to_string()),
+            "password changed",
+        )?;
+        Ok(())
+    }
+
+    // ---- settings and audit ---------------------------------------------------------
+
+    pub fn settings(&self) -> Result<OfficeSettings> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'idle_lock_minutes'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(OfficeSettings {
+            idle_lock_minutes: v.and_then(|v| v.parse().ok()).unwrap_or(10),
+        })
+    }
+
+    pub fn update_settings(&mut self, s: &OfficeSettings) -> Result<()> {
+        self.require(&[Role::Admin])?;
+        if !(1..=240).contains(&s.idle_lock_minutes) {
+            return Err(CoreError::field("idle_lock_minutes", FieldProblem::OutOfRange));
+        }
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('idle_lock_minutes', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [s.idle_lock_minutes.to_string()],
+        )?;
+        self.audit(
+            AuditAction::Update,
+            "settings",
+            None,
+            &format!("idle_lock_minutes={}", s.idle_lock_minutes),
+        )?;
+        Ok(())
+    }
+
+    /// The newest audit entries, for administrators and supervisors.
+    pub fn audit_entries(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.require(&[Role::Admin, Role::Supervisor])?;
+        let mut stmt = self.conn.prepare(
+            "SELECT a.seq, a.at, u.username, a.action, a.entity, a.entity_id, a.detail
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+             ORDER BY a.seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit.min(10_000)], |r| {
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                user: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                detail: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    // ---- integrity ------------------------------------------------------------------
+
+    pub fn check(&self) -> Result<CheckReport> {
+        let problems = db::integrity_problems(&self.conn)?;
+        let count = |table: &str| -> Result<u32> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(CheckReport {
+            schema_version: migrations::current_version(&self.conn)?,
+            latest_schema_version: migrations::LATEST,
+            integrity_ok: problems.is_empty(),
+            problems,
+            users: count("users")?,
+            people: count("people")?,
+            cases: count("cases")?,
+            audit_entries: count("audit_log")?,
+        })
+    }
+
+    // ---- export (PDPA §30/§31 right of access and portability) ---------------------
+
+    /// Everything held about one person, machine-readable. Audited as an export.
+    pub fn export_person(&self, id: Uuid) -> Result<serde_json::Value> {
+        let detail = self.get_person(id)?;
+        let case_ids: Vec<String> = detail.cases.iter().map(|c| c.id.to_string()).collect();
+        let mut stmt = self.conn.prepare(
+            "SELECT a.seq, a.at, u.full_name, a.action, a.entity, a.entity_id, a.detail
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+             WHERE a.entity_id = ?1 ORDER BY a.seq",
+        )?;
+        let mut access_log = Vec::new();
+        for eid in std::iter::once(id.to_string()).chain(case_ids) {
+            let rows = stmt.query_map([&eid], |r| {
+                Ok(serde_json::json!({
+                    "at": r.get::<_, String>(1)?,
+                    "by": r.get::<_, Option<String>>(2)?,
+                    "action": r.get::<_, String>(3)?,
+                    "entity": r.get::<_, String>(4)?,
+                    "entity_id": r.get::<_, Option<String>>(5)?,
+                    "detail": r.get::<_, String>(6)?,
+                }))
+            })?;
+            for r in rows {
+                access_log.push(r?);
+            }
+        }
+        self.audit(AuditAction::Export, "person", Some(&id.to_string()), "json export")?;
+        Ok(serde_json::json!({
+            "format": "raksa-person-export",
+            "version": 1,
+            "exported_at": self.now(),
+            "office": { "name": self.office.name, "address": self.office.address, "phone": self.office.phone },
+            "person": detail.person,
+            "cases": detail.cases,
+            "access_log": access_log,
+        }))
+    }
+
+    /// Every person with their cases (office-wide export). Administrators only.
+    pub fn export_all(&self) -> Result<serde_json::Value> {
+        self.require(&[Role::Admin])?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {PERSON_COLS} FROM people p ORDER BY p.created_at"))?;
+        let people = stmt
+            .query_map([], person_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let cases = self.query_cases("", &[], u32::MAX)?;
+        self.audit(
+            AuditAction::Export,
+            "office",
+            Some(&self.office.id.to_string()),
+            &format!("json export of {} people, {} cases", people.len(), cases.len()),
+        )?;
+        Ok(serde_json::json!({
+            "format": "raksa-office-export",
+            "version": 1,
+            "exported_at": self.now(),
+            "office": self.office,
+            "people": people,
+            "cases": cases,
+        }))
+    }
+}
+
+fn user_row(r: &Row) -> rusqlite::Result<UserInfo> {
+    Ok(UserInfo {
+        id: uuid_col(r, 0)?,
+        username: r.get(1)?,
+        full_name: r.get(2)?,
+        position: r.get(3)?,
+        role: Role::parse(&r.get::<_, String>(4)?).ok_or_else(|| corrupt("role"))?,
+        active: r.get(5)?,
+    })
+}

@@ -1,0 +1,165 @@
+//! Input validation for everything a person types. Returns cleaned values (trimmed, control
+//! characters removed, lengths bounded) and collects every field error at once so the form
+//! can show each message next to its field.
+
+use chrono::NaiveDate;
+
+use crate::error::{FieldErrors, FieldProblem};
+use crate::identity::Identity;
+use crate::model::{NewCase, NewPerson, NewUser, OfficeSetup};
+use crate::thai_date;
+
+pub const MAX_NAME: usize = 100;
+pub const MAX_LINE: usize = 300;
+pub const MAX_TEXT: usize = 5_000;
+
+/// Cleans free text: trims, drops control characters (keeps newlines when `multiline`),
+/// and refuses text longer than `max` characters. HTML is kept as typed: the UI renders
+/// all text as text, never as markup.
+pub fn text(value: &str, max: usize, multiline: bool) -> Result<String, FieldProblem> {
+    let cleaned: String = value
+        .trim()
+        .chars()
+        .filter(|&c| !c.is_control() || (multiline && (c == '\n' || c == '\t')))
+        .filter(|&c| c != '\u{feff}')
+        .collect();
+    if cleaned.chars().count() > max {
+        return Err(FieldProblem::TooLong);
+    }
+    Ok(cleaned)
+}
+
+pub fn required(value: &str, max: usize, multiline: bool) -> Result<String, FieldProblem> {
+    let t = text(value, max, multiline)?;
+    if t.is_empty() {
+        Err(FieldProblem::Required)
+    } else {
+        Ok(t)
+    }
+}
+
+pub fn password(p: &str) -> Result<(), FieldProblem> {
+    if p.chars().count() < 8 {
+        Err(FieldProblem::PasswordTooShort)
+    } else if p.len() > 1024 {
+        Err(FieldProblem::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+pub fn username(u: &str) -> Result<String, FieldProblem> {
+    let u = u.trim().to_lowercase();
+    let ok = (3..=32).contains(&u.len())
+        && u
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok { Ok(u) } else { Err(FieldProblem::UsernameFormat) }
+}
+
+/// Thai phone numbers: 9–10 digits, dashes and spaces allowed; empty is allowed.
+pub fn phone(p: &str) -> Result<String, FieldProblem> {
+    let p = text(p, 40, false)?;
+    if p.is_empty() {
+        return Ok(p);
+    }
+    let digits = p.chars().filter(|c| c.is_ascii_digit()).count();
+    let only_allowed = p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    if only_allowed && (9..=10).contains(&digits) {
+        Ok(p)
+    } else {
+        Err(FieldProblem::PhoneFormat)
+    }
+}
+
+pub fn office_setup(s: &OfficeSetup, errs: &mut FieldErrors) -> Option<OfficeSetup> {
+    let name = errs.check("name", required(&s.name, MAX_LINE, false));
+    let address = errs.check("address", required(&s.address, MAX_LINE, true));
+    let letter_code = errs.check(
+        "letter_code",
+        required(&s.letter_code, 10, false)
+            .and_then(|c| crate::office::letter_code_ok(&c).map(|_| c)),
+    );
+    let phone = errs.check(
+        "phone",
+        required(&s.phone, 40, false).and_then(|p| phone(&p)),
+    );
+    Some(OfficeSetup {
+        name: name?,
+        address: address?,
+        letter_code: letter_code?,
+        phone: phone?,
+    })
+}
+
+pub fn new_user(u: &NewUser, errs: &mut FieldErrors) -> Option<NewUser> {
+    let uname = errs.check("username", username(&u.username));
+    let full_name = errs.check("full_name", required(&u.full_name, MAX_NAME, false));
+    let position = errs.check("position", required(&u.position, MAX_LINE, false));
+    let pw = errs.check("password", password(&u.password));
+    pw?;
+    Some(NewUser {
+        username: uname?,
+        full_name: full_name?,
+        position: position?,
+        role: u.role,
+        password: u.password.clone(),
+    })
+}
+
+pub fn new_person(p: &NewPerson, today: NaiveDate, errs: &mut FieldErrors) -> Option<NewPerson> {
+    let title = errs.check("title", required(&p.title, 40, false));
+    let first = errs.check("first_name", required(&p.first_name, MAX_NAME, false));
+    let last = errs.check("last_name", required(&p.last_name, MAX_NAME, false));
+    let identity = errs.check("identity", p.identity.normalised());
+    let birth = match p.birth_date {
+        Some(d) => errs
+            .check("birth_date", thai_date::check_birth_date(d, today))
+            .map(Some),
+        None => Some(None),
+    };
+    let phone = errs.check("phone", phone(&p.phone));
+    let address = errs.check("address_text", text(&p.address_text, MAX_LINE * 2, true));
+    Some(NewPerson {
+        title: title?,
+        first_name: first?,
+        last_name: last?,
+        identity: identity?,
+        birth_date: birth?,
+        sex: p.sex,
+        phone: phone?,
+        address_text: address?,
+    })
+}
+
+pub fn new_case(c: &NewCase, today: NaiveDate, errs: &mut FieldErrors) -> Option<NewCase> {
+    let summary = errs.check("summary", required(&c.summary, MAX_TEXT, true));
+    let date = if c.intake_date > today {
+        errs.push("intake_date", FieldProblem::DateInFuture);
+        None
+    } else if today.signed_duration_since(c.intake_date).num_days() > 366 * 5 {
+        errs.push("intake_date", FieldProblem::DateTooOld);
+        None
+    } else {
+        Some(c.intake_date)
+    };
+    Some(NewCase {
+        person_id: c.person_id,
+        channel: c.channel,
+        intake_date: date?,
+        summary: summary?,
+    })
+}
+
+/// Masks a person's ID for lists: only the last four digits of a citizen ID show.
+pub fn masked_id(identity: &Identity) -> String {
+    match identity {
+        Identity::CitizenId { number } if number.len() == 13 => {
+            format!("x-xxxx-xxxxx-{}-{}", &number[10..12], &number[12..13])
+        }
+        Identity::CitizenId { .. } => "x-xxxx-xxxxx-xx-x".into(),
+        Identity::GCode { code } if code.len() == 13 => format!("Gxxxxxxxx{}", &code[9..]),
+        Identity::GCode { .. } => "G…".into(),
+        Identity::NoId { .. } => "ไม่มีเลขประจำตัว".into(),
+    }
+}

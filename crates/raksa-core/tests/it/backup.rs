@@ -1,0 +1,105 @@
+use raksa_core::backup::{self, RestoreCredentials};
+use raksa_core::model::*;
+use raksa_core::office::{self, DataDir};
+use raksa_core::CoreError;
+
+use crate::*;
+
+fn office_with_a_case() -> (Office, raksa_core::Session, String) {
+    let (o, mut s, rk) = new_office();
+    let p = s.register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562")).unwrap();
+    s.open_case(&NewCase {
+        person_id: p.id,
+        channel: IntakeChannel::WalkIn,
+        intake_date: s.today(),
+        summary: "สรุป".into(),
+    })
+    .unwrap();
+    (o, s, rk)
+}
+
+#[test]
+fn backup_then_restore_on_another_pc_brings_back_every_case() {
+    let (o, s, _) = office_with_a_case();
+    let file = o._tmp.path().join("office.raksa-backup");
+    let h = s.backup_to(&file).unwrap();
+    assert_eq!(h.schema_version, raksa_core::migrations::LATEST);
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(!bytes.windows("ประยูร".len()).any(|w| w == "ประยูร".as_bytes()));
+    backup::verify(&file).unwrap();
+
+    let other = DataDir::new(o._tmp.path().join("other-pc"));
+    let (s2, _) = backup::restore(
+        &other,
+        &file,
+        RestoreCredentials::User { username: "somchai", password: ADMIN_PW },
+        o.clock.clone(),
+    )
+    .unwrap();
+    let found = s2.search_cases("ประยูร", 10).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].case_no, "พล-2569-000001");
+    drop(s2);
+    office::unlock(&other, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+}
+
+#[test]
+fn restore_keeps_the_replaced_files_aside() {
+    let (o, mut s, rk) = office_with_a_case();
+    let file = o._tmp.path().join("b.raksa-backup");
+    s.backup_to(&file).unwrap();
+    // work done after the backup
+    let p = s.register_person(&person("มาลัย", "ทองดี", "3100600182731")).unwrap();
+    drop(s);
+    let (s2, aside) = backup::restore(&o.dir, &file, RestoreCredentials::RecoveryKey(&rk), o.clock.clone()).unwrap();
+    assert!(matches!(s2.get_person(p.id), Err(CoreError::NotFound)));
+    assert!(aside.join("raksa.db").exists());
+    assert!(aside.join("keyslots.json").exists());
+}
+
+#[test]
+fn a_tampered_or_truncated_backup_is_refused_and_nothing_changes() {
+    let (o, s, _) = office_with_a_case();
+    let file = o._tmp.path().join("c.raksa-backup");
+    s.backup_to(&file).unwrap();
+    drop(s);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 100] ^= 0x55;
+    let bad = o._tmp.path().join("bad.raksa-backup");
+    std::fs::write(&bad, &bytes).unwrap();
+    let before = std::fs::read(o.dir.db_path()).unwrap();
+    let e = backup::restore(
+        &o.dir,
+        &bad,
+        RestoreCredentials::User { username: "somchai", password: ADMIN_PW },
+        o.clock.clone(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(e, CoreError::BackupInvalid(_)));
+    assert!(e.message_th().contains("ไม่ได้เปลี่ยนแปลงข้อมูล"));
+    std::fs::write(&bad, &bytes[..n / 2]).unwrap();
+    assert!(backup::verify(&bad).is_err());
+    std::fs::write(&bad, b"not a backup").unwrap();
+    assert!(backup::verify(&bad).is_err());
+    assert_eq!(std::fs::read(o.dir.db_path()).unwrap(), before);
+}
+
+#[test]
+fn restore_with_a_wrong_password_is_refused_and_nothing_changes() {
+    let (o, s, _) = office_with_a_case();
+    let file = o._tmp.path().join("d.raksa-backup");
+    s.backup_to(&file).unwrap();
+    drop(s);
+    let e = backup::restore(
+        &o.dir,
+        &file,
+        RestoreCredentials::User { username: "somchai", password: "wrong" },
+        o.clock.clone(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(e, CoreError::BadCredentials));
+    office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+}

@@ -1,0 +1,115 @@
+//! The database on disk holds no readable personal data, and nothing opens it without the key.
+
+use raksa_core::office;
+
+use crate::*;
+
+const NAME: &str = "ประภัสสรณ์ทดสอบ";
+const SURNAME: &str = "วงศ์สุวรรณเลิศฤทธิ์";
+const ID: &str = "1101700203123";
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// UTF-16 forms too, in case anything stored text in another encoding.
+fn needles() -> Vec<Vec<u8>> {
+    let mut v = Vec::new();
+    for s in [NAME, SURNAME, ID, "1-1017-00203-12-3", "Phitsanulok-secret-note"] {
+        v.push(s.as_bytes().to_vec());
+        v.push(s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect());
+    }
+    v
+}
+
+#[test]
+fn no_personal_data_in_the_database_wal_or_journal_files() {
+    let (o, mut s, _) = new_office();
+    let p = s.register_person(&person(NAME, SURNAME, ID)).unwrap();
+    s.open_case(&NewCase {
+        person_id: p.id,
+        channel: IntakeChannel::WalkIn,
+        intake_date: s.today(),
+        summary: "Phitsanulok-secret-note: ผู้สูงอายุติดเตียง".into(),
+    })
+    .unwrap();
+    s.search_cases(NAME, 10).unwrap();
+    s.get_person(p.id).unwrap();
+
+    // Check while the session is open (the WAL holds the fresh writes) and after closing.
+    let scan = |when: &str| {
+        let mut scanned = 0;
+        for entry in std::fs::read_dir(o.dir.root()).unwrap() {
+            let path = entry.unwrap().path();
+            if !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            scanned += bytes.len();
+            for n in needles() {
+                assert!(!contains(&bytes, &n), "{when}: personal data found in {}", path.display());
+            }
+        }
+        assert!(scanned > 4096, "{when}: expected data files, scanned {scanned} bytes");
+    };
+    let wal = o.dir.db_files()[1].clone();
+    assert!(wal.exists(), "WAL file should exist while open");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    scan("open");
+    drop(s);
+    scan("closed");
+}
+
+#[test]
+fn the_database_does_not_open_without_the_key() {
+    let (o, s, _) = new_office();
+    drop(s);
+    // Not a plain SQLite file: the header is not "SQLite format 3".
+    let head = std::fs::read(o.dir.db_path()).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3\0"));
+    // Opening without a key fails on first read.
+    let conn = rusqlite::Connection::open(o.dir.db_path()).unwrap();
+    let r = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+    assert!(r.is_err());
+    // A random key fails too.
+    let k = raksa_core::crypto::DbKey::generate();
+    assert!(matches!(
+        raksa_core::db::open(&o.dir.db_path(), &k),
+        Err(raksa_core::CoreError::BadCredentials)
+    ));
+}
+
+#[test]
+fn the_key_slot_file_names_no_staff_and_holds_no_key_in_clear() {
+    let (o, s, _) = new_office();
+    drop(s);
+    let slots = std::fs::read_to_string(o.dir.keyslots_path()).unwrap();
+    assert!(!slots.contains("somchai"));
+    assert!(!slots.contains("สมชาย"));
+    assert!(!slots.contains(ADMIN_PW));
+}
+
+#[test]
+fn logs_never_contain_personal_data() {
+    // Every test in this binary logs into the same capture (installed by `new_office`).
+    let (o, mut s, _) = new_office();
+    let p = s.register_person(&person(NAME, SURNAME, ID)).unwrap();
+    s.open_case(&NewCase {
+        person_id: p.id,
+        channel: IntakeChannel::Hotline1300,
+        intake_date: s.today(),
+        summary: "Phitsanulok-secret-note".into(),
+    })
+    .unwrap();
+    let _ = s.register_person(&person(NAME, SURNAME, "1101700203124"));
+    s.search_cases(SURNAME, 5).unwrap();
+    drop(s);
+    let _ = office::unlock(&o.dir, "somchai", "wrong-password", o.clock.clone());
+    let logged = crate::captured_logs();
+    for expected in ["office initialised", "person registered", "case opened", "unlock refused"] {
+        assert!(logged.contains(expected), "expected {expected:?} in the log");
+    }
+    for n in [NAME, SURNAME, ID, "Phitsanulok-secret-note", "somchai", ADMIN_PW, "wrong-password"] {
+        assert!(!logged.contains(n), "log contains personal data {n}");
+    }
+}
