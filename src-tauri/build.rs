@@ -1,8 +1,33 @@
+/// The app's own IPC commands. Declaring them makes Tauri generate one permission per
+/// command, so the window's capability (src-tauri/capabilities/) grants exactly these.
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "set_up_office",
+    "unlock",
+    "reset_password",
+    "lock",
+    "activity",
+    "search_cases",
+    "search_people",
+    "register_person",
+    "get_person",
+    "open_case",
+    "list_users",
+    "add_user",
+    "set_user_active",
+    "change_password",
+    "get_settings",
+    "update_settings",
+    "audit_log",
+];
+
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     println!("cargo:rerun-if-changed=tauri.conf.json");
     tauri_build::try_build(
-        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*"),
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("tauri build script failed");
 }

@@ -1,6 +1,71 @@
+//! The Raksa desktop shell. `main_entry` decides between the headless administration CLI
+//! (`raksa --data-dir DIR <command>`) and the window. Everything of substance lives in
+//! `raksa-core`; this crate only translates between IPC/CLI and the core.
+
+mod cli;
+mod commands;
+mod data_dir;
+mod logging;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clap::Parser;
+use raksa_core::thai_date::SystemClock;
+use raksa_core::workstation::Workstation;
+use tauri::{Emitter, Manager};
+
+pub use cli::Cli;
+
+/// The one piece of shared state: this PC's workstation.
+pub struct AppState(pub Arc<Mutex<Workstation>>);
+
 pub fn main_entry() -> i32 {
+    let cli = Cli::parse();
+    let dir = data_dir::resolve(cli.data_dir.clone());
+    let _log_guard = logging::init(&dir, cli.command.is_some());
+    match cli.command {
+        Some(cmd) => cli::run(&dir, cmd),
+        None => {
+            run_gui(dir);
+            0
+        }
+    }
+}
+
+fn run_gui(dir: raksa_core::DataDir) {
+    let ws = Arc::new(Mutex::new(Workstation::new(dir, Arc::new(SystemClock))));
+    let idle = ws.clone();
     tauri::Builder::default()
-        .run(tauri::generate_context!())
-        .expect("error while running Raksa");
-    0
+        .manage(AppState(ws))
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            // The idle lock runs in the core; this only polls it and tells the window.
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("idle-lock".into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(Duration::from_secs(5));
+                        let locked = idle.lock().map(|mut w| w.lock_if_idle()).unwrap_or(false);
+                        if locked {
+                            let _ = handle.emit("locked", "idle");
+                        }
+                    }
+                })?;
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.set_focus();
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("Raksa could not start its window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Close the database and drop the key on the way out.
+                if let Ok(mut w) = app.state::<AppState>().0.lock() {
+                    w.lock();
+                }
+            }
+        });
 }

@@ -79,7 +79,12 @@ impl Session {
         let _ = self.conn().execute_batch("DETACH DATABASE backup");
         let _ = std::fs::remove_file(&tmp_db);
         let header = result?;
-        self.audit(AuditAction::Backup, "office", Some(&header.office_id.to_string()), "backup written")?;
+        self.audit(
+            AuditAction::Backup,
+            "office",
+            Some(&header.office_id.to_string()),
+            "backup written",
+        )?;
         tracing::info!(bytes = header.db_len, "backup written");
         Ok(header)
     }
@@ -120,7 +125,10 @@ pub fn verify(path: &Path) -> Result<(BackupHeader, Vec<u8>)> {
 
 /// Who proves the right to restore: a user of the backed-up office, or its recovery key.
 pub enum RestoreCredentials<'a> {
-    User { username: &'a str, password: &'a str },
+    User {
+        username: &'a str,
+        password: &'a str,
+    },
     RecoveryKey(&'a str),
 }
 
@@ -172,9 +180,10 @@ pub fn restore(
         }
     }
 
-    let aside = dir
-        .root()
-        .join(format!("before-restore-{}", clock.now().format("%Y%m%dT%H%M%SZ")));
+    let aside = dir.root().join(format!(
+        "before-restore-{}",
+        clock.now().format("%Y%m%dT%H%M%SZ")
+    ));
     let mut moved = false;
     for f in dir
         .db_files()
@@ -204,14 +213,7 @@ pub fn restore(
         )?,
     };
     // A restore proven with the recovery key acts as the office's first administrator.
-    let session = Session::start(
-        dir.clone(),
-        conn,
-        key,
-        header.keyslots.clone(),
-        uid,
-        clock,
-    )?;
+    let session = Session::start(dir.clone(), conn, key, header.keyslots.clone(), uid, clock)?;
     session.audit(
         AuditAction::Restore,
         "office",

@@ -38,7 +38,9 @@ impl FieldProblem {
             TooLong => "ข้อความยาวเกินกำหนด",
             CitizenIdLength => "เลขประจำตัวประชาชนต้องมี 13 หลัก",
             CitizenIdNotDigits => "เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น",
-            CitizenIdChecksum => "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง) กรุณาตรวจสอบอีกครั้ง",
+            CitizenIdChecksum => {
+                "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง) กรุณาตรวจสอบอีกครั้ง"
+            }
             CitizenIdInvalid => "เลขประจำตัวประชาชนนี้ไม่ใช่เลขที่ออกจริง",
             CitizenIdTaken => "มีบุคคลที่ใช้เลขประจำตัวประชาชนนี้ในระบบแล้ว",
             GCodeFormat => "รหัส G ต้องขึ้นต้นด้วย G ตามด้วยตัวเลข 12 หลัก",
@@ -113,11 +115,15 @@ pub enum CoreError {
     Forbidden,
     #[error("record not found")]
     NotFound,
+    #[error("the app is locked")]
+    Locked,
     #[error("this data folder already holds an office")]
     AlreadyInitialised,
     #[error("this data folder holds no office yet")]
     NotInitialised,
-    #[error("the database was written by a newer Raksa (schema {found}, this build knows {supported})")]
+    #[error(
+        "the database was written by a newer Raksa (schema {found}, this build knows {supported})"
+    )]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("the data files are damaged: {0}")]
     Corrupt(String),
@@ -144,6 +150,7 @@ impl CoreError {
             CoreError::Throttled { .. } => "throttled",
             CoreError::Forbidden => "forbidden",
             CoreError::NotFound => "not_found",
+            CoreError::Locked => "locked",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -164,23 +171,18 @@ impl CoreError {
             }
             CoreError::Forbidden => "บัญชีของท่านไม่มีสิทธิ์ทำรายการนี้".into(),
             CoreError::NotFound => "ไม่พบข้อมูลที่ต้องการ".into(),
+            CoreError::Locked => "โปรแกรมล็อกอยู่ กรุณาเข้าสู่ระบบอีกครั้ง".into(),
             CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),
             CoreError::NotInitialised => "ยังไม่ได้ตั้งค่าสำนักงานในเครื่องนี้".into(),
             CoreError::SchemaTooNew { .. } => {
                 "ฐานข้อมูลนี้สร้างโดยรักษารุ่นที่ใหม่กว่า กรุณาปรับปรุงโปรแกรมก่อนใช้งาน".into()
             }
-            CoreError::Corrupt(_) => {
-                "ไฟล์ข้อมูลเสียหาย กรุณาติดต่อผู้ดูแลระบบเพื่อกู้คืนจากไฟล์สำรอง".into()
-            }
+            CoreError::Corrupt(_) => "ไฟล์ข้อมูลเสียหาย กรุณาติดต่อผู้ดูแลระบบเพื่อกู้คืนจากไฟล์สำรอง".into(),
             CoreError::BackupInvalid(_) => {
                 "ไฟล์สำรองข้อมูลไม่ถูกต้องหรือเสียหาย ไม่ได้เปลี่ยนแปลงข้อมูลใด ๆ".into()
             }
-            CoreError::Db(_) => {
-                "บันทึกหรืออ่านฐานข้อมูลไม่สำเร็จ ข้อมูลที่บันทึกไว้แล้วยังอยู่ครบ กรุณาลองใหม่".into()
-            }
-            CoreError::Io(_) => {
-                "อ่านหรือเขียนไฟล์ไม่สำเร็จ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์การเข้าถึงไฟล์".into()
-            }
+            CoreError::Db(_) => "บันทึกหรืออ่านฐานข้อมูลไม่สำเร็จ ข้อมูลที่บันทึกไว้แล้วยังอยู่ครบ กรุณาลองใหม่".into(),
+            CoreError::Io(_) => "อ่านหรือเขียนไฟล์ไม่สำเร็จ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์การเข้าถึงไฟล์".into(),
         }
     }
 
@@ -222,6 +224,27 @@ impl FieldErrors {
             Ok(())
         } else {
             Err(CoreError::Invalid(self.0))
+        }
+    }
+}
+
+/// The error as the UI receives it: code, both messages, and per-field errors.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorReport {
+    pub code: String,
+    pub message_th: String,
+    pub message_en: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl From<&CoreError> for ErrorReport {
+    fn from(e: &CoreError) -> Self {
+        ErrorReport {
+            code: e.code().to_owned(),
+            message_th: e.message_th(),
+            message_en: e.message_en(),
+            fields: e.field_errors().to_vec(),
         }
     }
 }

@@ -140,8 +140,7 @@ impl KeySlotsFile {
     /// Replaces (or adds) the slot of one user.
     pub fn put_user_slot(&mut self, slot: KeySlot) {
         let uid = slot.user_id();
-        self.slots
-            .retain(|s| uid.is_none() || s.user_id() != uid);
+        self.slots.retain(|s| uid.is_none() || s.user_id() != uid);
         self.slots.push(slot);
     }
 

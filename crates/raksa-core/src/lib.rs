@@ -15,7 +15,8 @@ pub mod office;
 pub mod session;
 pub mod thai_date;
 pub mod validate;
+pub mod workstation;
 
-pub use error::{CoreError, FieldError, FieldProblem, Result};
+pub use error::{CoreError, ErrorReport, FieldError, FieldProblem, Result};
 pub use office::DataDir;
 pub use session::Session;

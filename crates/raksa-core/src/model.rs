@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use uuid::Uuid;
+pub use uuid::Uuid;
 
 use crate::identity::Identity;
 

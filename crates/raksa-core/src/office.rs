@@ -57,7 +57,11 @@ impl DataDir {
     pub fn db_files(&self) -> [PathBuf; 3] {
         let db = self.db_path();
         let s = db.to_string_lossy().into_owned();
-        [db, PathBuf::from(format!("{s}-wal")), PathBuf::from(format!("{s}-shm"))]
+        [
+            db,
+            PathBuf::from(format!("{s}-wal")),
+            PathBuf::from(format!("{s}-shm")),
+        ]
     }
 }
 
@@ -237,12 +241,13 @@ pub fn unlock(
 
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
-    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock.clone())
-        .map_err(|e| match e {
+    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock.clone()).map_err(
+        |e| match e {
             // A slot whose user was deactivated or removed: same answer as a bad password.
             CoreError::NotFound | CoreError::Forbidden => CoreError::BadCredentials,
             other => other,
-        })?;
+        },
+    )?;
     let previous_failures = throttle.failures;
     if previous_failures > 0 {
         Throttle::default().save(&dir.throttle_path())?;
@@ -262,7 +267,11 @@ pub fn unlock(
 
 /// Opens the database key with the office recovery key (for resetting a forgotten
 /// password). Throttled like a password.
-pub fn open_with_recovery_key(dir: &DataDir, recovery: &str, clock: &dyn Clock) -> Result<(DbKey, KeySlotsFile)> {
+pub fn open_with_recovery_key(
+    dir: &DataDir,
+    recovery: &str,
+    clock: &dyn Clock,
+) -> Result<(DbKey, KeySlotsFile)> {
     if !dir.is_initialised() {
         return Err(CoreError::NotInitialised);
     }
@@ -331,25 +340,62 @@ pub fn reset_password_with_recovery(
     Ok(session)
 }
 
-/// Tries a secret against every slot (user passwords and the recovery key). Used by
-/// headless commands that are given only a passphrase. Returns the key and, when it was a
-/// user's password, that user.
-pub fn open_with_any_secret(dir: &DataDir, secret: &str) -> Result<(DbKey, Option<Uuid>)> {
+/// Opens the office with only a secret: any user's password or the recovery key (headless
+/// commands given `RAKSA_PASSPHRASE` without a user name). A recovery-key unlock acts as the
+/// office's first active administrator. Throttled and audited like a normal unlock.
+pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) -> Result<Session> {
     if !dir.is_initialised() {
         return Err(CoreError::NotInitialised);
     }
     let slots = KeySlotsFile::load(&dir.keyslots_path())?;
+    let mut throttle = Throttle::load(&dir.throttle_path());
+    let wait = throttle.wait_secs(clock.now());
+    if wait > 0 {
+        return Err(CoreError::Throttled { wait_secs: wait });
+    }
+    let mut found = None;
     for slot in &slots.slots {
         let opened = match slot.owner {
-            SlotOwner::Recovery => RecoveryKey::parse(secret)
-                .and_then(|rk| slot.open(slots.office_id, &rk.secret())),
+            SlotOwner::Recovery => {
+                RecoveryKey::parse(secret).and_then(|rk| slot.open(slots.office_id, &rk.secret()))
+            }
             SlotOwner::User { .. } => slot.open(slots.office_id, secret.as_bytes()),
         };
         if let Some(k) = opened {
-            return Ok((k, slot.user_id()));
+            found = Some((k, slot.user_id()));
+            break;
         }
     }
-    Err(CoreError::BadCredentials)
+    let Some((key, user_id)) = found else {
+        throttle.failures += 1;
+        throttle.last_failure = Some(clock.now());
+        throttle.save(&dir.throttle_path())?;
+        return Err(CoreError::BadCredentials);
+    };
+    let mut conn = db::open(&dir.db_path(), &key)?;
+    migrations::migrate(&mut conn)?;
+    let user_id = match user_id {
+        Some(u) => u,
+        None => {
+            let id: String = conn.query_row(
+                "SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1",
+                [],
+                |r| r.get(0),
+            )?;
+            Uuid::parse_str(&id).map_err(|e| CoreError::Corrupt(e.to_string()))?
+        }
+    };
+    if throttle.failures > 0 {
+        Throttle::default().save(&dir.throttle_path())?;
+    }
+    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
+    session.audit(
+        AuditAction::Login,
+        "user",
+        Some(&user_id.to_string()),
+        "headless unlock",
+    )?;
+    Ok(session)
 }
 
 #[cfg(unix)]

@@ -119,7 +119,11 @@ fn identity_params(id: &Identity) -> (&'static str, Option<String>, Option<&'sta
 /// Splits a search into words; each word must match somewhere. Digits typed with dashes
 /// or spaces (an ID) count as one word.
 fn search_terms(query: &str) -> Vec<String> {
-    let q: String = query.chars().filter(|c| !c.is_control()).take(200).collect();
+    let q: String = query
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     let compact: String = q.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
     if compact.len() >= 4 && compact.bytes().all(|b| b.is_ascii_digit()) {
         return vec![compact];
@@ -223,7 +227,12 @@ impl Session {
 
     /// Locks: records it, closes the database and zeroes the key.
     pub fn lock(self) {
-        let _ = self.audit(AuditAction::Lock, "user", Some(&self.user.id.to_string()), "locked");
+        let _ = self.audit(
+            AuditAction::Lock,
+            "user",
+            Some(&self.user.id.to_string()),
+            "locked",
+        );
         tracing::info!("session locked");
         drop(self);
     }
@@ -307,7 +316,12 @@ impl Session {
             .optional()?
             .ok_or(CoreError::NotFound)?;
         let cases = self.query_cases("WHERE c.person_id = ?1", &[&id.to_string()], 500)?;
-        self.audit(AuditAction::Read, "person", Some(&id.to_string()), "record opened")?;
+        self.audit(
+            AuditAction::Read,
+            "person",
+            Some(&id.to_string()),
+            "record opened",
+        )?;
         Ok(PersonDetail { person, cases })
     }
 
@@ -326,7 +340,10 @@ impl Session {
                 n = i + 1
             ));
         }
-        sql.push_str(&format!(" ORDER BY p.first_name, p.last_name LIMIT {}", limit.min(200)));
+        sql.push_str(&format!(
+            " ORDER BY p.first_name, p.last_name LIMIT {}",
+            limit.min(200)
+        ));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(terms.iter()), |r| {
             let p = person_row(r)?;
@@ -530,21 +547,29 @@ impl Session {
 
     /// Deactivates or reactivates a user. A deactivated user's key slot is removed, so
     /// their password no longer opens anything; reactivation needs a new password.
-    pub fn set_user_active(&mut self, user_id: Uuid, active: bool, new_password: Option<&str>) -> Result<()> {
+    pub fn set_user_active(
+        &mut self,
+        user_id: Uuid,
+        active: bool,
+        new_password: Option<&str>,
+    ) -> Result<()> {
         self.require(&[Role::Admin])?;
         if user_id == self.user.id && !active {
             return Err(CoreError::Forbidden);
         }
         let username: String = self
             .conn
-            .query_row("SELECT username FROM users WHERE id = ?1", [user_id.to_string()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT username FROM users WHERE id = ?1",
+                [user_id.to_string()],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or(CoreError::NotFound)?;
         let mut slots = self.slots.clone();
         if active {
-            let pw = new_password.ok_or_else(|| CoreError::field("password", FieldProblem::Required))?;
+            let pw =
+                new_password.ok_or_else(|| CoreError::field("password", FieldProblem::Required))?;
             validate::password(pw).map_err(|p| CoreError::field("password", p))?;
             slots.put_user_slot(KeySlot::seal(
                 slots.office_id,
@@ -635,7 +660,10 @@ impl Session {
     pub fn update_settings(&mut self, s: &OfficeSettings) -> Result<()> {
         self.require(&[Role::Admin])?;
         if !(1..=240).contains(&s.idle_lock_minutes) {
-            return Err(CoreError::field("idle_lock_minutes", FieldProblem::OutOfRange));
+            return Err(CoreError::field(
+                "idle_lock_minutes",
+                FieldProblem::OutOfRange,
+            ));
         }
         self.conn.execute(
             "INSERT INTO settings (key, value) VALUES ('idle_lock_minutes', ?1)
@@ -721,7 +749,12 @@ impl Session {
                 access_log.push(r?);
             }
         }
-        self.audit(AuditAction::Export, "person", Some(&id.to_string()), "json export")?;
+        self.audit(
+            AuditAction::Export,
+            "person",
+            Some(&id.to_string()),
+            "json export",
+        )?;
         Ok(serde_json::json!({
             "format": "raksa-person-export",
             "version": 1,
@@ -736,9 +769,9 @@ impl Session {
     /// Every person with their cases (office-wide export). Administrators only.
     pub fn export_all(&self) -> Result<serde_json::Value> {
         self.require(&[Role::Admin])?;
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {PERSON_COLS} FROM people p ORDER BY p.created_at"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {PERSON_COLS} FROM people p ORDER BY p.created_at"
+        ))?;
         let people = stmt
             .query_map([], person_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -747,7 +780,11 @@ impl Session {
             AuditAction::Export,
             "office",
             Some(&self.office.id.to_string()),
-            &format!("json export of {} people, {} cases", people.len(), cases.len()),
+            &format!(
+                "json export of {} people, {} cases",
+                people.len(),
+                cases.len()
+            ),
         )?;
         Ok(serde_json::json!({
             "format": "raksa-office-export",

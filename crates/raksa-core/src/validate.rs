@@ -51,10 +51,13 @@ pub fn password(p: &str) -> Result<(), FieldProblem> {
 pub fn username(u: &str) -> Result<String, FieldProblem> {
     let u = u.trim().to_lowercase();
     let ok = (3..=32).contains(&u.len())
-        && u
-            .bytes()
+        && u.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok { Ok(u) } else { Err(FieldProblem::UsernameFormat) }
+    if ok {
+        Ok(u)
+    } else {
+        Err(FieldProblem::UsernameFormat)
+    }
 }
 
 /// Thai phone numbers: 9–10 digits, dashes and spaces allowed; empty is allowed.
@@ -64,7 +67,9 @@ pub fn phone(p: &str) -> Result<String, FieldProblem> {
         return Ok(p);
     }
     let digits = p.chars().filter(|c| c.is_ascii_digit()).count();
-    let only_allowed = p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    let only_allowed = p
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
     if only_allowed && (9..=10).contains(&digits) {
         Ok(p)
     } else {

@@ -1,13 +1,15 @@
+use raksa_core::CoreError;
 use raksa_core::backup::{self, RestoreCredentials};
 use raksa_core::model::*;
 use raksa_core::office::{self, DataDir};
-use raksa_core::CoreError;
 
 use crate::*;
 
 fn office_with_a_case() -> (Office, raksa_core::Session, String) {
     let (o, mut s, rk) = new_office();
-    let p = s.register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562")).unwrap();
+    let p = s
+        .register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562"))
+        .unwrap();
     s.open_case(&NewCase {
         person_id: p.id,
         channel: IntakeChannel::WalkIn,
@@ -25,14 +27,21 @@ fn backup_then_restore_on_another_pc_brings_back_every_case() {
     let h = s.backup_to(&file).unwrap();
     assert_eq!(h.schema_version, raksa_core::migrations::LATEST);
     let bytes = std::fs::read(&file).unwrap();
-    assert!(!bytes.windows("ประยูร".len()).any(|w| w == "ประยูร".as_bytes()));
+    assert!(
+        !bytes
+            .windows("ประยูร".len())
+            .any(|w| w == "ประยูร".as_bytes())
+    );
     backup::verify(&file).unwrap();
 
     let other = DataDir::new(o._tmp.path().join("other-pc"));
     let (s2, _) = backup::restore(
         &other,
         &file,
-        RestoreCredentials::User { username: "somchai", password: ADMIN_PW },
+        RestoreCredentials::User {
+            username: "somchai",
+            password: ADMIN_PW,
+        },
         o.clock.clone(),
     )
     .unwrap();
@@ -49,9 +58,17 @@ fn restore_keeps_the_replaced_files_aside() {
     let file = o._tmp.path().join("b.raksa-backup");
     s.backup_to(&file).unwrap();
     // work done after the backup
-    let p = s.register_person(&person("มาลัย", "ทองดี", "3100600182731")).unwrap();
+    let p = s
+        .register_person(&person("มาลัย", "ทองดี", "3100600182731"))
+        .unwrap();
     drop(s);
-    let (s2, aside) = backup::restore(&o.dir, &file, RestoreCredentials::RecoveryKey(&rk), o.clock.clone()).unwrap();
+    let (s2, aside) = backup::restore(
+        &o.dir,
+        &file,
+        RestoreCredentials::RecoveryKey(&rk),
+        o.clock.clone(),
+    )
+    .unwrap();
     assert!(matches!(s2.get_person(p.id), Err(CoreError::NotFound)));
     assert!(aside.join("raksa.db").exists());
     assert!(aside.join("keyslots.json").exists());
@@ -72,7 +89,10 @@ fn a_tampered_or_truncated_backup_is_refused_and_nothing_changes() {
     let e = backup::restore(
         &o.dir,
         &bad,
-        RestoreCredentials::User { username: "somchai", password: ADMIN_PW },
+        RestoreCredentials::User {
+            username: "somchai",
+            password: ADMIN_PW,
+        },
         o.clock.clone(),
     )
     .err()
@@ -95,7 +115,10 @@ fn restore_with_a_wrong_password_is_refused_and_nothing_changes() {
     let e = backup::restore(
         &o.dir,
         &file,
-        RestoreCredentials::User { username: "somchai", password: "wrong" },
+        RestoreCredentials::User {
+            username: "somchai",
+            password: "wrong",
+        },
         o.clock.clone(),
     )
     .err()

@@ -8,8 +8,15 @@ use crate::*;
 #[test]
 fn register_a_person_and_open_a_case_with_an_office_case_number() {
     let (_o, mut s, _) = new_office();
-    let p = s.register_person(&person("สมศรี", "ใจงาม", "1112034563562")).unwrap();
-    assert_eq!(p.identity, Identity::CitizenId { number: "1112034563562".into() });
+    let p = s
+        .register_person(&person("สมศรี", "ใจงาม", "1112034563562"))
+        .unwrap();
+    assert_eq!(
+        p.identity,
+        Identity::CitizenId {
+            number: "1112034563562".into()
+        }
+    );
     let c = s
         .open_case(&NewCase {
             person_id: p.id,
@@ -37,7 +44,9 @@ fn register_a_person_and_open_a_case_with_an_office_case_number() {
 #[test]
 fn case_numbers_restart_with_the_buddhist_era_year() {
     let (_o, mut s, _) = new_office();
-    let p = s.register_person(&person("สมศรี", "ใจงาม", "1112034563562")).unwrap();
+    let p = s
+        .register_person(&person("สมศรี", "ใจงาม", "1112034563562"))
+        .unwrap();
     let open = |s: &mut raksa_core::Session, d: NaiveDate| {
         s.open_case(&NewCase {
             person_id: p.id,
@@ -48,15 +57,26 @@ fn case_numbers_restart_with_the_buddhist_era_year() {
         .unwrap()
         .case_no
     };
-    assert_eq!(open(&mut s, NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()), "พล-2568-000001");
-    assert_eq!(open(&mut s, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()), "พล-2569-000001");
-    assert_eq!(open(&mut s, NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()), "พล-2568-000002");
+    assert_eq!(
+        open(&mut s, NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()),
+        "พล-2568-000001"
+    );
+    assert_eq!(
+        open(&mut s, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+        "พล-2569-000001"
+    );
+    assert_eq!(
+        open(&mut s, NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()),
+        "พล-2568-000002"
+    );
 }
 
 #[test]
 fn a_wrong_id_checksum_is_refused_in_thai_and_nothing_is_saved() {
     let (_o, mut s, _) = new_office();
-    let err = s.register_person(&person("สมศรี", "ใจงาม", "1112034563563")).unwrap_err();
+    let err = s
+        .register_person(&person("สมศรี", "ใจงาม", "1112034563563"))
+        .unwrap_err();
     let fe = err.field_errors();
     assert_eq!(fe.len(), 1);
     assert_eq!(fe[0].field, "identity");
@@ -68,8 +88,11 @@ fn a_wrong_id_checksum_is_refused_in_thai_and_nothing_is_saved() {
 #[test]
 fn the_same_citizen_id_cannot_be_registered_twice() {
     let (_o, mut s, _) = new_office();
-    s.register_person(&person("สมศรี", "ใจงาม", "1112034563562")).unwrap();
-    let err = s.register_person(&person("สมศรี", "ใจงาม", "1-1120-34563-56-2")).unwrap_err();
+    s.register_person(&person("สมศรี", "ใจงาม", "1112034563562"))
+        .unwrap();
+    let err = s
+        .register_person(&person("สมศรี", "ใจงาม", "1-1120-34563-56-2"))
+        .unwrap_err();
     assert_eq!(err.field_errors()[0].problem, FieldProblem::CitizenIdTaken);
 }
 
@@ -77,11 +100,18 @@ fn the_same_citizen_id_cannot_be_registered_twice() {
 fn people_without_an_id_record_the_reason() {
     let (_o, mut s, _) = new_office();
     let mut np = person("ไม่ทราบ", "นามสกุล", "");
-    np.identity = Identity::NoId { reason: NoIdReason::Stateless };
+    np.identity = Identity::NoId {
+        reason: NoIdReason::Stateless,
+    };
     np.birth_date = None;
     let p = s.register_person(&np).unwrap();
     let d = s.get_person(p.id).unwrap();
-    assert_eq!(d.person.identity, Identity::NoId { reason: NoIdReason::Stateless });
+    assert_eq!(
+        d.person.identity,
+        Identity::NoId {
+            reason: NoIdReason::Stateless
+        }
+    );
     // two people without ID do not collide
     s.register_person(&np).unwrap();
 }
@@ -100,7 +130,11 @@ fn every_invalid_field_is_reported_at_once() {
         address_text: "".into(),
     };
     let err = s.register_person(&np).unwrap_err();
-    let fields: Vec<_> = err.field_errors().iter().map(|e| (e.field.as_str(), e.problem)).collect();
+    let fields: Vec<_> = err
+        .field_errors()
+        .iter()
+        .map(|e| (e.field.as_str(), e.problem))
+        .collect();
     assert_eq!(
         fields,
         [
@@ -118,7 +152,9 @@ fn every_invalid_field_is_reported_at_once() {
 #[test]
 fn hostile_text_is_stored_as_text_and_control_characters_dropped() {
     let (_o, mut s, _) = new_office();
-    let p = s.register_person(&person("สมศรี", "ใจงาม", "1112034563562")).unwrap();
+    let p = s
+        .register_person(&person("สมศรี", "ใจงาม", "1112034563562"))
+        .unwrap();
     let c = s
         .open_case(&NewCase {
             person_id: p.id,
@@ -127,7 +163,10 @@ fn hostile_text_is_stored_as_text_and_control_characters_dropped() {
             summary: "<script>alert(1)</script>\u{0}\u{7} ข้อความ'; DROP TABLE cases;--".into(),
         })
         .unwrap();
-    assert_eq!(c.summary, "<script>alert(1)</script> ข้อความ'; DROP TABLE cases;--");
+    assert_eq!(
+        c.summary,
+        "<script>alert(1)</script> ข้อความ'; DROP TABLE cases;--"
+    );
     assert_eq!(s.search_cases("", 10).unwrap().len(), 1);
     let huge = "ก".repeat(5_001);
     let err = s
@@ -144,7 +183,9 @@ fn hostile_text_is_stored_as_text_and_control_characters_dropped() {
 #[test]
 fn intake_in_the_future_is_refused() {
     let (_o, mut s, _) = new_office();
-    let p = s.register_person(&person("สมศรี", "ใจงาม", "1112034563562")).unwrap();
+    let p = s
+        .register_person(&person("สมศรี", "ใจงาม", "1112034563562"))
+        .unwrap();
     let err = s
         .open_case(&NewCase {
             person_id: p.id,
@@ -159,8 +200,12 @@ fn intake_in_the_future_is_refused() {
 #[test]
 fn search_finds_cases_by_case_number_id_or_any_part_of_a_thai_name() {
     let (_o, mut s, _) = new_office();
-    let a = s.register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562")).unwrap();
-    let b = s.register_person(&person("มาลัย", "ทองดี", "3100600182731")).unwrap();
+    let a = s
+        .register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562"))
+        .unwrap();
+    let b = s
+        .register_person(&person("มาลัย", "ทองดี", "3100600182731"))
+        .unwrap();
     for p in [&a, &b] {
         s.open_case(&NewCase {
             person_id: p.id,
@@ -171,7 +216,11 @@ fn search_finds_cases_by_case_number_id_or_any_part_of_a_thai_name() {
         .unwrap();
     }
     let names = |q: &str| -> Vec<String> {
-        s.search_cases(q, 50).unwrap().into_iter().map(|c| c.person_name).collect()
+        s.search_cases(q, 50)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.person_name)
+            .collect()
     };
     assert_eq!(names("ยูร"), ["นางประยูร ศรีสวัสดิ์"]); // middle of a first name
     assert_eq!(names("สวัสดิ์"), ["นางประยูร ศรีสวัสดิ์"]); // part of a surname
@@ -189,7 +238,9 @@ fn search_finds_cases_by_case_number_id_or_any_part_of_a_thai_name() {
 #[test]
 fn reads_searches_creates_and_logins_are_audited_without_personal_data() {
     let (o, mut s, _) = new_office();
-    let p = s.register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562")).unwrap();
+    let p = s
+        .register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562"))
+        .unwrap();
     s.open_case(&NewCase {
         person_id: p.id,
         channel: IntakeChannel::WalkIn,
@@ -203,8 +254,11 @@ fn reads_searches_creates_and_logins_are_audited_without_personal_data() {
     drop(s);
     let s = raksa_core::office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
     let log = s.audit_entries(100).unwrap();
-    let actions: Vec<(&str, &str)> =
-        log.iter().rev().map(|e| (e.action.as_str(), e.entity.as_str())).collect();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .rev()
+        .map(|e| (e.action.as_str(), e.entity.as_str()))
+        .collect();
     for expected in [
         ("create", "office"),
         ("create", "person"),
@@ -214,7 +268,10 @@ fn reads_searches_creates_and_logins_are_audited_without_personal_data() {
         ("export", "person"),
         ("login", "user"),
     ] {
-        assert!(actions.contains(&expected), "missing {expected:?} in {actions:?}");
+        assert!(
+            actions.contains(&expected),
+            "missing {expected:?} in {actions:?}"
+        );
     }
     assert!(log.iter().all(|e| e.user.as_deref() == Some("somchai")));
     for e in &log {
@@ -225,7 +282,9 @@ fn reads_searches_creates_and_logins_are_audited_without_personal_data() {
 #[test]
 fn the_pdpa_export_holds_the_persons_record_cases_and_access_log() {
     let (_o, mut s, _) = new_office();
-    let p = s.register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562")).unwrap();
+    let p = s
+        .register_person(&person("ประยูร", "ศรีสวัสดิ์", "1112034563562"))
+        .unwrap();
     s.open_case(&NewCase {
         person_id: p.id,
         channel: IntakeChannel::WalkIn,
@@ -238,7 +297,10 @@ fn the_pdpa_export_holds_the_persons_record_cases_and_access_log() {
     assert_eq!(v["person"]["identity"]["number"], "1112034563562");
     assert_eq!(v["cases"][0]["summary"], "สรุปปัญหา");
     assert!(v["access_log"].as_array().unwrap().len() >= 2);
-    assert!(matches!(s.export_person(uuid::Uuid::now_v7()), Err(CoreError::NotFound)));
+    assert!(matches!(
+        s.export_person(uuid::Uuid::now_v7()),
+        Err(CoreError::NotFound)
+    ));
 }
 
 #[test]

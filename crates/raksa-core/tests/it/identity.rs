@@ -10,8 +10,14 @@ fn valid_citizen_ids_from_the_domain_reference_pass() {
 
 #[test]
 fn printed_layout_and_thai_digits_are_accepted() {
-    assert_eq!(parse_citizen_id("1-1120-34563-56-2").unwrap(), "1112034563562");
-    assert_eq!(parse_citizen_id(" 1 1120 34563 56 2 ").unwrap(), "1112034563562");
+    assert_eq!(
+        parse_citizen_id("1-1120-34563-56-2").unwrap(),
+        "1112034563562"
+    );
+    assert_eq!(
+        parse_citizen_id(" 1 1120 34563 56 2 ").unwrap(),
+        "1112034563562"
+    );
     assert_eq!(parse_citizen_id("๑๑๑๒๐๓๔๕๖๓๕๖๒").unwrap(), "1112034563562");
 }
 
@@ -36,14 +42,35 @@ fn a_wrong_check_digit_is_refused_with_a_thai_message() {
 
 #[test]
 fn wrong_length_letters_and_degenerate_ids_are_refused() {
-    assert_eq!(parse_citizen_id("123").unwrap_err(), FieldProblem::CitizenIdLength);
-    assert_eq!(parse_citizen_id("11120345635621").unwrap_err(), FieldProblem::CitizenIdLength);
-    assert_eq!(parse_citizen_id("11120345635a2").unwrap_err(), FieldProblem::CitizenIdNotDigits);
+    assert_eq!(
+        parse_citizen_id("123").unwrap_err(),
+        FieldProblem::CitizenIdLength
+    );
+    assert_eq!(
+        parse_citizen_id("11120345635621").unwrap_err(),
+        FieldProblem::CitizenIdLength
+    );
+    assert_eq!(
+        parse_citizen_id("11120345635a2").unwrap_err(),
+        FieldProblem::CitizenIdNotDigits
+    );
     // passes the checksum but is not an issued number
-    assert_eq!(parse_citizen_id("0000000000001").unwrap_err(), FieldProblem::CitizenIdInvalid);
-    assert_eq!(parse_citizen_id("1111111111119").unwrap_err(), FieldProblem::CitizenIdInvalid);
-    assert_eq!(parse_citizen_id("0000000000000").unwrap_err(), FieldProblem::CitizenIdChecksum);
-    assert_eq!(parse_citizen_id("").unwrap_err(), FieldProblem::CitizenIdLength);
+    assert_eq!(
+        parse_citizen_id("0000000000001").unwrap_err(),
+        FieldProblem::CitizenIdInvalid
+    );
+    assert_eq!(
+        parse_citizen_id("1111111111119").unwrap_err(),
+        FieldProblem::CitizenIdInvalid
+    );
+    assert_eq!(
+        parse_citizen_id("0000000000000").unwrap_err(),
+        FieldProblem::CitizenIdChecksum
+    );
+    assert_eq!(
+        parse_citizen_id("").unwrap_err(),
+        FieldProblem::CitizenIdLength
+    );
 }
 
 #[test]

@@ -4,17 +4,17 @@ mod backup;
 mod cases;
 mod identity;
 mod migrations;
-mod unlock;
 mod privacy;
 mod thai_date;
+mod unlock;
 
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
+use raksa_core::Session;
 use raksa_core::model::*;
 use raksa_core::office::DataDir;
 use raksa_core::thai_date::Clock;
-use raksa_core::Session;
 
 /// A clock the test moves by hand.
 pub struct TestClock(Mutex<DateTime<Utc>>);
@@ -108,7 +108,8 @@ pub fn new_office() -> (Office, Session, String) {
     let dir = DataDir::new(tmp.path().join("office"));
     let clock = TestClock::at(nov_23());
     let (session, rk) =
-        raksa_core::office::init_office(&dir, &office_setup(), &admin_user(), clock.clone()).unwrap();
+        raksa_core::office::init_office(&dir, &office_setup(), &admin_user(), clock.clone())
+            .unwrap();
     (
         Office {
             _tmp: tmp,

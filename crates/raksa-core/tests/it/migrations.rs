@@ -25,15 +25,25 @@ fn upgrades_from_every_earlier_version() {
         }
         drop(conn);
         let mut conn = db::open(&path, &key).unwrap();
-        assert_eq!(migrations::migrate(&mut conn).unwrap(), migrations::LATEST, "from {from}");
+        assert_eq!(
+            migrations::migrate(&mut conn).unwrap(),
+            migrations::LATEST,
+            "from {from}"
+        );
         if from >= 1 {
             let n: String = conn
-                .query_row("SELECT first_name FROM people WHERE id = 'p1'", [], |r| r.get(0))
+                .query_row("SELECT first_name FROM people WHERE id = 'p1'", [], |r| {
+                    r.get(0)
+                })
                 .unwrap();
             assert_eq!(n, "ทดสอบ");
         }
         let idle: String = conn
-            .query_row("SELECT value FROM settings WHERE key = 'idle_lock_minutes'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'idle_lock_minutes'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(idle, "10");
         assert!(db::integrity_problems(&conn).unwrap().is_empty());
@@ -46,7 +56,8 @@ fn a_newer_schema_is_refused_not_downgraded() {
     let path = tmp.path().join("raksa.db");
     let key = DbKey::generate();
     let mut conn = db::open(&path, &key).unwrap();
-    conn.pragma_update(None, "user_version", migrations::LATEST + 1).unwrap();
+    conn.pragma_update(None, "user_version", migrations::LATEST + 1)
+        .unwrap();
     assert!(matches!(
         migrations::migrate(&mut conn),
         Err(raksa_core::CoreError::SchemaTooNew { .. })
@@ -72,6 +83,9 @@ fn the_audit_log_is_append_only() {
         [],
     )
     .unwrap();
-    assert!(conn.execute("UPDATE audit_log SET action = 'x'", []).is_err());
+    assert!(
+        conn.execute("UPDATE audit_log SET action = 'x'", [])
+            .is_err()
+    );
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
 }

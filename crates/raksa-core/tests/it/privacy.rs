@@ -15,7 +15,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// UTF-16 forms too, in case anything stored text in another encoding.
 fn needles() -> Vec<Vec<u8>> {
     let mut v = Vec::new();
-    for s in [NAME, SURNAME, ID, "1-1017-00203-12-3", "Phitsanulok-secret-note"] {
+    for s in [
+        NAME,
+        SURNAME,
+        ID,
+        "1-1017-00203-12-3",
+        "Phitsanulok-secret-note",
+    ] {
         v.push(s.as_bytes().to_vec());
         v.push(s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect());
     }
@@ -47,10 +53,17 @@ fn no_personal_data_in_the_database_wal_or_journal_files() {
             let bytes = std::fs::read(&path).unwrap();
             scanned += bytes.len();
             for n in needles() {
-                assert!(!contains(&bytes, &n), "{when}: personal data found in {}", path.display());
+                assert!(
+                    !contains(&bytes, &n),
+                    "{when}: personal data found in {}",
+                    path.display()
+                );
             }
         }
-        assert!(scanned > 4096, "{when}: expected data files, scanned {scanned} bytes");
+        assert!(
+            scanned > 4096,
+            "{when}: expected data files, scanned {scanned} bytes"
+        );
     };
     let wal = o.dir.db_files()[1].clone();
     assert!(wal.exists(), "WAL file should exist while open");
@@ -69,7 +82,9 @@ fn the_database_does_not_open_without_the_key() {
     assert!(!head.starts_with(b"SQLite format 3\0"));
     // Opening without a key fails on first read.
     let conn = rusqlite::Connection::open(o.dir.db_path()).unwrap();
-    let r = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0));
+    let r = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    });
     assert!(r.is_err());
     // A random key fails too.
     let k = raksa_core::crypto::DbKey::generate();
@@ -106,10 +121,26 @@ fn logs_never_contain_personal_data() {
     drop(s);
     let _ = office::unlock(&o.dir, "somchai", "wrong-password", o.clock.clone());
     let logged = crate::captured_logs();
-    for expected in ["office initialised", "person registered", "case opened", "unlock refused"] {
-        assert!(logged.contains(expected), "expected {expected:?} in the log");
+    for expected in [
+        "office initialised",
+        "person registered",
+        "case opened",
+        "unlock refused",
+    ] {
+        assert!(
+            logged.contains(expected),
+            "expected {expected:?} in the log"
+        );
     }
-    for n in [NAME, SURNAME, ID, "Phitsanulok-secret-note", "somchai", ADMIN_PW, "wrong-password"] {
+    for n in [
+        NAME,
+        SURNAME,
+        ID,
+        "Phitsanulok-secret-note",
+        "somchai",
+        ADMIN_PW,
+        "wrong-password",
+    ] {
         assert!(!logged.contains(n), "log contains personal data {n}");
     }
 }

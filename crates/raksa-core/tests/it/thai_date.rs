@@ -9,17 +9,35 @@ fn buddhist_era_dates_parse_and_format() {
     assert_eq!(format_be_long(d), "23 พฤศจิกายน 2569");
     assert_eq!(thai_digits(&format_be_long(d)), "๒๓ พฤศจิกายน ๒๕๖๙");
     assert_eq!(format_be_short(d), "23/11/2569");
-    assert_eq!(parse_be_date("๕-๓-๒๕๑๐").unwrap(), NaiveDate::from_ymd_opt(1967, 3, 5).unwrap());
+    assert_eq!(
+        parse_be_date("๕-๓-๒๕๑๐").unwrap(),
+        NaiveDate::from_ymd_opt(1967, 3, 5).unwrap()
+    );
 }
 
 #[test]
 fn impossible_dates_and_gregorian_years_are_refused() {
-    assert_eq!(parse_be_date("31/2/2567").unwrap_err(), FieldProblem::DateInvalid);
-    assert_eq!(parse_be_date("29/2/2566").unwrap_err(), FieldProblem::DateInvalid);
+    assert_eq!(
+        parse_be_date("31/2/2567").unwrap_err(),
+        FieldProblem::DateInvalid
+    );
+    assert_eq!(
+        parse_be_date("29/2/2566").unwrap_err(),
+        FieldProblem::DateInvalid
+    );
     assert!(parse_be_date("29/2/2567").is_ok()); // 2024 is a leap year
-    assert_eq!(parse_be_date("5/3/1967").unwrap_err(), FieldProblem::DateInvalid);
-    assert_eq!(parse_be_date("hello").unwrap_err(), FieldProblem::DateInvalid);
-    assert_eq!(parse_be_date("1/13/2567").unwrap_err(), FieldProblem::DateInvalid);
+    assert_eq!(
+        parse_be_date("5/3/1967").unwrap_err(),
+        FieldProblem::DateInvalid
+    );
+    assert_eq!(
+        parse_be_date("hello").unwrap_err(),
+        FieldProblem::DateInvalid
+    );
+    assert_eq!(
+        parse_be_date("1/13/2567").unwrap_err(),
+        FieldProblem::DateInvalid
+    );
 }
 
 #[test]
@@ -43,6 +61,12 @@ fn birth_dates_must_be_past_and_plausible() {
         check_birth_date(NaiveDate::from_ymd_opt(1850, 1, 1).unwrap(), today).unwrap_err(),
         FieldProblem::DateTooOld
     );
-    assert_eq!(age_on(NaiveDate::from_ymd_opt(1954, 11, 24).unwrap(), today), 71);
-    assert_eq!(age_on(NaiveDate::from_ymd_opt(1954, 11, 23).unwrap(), today), 72);
+    assert_eq!(
+        age_on(NaiveDate::from_ymd_opt(1954, 11, 24).unwrap(), today),
+        71
+    );
+    assert_eq!(
+        age_on(NaiveDate::from_ymd_opt(1954, 11, 23).unwrap(), today),
+        72
+    );
 }

@@ -1,8 +1,8 @@
 use std::time::Instant;
 
+use raksa_core::CoreError;
 use raksa_core::model::*;
 use raksa_core::office;
-use raksa_core::CoreError;
 
 use crate::*;
 
@@ -28,7 +28,11 @@ fn set_up_refuses_bad_input_with_field_messages_and_leaves_nothing() {
     let err = office::init_office(&dir, &setup, &admin, TestClock::at(nov_23()))
         .err()
         .unwrap();
-    let fields: Vec<_> = err.field_errors().iter().map(|e| e.field.as_str()).collect();
+    let fields: Vec<_> = err
+        .field_errors()
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
     assert_eq!(fields, ["letter_code", "password"]);
     assert!(err.field_errors()[0].message_th.contains("อักษรไทย"));
     assert!(!dir.is_initialised());
@@ -45,8 +49,12 @@ fn a_second_set_up_is_refused() {
 fn wrong_password_and_unknown_user_look_the_same() {
     let (o, s, _) = new_office();
     drop(s);
-    let a = office::unlock(&o.dir, "somchai", "wrong password", o.clock.clone()).err().unwrap();
-    let b = office::unlock(&o.dir, "nobody", ADMIN_PW, o.clock.clone()).err().unwrap();
+    let a = office::unlock(&o.dir, "somchai", "wrong password", o.clock.clone())
+        .err()
+        .unwrap();
+    let b = office::unlock(&o.dir, "nobody", ADMIN_PW, o.clock.clone())
+        .err()
+        .unwrap();
     assert_eq!(a.message_th(), b.message_th());
     assert_eq!(a.message_th(), "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง");
 }
@@ -56,23 +64,36 @@ fn repeated_failures_make_the_user_wait_longer_each_time() {
     let (o, s, _) = new_office();
     drop(s);
     for _ in 0..3 {
-        let e = office::unlock(&o.dir, "somchai", "nope-nope", o.clock.clone()).err().unwrap();
+        let e = office::unlock(&o.dir, "somchai", "nope-nope", o.clock.clone())
+            .err()
+            .unwrap();
         assert!(matches!(e, CoreError::BadCredentials));
     }
     // now throttled, even with the right password
-    let e = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).err().unwrap();
-    let CoreError::Throttled { wait_secs } = e else { panic!("{e:?}") };
+    let e = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone())
+        .err()
+        .unwrap();
+    let CoreError::Throttled { wait_secs } = e else {
+        panic!("{e:?}")
+    };
     assert_eq!(wait_secs, 5);
     assert!(e.message_th().contains("กรุณารอ 5 วินาที"));
     o.clock.advance_secs(5);
-    let e = office::unlock(&o.dir, "somchai", "still wrong", o.clock.clone()).err().unwrap();
+    let e = office::unlock(&o.dir, "somchai", "still wrong", o.clock.clone())
+        .err()
+        .unwrap();
     assert!(matches!(e, CoreError::BadCredentials));
-    let e = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).err().unwrap();
+    let e = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone())
+        .err()
+        .unwrap();
     assert!(matches!(e, CoreError::Throttled { wait_secs: 10 }));
     o.clock.advance_secs(10);
     let s = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
     let log = s.audit_entries(5).unwrap();
-    assert!(log.iter().any(|e| e.action == "login" && e.detail.contains("4 failed")));
+    assert!(
+        log.iter()
+            .any(|e| e.action == "login" && e.detail.contains("4 failed"))
+    );
     drop(s);
     // success reset the counter
     assert!(office::unlock(&o.dir, "somchai", "x-wrong-1", o.clock.clone()).is_err());
@@ -117,12 +138,18 @@ fn users_added_by_the_admin_can_unlock_and_change_their_password() {
     drop(s);
 
     let mut m = office::unlock(&o.dir, "malee", "initial-pass-1", o.clock.clone()).unwrap();
-    assert!(matches!(m.list_users(), Err(CoreError::Forbidden)), "case worker cannot list users");
+    assert!(
+        matches!(m.list_users(), Err(CoreError::Forbidden)),
+        "case worker cannot list users"
+    );
     assert!(matches!(
         m.add_user(&admin_user()),
         Err(CoreError::Forbidden)
     ));
-    assert!(matches!(m.change_password("not-current", "new-pass-22"), Err(CoreError::BadCredentials)));
+    assert!(matches!(
+        m.change_password("not-current", "new-pass-22"),
+        Err(CoreError::BadCredentials)
+    ));
     m.change_password("initial-pass-1", "new-pass-22").unwrap();
     drop(m);
     assert!(office::unlock(&o.dir, "malee", "initial-pass-1", o.clock.clone()).is_err());
@@ -158,18 +185,26 @@ fn a_deactivated_user_can_no_longer_unlock() {
 fn the_recovery_key_resets_a_forgotten_password() {
     let (o, s, rk) = new_office();
     drop(s);
-    assert!(office::reset_password_with_recovery(
-        &o.dir,
-        "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA",
-        "somchai",
-        "brand-new-pass",
-        o.clock.clone()
-    )
-    .is_err());
+    assert!(
+        office::reset_password_with_recovery(
+            &o.dir,
+            "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA",
+            "somchai",
+            "brand-new-pass",
+            o.clock.clone()
+        )
+        .is_err()
+    );
     // typed in lower case without dashes still works
     let typed = rk.replace('-', "").to_lowercase();
-    let s = office::reset_password_with_recovery(&o.dir, &typed, "somchai", "brand-new-pass", o.clock.clone())
-        .unwrap();
+    let s = office::reset_password_with_recovery(
+        &o.dir,
+        &typed,
+        "somchai",
+        "brand-new-pass",
+        o.clock.clone(),
+    )
+    .unwrap();
     drop(s);
     assert!(office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).is_err());
     office::unlock(&o.dir, "somchai", "brand-new-pass", o.clock.clone()).unwrap();
@@ -179,7 +214,43 @@ fn the_recovery_key_resets_a_forgotten_password() {
 fn idle_lock_setting_defaults_to_ten_minutes_and_only_admins_change_it() {
     let (_o, mut s, _) = new_office();
     assert_eq!(s.settings().unwrap().idle_lock_minutes, 10);
-    s.update_settings(&OfficeSettings { idle_lock_minutes: 15 }).unwrap();
+    s.update_settings(&OfficeSettings {
+        idle_lock_minutes: 15,
+    })
+    .unwrap();
     assert_eq!(s.settings().unwrap().idle_lock_minutes, 15);
-    assert!(s.update_settings(&OfficeSettings { idle_lock_minutes: 0 }).is_err());
+    assert!(
+        s.update_settings(&OfficeSettings {
+            idle_lock_minutes: 0
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn the_workstation_locks_itself_after_the_idle_period_and_drops_the_session() {
+    use raksa_core::workstation::Workstation;
+    let (o, s, _) = new_office();
+    drop(s);
+    let mut ws = Workstation::new(o.dir.clone(), o.clock.clone());
+    assert!(ws.status().initialised && !ws.status().unlocked);
+    assert!(matches!(
+        ws.with_session(|s| s.search_cases("", 5)),
+        Err(CoreError::Locked)
+    ));
+    ws.unlock("somchai", ADMIN_PW).unwrap();
+    assert_eq!(ws.status().idle_lock_minutes, 10);
+    o.clock.advance_secs(9 * 60);
+    ws.with_session(|s| s.search_cases("", 5)).unwrap(); // activity
+    o.clock.advance_secs(9 * 60);
+    assert!(!ws.lock_if_idle());
+    o.clock.advance_secs(60);
+    assert!(ws.lock_if_idle());
+    assert!(!ws.status().unlocked);
+    let e = ws.with_session(|s| s.search_cases("", 5)).err().unwrap();
+    assert_eq!(e.message_th(), "โปรแกรมล็อกอยู่ กรุณาเข้าสู่ระบบอีกครั้ง");
+    // on demand
+    ws.unlock("somchai", ADMIN_PW).unwrap();
+    ws.lock();
+    assert!(!ws.status().unlocked);
 }

@@ -1,0 +1,319 @@
+//! Headless administration from the same binary, no display needed:
+//! `raksa --data-dir DIR <command>`. Secrets come from `RAKSA_PASSPHRASE` (and
+//! `RAKSA_RECOVERY_KEY` / `RAKSA_NEW_PASSPHRASE`) or an interactive prompt — never from
+//! command-line flags, which other users of the PC can see in the process list.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use raksa_core::backup::{self, RestoreCredentials};
+use raksa_core::model::{NewUser, OfficeSetup, Role, Uuid};
+use raksa_core::office;
+use raksa_core::thai_date::SystemClock;
+use raksa_core::{CoreError, DataDir, Session};
+use zeroize::Zeroizing;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "raksa",
+    version,
+    about = "รักษา Raksa — ระบบจัดการรายกรณี / case management for MSDHS provincial offices",
+    long_about = "Without a command, opens the desktop app. With a command, runs it headless.\n\
+                  Secrets are read from RAKSA_PASSPHRASE (RAKSA_RECOVERY_KEY, RAKSA_NEW_PASSPHRASE) \
+                  or asked for interactively."
+)]
+pub struct Cli {
+    /// The office data folder (default: RAKSA_DATA_DIR, else the per-user app-data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up the office and its first administrator (the admin password is RAKSA_PASSPHRASE).
+    Init {
+        #[arg(long)]
+        office_name: String,
+        #[arg(long)]
+        office_address: String,
+        /// Province letter code, e.g. พล
+        #[arg(long)]
+        letter_code: String,
+        #[arg(long)]
+        office_phone: String,
+        #[arg(long)]
+        admin_user: String,
+        #[arg(long)]
+        admin_name: String,
+        #[arg(long)]
+        admin_position: String,
+    },
+    /// Check the database: key, integrity and schema version. Exit 0 when healthy.
+    Check {
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an encrypted, verifiable backup of the office to FILE.
+    Backup {
+        file: PathBuf,
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
+    /// Check a backup file's structure and checksum (no secret needed).
+    VerifyBackup { file: PathBuf },
+    /// Replace this PC's office data with a backup (the old files are kept aside).
+    Restore {
+        file: PathBuf,
+        /// A user of the backed-up office; without it the recovery key is asked for.
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
+    /// Export data as JSON: one person (PDPA right of access) or the whole office.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// The person's record id; without it, every person (administrators only).
+        #[arg(long)]
+        person: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
+    /// Set a new password for a user with the office recovery key.
+    ResetPassword {
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+}
+
+fn secret(env: &str, prompt: &str) -> Result<Zeroizing<String>, CoreError> {
+    if let Ok(v) = std::env::var(env) {
+        return Ok(Zeroizing::new(v));
+    }
+    rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
+        .map_err(CoreError::Io)
+}
+
+fn new_secret(env: &str, prompt: &str) -> Result<Zeroizing<String>, CoreError> {
+    if let Ok(v) = std::env::var(env) {
+        return Ok(Zeroizing::new(v));
+    }
+    let a = Zeroizing::new(rpassword::prompt_password(prompt)?);
+    let b = Zeroizing::new(rpassword::prompt_password("ยืนยันอีกครั้ง / Repeat: ")?);
+    if *a != *b {
+        return Err(CoreError::field(
+            "password",
+            raksa_core::FieldProblem::PasswordMismatch,
+        ));
+    }
+    Ok(a)
+}
+
+fn open(dir: &DataDir, user: Option<&str>) -> Result<Session, CoreError> {
+    let pass = secret("RAKSA_PASSPHRASE", "รหัสผ่าน / Password: ")?;
+    let clock = Arc::new(SystemClock);
+    match user {
+        Some(u) => office::unlock(dir, u, &pass, clock),
+        None => office::unlock_with_secret(dir, &pass, clock),
+    }
+}
+
+fn report(e: &CoreError) -> i32 {
+    eprintln!("ผิดพลาด: {}", e.message_th());
+    eprintln!("Error: {}", e.message_en());
+    for f in e.field_errors() {
+        eprintln!("  {}: {} / {}", f.field, f.message_th, f.message_en);
+    }
+    match e {
+        CoreError::BadCredentials | CoreError::Throttled { .. } | CoreError::Invalid(_) => 2,
+        _ => 1,
+    }
+}
+
+pub fn run(dir: &DataDir, cmd: Command) -> i32 {
+    match run_inner(dir, cmd) {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
+    let clock = Arc::new(SystemClock);
+    match cmd {
+        Command::Init {
+            office_name,
+            office_address,
+            letter_code,
+            office_phone,
+            admin_user,
+            admin_name,
+            admin_position,
+        } => {
+            if dir.is_initialised() {
+                return Err(CoreError::AlreadyInitialised);
+            }
+            let password = new_secret("RAKSA_PASSPHRASE", "รหัสผ่านผู้ดูแลระบบ / Admin password: ")?;
+            let (session, rk) = office::init_office(
+                dir,
+                &OfficeSetup {
+                    name: office_name,
+                    address: office_address,
+                    letter_code,
+                    phone: office_phone,
+                },
+                &NewUser {
+                    username: admin_user,
+                    full_name: admin_name,
+                    position: admin_position,
+                    role: Role::Admin,
+                    password: password.to_string(),
+                },
+                clock,
+            )?;
+            drop(session);
+            println!(
+                "ตั้งค่าสำนักงานเรียบร้อย / Office set up in {}",
+                dir.root().display()
+            );
+            println!();
+            println!("รหัสกู้คืนของสำนักงาน (พิมพ์เก็บไว้ในตู้นิรภัย จะแสดงครั้งเดียวเท่านั้น)");
+            println!("Office recovery key (print it and keep it in the safe; shown only once):");
+            println!();
+            println!("    {}", rk.display());
+            Ok(0)
+        }
+        Command::Check { user, json } => {
+            let s = open(dir, user.as_deref())?;
+            let r = s.check()?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r).expect("serialisable")
+                );
+            } else {
+                println!(
+                    "ฐานข้อมูล / database: {}",
+                    if r.integrity_ok {
+                        "สมบูรณ์ / ok"
+                    } else {
+                        "มีปัญหา / PROBLEMS"
+                    }
+                );
+                println!(
+                    "รุ่นโครงสร้าง / schema: {} (latest {})",
+                    r.schema_version, r.latest_schema_version
+                );
+                println!(
+                    "ผู้ใช้ {} · บุคคล {} · กรณี {} · บันทึกการใช้งาน {} / users, people, cases, audit entries",
+                    r.users, r.people, r.cases, r.audit_entries
+                );
+                for p in &r.problems {
+                    println!("  ! {p}");
+                }
+            }
+            Ok(
+                if r.integrity_ok && r.schema_version == r.latest_schema_version {
+                    0
+                } else {
+                    1
+                },
+            )
+        }
+        Command::Backup { file, user } => {
+            let s = open(dir, user.as_deref())?;
+            let h = s.backup_to(&file)?;
+            println!(
+                "สำรองข้อมูลแล้ว / backup written: {} ({} bytes, sha256 {})",
+                file.display(),
+                h.db_len,
+                h.db_sha256
+            );
+            Ok(0)
+        }
+        Command::VerifyBackup { file } => {
+            let (h, _) = backup::verify(&file)?;
+            println!(
+                "ไฟล์สำรองถูกต้อง / backup verified: created {}, schema {}, {} bytes",
+                h.created_at, h.schema_version, h.db_len
+            );
+            Ok(0)
+        }
+        Command::Restore { file, user } => {
+            let (s, aside) = match user.as_deref() {
+                Some(u) => {
+                    let pass = secret("RAKSA_PASSPHRASE", "รหัสผ่าน / Password: ")?;
+                    backup::restore(
+                        dir,
+                        &file,
+                        RestoreCredentials::User {
+                            username: u,
+                            password: &pass,
+                        },
+                        clock,
+                    )?
+                }
+                None => {
+                    let rk = secret("RAKSA_RECOVERY_KEY", "รหัสกู้คืน / Recovery key: ")?;
+                    backup::restore(dir, &file, RestoreCredentials::RecoveryKey(&rk), clock)?
+                }
+            };
+            let r = s.check()?;
+            println!("กู้คืนแล้ว / restored: {} people, {} cases", r.people, r.cases);
+            if !aside.as_os_str().is_empty() {
+                println!("ไฟล์เดิมเก็บไว้ที่ / previous files kept in: {}", aside.display());
+            }
+            Ok(0)
+        }
+        Command::Export {
+            format: ExportFormat::Json,
+            person,
+            out,
+            user,
+        } => {
+            let s = open(dir, user.as_deref())?;
+            let value = match person {
+                Some(p) => {
+                    let id = Uuid::parse_str(&p).map_err(|_| CoreError::NotFound)?;
+                    s.export_person(id)?
+                }
+                None => s.export_all()?,
+            };
+            let text = serde_json::to_string_pretty(&value).expect("serialisable");
+            match out {
+                Some(path) => {
+                    raksa_core::keyslots::write_atomic(&path, text.as_bytes())?;
+                    eprintln!("ส่งออกแล้ว / exported: {}", path.display());
+                }
+                None => {
+                    let mut o = std::io::stdout().lock();
+                    o.write_all(text.as_bytes())?;
+                    o.write_all(b"\n")?;
+                }
+            }
+            Ok(0)
+        }
+        Command::ResetPassword { user } => {
+            let rk = secret("RAKSA_RECOVERY_KEY", "รหัสกู้คืน / Recovery key: ")?;
+            let pw = new_secret("RAKSA_NEW_PASSPHRASE", "รหัสผ่านใหม่ / New password: ")?;
+            let s = office::reset_password_with_recovery(dir, &rk, &user, &pw, clock)?;
+            drop(s);
+            println!("ตั้งรหัสผ่านใหม่แล้ว / password reset for {user}");
+            Ok(0)
+        }
+    }
+}

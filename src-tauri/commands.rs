@@ -1,0 +1,210 @@
+//! IPC commands: each one forwards to the core `Workstation` on a blocking thread (SQLite
+//! and Argon2 must not run on the async runtime) and maps errors once, via `ErrorReport`.
+
+use raksa_core::model::*;
+use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
+use raksa_core::{CoreError, ErrorReport};
+use tauri::State;
+use uuid_str::parse_id;
+
+use crate::AppState;
+
+type Reply<T> = Result<T, ErrorReport>;
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        app_status,
+        set_up_office,
+        unlock,
+        reset_password,
+        lock,
+        activity,
+        search_cases,
+        search_people,
+        register_person,
+        get_person,
+        open_case,
+        list_users,
+        add_user,
+        set_user_active,
+        change_password,
+        get_settings,
+        update_settings,
+        audit_log,
+    ]
+}
+
+async fn on_workstation<T: Send + 'static>(
+    state: State<'_, AppState>,
+    f: impl FnOnce(&mut Workstation) -> raksa_core::Result<T> + Send + 'static,
+) -> Reply<T> {
+    let ws = state.0.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut w = ws.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut w).map_err(|e| ErrorReport::from(&e))
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+}
+
+#[tauri::command]
+async fn app_status(state: State<'_, AppState>) -> Reply<AppStatus> {
+    on_workstation(state, |w| Ok(w.status())).await
+}
+
+#[tauri::command]
+async fn set_up_office(
+    state: State<'_, AppState>,
+    setup: OfficeSetup,
+    admin: NewUser,
+) -> Reply<SetupResult> {
+    on_workstation(state, move |w| w.set_up(&setup, &admin)).await
+}
+
+#[tauri::command]
+async fn unlock(
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> Reply<AppStatus> {
+    on_workstation(state, move |w| w.unlock(&username, &password)).await
+}
+
+#[tauri::command]
+async fn reset_password(
+    state: State<'_, AppState>,
+    recovery_key: String,
+    username: String,
+    new_password: String,
+) -> Reply<AppStatus> {
+    on_workstation(state, move |w| {
+        w.reset_password(&recovery_key, &username, &new_password)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn lock(state: State<'_, AppState>) -> Reply<AppStatus> {
+    on_workstation(state, |w| {
+        w.lock();
+        Ok(w.status())
+    })
+    .await
+}
+
+/// The user typed or clicked: postpones the idle lock.
+#[tauri::command]
+async fn activity(state: State<'_, AppState>) -> Reply<bool> {
+    on_workstation(state, |w| {
+        let locked = w.lock_if_idle();
+        w.touch();
+        Ok(!locked && w.status().unlocked)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn search_cases(state: State<'_, AppState>, query: String) -> Reply<Vec<CaseSummary>> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.search_cases(&query, 200))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn search_people(state: State<'_, AppState>, query: String) -> Reply<Vec<PersonSummary>> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.search_people(&query, 50))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn register_person(state: State<'_, AppState>, person: NewPerson) -> Reply<Person> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.register_person(&person))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn get_person(state: State<'_, AppState>, id: String) -> Reply<PersonDetail> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.get_person(id))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn open_case(state: State<'_, AppState>, case: NewCase) -> Reply<CaseSummary> {
+    on_workstation(state, move |w| w.with_session(|s| s.open_case(&case))).await
+}
+
+#[tauri::command]
+async fn list_users(state: State<'_, AppState>) -> Reply<Vec<UserInfo>> {
+    on_workstation(state, |w| w.with_session(|s| s.list_users())).await
+}
+
+#[tauri::command]
+async fn add_user(state: State<'_, AppState>, user: NewUser) -> Reply<UserInfo> {
+    on_workstation(state, move |w| w.with_session(|s| s.add_user(&user))).await
+}
+
+#[tauri::command]
+async fn set_user_active(
+    state: State<'_, AppState>,
+    user_id: String,
+    active: bool,
+    password: Option<String>,
+) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&user_id)?;
+        w.with_session(|s| s.set_user_active(id, active, password.as_deref()))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn change_password(
+    state: State<'_, AppState>,
+    current: String,
+    new_password: String,
+) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.change_password(&current, &new_password))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn get_settings(state: State<'_, AppState>) -> Reply<OfficeSettings> {
+    on_workstation(state, |w| w.with_session(|s| s.settings())).await
+}
+
+#[tauri::command]
+async fn update_settings(
+    state: State<'_, AppState>,
+    settings: OfficeSettings,
+) -> Reply<OfficeSettings> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| {
+            s.update_settings(&settings)?;
+            s.settings()
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+async fn audit_log(state: State<'_, AppState>) -> Reply<Vec<AuditEntry>> {
+    on_workstation(state, |w| w.with_session(|s| s.audit_entries(500))).await
+}
+
+mod uuid_str {
+    use raksa_core::CoreError;
+
+    pub fn parse_id(s: &str) -> Result<raksa_core::model::Uuid, CoreError> {
+        raksa_core::model::Uuid::parse_str(s).map_err(|_| CoreError::NotFound)
+    }
+}

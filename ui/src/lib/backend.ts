@@ -1,0 +1,76 @@
+// The only module that talks to the Rust side. Every command is typed with the structs
+// generated from Rust by ts-rs (src/bindings), so the two sides cannot drift apart.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { CaseSummary } from "../bindings/CaseSummary";
+import type { ErrorReport } from "../bindings/ErrorReport";
+import type { NewCase } from "../bindings/NewCase";
+import type { NewPerson } from "../bindings/NewPerson";
+import type { NewUser } from "../bindings/NewUser";
+import type { OfficeSettings } from "../bindings/OfficeSettings";
+import type { OfficeSetup } from "../bindings/OfficeSetup";
+import type { Person } from "../bindings/Person";
+import type { PersonDetail } from "../bindings/PersonDetail";
+import type { PersonSummary } from "../bindings/PersonSummary";
+import type { SetupResult } from "../bindings/SetupResult";
+import type { UserInfo } from "../bindings/UserInfo";
+
+export class BackendError extends Error {
+  readonly report: ErrorReport;
+  constructor(report: ErrorReport) {
+    super(report.message_en);
+    this.report = report;
+  }
+}
+
+function isReport(e: unknown): e is ErrorReport {
+  return typeof e === "object" && e !== null && "code" in e && "message_th" in e;
+}
+
+/** Turns anything thrown by a call into a BackendError with Thai and English text. */
+export function toBackendError(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  if (isReport(e)) return new BackendError(e);
+  return new BackendError({
+    code: "internal",
+    message_th: "เกิดข้อผิดพลาดที่ไม่คาดคิด ข้อมูลที่บันทึกไว้แล้วยังอยู่ครบ กรุณาลองใหม่",
+    message_en: "Unexpected error; saved data is safe. Please try again.",
+    fields: [],
+  });
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
+export const backend = {
+  appStatus: () => call<AppStatus>("app_status"),
+  setUpOffice: (setup: OfficeSetup, admin: NewUser) => call<SetupResult>("set_up_office", { setup, admin }),
+  unlock: (username: string, password: string) => call<AppStatus>("unlock", { username, password }),
+  resetPassword: (recoveryKey: string, username: string, newPassword: string) =>
+    call<AppStatus>("reset_password", { recoveryKey, username, newPassword }),
+  lock: () => call<AppStatus>("lock"),
+  activity: () => call<boolean>("activity"),
+  searchCases: (query: string) => call<CaseSummary[]>("search_cases", { query }),
+  searchPeople: (query: string) => call<PersonSummary[]>("search_people", { query }),
+  registerPerson: (person: NewPerson) => call<Person>("register_person", { person }),
+  getPerson: (id: string) => call<PersonDetail>("get_person", { id }),
+  openCase: (c: NewCase) => call<CaseSummary>("open_case", { case: c }),
+  listUsers: () => call<UserInfo[]>("list_users"),
+  addUser: (user: NewUser) => call<UserInfo>("add_user", { user }),
+  setUserActive: (userId: string, active: boolean, password: string | null) =>
+    call<null>("set_user_active", { userId, active, password }),
+  changePassword: (current: string, newPassword: string) => call<null>("change_password", { current, newPassword }),
+  getSettings: () => call<OfficeSettings>("get_settings"),
+  updateSettings: (settings: OfficeSettings) => call<OfficeSettings>("update_settings", { settings }),
+  auditLog: () => call<AuditEntry[]>("audit_log"),
+  onLocked: (f: () => void): Promise<UnlistenFn> => listen("locked", () => f()),
+};
+
+export type Backend = typeof backend;

@@ -1,0 +1,81 @@
+// Form building blocks: every input has a visible label, its hint and its error are tied
+// to it with aria-describedby, and errors from Rust land next to the field they concern.
+import { useId, useState, type ReactNode } from "react";
+import type { FieldError } from "../bindings/FieldError";
+import { BackendError, toBackendError } from "./backend";
+import { useI18n } from "./i18n";
+
+export type FieldErrors = Record<string, string>;
+
+export function Field(props: {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  ok?: string | undefined;
+  children: (p: { id: string; "aria-describedby": string; "aria-invalid": boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const described = `${id}-hint ${id}-err`;
+  return (
+    <div className={"field" + (props.error ? " field-invalid" : "")}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({ id, "aria-describedby": described, "aria-invalid": Boolean(props.error) })}
+      {props.hint && !props.error && (
+        <div className="hint" id={`${id}-hint`}>
+          {props.hint}
+        </div>
+      )}
+      {props.error ? (
+        <div className="error" id={`${id}-err`} role="alert">
+          {props.error}
+        </div>
+      ) : props.ok ? (
+        <div className="ok" id={`${id}-err`}>
+          ✓ {props.ok}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Runs a backend call for a form: busy flag, banner message and per-field errors. */
+export function useSubmit() {
+  const { lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [banner, setBanner] = useState<string | null>(null);
+  const [fields, setFields] = useState<FieldErrors>({});
+  const text = (f: FieldError) => (lang === "th" ? f.message_th : f.message_en);
+
+  async function run<T>(f: () => Promise<T>): Promise<T | undefined> {
+    setBusy(true);
+    setBanner(null);
+    setFields({});
+    try {
+      return await f();
+    } catch (e) {
+      const err: BackendError = toBackendError(e);
+      const map: FieldErrors = {};
+      for (const fe of err.report.fields) map[fe.field] = text(fe);
+      setFields(map);
+      setBanner(lang === "th" ? err.report.message_th : err.report.message_en);
+      // Put the cursor on the first field with a problem.
+      requestAnimationFrame(() => {
+        const el = document.querySelector<HTMLElement>(".field-invalid input, .field-invalid select, .field-invalid textarea");
+        el?.focus();
+      });
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, banner, fields, setFields, setBanner, run };
+}
+
+export function Banner({ message, kind = "error" }: { message: string | null; kind?: "error" | "success" | "info" }) {
+  if (!message) return null;
+  return (
+    <div className={`banner banner-${kind}`} role={kind === "error" ? "alert" : "status"}>
+      {message}
+    </div>
+  );
+}

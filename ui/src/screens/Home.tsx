@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useState } from "react";
+import type { AppStatus } from "../bindings/AppStatus";
+import { useI18n, roleNames } from "../lib/i18n";
+import { Audit } from "./Audit";
+import { Cases } from "./Cases";
+import { PersonView } from "./PersonView";
+import { RegisterPerson } from "./RegisterPerson";
+import { Settings } from "./Settings";
+import { Users } from "./Users";
+
+export type View =
+  | { kind: "cases" }
+  | { kind: "register" }
+  | { kind: "person"; id: string; flash?: string }
+  | { kind: "users" }
+  | { kind: "settings" }
+  | { kind: "audit" };
+
+export function Home({ status, onLock }: { status: AppStatus; onLock: () => void }) {
+  const { t, pick, lang, setLang } = useI18n();
+  const [view, setView] = useState<View>({ kind: "cases" });
+  const role = status.user?.role ?? "case_worker";
+  const go = useCallback((v: View) => setView(v), []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey && (e.key === "l" || e.key === "L")) {
+        e.preventDefault();
+        onLock();
+      } else if (e.altKey && (e.key === "n" || e.key === "N")) {
+        e.preventDefault();
+        setView({ kind: "register" });
+      } else if (e.key === "Escape" && !(e.target instanceof HTMLSelectElement)) {
+        setView({ kind: "cases" });
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onLock]);
+
+  const nav: { kind: View["kind"]; label: string; show: boolean }[] = [
+    { kind: "cases", label: t("navCases"), show: true },
+    { kind: "register", label: t("navRegister"), show: true },
+    { kind: "users", label: t("navUsers"), show: role === "admin" },
+    { kind: "audit", label: t("navAudit"), show: role !== "case_worker" },
+    { kind: "settings", label: t("navSettings"), show: true },
+  ];
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ♥
+          </span>
+          <span className="brand-name">{t("appName")}</span>
+          <span className="office-name">{status.office?.name}</span>
+        </div>
+        <div className="who">
+          <span className="user-name" data-testid="user-name">
+            {status.user?.full_name}
+          </span>
+          <span className="role">{pick(roleNames[role])}</span>
+          <button type="button" className="ghost" onClick={() => setLang(lang === "th" ? "en" : "th")}>
+            {t("langSwitch")}
+          </button>
+          <button type="button" className="ghost" id="lock-button" onClick={onLock} title="Ctrl+L">
+            🔒 {t("lock")}
+          </button>
+        </div>
+      </header>
+      <nav className="tabs" aria-label="main">
+        {nav
+          .filter((n) => n.show)
+          .map((n) => (
+            <button
+              key={n.kind}
+              type="button"
+              id={`nav-${n.kind}`}
+              className={view.kind === n.kind || (view.kind === "person" && n.kind === "cases") ? "tab active" : "tab"}
+              aria-current={view.kind === n.kind ? "page" : undefined}
+              onClick={() => setView({ kind: n.kind } as View)}
+            >
+              {n.label}
+            </button>
+          ))}
+      </nav>
+      <div className="content">
+        {view.kind === "cases" && <Cases go={go} />}
+        {view.kind === "register" && <RegisterPerson go={go} />}
+        {view.kind === "person" && <PersonView key={view.id} id={view.id} flash={view.flash ?? null} go={go} />}
+        {view.kind === "users" && <Users />}
+        {view.kind === "settings" && <Settings isAdmin={role === "admin"} />}
+        {view.kind === "audit" && <Audit />}
+      </div>
+      <footer className="statusbar">
+        <span className="status-item">🔐 {t("storageStatus")}</span>
+        <span className="status-item status-offline">○ {t("syncStatus")}</span>
+        <span className="shortcuts">{t("shortcuts")}</span>
+      </footer>
+    </div>
+  );
+}

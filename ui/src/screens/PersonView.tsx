@@ -1,0 +1,176 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import type { IntakeChannel } from "../bindings/IntakeChannel";
+import type { PersonDetail } from "../bindings/PersonDetail";
+import { backend, toBackendError } from "../lib/backend";
+import { citizenIdLayout } from "../lib/display";
+import { Banner, Field, useSubmit } from "../lib/forms";
+import { channelNames, localProblems, noIdReasonNames, sexNames, statusNames, useI18n } from "../lib/i18n";
+import { ageOn, formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
+import type { View } from "./Home";
+
+export function PersonView({ id, flash, go }: { id: string; flash: string | null; go: (v: View) => void }) {
+  const { t, pick, lang } = useI18n();
+  const [detail, setDetail] = useState<PersonDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(flash);
+  const [opening, setOpening] = useState(false);
+  const openButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    backend
+      .getPerson(id)
+      .then(setDetail)
+      .catch((e: unknown) => {
+        const err = toBackendError(e);
+        setError(lang === "th" ? err.report.message_th : err.report.message_en);
+      });
+  }, [id, lang]);
+
+  useEffect(() => {
+    if (detail && !opening) openButton.current?.focus();
+  }, [detail, opening]);
+
+  if (error) return <Banner message={error} />;
+  if (!detail) return <p className="muted">…</p>;
+  const p = detail.person;
+  const today = todayBangkokIso();
+  const idText =
+    p.identity.kind === "citizen_id" ? citizenIdLayout(p.identity.number) : p.identity.kind === "g_code" ? p.identity.code : pick(noIdReasonNames[p.identity.reason]);
+
+  return (
+    <section aria-labelledby="person-title">
+      <div className="page-head">
+        <h1 id="person-title">
+          {p.title}
+          {p.first_name} {p.last_name}
+        </h1>
+        {!opening && (
+          <button type="button" className="primary" ref={openButton} id="open-case-button" onClick={() => setOpening(true)}>
+            + {t("openCase")}
+          </button>
+        )}
+      </div>
+      <Banner message={notice} kind="success" />
+      <dl className="facts card">
+        <div>
+          <dt>{t("citizenId")}</dt>
+          <dd className="mono">{idText}</dd>
+        </div>
+        <div>
+          <dt>{t("birthDate")}</dt>
+          <dd>{p.birth_date ? `${formatBe(p.birth_date, lang)} (${t("age", { n: ageOn(p.birth_date, today) })})` : "–"}</dd>
+        </div>
+        <div>
+          <dt>{t("sex")}</dt>
+          <dd>{pick(sexNames[p.sex])}</dd>
+        </div>
+        <div>
+          <dt>{t("phone")}</dt>
+          <dd>{p.phone || "–"}</dd>
+        </div>
+        <div className="span2">
+          <dt>{t("address")}</dt>
+          <dd className="pre">{p.address_text || "–"}</dd>
+        </div>
+      </dl>
+      {opening && (
+        <OpenCase
+          personId={p.id}
+          onCancel={() => setOpening(false)}
+          onOpened={(caseNo) => {
+            setOpening(false);
+            setNotice(t("caseOpened", { no: caseNo }));
+            backend.getPerson(id).then(setDetail).catch(() => undefined);
+          }}
+        />
+      )}
+      <h2>{t("personCases")}</h2>
+      {detail.cases.length === 0 ? (
+        <p className="empty">{t("noPersonCases")}</p>
+      ) : (
+        <table className="grid" id="person-cases">
+          <thead>
+            <tr>
+              <th>{t("colCaseNo")}</th>
+              <th>{t("colChannel")}</th>
+              <th>{t("colIntake")}</th>
+              <th>{t("colSummary")}</th>
+              <th>{t("colStatus")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.cases.map((c) => (
+              <tr key={c.id}>
+                <td className="mono nowrap">{c.case_no}</td>
+                <td>{pick(channelNames[c.channel])}</td>
+                <td className="nowrap">{formatBe(c.intake_date, lang)}</td>
+                <td className="summary-cell">{c.summary}</td>
+                <td>
+                  <span className={`pill pill-${c.status}`}>{pick(statusNames[c.status])}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="actions left">
+        <button type="button" onClick={() => go({ kind: "cases" })}>
+          ← {t("navCases")}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel: () => void; onOpened: (caseNo: string) => void }) {
+  const { t, pick } = useI18n();
+  const { busy, banner, fields, setFields, run } = useSubmit();
+  const [channel, setChannel] = useState<IntakeChannel>("walk_in");
+  const [date, setDate] = useState(isoToBeInput(todayBangkokIso()));
+  const [summary, setSummary] = useState("");
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const d = parseBeDate(date);
+    if (!d.ok) {
+      setFields({ intake_date: pick(localProblems[d.problem] ?? ["", ""]) });
+      return;
+    }
+    const c = await run(() => backend.openCase({ person_id: personId, channel, intake_date: d.iso, summary }));
+    if (c) onOpened(c.case_no);
+  }
+
+  return (
+    <form className="card form-card" onSubmit={submit} noValidate id="open-case-form" aria-labelledby="open-case-title">
+      <h2 id="open-case-title">{t("openCaseTitle")}</h2>
+      <Banner message={banner} />
+      <div className="row">
+        <Field label={t("channel")}>
+          {(p) => (
+            <select {...p} name="channel" value={channel} onChange={(e) => setChannel(e.target.value as IntakeChannel)} autoFocus>
+              {(Object.keys(channelNames) as IntakeChannel[]).map((c) => (
+                <option key={c} value={c}>
+                  {pick(channelNames[c])}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t("intakeDate")} error={fields.intake_date}>
+          {(p) => <input {...p} name="intake_date" value={date} onChange={(e) => setDate(e.target.value)} maxLength={10} />}
+        </Field>
+      </div>
+      <Field label={t("summary")} hint={t("summaryHint")} error={fields.summary}>
+        {(p) => <textarea {...p} name="summary" rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} maxLength={5000} />}
+      </Field>
+      <div className="actions">
+        <button type="button" onClick={onCancel}>
+          {t("cancel")}
+        </button>
+        <button type="submit" className="primary" disabled={busy} id="open-case-submit">
+          {busy ? t("saving") : t("save")}
+        </button>
+      </div>
+    </form>
+  );
+}

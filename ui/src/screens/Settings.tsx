@@ -1,0 +1,90 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { backend } from "../lib/backend";
+import { Banner, Field, useSubmit } from "../lib/forms";
+import { useI18n } from "../lib/i18n";
+
+export function Settings({ isAdmin }: { isAdmin: boolean }) {
+  const { t } = useI18n();
+  const pw = useSubmit();
+  const st = useSubmit();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [repeat, setRepeat] = useState("");
+  const [pwNotice, setPwNotice] = useState<string | null>(null);
+  const [idle, setIdle] = useState("10");
+  const [stNotice, setStNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    backend
+      .getSettings()
+      .then((s) => setIdle(String(s.idle_lock_minutes)))
+      .catch(() => undefined);
+  }, []);
+
+  async function changePassword(e: FormEvent) {
+    e.preventDefault();
+    setPwNotice(null);
+    if (next !== repeat) {
+      pw.setFields({ repeat: t("passwordMismatch") });
+      return;
+    }
+    const r = await pw.run(() => backend.changePassword(current, next));
+    if (r !== undefined) {
+      setPwNotice(t("passwordChanged"));
+      setCurrent("");
+      setNext("");
+      setRepeat("");
+    }
+  }
+
+  async function saveSettings(e: FormEvent) {
+    e.preventDefault();
+    setStNotice(null);
+    const r = await st.run(() => backend.updateSettings({ idle_lock_minutes: Number(idle) }));
+    if (r) setStNotice(t("settingsSaved"));
+  }
+
+  return (
+    <section aria-labelledby="settings-title">
+      <div className="page-head">
+        <h1 id="settings-title">{t("settingsTitle")}</h1>
+      </div>
+      <form className="card form-card" onSubmit={changePassword} noValidate aria-labelledby="pw-title">
+        <h2 id="pw-title">{t("changePassword")}</h2>
+        <Banner message={pwNotice} kind="success" />
+        <Banner message={pw.banner} />
+        <Field label={t("currentPassword")} error={pw.fields.current}>
+          {(p) => <input {...p} name="current" type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" autoFocus />}
+        </Field>
+        <div className="row">
+          <Field label={t("newPassword")} hint={t("passwordHint")} error={pw.fields.new_password}>
+            {(p) => <input {...p} name="new_password" type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" />}
+          </Field>
+          <Field label={t("passwordRepeat")} error={pw.fields.repeat}>
+            {(p) => <input {...p} name="repeat" type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" />}
+          </Field>
+        </div>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={pw.busy}>
+            {pw.busy ? t("saving") : t("changePassword")}
+          </button>
+        </div>
+      </form>
+      {isAdmin && (
+        <form className="card form-card" onSubmit={saveSettings} noValidate aria-labelledby="st-title">
+          <h2 id="st-title">{t("settingsTitle")}</h2>
+          <Banner message={stNotice} kind="success" />
+          <Banner message={st.banner} />
+          <Field label={t("idleLock")} error={st.fields.idle_lock_minutes}>
+            {(p) => <input {...p} name="idle_lock_minutes" type="number" min={1} max={240} value={idle} onChange={(e) => setIdle(e.target.value)} className="short" />}
+          </Field>
+          <div className="actions">
+            <button type="submit" className="primary" disabled={st.busy}>
+              {t("save")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
