@@ -100,10 +100,22 @@ pub enum ExportFormat {
     Json,
 }
 
+/// No secret in the environment and nobody at a terminal to ask: fail at once, clearly.
+fn need_terminal(env: &str) -> Result<(), CoreError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        eprintln!("ต้องกำหนด {env} หรือรันในหน้าต่างคำสั่งเพื่อพิมพ์รหัส / Set {env} or run in a terminal");
+        Err(CoreError::BadCredentials)
+    }
+}
+
 fn secret(env: &str, prompt: &str) -> Result<Zeroizing<String>, CoreError> {
     if let Ok(v) = std::env::var(env) {
         return Ok(Zeroizing::new(v));
     }
+    need_terminal(env)?;
     rpassword::prompt_password(prompt)
         .map(Zeroizing::new)
         .map_err(CoreError::Io)
@@ -113,6 +125,7 @@ fn new_secret(env: &str, prompt: &str) -> Result<Zeroizing<String>, CoreError> {
     if let Ok(v) = std::env::var(env) {
         return Ok(Zeroizing::new(v));
     }
+    need_terminal(env)?;
     let a = Zeroizing::new(rpassword::prompt_password(prompt)?);
     let b = Zeroizing::new(rpassword::prompt_password("ยืนยันอีกครั้ง / Repeat: ")?);
     if *a != *b {

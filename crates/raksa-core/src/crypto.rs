@@ -125,16 +125,18 @@ impl RecoveryKey {
         let mut acc: u64 = 0;
         let mut bits = 0;
         let mut chars = Zeroizing::new(String::with_capacity(48));
+        let mut emitted = 0usize;
         for &b in bytes.iter() {
             acc = (acc << 8) | u64::from(b);
             bits += 8;
             while bits >= 5 {
                 bits -= 5;
                 let idx = ((acc >> bits) & 31) as usize;
-                if !chars.is_empty() && chars.replace('-', "").len() % 5 == 0 {
+                if emitted > 0 && emitted.is_multiple_of(5) {
                     chars.push('-');
                 }
                 chars.push(char::from(CROCKFORD[idx]));
+                emitted += 1;
             }
         }
         acc.zeroize();

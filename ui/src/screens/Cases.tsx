@@ -108,15 +108,15 @@ export function Cases({ go }: { go: (v: View) => void }) {
                   }}
                 >
                   <td className="mono nowrap">{c.case_no}</td>
-                  <td className="case-person">{c.person_name}</td>
+                  <td className="case-person nowrap">{c.person_name}</td>
                   <td className="mono nowrap">{c.masked_id}</td>
-                  <td>{pick(channelNames[c.channel])}</td>
+                  <td className="nowrap">{pick(channelNames[c.channel])}</td>
                   <td className="nowrap">{formatBe(c.intake_date, lang)}</td>
                   <td className="summary-cell">{c.summary}</td>
-                  <td>
+                  <td className="nowrap">
                     <span className={`pill pill-${c.status}`}>{pick(statusNames[c.status])}</span>
                   </td>
-                  <td>{c.assigned_to ?? "–"}</td>
+                  <td className="nowrap">{c.assigned_to ?? "–"}</td>
                 </tr>
               ))}
             </tbody>

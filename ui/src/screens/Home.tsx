@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { AppStatus } from "../bindings/AppStatus";
 import { useI18n, roleNames } from "../lib/i18n";
+import { CloudOffIcon, LockIcon, ShieldIcon } from "../lib/icons";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
 import { PersonView } from "./PersonView";
@@ -65,7 +66,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
             {t("langSwitch")}
           </button>
           <button type="button" className="ghost" id="lock-button" onClick={onLock} title="Ctrl+L">
-            🔒 {t("lock")}
+            <LockIcon /> {t("lock")}
           </button>
         </div>
       </header>
@@ -94,8 +95,12 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         {view.kind === "audit" && <Audit />}
       </div>
       <footer className="statusbar">
-        <span className="status-item">🔐 {t("storageStatus")}</span>
-        <span className="status-item status-offline">○ {t("syncStatus")}</span>
+        <span className="status-item">
+          <ShieldIcon /> {t("storageStatus")}
+        </span>
+        <span className="status-item status-offline">
+          <CloudOffIcon /> {t("syncStatus")}
+        </span>
         <span className="shortcuts">{t("shortcuts")}</span>
       </footer>
     </div>

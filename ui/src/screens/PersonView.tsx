@@ -57,7 +57,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
           <dd className="mono">{idText}</dd>
         </div>
         <div>
-          <dt>{t("birthDate")}</dt>
+          <dt>{t("birthDateShort")}</dt>
           <dd>{p.birth_date ? `${formatBe(p.birth_date, lang)} (${t("age", { n: ageOn(p.birth_date, today) })})` : "–"}</dd>
         </div>
         <div>

@@ -1,0 +1,103 @@
+// Issue 2's end-to-end flow in the real app: first-run set-up → register a person (a
+// wrong ID checksum is refused in Thai) → open a case → lock → unlock (a wrong password is
+// refused) → the case is found by a partial Thai name. Screenshots go to artifacts/.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { beYearToday, fill, launch, screenshot, textOf } from "./driver.mjs";
+
+let app;
+before(async () => {
+  app = await launch();
+});
+after(async () => {
+  await app?.stop();
+});
+
+const ADMIN = { user: "somchai", password: "รหัสผ่านยาวพอ-2569" };
+
+test("first-run set-up shows the recovery key once and opens the home screen", async () => {
+  const b = app.browser;
+  await (await b.$("#setup-title")).waitForDisplayed({ timeout: 30_000 });
+  assert.equal(await b.$("html").getAttribute("lang"), "th");
+  await fill(b, "office_name", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก");
+  await fill(b, "office_address", "ศาลากลางจังหวัดพิษณุโลก ถนนวังจันทน์ อำเภอเมืองพิษณุโลก 65000");
+  await fill(b, "letter_code", "พล");
+  await fill(b, "office_phone", "055-252-222");
+  await fill(b, "admin_name", "นายสมชาย ใจดี");
+  await fill(b, "admin_position", "นักสังคมสงเคราะห์ชำนาญการ");
+  await fill(b, "admin_username", ADMIN.user);
+  await fill(b, "admin_password", ADMIN.password);
+  await fill(b, "admin_password_repeat", ADMIN.password);
+  await screenshot(b, "setup");
+  await b.keys("Enter");
+  const key = await textOf(b, "[data-testid=recovery-key]");
+  assert.match(key, /^([0-9A-Z]{5}-){7}[0-9A-Z]{5}$/);
+  await screenshot(b, "recovery-key");
+  const start = await b.$("button.primary");
+  assert.equal(await start.isEnabled(), false, "start stays disabled until the key is confirmed");
+  await (await b.$("input[type=checkbox]")).click();
+  await start.click();
+  assert.equal(await textOf(b, "[data-testid=user-name]"), "นายสมชาย ใจดี");
+});
+
+test("registering a person with a wrong ID checksum is refused in Thai, then succeeds", async () => {
+  const b = app.browser;
+  await (await b.$("#nav-register")).click();
+  await fill(b, "title", "นาง");
+  await fill(b, "first_name", "ประภัสสร");
+  await fill(b, "last_name", "วงศ์สุวรรณ");
+  await fill(b, "citizen_id", "1112034563563"); // last digit wrong
+  await fill(b, "birth_date", "5/3/2490");
+  await fill(b, "phone", "081-234-5678");
+  await fill(b, "address_text", "12 หมู่ 3 ตำบลบ้านกร่าง อำเภอเมืองพิษณุโลก");
+  await (await b.$("#register-submit")).click();
+  const err = await textOf(b, ".field-invalid .error");
+  assert.match(err, /เลขประจำตัวประชาชนไม่ถูกต้อง/);
+  await screenshot(b, "register-wrong-id");
+  // nothing was saved: still on the form
+  assert.ok(await (await b.$("#register-form")).isDisplayed());
+  await fill(b, "citizen_id", "1112034563562");
+  await (await b.$("#register-submit")).click();
+  const title = await textOf(b, "#person-title");
+  assert.equal(title, "นางประภัสสร วงศ์สุวรรณ");
+});
+
+test("opening a case gives it an office case number", async () => {
+  const b = app.browser;
+  await (await b.$("#open-case-button")).click();
+  await fill(b, "summary", "ผู้สูงอายุอยู่ลำพัง ติดเตียง ขาดรายได้ อพม. แจ้งเหตุ");
+  await (await b.$("#open-case-submit")).click();
+  const expected = `พล-${beYearToday()}-000001`;
+  const banner = await textOf(b, ".banner-success");
+  assert.ok(banner.includes(expected), `${banner} should name ${expected}`);
+  const row = await textOf(b, "#person-cases tbody tr");
+  assert.ok(row.includes(expected));
+  await screenshot(b, "person");
+});
+
+test("lock, a wrong password is refused, unlock, and the case is found by part of a Thai name", async () => {
+  const b = app.browser;
+  await (await b.$("#lock-button")).click();
+  await (await b.$("#unlock-form")).waitForDisplayed({ timeout: 10_000 });
+  await screenshot(b, "unlock");
+  await fill(b, "username", ADMIN.user);
+  await fill(b, "password", "not-the-password");
+  await b.keys("Enter");
+  assert.equal(await textOf(b, ".banner-error"), "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง");
+  await fill(b, "username", ADMIN.user);
+  await fill(b, "password", ADMIN.password);
+  await b.keys("Enter");
+  await (await b.$("#case-search")).waitForDisplayed({ timeout: 15_000 });
+  const search = await b.$("#case-search");
+  await search.setValue("ภัสสร"); // the middle of the first name
+  await b.waitUntil(async () => (await (await b.$("#case-table")).isExisting()) && (await b.$$("#case-table tbody tr")).length === 1, {
+    timeout: 10_000,
+    timeoutMsg: "search did not narrow to one case",
+  });
+  const row = await textOf(b, "#case-table tbody tr");
+  assert.ok(row.includes("นางประภัสสร วงศ์สุวรรณ"), row);
+  assert.ok(row.includes(`พล-${beYearToday()}-000001`), row);
+  await search.clearValue();
+  await b.waitUntil(async () => (await b.$$("#case-table tbody tr")).length === 1, { timeout: 10_000 });
+  await screenshot(b, "home");
+});

@@ -1,0 +1,207 @@
+//! Integration tests of the `raksa` binary's headless administration commands, run as real
+//! processes without a display (issue 2: `init`, `check`, `backup`, `restore`, `export`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PASS: &str = "รหัสผ่านผู้ดูแล-2569";
+
+fn raksa(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_raksa"));
+    c.arg("--data-dir").arg(dir).args(args);
+    c.env_remove("RAKSA_PASSPHRASE")
+        .env_remove("RAKSA_USER")
+        .env_remove("RAKSA_RECOVERY_KEY")
+        .env_remove("RAKSA_DATA_DIR")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.stdin(std::process::Stdio::null());
+    c.output().expect("run raksa")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn init(dir: &Path) -> String {
+    let o = raksa(
+        dir,
+        &[
+            "init",
+            "--office-name",
+            "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก",
+            "--office-address",
+            "ศาลากลางจังหวัดพิษณุโลก",
+            "--letter-code",
+            "พล",
+            "--office-phone",
+            "055-252-222",
+            "--admin-user",
+            "admin",
+            "--admin-name",
+            "นายสมชาย ใจดี",
+            "--admin-position",
+            "นักสังคมสงเคราะห์ชำนาญการ",
+        ],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    out.lines()
+        .map(str::trim)
+        .find(|l| l.len() == 47 && l.matches('-').count() == 7)
+        .expect("recovery key printed")
+        .to_owned()
+}
+
+#[test]
+fn init_then_check_without_a_display() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    let o = raksa(&dir, &["check"], &[("RAKSA_PASSPHRASE", PASS)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("สมบูรณ์ / ok"));
+    let o = raksa(
+        &dir,
+        &["check", "--json", "--user", "admin"],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["integrity_ok"], true);
+    assert_eq!(v["users"], 1);
+}
+
+#[test]
+fn wrong_passphrase_fails_with_a_thai_message_and_exit_code_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    let o = raksa(&dir, &["check"], &[("RAKSA_PASSPHRASE", "not it")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+}
+
+#[test]
+fn init_refuses_bad_input_and_a_second_office() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    let o = raksa(
+        &dir,
+        &[
+            "init",
+            "--office-name",
+            "x",
+            "--office-address",
+            "y",
+            "--letter-code",
+            "PL",
+            "--office-phone",
+            "1",
+            "--admin-user",
+            "a",
+            "--admin-name",
+            "n",
+            "--admin-position",
+            "p",
+        ],
+        &[("RAKSA_PASSPHRASE", "short")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let t = text(&o);
+    assert!(t.contains("letter_code") && t.contains("อักษรไทย"), "{t}");
+    assert!(t.contains("password"), "{t}");
+    init(&dir);
+    let again = raksa(
+        &dir,
+        &[
+            "init",
+            "--office-name",
+            "x",
+            "--office-address",
+            "y",
+            "--letter-code",
+            "พล",
+            "--office-phone",
+            "055252222",
+            "--admin-user",
+            "abc",
+            "--admin-name",
+            "n",
+            "--admin-position",
+            "p",
+        ],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    assert!(!again.status.success());
+    assert!(text(&again).contains("ตั้งค่าสำนักงานไว้แล้ว"));
+}
+
+#[test]
+fn without_a_passphrase_or_terminal_the_command_fails_cleanly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    let o = raksa(&dir, &["check"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("RAKSA_PASSPHRASE"), "{}", text(&o));
+}
+
+#[test]
+fn backup_verify_restore_and_export_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    let rk = init(&dir);
+    let file = tmp.path().join("office.raksa-backup");
+    let f = file.to_str().unwrap();
+    let o = raksa(&dir, &["backup", f], &[("RAKSA_PASSPHRASE", PASS)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = raksa(&dir, &["verify-backup", f], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // restore on another PC with the recovery key, then with the admin password
+    let other = tmp.path().join("other");
+    let o = raksa(&other, &["restore", f], &[("RAKSA_RECOVERY_KEY", &rk)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = raksa(
+        &other,
+        &["restore", f, "--user", "admin"],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("before-restore"),
+        "previous files kept aside: {}",
+        text(&o)
+    );
+    let o = raksa(&other, &["check"], &[("RAKSA_PASSPHRASE", PASS)]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // a corrupted backup is refused and changes nothing
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0xff;
+    let bad = tmp.path().join("bad.raksa-backup");
+    std::fs::write(&bad, bytes).unwrap();
+    let o = raksa(&other, &["verify-backup", bad.to_str().unwrap()], &[]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("ไฟล์สำรองข้อมูลไม่ถูกต้อง"));
+
+    let out = tmp.path().join("export.json");
+    let o = raksa(
+        &dir,
+        &["export", "--format", "json", "--out", out.to_str().unwrap()],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["format"], "raksa-office-export");
+    assert_eq!(v["office"]["letter_code"], "พล");
+}
