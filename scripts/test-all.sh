@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every check and test of Raksa: hygiene (rustfmt, clippy, tsc, eslint), generated
+# TypeScript bindings up to date, Rust tests of every crate, front-end unit tests, and the
+# end-to-end test of the real app under Xvfb. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+export PATH="$HOME/.cargo/bin:$PATH"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+export CARGO_TARGET_DIR="$target"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/setup-deps.sh --with-test-tools
+
+step "front-end hygiene: tsc --noEmit, eslint"
+(cd ui && npx tsc --noEmit && npx eslint . --max-warnings 0)
+
+step "front-end unit tests (vitest)"
+(cd ui && npx vitest run)
+
+step "build the UI (embedded into the app binary)"
+(cd ui && npx vite build --logLevel warn)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (core + desktop/CLI)"
+cargo test --workspace --locked
+
+step "TypeScript bindings generated from Rust are committed and current"
+if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
+  git status --porcelain -- ui/src/bindings
+  echo "ui/src/bindings changed when regenerated: run 'cargo test -p raksa-core' and commit them." >&2
+  exit 1
+fi
+
+step "end-to-end test of the real app (tauri-driver + WebKitWebDriver under Xvfb)"
+(cd tests/e2e && RAKSA_APP="$target/debug/raksa" xvfb-run -a -s "-screen 0 1280x860x24" \
+  node --test --test-concurrency=1 ./*.test.mjs)
+
+printf '\nAll checks and tests passed.\n'
