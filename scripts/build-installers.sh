@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds the installers for this platform with the Tauri CLI (pinned to the app's Tauri
+# version): .deb and AppImage on Linux, .msi on Windows (run from Git Bash there, with
+# the WiX toolset that the Tauri CLI fetches or that is installed). Output:
+# $CARGO_TARGET_DIR/release/bundle/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-deps.sh
+export TAURI_FRONTEND_PATH=ui
+npx --yes @tauri-apps/cli@2.12.5 build "$@"
