@@ -21,6 +21,10 @@ pub use cli::Cli;
 pub struct AppState(pub Arc<Mutex<Workstation>>);
 
 pub fn main_entry() -> i32 {
+    // Any argument means a terminal user (a command, --help, --version): let them see output.
+    if std::env::args_os().len() > 1 {
+        attach_parent_console();
+    }
     let cli = Cli::parse();
     let dir = data_dir::resolve(cli.data_dir.clone());
     let _log_guard = logging::init(&dir, cli.command.is_some());
@@ -69,3 +73,17 @@ fn run_gui(dir: raksa_core::DataDir) {
             }
         });
 }
+
+/// Release builds on Windows use the GUI subsystem (no console window for the app). A
+/// headless command started from a console attaches to it so its output is seen.
+#[cfg(windows)]
+fn attach_parent_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: plain Win32 call without pointers; failure (no parent console) is harmless.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_parent_console() {}

@@ -13,12 +13,48 @@ use raksa_core::office::{self, DataDir};
 use raksa_core::thai_date::SystemClock;
 
 const FIRST: &[&str] = &[
-    "สมชาย", "สมศรี", "ประยูร", "มาลัย", "วิชัย", "สุดา", "บุญมี", "ทองใบ", "ณัฐพล", "พรรณี",
-    "กมล", "จันทร์เพ็ญ", "อำนาจ", "ละเอียด", "สมหมาย", "วันเพ็ญ", "ประสิทธิ์", "บัวผัน", "เสาวลักษณ์", "ธนากร",
+    "สมชาย",
+    "สมศรี",
+    "ประยูร",
+    "มาลัย",
+    "วิชัย",
+    "สุดา",
+    "บุญมี",
+    "ทองใบ",
+    "ณัฐพล",
+    "พรรณี",
+    "กมล",
+    "จันทร์เพ็ญ",
+    "อำนาจ",
+    "ละเอียด",
+    "สมหมาย",
+    "วันเพ็ญ",
+    "ประสิทธิ์",
+    "บัวผัน",
+    "เสาวลักษณ์",
+    "ธนากร",
 ];
 const LAST: &[&str] = &[
-    "ใจดี", "ศรีสุข", "ทองดี", "วงศ์สุวรรณ", "แก้วมณี", "บุญมา", "สายทอง", "พรหมมา", "อินทร์แก้ว", "ชัยมงคล",
-    "สุขสวัสดิ์", "ปัญญาดี", "รักษาวงศ์", "มีสุข", "เพชรรัตน์", "คงเจริญ", "ทองคำ", "จันทร์หอม", "ศรีวงศ์", "นาคสวัสดิ์",
+    "ใจดี",
+    "ศรีสุข",
+    "ทองดี",
+    "วงศ์สุวรรณ",
+    "แก้วมณี",
+    "บุญมา",
+    "สายทอง",
+    "พรหมมา",
+    "อินทร์แก้ว",
+    "ชัยมงคล",
+    "สุขสวัสดิ์",
+    "ปัญญาดี",
+    "รักษาวงศ์",
+    "มีสุข",
+    "เพชรรัตน์",
+    "คงเจริญ",
+    "ทองคำ",
+    "จันทร์หอม",
+    "ศรีวงศ์",
+    "นาคสวัสดิ์",
 ];
 
 /// A valid citizen ID from a running number.
@@ -39,7 +75,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let n: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let tmp = tempfile::tempdir().unwrap();
     let dir = DataDir::new(tmp.path().join("office"));
     let clock = Arc::new(SystemClock);
@@ -73,7 +112,9 @@ fn main() {
                 title: "นาง".into(),
                 first_name: FIRST[(i % 20) as usize].into(),
                 last_name: format!("{}{}", LAST[((i / 20) % 20) as usize], i),
-                identity: Identity::CitizenId { number: citizen_id(i) },
+                identity: Identity::CitizenId {
+                    number: citizen_id(i),
+                },
                 birth_date: NaiveDate::from_ymd_opt(1950 + (i % 60) as i32, 1 + (i % 12) as u32, 1),
                 sex: Sex::Female,
                 phone: "0812345678".into(),
@@ -127,17 +168,35 @@ fn main() {
 
     println!("| measure ({n} people, {n} cases, SQLCipher) | result |");
     println!("|---|---|");
-    println!("| office set-up (new database, 2 key slots) | {} |", ms(init));
-    println!("| unlock (Argon2id 64 MiB × 3 + open + migrate), median of 5 | {} |", ms(median(unlocks)));
+    println!(
+        "| office set-up (new database, 2 key slots) | {} |",
+        ms(init)
+    );
+    println!(
+        "| unlock (Argon2id 64 MiB × 3 + open + migrate), median of 5 | {} |",
+        ms(median(unlocks))
+    );
     println!(
         "| register person + open case (2 transactions, FULL sync), median | {} |",
         ms(median(per_write))
     );
-    println!("| load {n} people + cases, total | {:.1} s |", load.as_secs_f64());
-    println!("| search: full surname, median of 7 ({name_hits} hit) | {} |", ms(name_t));
-    println!("| search: part of a surname, 200-row page ({part_hits} rows) | {} |", ms(part_t));
+    println!(
+        "| load {n} people + cases, total | {:.1} s |",
+        load.as_secs_f64()
+    );
+    println!(
+        "| search: full surname, median of 7 ({name_hits} hit) | {} |",
+        ms(name_t)
+    );
+    println!(
+        "| search: part of a surname, 200-row page ({part_hits} rows) | {} |",
+        ms(part_t)
+    );
     println!("| search: citizen ID ({id_hits} hit) | {} |", ms(id_t));
     println!("| search: case number ({no_hits} hit) | {} |", ms(no_t));
     println!("| newest 200 cases (empty search) | {} |", ms(recent_t));
-    println!("| database size on disk | {:.1} MiB |", size as f64 / 1048576.0);
+    println!(
+        "| database size on disk | {:.1} MiB |",
+        size as f64 / 1048576.0
+    );
 }
