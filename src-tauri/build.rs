@@ -19,6 +19,20 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "audit_log",
+    "get_case",
+    "change_stage",
+    "request_approval",
+    "decide_approval",
+    "reopen_case",
+    "assign_case",
+    "add_note",
+    "add_home_visit",
+    "add_assistance",
+    "add_correction",
+    "work_list",
+    "deadline_rules",
+    "set_deadline_rule",
+    "search_places",
 ];
 
 fn main() {

@@ -1,7 +1,10 @@
 //! IPC commands: each one forwards to the core `Workstation` on a blocking thread (SQLite
 //! and Argon2 must not run on the async runtime) and maps errors once, via `ErrorReport`.
 
+use raksa_core::casework::{ApprovalRequest, CaseDetail, NewAssistance, NewHomeVisit};
+use raksa_core::deadlines::{DeadlineRule, WorkList};
 use raksa_core::model::*;
+use raksa_core::places::PlaceMatch;
 use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
 use raksa_core::{CoreError, ErrorReport};
 use tauri::State;
@@ -31,6 +34,20 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         get_settings,
         update_settings,
         audit_log,
+        get_case,
+        change_stage,
+        request_approval,
+        decide_approval,
+        reopen_case,
+        assign_case,
+        add_note,
+        add_home_visit,
+        add_assistance,
+        add_correction,
+        work_list,
+        deadline_rules,
+        set_deadline_rule,
+        search_places,
     ]
 }
 
@@ -199,6 +216,149 @@ async fn update_settings(
 #[tauri::command]
 async fn audit_log(state: State<'_, AppState>) -> Reply<Vec<AuditEntry>> {
     on_workstation(state, |w| w.with_session(|s| s.audit_entries(500))).await
+}
+
+#[tauri::command]
+async fn get_case(state: State<'_, AppState>, id: String) -> Reply<CaseDetail> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.get_case(id))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn change_stage(
+    state: State<'_, AppState>,
+    id: String,
+    to: CaseStatus,
+    reason: String,
+) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.change_stage(id, to, &reason))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn request_approval(
+    state: State<'_, AppState>,
+    id: String,
+    request: ApprovalRequest,
+) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.request_approval(id, &request))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn decide_approval(
+    state: State<'_, AppState>,
+    id: String,
+    approve: bool,
+    comment: String,
+) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.decide_approval(id, approve, &comment))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn reopen_case(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.reopen_case(id, &reason))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn assign_case(state: State<'_, AppState>, id: String, user_id: String) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let (id, user) = (parse_id(&id)?, parse_id(&user_id)?);
+        w.with_session(|s| s.assign_case(id, user))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_note(state: State<'_, AppState>, id: String, text: String) -> Reply<String> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.add_note(id, &text))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_home_visit(
+    state: State<'_, AppState>,
+    id: String,
+    visit: NewHomeVisit,
+) -> Reply<String> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.add_home_visit(id, &visit))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_assistance(
+    state: State<'_, AppState>,
+    id: String,
+    assistance: NewAssistance,
+) -> Reply<String> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.add_assistance(id, &assistance))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_correction(
+    state: State<'_, AppState>,
+    id: String,
+    corrects: String,
+    text: String,
+) -> Reply<String> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| s.add_correction(id, &corrects, &text))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn work_list(state: State<'_, AppState>, mine: bool) -> Reply<WorkList> {
+    on_workstation(state, move |w| w.with_session(|s| s.work_list(mine))).await
+}
+
+#[tauri::command]
+async fn deadline_rules(state: State<'_, AppState>) -> Reply<Vec<DeadlineRule>> {
+    on_workstation(state, |w| w.with_session(|s| s.deadline_rules())).await
+}
+
+#[tauri::command]
+async fn set_deadline_rule(state: State<'_, AppState>, rule: DeadlineRule) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.set_deadline_rule(&rule))
+    })
+    .await
+}
+
+/// Place look-up needs no session: the list is public reference data.
+#[tauri::command]
+async fn search_places(query: String) -> Reply<Vec<PlaceMatch>> {
+    tauri::async_runtime::spawn_blocking(move || raksa_core::places::places().search(&query, 30))
+        .await
+        .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))
 }
 
 mod uuid_str {

@@ -37,8 +37,29 @@ pub fn main_entry() -> i32 {
     }
 }
 
+/// The clock of the app. Debug builds (used by the end-to-end tests) may run days ahead
+/// with `RAKSA_TEST_CLOCK_OFFSET_DAYS`, to see deadlines pass; release builds ignore it.
+fn app_clock() -> Arc<dyn raksa_core::thai_date::Clock> {
+    #[cfg(debug_assertions)]
+    {
+        if let Some(days) = std::env::var("RAKSA_TEST_CLOCK_OFFSET_DAYS")
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            struct Ahead(chrono::Duration);
+            impl raksa_core::thai_date::Clock for Ahead {
+                fn now(&self) -> chrono::DateTime<chrono::Utc> {
+                    chrono::Utc::now() + self.0
+                }
+            }
+            return Arc::new(Ahead(chrono::Duration::days(days)));
+        }
+    }
+    Arc::new(SystemClock)
+}
+
 fn run_gui(dir: raksa_core::DataDir) {
-    let ws = Arc::new(Mutex::new(Workstation::new(dir, Arc::new(SystemClock))));
+    let ws = Arc::new(Mutex::new(Workstation::new(dir, app_clock())));
     let idle = ws.clone();
     tauri::Builder::default()
         .manage(AppState(ws))

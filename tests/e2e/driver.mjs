@@ -35,17 +35,18 @@ function waitForPort(port, ms) {
 let nextPort = 4444;
 
 /** Launches the app with its own data folder; returns { browser, dataDir, stop }. */
-export async function launch({ dataDir } = {}) {
+export async function launch({ dataDir, env = {} } = {}) {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), "raksa-e2e-"));
   const port = nextPort;
   nextPort += 2;
   const driver = spawn(
     process.env.TAURI_DRIVER ?? "tauri-driver",
     ["--port", String(port), "--native-port", String(port + 1)],
-    { env: { ...process.env, RAKSA_DATA_DIR: dir }, stdio: ["ignore", "inherit", "inherit"] },
+    // Own process group, so stopping also ends the WebKitWebDriver it starts.
+    { env: { ...process.env, ...env, RAKSA_DATA_DIR: dir }, stdio: ["ignore", "inherit", "inherit"], detached: true },
   );
   await waitForPort(port, 20_000);
-  const browser = await remote({
+  const options = {
     hostname: "127.0.0.1",
     port,
     logLevel: "error",
@@ -55,14 +56,30 @@ export async function launch({ dataDir } = {}) {
       // WebKitWebDriver speaks classic WebDriver only (no BiDi).
       "wdio:enforceWebDriverClassic": true,
     },
-  });
+  };
+  let browser;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      browser = await remote(options);
+      break;
+    } catch (e) {
+      // WebKitWebDriver may still be starting behind tauri-driver.
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
   const stop = async () => {
     try {
       await browser.deleteSession();
     } catch {
       /* the app may already be gone */
     }
-    driver.kill();
+    try {
+      process.kill(-driver.pid, "SIGTERM");
+    } catch {
+      driver.kill();
+    }
+    await new Promise((r) => setTimeout(r, 500));
   };
   return { browser, dataDir: dir, stop };
 }
@@ -90,4 +107,48 @@ export async function textOf(browser, selector) {
 export function beYearToday() {
   const t = new Date(Date.now() + 7 * 3600 * 1000);
   return t.getUTCFullYear() + 543;
+}
+
+export const ADMIN = { user: "somchai", password: "รหัสผ่านยาวพอ-2569", name: "นายสมชาย ใจดี" };
+
+/** Completes first-run set-up as the administrator and lands on the home screen. */
+export async function setUpOffice(b, { shots = false } = {}) {
+  await (await b.$("#setup-title")).waitForDisplayed({ timeout: 30_000 });
+  await fill(b, "office_name", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก");
+  await fill(b, "office_address", "ศาลากลางจังหวัดพิษณุโลก ถนนวังจันทน์ อำเภอเมืองพิษณุโลก 65000");
+  await fill(b, "letter_code", "พล");
+  await fill(b, "office_phone", "055-252-222");
+  await fill(b, "admin_name", ADMIN.name);
+  await fill(b, "admin_position", "นักสังคมสงเคราะห์ชำนาญการ");
+  await fill(b, "admin_username", ADMIN.user);
+  await fill(b, "admin_password", ADMIN.password);
+  await fill(b, "admin_password_repeat", ADMIN.password);
+  if (shots) await screenshot(b, "setup");
+  await b.keys("Enter");
+  const key = await textOf(b, "[data-testid=recovery-key]");
+  if (shots) await screenshot(b, "recovery-key");
+  await (await b.$("input[type=checkbox]")).click();
+  await (await b.$("button.primary")).click();
+  await (await b.$("[data-testid=user-name]")).waitForDisplayed({ timeout: 10_000 });
+  return key;
+}
+
+export async function signIn(b, user, password) {
+  await (await b.$("#unlock-form")).waitForDisplayed({ timeout: 30_000 });
+  await fill(b, "username", user);
+  await fill(b, "password", password);
+  await b.keys("Enter");
+  await (await b.$("[data-testid=user-name]")).waitForDisplayed({ timeout: 15_000 });
+}
+
+export async function click(b, selector) {
+  const el = await b.$(selector);
+  await el.waitForClickable({ timeout: 10_000 });
+  await el.click();
+}
+
+export async function select(b, name, value) {
+  const el = await b.$(`[name="${name}"]`);
+  await el.waitForDisplayed({ timeout: 10_000 });
+  await el.selectByAttribute("value", value);
 }

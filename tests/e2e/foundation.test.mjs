@@ -3,7 +3,7 @@
 // refused) → the case is found by a partial Thai name. Screenshots go to artifacts/.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { beYearToday, fill, launch, screenshot, textOf } from "./driver.mjs";
+import { ADMIN, beYearToday, fill, launch, screenshot, setUpOffice, textOf } from "./driver.mjs";
 
 let app;
 before(async () => {
@@ -13,30 +13,13 @@ after(async () => {
   await app?.stop();
 });
 
-const ADMIN = { user: "somchai", password: "รหัสผ่านยาวพอ-2569" };
 
 test("first-run set-up shows the recovery key once and opens the home screen", async () => {
   const b = app.browser;
   await (await b.$("#setup-title")).waitForDisplayed({ timeout: 30_000 });
   assert.equal(await b.$("html").getAttribute("lang"), "th");
-  await fill(b, "office_name", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก");
-  await fill(b, "office_address", "ศาลากลางจังหวัดพิษณุโลก ถนนวังจันทน์ อำเภอเมืองพิษณุโลก 65000");
-  await fill(b, "letter_code", "พล");
-  await fill(b, "office_phone", "055-252-222");
-  await fill(b, "admin_name", "นายสมชาย ใจดี");
-  await fill(b, "admin_position", "นักสังคมสงเคราะห์ชำนาญการ");
-  await fill(b, "admin_username", ADMIN.user);
-  await fill(b, "admin_password", ADMIN.password);
-  await fill(b, "admin_password_repeat", ADMIN.password);
-  await screenshot(b, "setup");
-  await b.keys("Enter");
-  const key = await textOf(b, "[data-testid=recovery-key]");
+  const key = await setUpOffice(b, { shots: true });
   assert.match(key, /^([0-9A-Z]{5}-){7}[0-9A-Z]{5}$/);
-  await screenshot(b, "recovery-key");
-  const start = await b.$("button.primary");
-  assert.equal(await start.isEnabled(), false, "start stays disabled until the key is confirmed");
-  await (await b.$("input[type=checkbox]")).click();
-  await start.click();
   assert.equal(await textOf(b, "[data-testid=user-name]"), "นายสมชาย ใจดี");
 });
 
@@ -70,9 +53,9 @@ test("opening a case gives it an office case number", async () => {
   const expected = `พล-${beYearToday()}-000001`;
   const banner = await textOf(b, ".banner-success");
   assert.ok(banner.includes(expected), `${banner} should name ${expected}`);
-  const row = await textOf(b, "#person-cases tbody tr");
-  assert.ok(row.includes(expected));
-  await screenshot(b, "person");
+  assert.ok((await textOf(b, "#case-title")).includes(expected));
+  assert.match(await textOf(b, "#case-stage"), /รับเรื่อง/);
+  await screenshot(b, "case");
 });
 
 test("lock, a wrong password is refused, unlock, and the case is found by part of a Thai name", async () => {

@@ -126,6 +126,15 @@ fn main() {
             channel: IntakeChannel::Hotline1300,
             intake_date: NaiveDate::from_ymd_opt(2026, 1 + (i % 10) as u32, 1).unwrap(),
             summary: "ผู้สูงอายุอยู่ลำพัง ขาดรายได้".into(),
+            urgency: if i % 10 == 0 {
+                Urgency::Urgent
+            } else {
+                Urgency::Normal
+            },
+            target_groups: vec![TargetGroup::Elderly],
+            problem_domains: vec![ProblemDomain::Income, ProblemDomain::Care],
+            reporter: None,
+            account: String::new(),
         })
         .unwrap();
         if i % 97 == 0 {

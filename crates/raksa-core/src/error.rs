@@ -117,6 +117,9 @@ pub enum CoreError {
     NotFound,
     #[error("the app is locked")]
     Locked,
+    /// A lifecycle rule refused the change; the code names which.
+    #[error("case stage change refused: {0}")]
+    Transition(&'static str),
     #[error("this data folder already holds an office")]
     AlreadyInitialised,
     #[error("this data folder holds no office yet")]
@@ -151,6 +154,7 @@ impl CoreError {
             CoreError::Forbidden => "forbidden",
             CoreError::NotFound => "not_found",
             CoreError::Locked => "locked",
+            CoreError::Transition(_) => "transition",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -172,6 +176,16 @@ impl CoreError {
             CoreError::Forbidden => "บัญชีของท่านไม่มีสิทธิ์ทำรายการนี้".into(),
             CoreError::NotFound => "ไม่พบข้อมูลที่ต้องการ".into(),
             CoreError::Locked => "โปรแกรมล็อกอยู่ กรุณาเข้าสู่ระบบอีกครั้ง".into(),
+            CoreError::Transition(why) => match *why {
+                "needs_plan_approval" => "ต้องให้หัวหน้างานอนุมัติแผนก่อนเริ่มดำเนินการช่วยเหลือ",
+                "needs_closure_approval" => "การปิดกรณีต้องขออนุมัติจากหัวหน้างาน",
+                "closed" => "กรณีนี้ปิดแล้ว ต้องเปิดกรณีใหม่อีกครั้งก่อน",
+                "approval_pending" => "มีคำขออนุมัติรอหัวหน้างานพิจารณาอยู่",
+                "own_request" => "ผู้ขออนุมัติไม่สามารถอนุมัติคำขอของตนเองได้",
+                "no_pending_approval" => "ไม่มีคำขออนุมัติที่รอพิจารณา",
+                _ => "ขั้นตอนนี้ไม่สามารถเปลี่ยนไปยังขั้นที่เลือกได้",
+            }
+            .into(),
             CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),
             CoreError::NotInitialised => "ยังไม่ได้ตั้งค่าสำนักงานในเครื่องนี้".into(),
             CoreError::SchemaTooNew { .. } => {

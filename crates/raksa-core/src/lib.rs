@@ -4,14 +4,18 @@
 
 pub mod audit;
 pub mod backup;
+pub mod casework;
 pub mod crypto;
 pub mod db;
+pub mod deadlines;
 pub mod error;
 pub mod identity;
 pub mod keyslots;
+pub mod lifecycle;
 pub mod migrations;
 pub mod model;
 pub mod office;
+pub mod places;
 pub mod session;
 pub mod thai_date;
 pub mod validate;

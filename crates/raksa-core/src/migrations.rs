@@ -101,6 +101,57 @@ CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 CREATE INDEX people_names ON people(first_name, last_name);
 "#,
     },
+    Migration {
+        version: 3,
+        name: "case lifecycle, intake details, case timeline, deadline rules",
+        sql: r#"
+ALTER TABLE cases ADD COLUMN urgency TEXT NOT NULL DEFAULT 'normal'
+    CHECK (urgency IN ('urgent', 'high', 'normal'));
+ALTER TABLE cases ADD COLUMN target_groups TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE cases ADD COLUMN problem_domains TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE cases ADD COLUMN reporter TEXT;
+ALTER TABLE cases ADD COLUMN account TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN stage_since TEXT;
+ALTER TABLE cases ADD COLUMN pending_approval TEXT CHECK (pending_approval IN ('plan', 'closure'));
+ALTER TABLE cases ADD COLUMN pending_request TEXT;
+ALTER TABLE cases ADD COLUMN outcome TEXT;
+UPDATE cases SET status = 'intake' WHERE status = 'open';
+UPDATE cases SET stage_since = intake_date;
+CREATE INDEX cases_assigned ON cases(assigned_to, status);
+
+-- Everything that happens to a case, append-only. Corrections are new rows that point at
+-- the row they correct.
+CREATE TABLE case_events (
+    id        TEXT PRIMARY KEY,
+    case_id   TEXT NOT NULL REFERENCES cases(id),
+    at        TEXT NOT NULL,
+    user_id   TEXT NOT NULL REFERENCES users(id),
+    kind      TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    corrects  TEXT REFERENCES case_events(id)
+);
+CREATE INDEX case_events_case ON case_events(case_id, at);
+CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;
+INSERT INTO case_events (id, case_id, at, user_id, kind, body)
+    SELECT 'opened-' || id, id, created_at, created_by, 'opened',
+           json_object('kind', 'opened', 'channel', channel)
+    FROM cases;
+
+CREATE TABLE deadline_rules (
+    milestone       TEXT NOT NULL,
+    urgency         TEXT NOT NULL,
+    days            INTEGER NOT NULL CHECK (days BETWEEN 1 AND 366),
+    effective_from  TEXT NOT NULL,
+    reference       TEXT NOT NULL DEFAULT '',
+    created_by      TEXT REFERENCES users(id),
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (milestone, urgency, effective_from)
+);
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -201,28 +201,94 @@ impl IntakeChannel {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum CaseStatus {
-    Open,
-    Closed,
+/// Macro to give a string-valued enum `as_str`, `parse` and `ALL`.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        #[ts(export)]
+        pub enum $name { $($(#[$vm])* $v),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn as_str(self) -> &'static str { match self { $($name::$v => $s),+ } }
+            pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$v),)+ _ => None } }
+        }
+    };
 }
 
-impl CaseStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::Open => "open",
-            CaseStatus::Closed => "closed",
-        }
+string_enum! {
+    /// The stage of a case (see `lifecycle` for the allowed moves).
+    CaseStatus {
+        Intake = "intake",
+        FactFinding = "fact_finding",
+        Assessment = "assessment",
+        Planning = "planning",
+        Intervention = "intervention",
+        FollowUp = "follow_up",
+        Closed = "closed",
     }
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "open" => CaseStatus::Open,
-            "closed" => CaseStatus::Closed,
-            _ => return None,
-        })
+}
+
+string_enum! {
+    /// Urgency / risk at intake: urgent = danger to life or violence.
+    Urgency { Urgent = "urgent", High = "high", Normal = "normal" }
+}
+
+string_enum! {
+    /// Target groups (domain reference §6); several may apply to one client.
+    TargetGroup {
+        Child = "child",
+        Youth = "youth",
+        Woman = "woman",
+        Family = "family",
+        Elderly = "elderly",
+        Disabled = "disabled",
+        Bedridden = "bedridden",
+        Homeless = "homeless",
+        Beggar = "beggar",
+        LowIncome = "low_income",
+        WorkingAgeHardship = "working_age_hardship",
     }
+}
+
+string_enum! {
+    /// Problem domains (domain reference §6); compounded problems are the norm.
+    ProblemDomain {
+        Income = "income",
+        Housing = "housing",
+        Health = "health",
+        Education = "education",
+        Employment = "employment",
+        Safety = "safety",
+        Family = "family",
+        LegalStatus = "legal_status",
+        Care = "care",
+        Disaster = "disaster",
+    }
+}
+
+string_enum! {
+    /// How a case ended.
+    ClosureOutcome {
+        Resolved = "resolved",
+        ReferredOut = "referred_out",
+        Moved = "moved",
+        Died = "died",
+        Declined = "declined",
+        Unreachable = "unreachable",
+        Other = "other",
+    }
+}
+
+/// Who reported the case, kept apart from the client.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reporter {
+    pub name: String,
+    /// e.g. เพื่อนบ้าน, อพม., ครู, ญาติ
+    pub relationship: String,
+    pub contact: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -233,6 +299,22 @@ pub struct NewCase {
     #[ts(type = "string")]
     pub intake_date: NaiveDate,
     pub summary: String,
+    #[serde(default = "normal_urgency")]
+    pub urgency: Urgency,
+    #[serde(default)]
+    pub target_groups: Vec<TargetGroup>,
+    #[serde(default)]
+    pub problem_domains: Vec<ProblemDomain>,
+    /// Absent when the client came themself.
+    #[serde(default)]
+    pub reporter: Option<Reporter>,
+    /// The free-text account of what was reported or found.
+    #[serde(default)]
+    pub account: String,
+}
+
+fn normal_urgency() -> Urgency {
+    Urgency::Normal
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -249,7 +331,10 @@ pub struct CaseSummary {
     pub intake_date: NaiveDate,
     pub summary: String,
     pub status: CaseStatus,
+    pub urgency: Urgency,
     pub assigned_to: Option<String>,
+    /// An approval waiting for a supervisor.
+    pub pending_approval: Option<crate::lifecycle::ApprovalKind>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -33,20 +33,20 @@ pub struct Session {
 const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
      p.no_id_reason, p.birth_date, p.sex, p.phone, p.address_text, p.created_at";
 
-const CASE_COLS: &str = "c.id, c.case_no, c.person_id, p.title, p.first_name, p.last_name, \
+pub(crate) const CASE_COLS: &str = "c.id, c.case_no, c.person_id, p.title, p.first_name, p.last_name, \
      p.id_kind, p.id_number, p.no_id_reason, c.channel, c.intake_date, c.summary, c.status, \
-     u.full_name";
+     u.full_name, c.urgency, c.pending_approval";
 
-fn corrupt(what: &str) -> rusqlite::Error {
+pub(crate) fn corrupt(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Text)
 }
 
-fn uuid_col(row: &Row, i: usize) -> rusqlite::Result<Uuid> {
+pub(crate) fn uuid_col(row: &Row, i: usize) -> rusqlite::Result<Uuid> {
     let s: String = row.get(i)?;
     Uuid::parse_str(&s).map_err(|_| corrupt("uuid"))
 }
 
-fn date_col(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+pub(crate) fn date_col(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = row.get(i)?;
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt("date"))
 }
@@ -86,7 +86,7 @@ fn person_row(row: &Row) -> rusqlite::Result<Person> {
     })
 }
 
-fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
+pub(crate) fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
     let identity = identity_cols(row, 6)?;
     Ok(CaseSummary {
         id: uuid_col(row, 0)?,
@@ -105,6 +105,13 @@ fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
         summary: row.get(11)?,
         status: CaseStatus::parse(&row.get::<_, String>(12)?).ok_or_else(|| corrupt("status"))?,
         assigned_to: row.get(13)?,
+        urgency: Urgency::parse(&row.get::<_, String>(14)?).ok_or_else(|| corrupt("urgency"))?,
+        pending_approval: match row.get::<_, Option<String>>(15)? {
+            Some(k) => {
+                Some(crate::lifecycle::ApprovalKind::parse(&k).ok_or_else(|| corrupt("approval"))?)
+            }
+            None => None,
+        },
     })
 }
 
@@ -193,12 +200,15 @@ impl Session {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
 
-    fn now(&self) -> String {
+    pub(crate) fn now(&self) -> String {
         self.clock.now().to_rfc3339()
     }
 
-    fn require(&self, roles: &[Role]) -> Result<()> {
+    pub(crate) fn require(&self, roles: &[Role]) -> Result<()> {
         if roles.contains(&self.user.role) {
             Ok(())
         } else {
@@ -396,8 +406,9 @@ impl Session {
         let case_no = format!("{}-{}-{:06}", self.office.letter_code, year, next);
         tx.execute(
             "INSERT INTO cases (id, case_no, person_id, channel, intake_date, summary, status,
-                                assigned_to, created_by, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?7, ?8, ?8)",
+                                assigned_to, created_by, created_at, updated_at, urgency,
+                                target_groups, problem_domains, reporter, account, stage_since)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'intake', ?7, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?5)",
             params![
                 id.to_string(),
                 case_no,
@@ -406,8 +417,23 @@ impl Session {
                 c.intake_date.format("%Y-%m-%d").to_string(),
                 c.summary,
                 self.user.id.to_string(),
-                now
+                now,
+                c.urgency.as_str(),
+                serde_json::to_string(&c.target_groups).expect("serialisable"),
+                serde_json::to_string(&c.problem_domains).expect("serialisable"),
+                c.reporter
+                    .as_ref()
+                    .map(|r| serde_json::to_string(r).expect("serialisable")),
+                c.account,
             ],
+        )?;
+        crate::casework::append_event(
+            &tx,
+            id,
+            self.user.id,
+            &now,
+            &crate::casework::CaseEventBody::Opened { channel: c.channel },
+            None,
         )?;
         audit::record(
             &tx,

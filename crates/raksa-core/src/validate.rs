@@ -148,11 +148,47 @@ pub fn new_case(c: &NewCase, today: NaiveDate, errs: &mut FieldErrors) -> Option
     } else {
         Some(c.intake_date)
     };
+    let account = errs.check("account", text(&c.account, MAX_TEXT, true));
+    let reporter = match &c.reporter {
+        None => Some(None),
+        Some(r) => {
+            let name = errs.check("reporter_name", text(&r.name, MAX_NAME, false));
+            let rel = errs.check(
+                "reporter_relationship",
+                text(&r.relationship, MAX_NAME, false),
+            );
+            let contact = errs.check("reporter_contact", text(&r.contact, MAX_LINE, false));
+            match (name, rel, contact) {
+                (Some(n), Some(r), Some(c)) if n.is_empty() && r.is_empty() && c.is_empty() => {
+                    Some(None)
+                }
+                (Some(name), Some(relationship), Some(contact)) => {
+                    Some(Some(crate::model::Reporter {
+                        name,
+                        relationship,
+                        contact,
+                    }))
+                }
+                _ => None,
+            }
+        }
+    };
+    let mut groups = c.target_groups.clone();
+    groups.sort();
+    groups.dedup();
+    let mut domains = c.problem_domains.clone();
+    domains.sort();
+    domains.dedup();
     Some(NewCase {
         person_id: c.person_id,
         channel: c.channel,
         intake_date: date?,
         summary: summary?,
+        urgency: c.urgency,
+        target_groups: groups,
+        problem_domains: domains,
+        reporter: reporter?,
+        account: account?,
     })
 }
 

@@ -16,6 +16,14 @@ import type { PersonDetail } from "../bindings/PersonDetail";
 import type { PersonSummary } from "../bindings/PersonSummary";
 import type { SetupResult } from "../bindings/SetupResult";
 import type { UserInfo } from "../bindings/UserInfo";
+import type { ApprovalRequest } from "../bindings/ApprovalRequest";
+import type { CaseDetail } from "../bindings/CaseDetail";
+import type { CaseStatus } from "../bindings/CaseStatus";
+import type { DeadlineRule } from "../bindings/DeadlineRule";
+import type { NewAssistance } from "../bindings/NewAssistance";
+import type { NewHomeVisit } from "../bindings/NewHomeVisit";
+import type { PlaceMatch } from "../bindings/PlaceMatch";
+import type { WorkList } from "../bindings/WorkList";
 
 export class BackendError extends Error {
   readonly report: ErrorReport;
@@ -70,6 +78,20 @@ export const backend = {
   getSettings: () => call<OfficeSettings>("get_settings"),
   updateSettings: (settings: OfficeSettings) => call<OfficeSettings>("update_settings", { settings }),
   auditLog: () => call<AuditEntry[]>("audit_log"),
+  getCase: (id: string) => call<CaseDetail>("get_case", { id }),
+  changeStage: (id: string, to: CaseStatus, reason: string) => call<null>("change_stage", { id, to, reason }),
+  requestApproval: (id: string, request: ApprovalRequest) => call<null>("request_approval", { id, request }),
+  decideApproval: (id: string, approve: boolean, comment: string) => call<null>("decide_approval", { id, approve, comment }),
+  reopenCase: (id: string, reason: string) => call<null>("reopen_case", { id, reason }),
+  assignCase: (id: string, userId: string) => call<null>("assign_case", { id, userId }),
+  addNote: (id: string, text: string) => call<string>("add_note", { id, text }),
+  addHomeVisit: (id: string, visit: NewHomeVisit) => call<string>("add_home_visit", { id, visit }),
+  addAssistance: (id: string, assistance: NewAssistance) => call<string>("add_assistance", { id, assistance }),
+  addCorrection: (id: string, corrects: string, text: string) => call<string>("add_correction", { id, corrects, text }),
+  workList: (mine: boolean) => call<WorkList>("work_list", { mine }),
+  deadlineRules: () => call<DeadlineRule[]>("deadline_rules"),
+  setDeadlineRule: (rule: DeadlineRule) => call<null>("set_deadline_rule", { rule }),
+  searchPlaces: (query: string) => call<PlaceMatch[]>("search_places", { query }),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("locked", () => f()),
 };
 

@@ -79,3 +79,32 @@ export function Banner({ message, kind = "error" }: { message: string | null; ki
     </div>
   );
 }
+
+/** A set of checkboxes for a multi-valued field (target groups, problem domains). */
+export function CheckboxGroup<T extends string>(props: {
+  legend: string;
+  name: string;
+  options: Record<T, [string, string]>;
+  value: T[];
+  onChange: (v: T[]) => void;
+  pick: (pair: [string, string]) => string;
+}) {
+  const keys = Object.keys(props.options) as T[];
+  return (
+    <fieldset className="checks">
+      <legend>{props.legend}</legend>
+      {keys.map((k) => (
+        <label key={k} className="check-item">
+          <input
+            type="checkbox"
+            name={props.name}
+            value={k}
+            checked={props.value.includes(k)}
+            onChange={(e) => props.onChange(e.target.checked ? [...props.value, k] : props.value.filter((x) => x !== k))}
+          />
+          {props.pick(props.options[k])}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

@@ -102,9 +102,9 @@ export function Cases({ go }: { go: (v: View) => void }) {
                   key={c.id}
                   tabIndex={0}
                   className="clickable"
-                  onClick={() => go({ kind: "person", id: c.person_id })}
+                  onClick={() => go({ kind: "case", id: c.id })}
                   onKeyDown={(e) => {
-                    if (e.key === "Enter") go({ kind: "person", id: c.person_id });
+                    if (e.key === "Enter") go({ kind: "case", id: c.id });
                   }}
                 >
                   <td className="mono nowrap">{c.case_no}</td>

@@ -4,6 +4,8 @@ import { useI18n, roleNames } from "../lib/i18n";
 import { CloudOffIcon, LockIcon, ShieldIcon } from "../lib/icons";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
+import { CaseView } from "./CaseView";
+import { WorkView } from "./WorkView";
 import { PersonView } from "./PersonView";
 import { RegisterPerson } from "./RegisterPerson";
 import { Settings } from "./Settings";
@@ -13,6 +15,9 @@ export type View =
   | { kind: "cases" }
   | { kind: "register" }
   | { kind: "person"; id: string; flash?: string }
+  | { kind: "case"; id: string; flash?: string }
+  | { kind: "my_work" }
+  | { kind: "office_work" }
   | { kind: "users" }
   | { kind: "settings" }
   | { kind: "audit" };
@@ -40,8 +45,10 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
   }, [onLock]);
 
   const nav: { kind: View["kind"]; label: string; show: boolean }[] = [
+    { kind: "my_work", label: t("navMyWork"), show: true },
     { kind: "cases", label: t("navCases"), show: true },
     { kind: "register", label: t("navRegister"), show: true },
+    { kind: "office_work", label: t("navOfficeWork"), show: role !== "case_worker" },
     { kind: "users", label: t("navUsers"), show: role === "admin" },
     { kind: "audit", label: t("navAudit"), show: role !== "case_worker" },
     { kind: "settings", label: t("navSettings"), show: true },
@@ -78,7 +85,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
               key={n.kind}
               type="button"
               id={`nav-${n.kind}`}
-              className={view.kind === n.kind || (view.kind === "person" && n.kind === "cases") ? "tab active" : "tab"}
+              className={view.kind === n.kind || ((view.kind === "person" || view.kind === "case") && n.kind === "cases") ? "tab active" : "tab"}
               aria-current={view.kind === n.kind ? "page" : undefined}
               onClick={() => setView({ kind: n.kind } as View)}
             >
@@ -90,6 +97,9 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         {view.kind === "cases" && <Cases go={go} />}
         {view.kind === "register" && <RegisterPerson go={go} />}
         {view.kind === "person" && <PersonView key={view.id} id={view.id} flash={view.flash ?? null} go={go} />}
+        {view.kind === "case" && <CaseView key={view.id} id={view.id} flash={view.flash ?? null} go={go} status={status} />}
+        {view.kind === "my_work" && <WorkView mine go={go} />}
+        {view.kind === "office_work" && <WorkView mine={false} go={go} />}
         {view.kind === "users" && <Users />}
         {view.kind === "settings" && <Settings isAdmin={role === "admin"} />}
         {view.kind === "audit" && <Audit />}

@@ -1,10 +1,23 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { IntakeChannel } from "../bindings/IntakeChannel";
+import type { ProblemDomain } from "../bindings/ProblemDomain";
+import type { TargetGroup } from "../bindings/TargetGroup";
+import type { Urgency } from "../bindings/Urgency";
 import type { PersonDetail } from "../bindings/PersonDetail";
 import { backend, toBackendError } from "../lib/backend";
 import { citizenIdLayout } from "../lib/display";
-import { Banner, Field, useSubmit } from "../lib/forms";
-import { channelNames, localProblems, noIdReasonNames, sexNames, statusNames, useI18n } from "../lib/i18n";
+import { Banner, CheckboxGroup, Field, useSubmit } from "../lib/forms";
+import {
+  channelNames,
+  localProblems,
+  noIdReasonNames,
+  problemDomainNames,
+  sexNames,
+  statusNames,
+  targetGroupNames,
+  urgencyNames,
+  useI18n,
+} from "../lib/i18n";
 import { ageOn, formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import type { View } from "./Home";
 
@@ -12,7 +25,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
   const { t, pick, lang } = useI18n();
   const [detail, setDetail] = useState<PersonDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(flash);
+  const notice = flash;
   const [opening, setOpening] = useState(false);
   const openButton = useRef<HTMLButtonElement>(null);
 
@@ -77,11 +90,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
         <OpenCase
           personId={p.id}
           onCancel={() => setOpening(false)}
-          onOpened={(caseNo) => {
-            setOpening(false);
-            setNotice(t("caseOpened", { no: caseNo }));
-            backend.getPerson(id).then(setDetail).catch(() => undefined);
-          }}
+          onOpened={(caseId, caseNo) => go({ kind: "case", id: caseId, flash: t("caseOpened", { no: caseNo }) })}
         />
       )}
       <h2>{t("personCases")}</h2>
@@ -100,7 +109,15 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
           </thead>
           <tbody>
             {detail.cases.map((c) => (
-              <tr key={c.id}>
+              <tr
+                key={c.id}
+                tabIndex={0}
+                className="clickable"
+                onClick={() => go({ kind: "case", id: c.id })}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") go({ kind: "case", id: c.id });
+                }}
+              >
                 <td className="mono nowrap">{c.case_no}</td>
                 <td>{pick(channelNames[c.channel])}</td>
                 <td className="nowrap">{formatBe(c.intake_date, lang)}</td>
@@ -122,12 +139,17 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
   );
 }
 
-function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel: () => void; onOpened: (caseNo: string) => void }) {
+function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel: () => void; onOpened: (caseId: string, caseNo: string) => void }) {
   const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [channel, setChannel] = useState<IntakeChannel>("walk_in");
   const [date, setDate] = useState(isoToBeInput(todayBangkokIso()));
   const [summary, setSummary] = useState("");
+  const [urgency, setUrgency] = useState<Urgency>("normal");
+  const [groups, setGroups] = useState<TargetGroup[]>([]);
+  const [domains, setDomains] = useState<ProblemDomain[]>([]);
+  const [reporter, setReporter] = useState({ name: "", relationship: "", contact: "" });
+  const [account, setAccount] = useState("");
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -136,8 +158,21 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
       setFields({ intake_date: pick(localProblems[d.problem] ?? ["", ""]) });
       return;
     }
-    const c = await run(() => backend.openCase({ person_id: personId, channel, intake_date: d.iso, summary }));
-    if (c) onOpened(c.case_no);
+    const hasReporter = reporter.name.trim() || reporter.relationship.trim() || reporter.contact.trim();
+    const c = await run(() =>
+      backend.openCase({
+        person_id: personId,
+        channel,
+        intake_date: d.iso,
+        summary,
+        urgency,
+        target_groups: groups,
+        problem_domains: domains,
+        reporter: hasReporter ? reporter : null,
+        account,
+      }),
+    );
+    if (c) onOpened(c.id, c.case_no);
   }
 
   return (
@@ -160,8 +195,39 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
           {(p) => <input {...p} name="intake_date" value={date} onChange={(e) => setDate(e.target.value)} maxLength={10} />}
         </Field>
       </div>
+      <fieldset className="inline-radios">
+        <legend>{t("urgency")}</legend>
+        {(Object.keys(urgencyNames) as Urgency[]).map((u) => (
+          <label key={u} className={`radio urgency-${u}`}>
+            <input type="radio" name="urgency" value={u} checked={urgency === u} onChange={() => setUrgency(u)} />
+            {pick(urgencyNames[u])}
+          </label>
+        ))}
+      </fieldset>
       <Field label={t("summary")} hint={t("summaryHint")} error={fields.summary}>
-        {(p) => <textarea {...p} name="summary" rows={3} value={summary} onChange={(e) => setSummary(e.target.value)} maxLength={5000} />}
+        {(p) => <textarea {...p} name="summary" rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} maxLength={5000} />}
+      </Field>
+      <CheckboxGroup legend={t("targetGroups")} name="target_groups" options={targetGroupNames} value={groups} onChange={setGroups} pick={pick} />
+      <CheckboxGroup legend={t("problemDomains")} name="problem_domains" options={problemDomainNames} value={domains} onChange={setDomains} pick={pick} />
+      <fieldset>
+        <legend>{t("reporter")}</legend>
+        <p className="hint">{t("reporterHint")}</p>
+        <div className="row">
+          <Field label={t("reporterName")} error={fields.reporter_name}>
+            {(p) => <input {...p} name="reporter_name" value={reporter.name} onChange={(e) => setReporter({ ...reporter, name: e.target.value })} maxLength={100} />}
+          </Field>
+          <Field label={t("reporterRelationship")} error={fields.reporter_relationship}>
+            {(p) => (
+              <input {...p} name="reporter_relationship" value={reporter.relationship} onChange={(e) => setReporter({ ...reporter, relationship: e.target.value })} maxLength={100} />
+            )}
+          </Field>
+          <Field label={t("reporterContact")} error={fields.reporter_contact}>
+            {(p) => <input {...p} name="reporter_contact" value={reporter.contact} onChange={(e) => setReporter({ ...reporter, contact: e.target.value })} maxLength={300} />}
+          </Field>
+        </div>
+      </fieldset>
+      <Field label={t("account")} error={fields.account}>
+        {(p) => <textarea {...p} name="account" rows={3} value={account} onChange={(e) => setAccount(e.target.value)} maxLength={5000} />}
       </Field>
       <div className="actions">
         <button type="button" onClick={onCancel}>

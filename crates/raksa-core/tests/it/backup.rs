@@ -15,6 +15,7 @@ fn office_with_a_case() -> (Office, raksa_core::Session, String) {
         channel: IntakeChannel::WalkIn,
         intake_date: s.today(),
         summary: "สรุป".into(),
+        ..crate::intake_defaults()
     })
     .unwrap();
     (o, s, rk)

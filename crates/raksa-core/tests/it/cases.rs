@@ -23,10 +23,11 @@ fn register_a_person_and_open_a_case_with_an_office_case_number() {
             channel: IntakeChannel::WalkIn,
             intake_date: s.today(),
             summary: "ผู้สูงอายุอยู่ลำพัง ขาดรายได้".into(),
+            ..crate::intake_defaults()
         })
         .unwrap();
     assert_eq!(c.case_no, "พล-2569-000001");
-    assert_eq!(c.status, CaseStatus::Open);
+    assert_eq!(c.status, CaseStatus::Intake);
     assert_eq!(c.person_name, "นางสมศรี ใจงาม");
     assert_eq!(c.masked_id, "x-xxxx-xxxxx-56-2");
     assert_eq!(c.assigned_to.as_deref(), Some("นายสมชาย ใจดี"));
@@ -36,6 +37,7 @@ fn register_a_person_and_open_a_case_with_an_office_case_number() {
             channel: IntakeChannel::Hotline1300,
             intake_date: s.today(),
             summary: "แจ้งซ้ำ".into(),
+            ..crate::intake_defaults()
         })
         .unwrap();
     assert_eq!(c2.case_no, "พล-2569-000002");
@@ -53,6 +55,7 @@ fn case_numbers_restart_with_the_buddhist_era_year() {
             channel: IntakeChannel::News,
             intake_date: d,
             summary: "ข่าว".into(),
+            ..crate::intake_defaults()
         })
         .unwrap()
         .case_no
@@ -161,6 +164,7 @@ fn hostile_text_is_stored_as_text_and_control_characters_dropped() {
             channel: IntakeChannel::SocialMedia,
             intake_date: s.today(),
             summary: "<script>alert(1)</script>\u{0}\u{7} ข้อความ'; DROP TABLE cases;--".into(),
+            ..crate::intake_defaults()
         })
         .unwrap();
     assert_eq!(
@@ -175,6 +179,7 @@ fn hostile_text_is_stored_as_text_and_control_characters_dropped() {
             channel: IntakeChannel::SocialMedia,
             intake_date: s.today(),
             summary: huge,
+            ..crate::intake_defaults()
         })
         .unwrap_err();
     assert_eq!(err.field_errors()[0].problem, FieldProblem::TooLong);
@@ -192,6 +197,7 @@ fn intake_in_the_future_is_refused() {
             channel: IntakeChannel::WalkIn,
             intake_date: s.today().succ_opt().unwrap(),
             summary: "x".into(),
+            ..crate::intake_defaults()
         })
         .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "intake_date");
@@ -212,6 +218,7 @@ fn search_finds_cases_by_case_number_id_or_any_part_of_a_thai_name() {
             channel: IntakeChannel::Volunteer,
             intake_date: s.today(),
             summary: "อพม. แจ้ง".into(),
+            ..crate::intake_defaults()
         })
         .unwrap();
     }
@@ -246,6 +253,7 @@ fn reads_searches_creates_and_logins_are_audited_without_personal_data() {
         channel: IntakeChannel::WalkIn,
         intake_date: s.today(),
         summary: "x".into(),
+        ..crate::intake_defaults()
     })
     .unwrap();
     s.get_person(p.id).unwrap();
@@ -290,6 +298,7 @@ fn the_pdpa_export_holds_the_persons_record_cases_and_access_log() {
         channel: IntakeChannel::WalkIn,
         intake_date: s.today(),
         summary: "สรุปปัญหา".into(),
+        ..crate::intake_defaults()
     })
     .unwrap();
     let v = s.export_person(p.id).unwrap();

@@ -2,8 +2,10 @@
 
 mod backup;
 mod cases;
+mod casework;
 mod identity;
 mod migrations;
+mod places;
 mod privacy;
 mod thai_date;
 mod unlock;
@@ -131,5 +133,20 @@ pub fn person(first: &str, last: &str, id: &str) -> NewPerson {
         sex: Sex::Female,
         phone: "081-234-5678".into(),
         address_text: "12 หมู่ 3 ตำบลบ้านกร่าง".into(),
+    }
+}
+
+/// A walk-in intake with nothing but the required fields; tests override what they need.
+pub fn intake_defaults() -> NewCase {
+    NewCase {
+        person_id: uuid::Uuid::nil(),
+        channel: IntakeChannel::WalkIn,
+        intake_date: nov_23().date_naive(),
+        summary: String::new(),
+        urgency: Urgency::Normal,
+        target_groups: vec![],
+        problem_domains: vec![],
+        reporter: None,
+        account: String::new(),
     }
 }

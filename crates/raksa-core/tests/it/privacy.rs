@@ -37,6 +37,7 @@ fn no_personal_data_in_the_database_wal_or_journal_files() {
         channel: IntakeChannel::WalkIn,
         intake_date: s.today(),
         summary: "Phitsanulok-secret-note: ผู้สูงอายุติดเตียง".into(),
+        ..crate::intake_defaults()
     })
     .unwrap();
     s.search_cases(NAME, 10).unwrap();
@@ -114,6 +115,7 @@ fn logs_never_contain_personal_data() {
         channel: IntakeChannel::Hotline1300,
         intake_date: s.today(),
         summary: "Phitsanulok-secret-note".into(),
+        ..crate::intake_defaults()
     })
     .unwrap();
     let _ = s.register_person(&person(NAME, SURNAME, "1101700203124"));

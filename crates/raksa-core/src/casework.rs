@@ -1,0 +1,833 @@
+//! Case work on an unlocked session: the case record and its timeline, stage changes under
+//! the lifecycle rules, supervisor approvals (four eyes), assignment, notes, home visits and
+//! assistance (all append-only; a correction is a new entry), and deadline work lists.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::deadlines::{self, CaseFacts, DeadlineRule, DueItem, Milestone, WorkList};
+use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
+use crate::lifecycle::{self, ApprovalKind, TransitionError};
+use crate::model::*;
+use crate::session::{self, Session};
+use crate::validate;
+
+/// One entry of a case's timeline. Stored as JSON in `case_events.body`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum CaseEventBody {
+    Opened {
+        channel: IntakeChannel,
+    },
+    StageChanged {
+        from: CaseStatus,
+        to: CaseStatus,
+        reason: String,
+    },
+    Assigned {
+        to_user: Uuid,
+        to_name: String,
+    },
+    Note {
+        text: String,
+    },
+    HomeVisit {
+        #[ts(type = "string")]
+        visited_on: NaiveDate,
+        visitors: String,
+        living_conditions: String,
+        findings: String,
+        opinion: String,
+    },
+    Assistance {
+        #[ts(type = "string")]
+        given_on: NaiveDate,
+        form: AssistanceForm,
+        description: String,
+        /// Whole baht; none for goods or services without a value.
+        amount_baht: Option<u32>,
+        /// Scheme or budget it was paid from.
+        funding: String,
+    },
+    ApprovalRequested {
+        approval: ApprovalKind,
+        outcome: Option<ClosureOutcome>,
+        reason: String,
+    },
+    ApprovalDecided {
+        approval: ApprovalKind,
+        approved: bool,
+        comment: String,
+    },
+    Reopened {
+        reason: String,
+    },
+    Correction {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AssistanceForm {
+    Money,
+    Goods,
+    Service,
+}
+
+impl CaseEventBody {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CaseEventBody::Opened { .. } => "opened",
+            CaseEventBody::StageChanged { .. } => "stage_changed",
+            CaseEventBody::Assigned { .. } => "assigned",
+            CaseEventBody::Note { .. } => "note",
+            CaseEventBody::HomeVisit { .. } => "home_visit",
+            CaseEventBody::Assistance { .. } => "assistance",
+            CaseEventBody::ApprovalRequested { .. } => "approval_requested",
+            CaseEventBody::ApprovalDecided { .. } => "approval_decided",
+            CaseEventBody::Reopened { .. } => "reopened",
+            CaseEventBody::Correction { .. } => "correction",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CaseEvent {
+    pub id: String,
+    pub at: String,
+    pub by: String,
+    pub body: CaseEventBody,
+    /// The entry this one corrects.
+    pub corrects: Option<String>,
+}
+
+/// A waiting approval request, as the supervisor sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PendingApproval {
+    pub approval: ApprovalKind,
+    pub outcome: Option<ClosureOutcome>,
+    pub reason: String,
+    pub requested_by: Uuid,
+    pub requested_by_name: String,
+    pub requested_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CaseDetail {
+    pub case: CaseSummary,
+    pub target_groups: Vec<TargetGroup>,
+    pub problem_domains: Vec<ProblemDomain>,
+    pub reporter: Option<Reporter>,
+    pub account: String,
+    pub outcome: Option<ClosureOutcome>,
+    pub pending: Option<PendingApproval>,
+    pub events: Vec<CaseEvent>,
+    pub deadlines: Vec<DueItem>,
+    /// Stages a plain stage change may go to now.
+    pub next_stages: Vec<CaseStatus>,
+    /// Whether the signed-in user may decide the pending approval.
+    pub can_decide: bool,
+}
+
+/// What a worker asks a supervisor to approve.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ApprovalRequest {
+    pub approval: ApprovalKind,
+    /// Required for closure.
+    pub outcome: Option<ClosureOutcome>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewHomeVisit {
+    #[ts(type = "string")]
+    pub visited_on: NaiveDate,
+    pub visitors: String,
+    pub living_conditions: String,
+    pub findings: String,
+    pub opinion: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewAssistance {
+    #[ts(type = "string")]
+    pub given_on: NaiveDate,
+    pub form: AssistanceForm,
+    pub description: String,
+    pub amount_baht: Option<u32>,
+    pub funding: String,
+}
+
+pub(crate) fn append_event(
+    conn: &Connection,
+    case_id: Uuid,
+    user: Uuid,
+    at: &str,
+    body: &CaseEventBody,
+    corrects: Option<&str>,
+) -> Result<String> {
+    let id = Uuid::now_v7().to_string();
+    conn.prepare_cached(
+        "INSERT INTO case_events (id, case_id, at, user_id, kind, body, corrects)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        case_id.to_string(),
+        at,
+        user.to_string(),
+        body.kind(),
+        serde_json::to_string(body).expect("serialisable"),
+        corrects
+    ])?;
+    Ok(id)
+}
+
+fn transition_error(e: TransitionError) -> CoreError {
+    CoreError::Transition(match e {
+        TransitionError::NotAllowed => "not_allowed",
+        TransitionError::NeedsApproval(ApprovalKind::Plan) => "needs_plan_approval",
+        TransitionError::NeedsApproval(ApprovalKind::Closure) => "needs_closure_approval",
+        TransitionError::Closed => "closed",
+    })
+}
+
+fn past_or_today(field: &str, d: NaiveDate, today: NaiveDate, errs: &mut FieldErrors) {
+    if d > today {
+        errs.push(field, FieldProblem::DateInFuture);
+    }
+}
+
+impl Session {
+    fn case_stage(&self, id: Uuid) -> Result<(CaseStatus, Option<ApprovalKind>)> {
+        let row: Option<(String, Option<String>)> = self
+            .conn()
+            .query_row(
+                "SELECT status, pending_approval FROM cases WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (s, p) = row.ok_or(CoreError::NotFound)?;
+        Ok((
+            CaseStatus::parse(&s).ok_or_else(|| CoreError::Corrupt("status".into()))?,
+            p.as_deref().and_then(ApprovalKind::parse),
+        ))
+    }
+
+    /// Writes one timeline entry (and its audit line) in one transaction, with an optional
+    /// change to the case row.
+    fn record(
+        &mut self,
+        case_id: Uuid,
+        body: CaseEventBody,
+        corrects: Option<&str>,
+        update: Option<(&str, Vec<Box<dyn rusqlite::ToSql>>)>,
+    ) -> Result<String> {
+        let now = self.now();
+        let user = self.user().id;
+        let tx = self.conn_mut().transaction()?;
+        if let Some((sql, args)) = update {
+            let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+            tx.execute(sql, refs.as_slice())?;
+        }
+        tx.execute(
+            "UPDATE cases SET updated_at = ?1 WHERE id = ?2",
+            params![now, case_id.to_string()],
+        )?;
+        let id = append_event(&tx, case_id, user, &now, &body, corrects)?;
+        audit::record(
+            &tx,
+            &now,
+            Some(user),
+            AuditAction::Update,
+            "case",
+            Some(&case_id.to_string()),
+            body.kind(),
+        )?;
+        tx.commit()?;
+        tracing::info!(case = %case_id, kind = body.kind(), "case event recorded");
+        Ok(id)
+    }
+
+    /// The case with its timeline and deadlines (audited as a read).
+    pub fn get_case(&self, id: Uuid) -> Result<CaseDetail> {
+        let sql = format!(
+            "SELECT {}, c.target_groups, c.problem_domains, c.reporter, c.account, c.outcome,
+                    c.pending_request
+             FROM cases c JOIN people p ON p.id = c.person_id
+             LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ?1",
+            session::CASE_COLS
+        );
+        type Extra = (
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let (case, extra): (CaseSummary, Extra) = self
+            .conn()
+            .query_row(&sql, [id.to_string()], |r| {
+                Ok((
+                    session::case_row(r)?,
+                    (
+                        r.get(16)?,
+                        r.get(17)?,
+                        r.get(18)?,
+                        r.get(19)?,
+                        r.get(20)?,
+                        r.get(21)?,
+                    ),
+                ))
+            })
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        let parse = |s: &str| -> Result<serde_json::Value> {
+            serde_json::from_str(s).map_err(|e| CoreError::Corrupt(e.to_string()))
+        };
+        let target_groups: Vec<TargetGroup> = serde_json::from_value(parse(&extra.0)?)
+            .map_err(|e| CoreError::Corrupt(e.to_string()))?;
+        let problem_domains: Vec<ProblemDomain> = serde_json::from_value(parse(&extra.1)?)
+            .map_err(|e| CoreError::Corrupt(e.to_string()))?;
+        let reporter: Option<Reporter> = match &extra.2 {
+            Some(s) => {
+                Some(serde_json::from_str(s).map_err(|e| CoreError::Corrupt(e.to_string()))?)
+            }
+            None => None,
+        };
+        let pending: Option<PendingApproval> = match &extra.5 {
+            Some(s) => {
+                Some(serde_json::from_str(s).map_err(|e| CoreError::Corrupt(e.to_string()))?)
+            }
+            None => None,
+        };
+        let mut stmt = self.conn().prepare(
+            "SELECT e.id, e.at, u.full_name, e.body, e.corrects FROM case_events e
+             JOIN users u ON u.id = e.user_id WHERE e.case_id = ?1 ORDER BY e.at, e.id",
+        )?;
+        let events = stmt
+            .query_map([id.to_string()], |r| {
+                let body: String = r.get(3)?;
+                Ok(CaseEvent {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    by: r.get(2)?,
+                    body: serde_json::from_str(&body).map_err(|_| session::corrupt("event"))?,
+                    corrects: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rules = self.deadline_rules()?;
+        let today = self.today();
+        let facts = facts_from(&case, &events);
+        let deadlines = deadlines::due_dates(&facts, &rules)
+            .into_iter()
+            .map(|(m, d)| due_item(&case, m, d, today))
+            .collect();
+        let can_decide = pending.as_ref().is_some_and(|p| {
+            matches!(self.user().role, Role::Supervisor | Role::Admin)
+                && p.requested_by != self.user().id
+        });
+        self.audit(
+            AuditAction::Read,
+            "case",
+            Some(&id.to_string()),
+            "case opened",
+        )?;
+        Ok(CaseDetail {
+            next_stages: lifecycle::next_stages(case.status).to_vec(),
+            case,
+            target_groups,
+            problem_domains,
+            reporter,
+            account: extra.3,
+            outcome: extra.4.as_deref().and_then(ClosureOutcome::parse),
+            pending,
+            events,
+            deadlines,
+            can_decide,
+        })
+    }
+
+    /// A plain stage change along the lifecycle.
+    pub fn change_stage(&mut self, case_id: Uuid, to: CaseStatus, reason: &str) -> Result<()> {
+        let reason = validate::text(reason, validate::MAX_TEXT, true)
+            .map_err(|p| CoreError::field("reason", p))?;
+        let (from, pending) = self.case_stage(case_id)?;
+        lifecycle::check_stage_change(from, to).map_err(transition_error)?;
+        if pending.is_some() {
+            return Err(CoreError::Transition("approval_pending"));
+        }
+        let today = self.today().format("%Y-%m-%d").to_string();
+        self.record(
+            case_id,
+            CaseEventBody::StageChanged { from, to, reason },
+            None,
+            Some((
+                "UPDATE cases SET status = ?1, stage_since = ?2 WHERE id = ?3",
+                vec![
+                    Box::new(to.as_str()),
+                    Box::new(today),
+                    Box::new(case_id.to_string()),
+                ],
+            )),
+        )?;
+        Ok(())
+    }
+
+    /// Asks a supervisor to approve the plan or the closure.
+    pub fn request_approval(&mut self, case_id: Uuid, req: &ApprovalRequest) -> Result<()> {
+        let (stage, pending) = self.case_stage(case_id)?;
+        if pending.is_some() {
+            return Err(CoreError::Transition("approval_pending"));
+        }
+        if !lifecycle::can_request(stage, req.approval) {
+            return Err(transition_error(TransitionError::NotAllowed));
+        }
+        let reason = validate::required(&req.reason, validate::MAX_TEXT, true)
+            .map_err(|p| CoreError::field("reason", p))?;
+        if req.approval == ApprovalKind::Closure && req.outcome.is_none() {
+            return Err(CoreError::field("outcome", FieldProblem::Required));
+        }
+        let pending = PendingApproval {
+            approval: req.approval,
+            outcome: req
+                .outcome
+                .filter(|_| req.approval == ApprovalKind::Closure),
+            reason: reason.clone(),
+            requested_by: self.user().id,
+            requested_by_name: self.user().full_name.clone(),
+            requested_at: self.now(),
+        };
+        self.record(
+            case_id,
+            CaseEventBody::ApprovalRequested {
+                approval: req.approval,
+                outcome: pending.outcome,
+                reason,
+            },
+            None,
+            Some((
+                "UPDATE cases SET pending_approval = ?1, pending_request = ?2 WHERE id = ?3",
+                vec![
+                    Box::new(req.approval.as_str()),
+                    Box::new(serde_json::to_string(&pending).expect("serialisable")),
+                    Box::new(case_id.to_string()),
+                ],
+            )),
+        )?;
+        Ok(())
+    }
+
+    /// A supervisor approves (the case moves on) or returns the request with a comment.
+    /// Nobody decides their own request.
+    pub fn decide_approval(&mut self, case_id: Uuid, approve: bool, comment: &str) -> Result<()> {
+        self.require(&[Role::Supervisor, Role::Admin])?;
+        let comment = validate::text(comment, validate::MAX_TEXT, true)
+            .map_err(|p| CoreError::field("comment", p))?;
+        if !approve && comment.is_empty() {
+            return Err(CoreError::field("comment", FieldProblem::Required));
+        }
+        let req: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT pending_request FROM cases WHERE id = ?1",
+                [case_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        let req: PendingApproval =
+            serde_json::from_str(&req.ok_or(CoreError::Transition("no_pending_approval"))?)
+                .map_err(|e| CoreError::Corrupt(e.to_string()))?;
+        if req.requested_by == self.user().id {
+            return Err(CoreError::Transition("own_request"));
+        }
+        let (from, _) = self.case_stage(case_id)?;
+        let body = CaseEventBody::ApprovalDecided {
+            approval: req.approval,
+            approved: approve,
+            comment,
+        };
+        let today = self.today().format("%Y-%m-%d").to_string();
+        let update: (&str, Vec<Box<dyn rusqlite::ToSql>>) = if approve {
+            let to = lifecycle::after_approval(req.approval);
+            (
+                "UPDATE cases SET status = ?1, stage_since = ?2, pending_approval = NULL,
+                     pending_request = NULL, outcome = ?3 WHERE id = ?4",
+                vec![
+                    Box::new(to.as_str()),
+                    Box::new(today),
+                    Box::new(req.outcome.map(|o| o.as_str())),
+                    Box::new(case_id.to_string()),
+                ],
+            )
+        } else {
+            (
+                "UPDATE cases SET pending_approval = NULL, pending_request = NULL WHERE id = ?1",
+                vec![Box::new(case_id.to_string())],
+            )
+        };
+        self.record(case_id, body, None, Some(update))?;
+        if approve {
+            // The move itself is on the timeline too, so the stage history reads straight.
+            let to = lifecycle::after_approval(req.approval);
+            let now = self.now();
+            let user = self.user().id;
+            append_event(
+                self.conn(),
+                case_id,
+                user,
+                &now,
+                &CaseEventBody::StageChanged {
+                    from,
+                    to,
+                    reason: String::new(),
+                },
+                None,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Reopens a closed case; work starts again at assessment.
+    pub fn reopen_case(&mut self, case_id: Uuid, reason: &str) -> Result<()> {
+        let reason = validate::required(reason, validate::MAX_TEXT, true)
+            .map_err(|p| CoreError::field("reason", p))?;
+        let (stage, _) = self.case_stage(case_id)?;
+        if stage != CaseStatus::Closed {
+            return Err(transition_error(TransitionError::NotAllowed));
+        }
+        let today = self.today().format("%Y-%m-%d").to_string();
+        self.record(
+            case_id,
+            CaseEventBody::Reopened { reason },
+            None,
+            Some((
+                "UPDATE cases SET status = ?1, stage_since = ?2, outcome = NULL WHERE id = ?3",
+                vec![
+                    Box::new(lifecycle::REOPEN_STAGE.as_str()),
+                    Box::new(today),
+                    Box::new(case_id.to_string()),
+                ],
+            )),
+        )?;
+        Ok(())
+    }
+
+    /// Assigns the case to a worker (supervisors and administrators). History stays on the
+    /// timeline.
+    pub fn assign_case(&mut self, case_id: Uuid, user_id: Uuid) -> Result<()> {
+        self.require(&[Role::Supervisor, Role::Admin])?;
+        self.case_stage(case_id)?;
+        let name: String = self
+            .conn()
+            .query_row(
+                "SELECT full_name FROM users WHERE id = ?1 AND active = 1",
+                [user_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        self.record(
+            case_id,
+            CaseEventBody::Assigned {
+                to_user: user_id,
+                to_name: name,
+            },
+            None,
+            Some((
+                "UPDATE cases SET assigned_to = ?1 WHERE id = ?2",
+                vec![Box::new(user_id.to_string()), Box::new(case_id.to_string())],
+            )),
+        )?;
+        Ok(())
+    }
+
+    pub fn add_note(&mut self, case_id: Uuid, text: &str) -> Result<String> {
+        let text = validate::required(text, validate::MAX_TEXT, true)
+            .map_err(|p| CoreError::field("text", p))?;
+        self.case_stage(case_id)?;
+        self.record(case_id, CaseEventBody::Note { text }, None, None)
+    }
+
+    pub fn add_home_visit(&mut self, case_id: Uuid, v: &NewHomeVisit) -> Result<String> {
+        let mut errs = FieldErrors::default();
+        past_or_today("visited_on", v.visited_on, self.today(), &mut errs);
+        let visitors = errs.check(
+            "visitors",
+            validate::required(&v.visitors, validate::MAX_LINE, false),
+        );
+        let living = errs.check(
+            "living_conditions",
+            validate::text(&v.living_conditions, validate::MAX_TEXT, true),
+        );
+        let findings = errs.check(
+            "findings",
+            validate::required(&v.findings, validate::MAX_TEXT, true),
+        );
+        let opinion = errs.check(
+            "opinion",
+            validate::text(&v.opinion, validate::MAX_TEXT, true),
+        );
+        errs.into_result()?;
+        self.case_stage(case_id)?;
+        self.record(
+            case_id,
+            CaseEventBody::HomeVisit {
+                visited_on: v.visited_on,
+                visitors: visitors.expect("validated"),
+                living_conditions: living.expect("validated"),
+                findings: findings.expect("validated"),
+                opinion: opinion.expect("validated"),
+            },
+            None,
+            None,
+        )
+    }
+
+    pub fn add_assistance(&mut self, case_id: Uuid, a: &NewAssistance) -> Result<String> {
+        let mut errs = FieldErrors::default();
+        past_or_today("given_on", a.given_on, self.today(), &mut errs);
+        let description = errs.check(
+            "description",
+            validate::required(&a.description, validate::MAX_LINE, false),
+        );
+        let funding = errs.check(
+            "funding",
+            validate::text(&a.funding, validate::MAX_LINE, false),
+        );
+        if a.form == AssistanceForm::Money && a.amount_baht.is_none_or(|x| x == 0) {
+            errs.push("amount_baht", FieldProblem::Required);
+        }
+        if a.amount_baht.is_some_and(|x| x > 10_000_000) {
+            errs.push("amount_baht", FieldProblem::OutOfRange);
+        }
+        errs.into_result()?;
+        self.case_stage(case_id)?;
+        self.record(
+            case_id,
+            CaseEventBody::Assistance {
+                given_on: a.given_on,
+                form: a.form,
+                description: description.expect("validated"),
+                amount_baht: a.amount_baht,
+                funding: funding.expect("validated"),
+            },
+            None,
+            None,
+        )
+    }
+
+    /// Corrects an earlier entry: the original stays; the correction points at it.
+    pub fn add_correction(&mut self, case_id: Uuid, corrects: &str, text: &str) -> Result<String> {
+        let text = validate::required(text, validate::MAX_TEXT, true)
+            .map_err(|p| CoreError::field("text", p))?;
+        let exists: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM case_events WHERE id = ?1 AND case_id = ?2)",
+            params![corrects, case_id.to_string()],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(CoreError::NotFound);
+        }
+        self.record(
+            case_id,
+            CaseEventBody::Correction { text },
+            Some(corrects),
+            None,
+        )
+    }
+
+    // ---- deadlines --------------------------------------------------------------------
+
+    /// Every deadline rule (defaults plus the office's dated changes).
+    pub fn deadline_rules(&self) -> Result<Vec<DeadlineRule>> {
+        let mut rules = deadlines::default_rules();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT milestone, urgency, days, effective_from, reference FROM deadline_rules",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DeadlineRule {
+                milestone: Milestone::parse(&r.get::<_, String>(0)?)
+                    .ok_or_else(|| session::corrupt("milestone"))?,
+                urgency: Urgency::parse(&r.get::<_, String>(1)?)
+                    .ok_or_else(|| session::corrupt("urgency"))?,
+                days: r.get(2)?,
+                effective_from: session::date_col(r, 3)?,
+                reference: r.get(4)?,
+            })
+        })?;
+        for r in rows {
+            rules.push(r?);
+        }
+        Ok(rules)
+    }
+
+    /// An administrator sets a rule from a date on; earlier cases keep the old rule.
+    pub fn set_deadline_rule(&mut self, rule: &DeadlineRule) -> Result<()> {
+        self.require(&[Role::Admin])?;
+        if !(1..=366).contains(&rule.days) {
+            return Err(CoreError::field("days", FieldProblem::OutOfRange));
+        }
+        let reference = validate::text(&rule.reference, validate::MAX_LINE, false)
+            .map_err(|p| CoreError::field("reference", p))?;
+        let now = self.now();
+        self.conn().execute(
+            "INSERT INTO deadline_rules (milestone, urgency, days, effective_from, reference,
+                                         created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (milestone, urgency, effective_from)
+             DO UPDATE SET days = excluded.days, reference = excluded.reference",
+            params![
+                rule.milestone.as_str(),
+                rule.urgency.as_str(),
+                rule.days,
+                rule.effective_from.format("%Y-%m-%d").to_string(),
+                reference,
+                self.user().id.to_string(),
+                now
+            ],
+        )?;
+        self.audit(
+            AuditAction::Update,
+            "deadline_rule",
+            None,
+            &format!(
+                "{} {} = {} days",
+                rule.milestone.as_str(),
+                rule.urgency.as_str(),
+                rule.days
+            ),
+        )?;
+        Ok(())
+    }
+
+    /// Deadlines of open cases: the signed-in worker's (`mine`) or the whole office's.
+    pub fn work_list(&self, mine: bool) -> Result<WorkList> {
+        if !mine {
+            self.require(&[Role::Supervisor, Role::Admin])?;
+        }
+        let rules = self.deadline_rules()?;
+        let today = self.today();
+        let filter = if mine {
+            "AND c.assigned_to = ?1"
+        } else {
+            "AND ?1 IS NOT NULL"
+        };
+        let sql = format!(
+            "SELECT {},
+                (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id
+                   AND (e.kind = 'home_visit' OR (e.kind = 'stage_changed'
+                        AND json_extract(e.body, '$.from') = 'intake'))),
+                (SELECT max(json_extract(e.body, '$.visited_on')) FROM case_events e
+                   WHERE e.case_id = c.id AND e.kind = 'home_visit'),
+                (SELECT max(substr(e.at, 1, 10)) FROM case_events e WHERE e.case_id = c.id
+                   AND e.kind = 'approval_decided' AND json_extract(e.body, '$.approval') = 'plan'
+                   AND json_extract(e.body, '$.approved') = 1)
+             FROM cases c JOIN people p ON p.id = c.person_id
+             LEFT JOIN users u ON u.id = c.assigned_to
+             WHERE c.status != 'closed' {filter}",
+            session::CASE_COLS
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let date = |s: Option<String>| {
+            s.and_then(|s| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok())
+        };
+        let rows = stmt.query_map([self.user().id.to_string()], |r| {
+            Ok((
+                session::case_row(r)?,
+                r.get::<_, Option<String>>(16)?,
+                r.get::<_, Option<String>>(17)?,
+                r.get::<_, Option<String>>(18)?,
+            ))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (case, contact, visit, plan) = row?;
+            let facts = CaseFacts {
+                intake_date: case.intake_date,
+                urgency: case.urgency,
+                stage: case.status,
+                first_contact: date(contact),
+                intervention_since: date(plan),
+                last_visit: date(visit),
+            };
+            for (m, d) in deadlines::due_dates(&facts, &rules) {
+                items.push(due_item(&case, m, d, today));
+            }
+        }
+        items.sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.case_no.cmp(&b.case_no)));
+        let count = |s| items.iter().filter(|i| i.state == s).count() as u32;
+        Ok(WorkList {
+            today,
+            overdue: count(deadlines::DueState::Overdue),
+            due_today: count(deadlines::DueState::Today),
+            due_this_week: count(deadlines::DueState::ThisWeek),
+            items,
+        })
+    }
+}
+
+fn due_item(case: &CaseSummary, m: Milestone, due: NaiveDate, today: NaiveDate) -> DueItem {
+    DueItem {
+        case_id: case.id,
+        case_no: case.case_no.clone(),
+        person_name: case.person_name.clone(),
+        assigned_to: case.assigned_to.clone(),
+        stage: case.status,
+        urgency: case.urgency,
+        milestone: m,
+        due_date: due,
+        state: deadlines::due_state(due, today),
+        days_late: (today - due).num_days(),
+    }
+}
+
+fn facts_from(case: &CaseSummary, events: &[CaseEvent]) -> CaseFacts {
+    let day = |at: &str| NaiveDate::parse_from_str(at.get(..10).unwrap_or(""), "%Y-%m-%d").ok();
+    let mut f = CaseFacts {
+        intake_date: case.intake_date,
+        urgency: case.urgency,
+        stage: case.status,
+        first_contact: None,
+        intervention_since: None,
+        last_visit: None,
+    };
+    for e in events {
+        match &e.body {
+            CaseEventBody::HomeVisit { visited_on, .. } => {
+                f.first_contact = f.first_contact.or(Some(*visited_on)).min(Some(*visited_on));
+                f.last_visit = f.last_visit.max(Some(*visited_on));
+            }
+            CaseEventBody::StageChanged {
+                from: CaseStatus::Intake,
+                ..
+            } => {
+                f.first_contact = f.first_contact.or(day(&e.at));
+            }
+            CaseEventBody::ApprovalDecided {
+                approval: ApprovalKind::Plan,
+                approved: true,
+                ..
+            } => f.intervention_since = day(&e.at),
+            _ => {}
+        }
+    }
+    f
+}
