@@ -163,8 +163,10 @@ fn main() {
         }
         (median(v), hits)
     };
-    let (name_t, name_hits) = time_search(&format!("{}{}", LAST[3], n / 2));
+    let mid = n / 2;
+    let (name_t, name_hits) = time_search(&format!("{}{}", LAST[((mid / 20) % 20) as usize], mid));
     let (part_t, part_hits) = time_search("สุวรรณ");
+    let (short_t, short_hits) = time_search("มี");
     let (id_t, id_hits) = time_search(&citizen_id(n / 3));
     let (no_t, no_hits) = time_search("พล-2569-000042");
     let (recent_t, _) = time_search("");
@@ -200,6 +202,10 @@ fn main() {
     println!(
         "| search: part of a surname, 200-row page ({part_hits} rows) | {} |",
         ms(part_t)
+    );
+    println!(
+        "| search: two-letter word, scan fallback ({short_hits} rows) | {} |",
+        ms(short_t)
     );
     println!("| search: citizen ID ({id_hits} hit) | {} |", ms(id_t));
     println!("| search: case number ({no_hits} hit) | {} |", ms(no_t));

@@ -152,6 +152,35 @@ CREATE TABLE deadline_rules (
 );
 "#,
     },
+    Migration {
+        version: 4,
+        name: "fast case search (trigram index) and newest-first listing",
+        sql: r#"
+CREATE INDEX cases_recent ON cases(intake_date, case_no);
+-- Substring search over the client's name, ID and the case number. Lives inside the
+-- encrypted database like everything else; kept current by the triggers below.
+CREATE VIRTUAL TABLE case_search USING fts5(case_id UNINDEXED, text, tokenize = 'trigram');
+INSERT INTO case_search (case_id, text)
+    SELECT c.id, p.title || p.first_name || ' ' || p.last_name || ' ' || ifnull(p.id_number, '')
+                 || ' ' || c.case_no
+    FROM cases c JOIN people p ON p.id = c.person_id;
+CREATE TRIGGER case_search_insert AFTER INSERT ON cases
+BEGIN
+    INSERT INTO case_search (case_id, text)
+        SELECT new.id, p.title || p.first_name || ' ' || p.last_name || ' '
+                       || ifnull(p.id_number, '') || ' ' || new.case_no
+        FROM people p WHERE p.id = new.person_id;
+END;
+CREATE TRIGGER case_search_person AFTER UPDATE OF title, first_name, last_name, id_number ON people
+BEGIN
+    DELETE FROM case_search WHERE case_id IN (SELECT id FROM cases WHERE person_id = new.id);
+    INSERT INTO case_search (case_id, text)
+        SELECT c.id, new.title || new.first_name || ' ' || new.last_name || ' '
+                     || ifnull(new.id_number, '') || ' ' || c.case_no
+        FROM cases c WHERE c.person_id = new.id;
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

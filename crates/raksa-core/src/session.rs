@@ -468,21 +468,39 @@ impl Session {
     }
 
     /// Finds cases by case number, citizen ID, or any part of the client's Thai name.
-    /// An empty query lists the most recent cases.
+    /// An empty query lists the most recent cases. Words of three or more characters use
+    /// the trigram index; a shorter word falls back to scanning.
     pub fn search_cases(&self, query: &str, limit: u32) -> Result<Vec<CaseSummary>> {
         let terms = search_terms(query);
-        let mut where_sql = String::from("WHERE 1");
-        for i in 0..terms.len() {
-            where_sql.push_str(&format!(
-                " AND (instr(c.case_no, ?{n}) > 0
-                       OR instr(p.title || p.first_name || ' ' || p.last_name, ?{n}) > 0
-                       OR instr(ifnull(p.id_number, ''), ?{n}) > 0)",
-                n = i + 1
-            ));
-        }
-        let args: Vec<&dyn rusqlite::ToSql> =
-            terms.iter().map(|t| t as &dyn rusqlite::ToSql).collect();
-        let out = self.query_cases(&where_sql, &args, limit.min(500))?;
+        let limit = limit.min(500);
+        let out = if terms.is_empty() {
+            self.query_cases("", &[], limit)?
+        } else if terms.iter().all(|t| t.chars().count() >= 3) {
+            // FTS5 phrase syntax: each word quoted, inner quotes doubled; all must match.
+            let fts: String = terms
+                .iter()
+                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            self.query_cases(
+                "WHERE c.id IN (SELECT case_id FROM case_search WHERE case_search MATCH ?1)",
+                &[&fts],
+                limit,
+            )?
+        } else {
+            let mut where_sql = String::from("WHERE 1");
+            for i in 0..terms.len() {
+                where_sql.push_str(&format!(
+                    " AND (instr(c.case_no, ?{n}) > 0
+                           OR instr(p.title || p.first_name || ' ' || p.last_name, ?{n}) > 0
+                           OR instr(ifnull(p.id_number, ''), ?{n}) > 0)",
+                    n = i + 1
+                ));
+            }
+            let args: Vec<&dyn rusqlite::ToSql> =
+                terms.iter().map(|t| t as &dyn rusqlite::ToSql).collect();
+            self.query_cases(&where_sql, &args, limit)?
+        };
         if !terms.is_empty() {
             self.audit(
                 AuditAction::Search,

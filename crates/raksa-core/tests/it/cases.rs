@@ -237,9 +237,14 @@ fn search_finds_cases_by_case_number_id_or_any_part_of_a_thai_name() {
     assert_eq!(names("พล-2569-000001"), ["นางประยูร ศรีสวัสดิ์"]);
     assert_eq!(names("").len(), 2);
     assert!(names("ไม่มีใคร").is_empty());
-    // Thai text with SQL/LIKE wildcards is literal
+    // Thai text with SQL/LIKE wildcards or full-text syntax is literal
     assert!(names("%").is_empty());
     assert!(names("_").is_empty());
+    assert!(names("ประยูร OR *").is_empty());
+    assert!(names("\"ประยูร\" NEAR(x)").is_empty());
+    assert_eq!(names("\"ประยูร\"").len(), 0, "quotes are part of the text, not syntax");
+    // short words (under three characters) still match, by scanning
+    assert_eq!(names("ดี"), ["นางมาลัย ทองดี"]);
 }
 
 #[test]
