@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
+rm -f docs/screenshots/*.png
 (cd ui && npx vite build --logLevel warn)
 cargo build --bin raksa
 (cd tests/e2e && RAKSA_APP="$target/debug/raksa" RAKSA_SCREENSHOT_DIR="$PWD/../../docs/screenshots" \

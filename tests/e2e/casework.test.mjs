@@ -21,7 +21,7 @@ async function moveTo(b, stage) {
   await b.waitUntil(async () => (await (await b.$("#act-stage")).isExisting()) || stage === "planning", { timeout: 10_000 });
 }
 
-test("an elderly walk-in case goes from intake to intervention with a supervisor's approval", async () => {
+test("an elderly walk-in case goes from intake to intervention with a supervisor's approval", { timeout: 180_000 }, async () => {
   app = await launch();
   dataDir = app.dataDir;
   const b = app.browser;
@@ -104,7 +104,7 @@ test("an elderly walk-in case goes from intake to intervention with a supervisor
   app = undefined;
 });
 
-test("45 days later the case is overdue for follow-up in the worker's list", async () => {
+test("45 days later the case is overdue for follow-up in the worker's list", { timeout: 180_000 }, async () => {
   app = await launch({ dataDir, env: { RAKSA_TEST_CLOCK_OFFSET_DAYS: "45" } });
   const b = app.browser;
   await signIn(b, ADMIN.user, ADMIN.password);

@@ -51,6 +51,7 @@ export async function launch({ dataDir, env = {} } = {}) {
     port,
     logLevel: "error",
     connectionRetryCount: 0,
+    connectionRetryTimeout: 60_000,
     capabilities: {
       "tauri:options": { application: appBinary },
       // WebKitWebDriver speaks classic WebDriver only (no BiDi).

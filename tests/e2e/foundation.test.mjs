@@ -14,7 +14,7 @@ after(async () => {
 });
 
 
-test("first-run set-up shows the recovery key once and opens the home screen", async () => {
+test("first-run set-up shows the recovery key once and opens the home screen", { timeout: 180_000 }, async () => {
   const b = app.browser;
   await (await b.$("#setup-title")).waitForDisplayed({ timeout: 30_000 });
   assert.equal(await b.$("html").getAttribute("lang"), "th");
@@ -23,7 +23,7 @@ test("first-run set-up shows the recovery key once and opens the home screen", a
   assert.equal(await textOf(b, "[data-testid=user-name]"), "นายสมชาย ใจดี");
 });
 
-test("registering a person with a wrong ID checksum is refused in Thai, then succeeds", async () => {
+test("registering a person with a wrong ID checksum is refused in Thai, then succeeds", { timeout: 180_000 }, async () => {
   const b = app.browser;
   await (await b.$("#nav-register")).click();
   await fill(b, "title", "นาง");
@@ -45,7 +45,7 @@ test("registering a person with a wrong ID checksum is refused in Thai, then suc
   assert.equal(title, "นางประภัสสร วงศ์สุวรรณ");
 });
 
-test("opening a case gives it an office case number", async () => {
+test("opening a case gives it an office case number", { timeout: 180_000 }, async () => {
   const b = app.browser;
   await (await b.$("#open-case-button")).click();
   await fill(b, "summary", "ผู้สูงอายุอยู่ลำพัง ติดเตียง ขาดรายได้ อพม. แจ้งเหตุ");
@@ -58,7 +58,7 @@ test("opening a case gives it an office case number", async () => {
   await screenshot(b, "case");
 });
 
-test("lock, a wrong password is refused, unlock, and the case is found by part of a Thai name", async () => {
+test("lock, a wrong password is refused, unlock, and the case is found by part of a Thai name", { timeout: 180_000 }, async () => {
   const b = app.browser;
   await (await b.$("#lock-button")).click();
   await (await b.$("#unlock-form")).waitForDisplayed({ timeout: 10_000 });

@@ -203,16 +203,9 @@ pub fn restore(
     migrations::migrate(&mut conn)?;
     let uid = match user_id {
         Some(u) => u,
-        None => conn.query_row(
-            "SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1",
-            [],
-            |r| {
-                let s: String = r.get(0)?;
-                Ok(Uuid::parse_str(&s).unwrap_or_default())
-            },
-        )?,
+        // A restore proven with the recovery key acts as the office's first administrator.
+        None => crate::office::first_admin(&conn)?,
     };
-    // A restore proven with the recovery key acts as the office's first administrator.
     let session = Session::start(dir.clone(), conn, key, header.keyslots.clone(), uid, clock)?;
     session.audit(
         AuditAction::Restore,

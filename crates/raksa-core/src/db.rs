@@ -7,9 +7,23 @@ use rusqlite::{Connection, OpenFlags};
 use crate::crypto::DbKey;
 use crate::error::{CoreError, Result};
 
+/// Completes SQLite's start-up once, before any real database opens. SQLite marks itself
+/// initialised *before* it runs `SQLITE_EXTRA_INIT`, which is where SQLCipher registers
+/// `sqlcipher_export` and its other functions; a connection opened on another thread in that
+/// window would lack them. Opening one in-memory connection under a `Once` closes the window.
+fn initialise_sqlite() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let c = Connection::open_in_memory().expect("SQLite starts");
+        // Proves the SQLCipher functions are there.
+        let _ = c.query_row("PRAGMA cipher_version", [], |_| Ok(()));
+    });
+}
+
 /// Opens (or creates) the database with the raw key and proves the key by reading.
 /// A wrong key or a file that is not an encrypted Raksa database gives `BadCredentials`.
 pub fn open(path: &Path, key: &DbKey) -> Result<Connection> {
+    initialise_sqlite();
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE

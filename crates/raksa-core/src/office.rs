@@ -185,6 +185,34 @@ impl Throttle {
             (5u64 << (failures - 3).min(6)).min(300)
         }
     }
+    /// Loads the counter; refuses at once while a wait is due.
+    fn check(dir: &DataDir, now: DateTime<Utc>) -> Result<Throttle> {
+        let t = Throttle::load(&dir.throttle_path());
+        match t.wait_secs(now) {
+            0 => Ok(t),
+            wait_secs => Err(CoreError::Throttled { wait_secs }),
+        }
+    }
+
+    /// Counts a failed attempt and returns the error to give the user.
+    fn fail(mut self, dir: &DataDir, now: DateTime<Utc>) -> CoreError {
+        self.failures += 1;
+        self.last_failure = Some(now);
+        if let Err(e) = self.save(&dir.throttle_path()) {
+            return e;
+        }
+        tracing::warn!(failures = self.failures, "unlock refused");
+        CoreError::BadCredentials
+    }
+
+    /// Resets the counter after a success; returns how many failures preceded it.
+    fn succeeded(&self, dir: &DataDir) -> Result<u32> {
+        if self.failures > 0 {
+            Throttle::default().save(&dir.throttle_path())?;
+        }
+        Ok(self.failures)
+    }
+
     fn wait_secs(&self, now: DateTime<Utc>) -> u64 {
         let delay = Self::delay_secs(self.failures);
         match self.last_failure {
@@ -214,11 +242,7 @@ pub fn unlock(
         return Err(CoreError::NotInitialised);
     }
     let slots = KeySlotsFile::load(&dir.keyslots_path())?;
-    let mut throttle = Throttle::load(&dir.throttle_path());
-    let wait = throttle.wait_secs(clock.now());
-    if wait > 0 {
-        return Err(CoreError::Throttled { wait_secs: wait });
-    }
+    let throttle = Throttle::check(dir, clock.now())?;
 
     let lookup = keyslots::username_lookup(slots.office_id, username);
     let opened = match slots.user_slot(&lookup) {
@@ -232,11 +256,7 @@ pub fn unlock(
         }
     };
     let Some((key, user_id)) = opened else {
-        throttle.failures += 1;
-        throttle.last_failure = Some(clock.now());
-        throttle.save(&dir.throttle_path())?;
-        tracing::warn!(failures = throttle.failures, "unlock refused");
-        return Err(CoreError::BadCredentials);
+        return Err(throttle.fail(dir, clock.now()));
     };
 
     let mut conn = db::open(&dir.db_path(), &key)?;
@@ -248,10 +268,7 @@ pub fn unlock(
             other => other,
         },
     )?;
-    let previous_failures = throttle.failures;
-    if previous_failures > 0 {
-        Throttle::default().save(&dir.throttle_path())?;
-    }
+    let previous_failures = throttle.succeeded(dir)?;
     session.audit(
         AuditAction::Login,
         "user",
@@ -276,21 +293,15 @@ pub fn open_with_recovery_key(
         return Err(CoreError::NotInitialised);
     }
     let slots = KeySlotsFile::load(&dir.keyslots_path())?;
-    let mut throttle = Throttle::load(&dir.throttle_path());
-    let wait = throttle.wait_secs(clock.now());
-    if wait > 0 {
-        return Err(CoreError::Throttled { wait_secs: wait });
-    }
+    let throttle = Throttle::check(dir, clock.now())?;
     let key = RecoveryKey::parse(recovery)
         .and_then(|rk| slots.recovery_slot()?.open(slots.office_id, &rk.secret()));
     match key {
-        Some(k) => Ok((k, slots)),
-        None => {
-            throttle.failures += 1;
-            throttle.last_failure = Some(clock.now());
-            throttle.save(&dir.throttle_path())?;
-            Err(CoreError::BadCredentials)
+        Some(k) => {
+            throttle.succeeded(dir)?;
+            Ok((k, slots))
         }
+        None => Err(throttle.fail(dir, clock.now())),
     }
 }
 
@@ -325,7 +336,6 @@ pub fn reset_password_with_recovery(
         &key,
     ));
     slots.save(&dir.keyslots_path())?;
-    Throttle::default().save(&dir.throttle_path())?;
     conn.execute(
         "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
         rusqlite::params![clock.now().to_rfc3339(), user_id.to_string()],
@@ -348,11 +358,7 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
         return Err(CoreError::NotInitialised);
     }
     let slots = KeySlotsFile::load(&dir.keyslots_path())?;
-    let mut throttle = Throttle::load(&dir.throttle_path());
-    let wait = throttle.wait_secs(clock.now());
-    if wait > 0 {
-        return Err(CoreError::Throttled { wait_secs: wait });
-    }
+    let throttle = Throttle::check(dir, clock.now())?;
     let mut found = None;
     for slot in &slots.slots {
         let opened = match slot.owner {
@@ -367,27 +373,15 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
         }
     }
     let Some((key, user_id)) = found else {
-        throttle.failures += 1;
-        throttle.last_failure = Some(clock.now());
-        throttle.save(&dir.throttle_path())?;
-        return Err(CoreError::BadCredentials);
+        return Err(throttle.fail(dir, clock.now()));
     };
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
     let user_id = match user_id {
         Some(u) => u,
-        None => {
-            let id: String = conn.query_row(
-                "SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1",
-                [],
-                |r| r.get(0),
-            )?;
-            Uuid::parse_str(&id).map_err(|e| CoreError::Corrupt(e.to_string()))?
-        }
+        None => first_admin(&conn)?,
     };
-    if throttle.failures > 0 {
-        Throttle::default().save(&dir.throttle_path())?;
-    }
+    throttle.succeeded(dir)?;
     let session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
     session.audit(
         AuditAction::Login,
@@ -396,6 +390,16 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
         "headless unlock",
     )?;
     Ok(session)
+}
+
+/// The office's first active administrator: who a recovery-key unlock acts as.
+pub(crate) fn first_admin(conn: &rusqlite::Connection) -> Result<Uuid> {
+    let id: String = conn.query_row(
+        "SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY created_at LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    Uuid::parse_str(&id).map_err(|e| CoreError::Corrupt(e.to_string()))
 }
 
 #[cfg(unix)]

@@ -242,7 +242,11 @@ fn search_finds_cases_by_case_number_id_or_any_part_of_a_thai_name() {
     assert!(names("_").is_empty());
     assert!(names("ประยูร OR *").is_empty());
     assert!(names("\"ประยูร\" NEAR(x)").is_empty());
-    assert_eq!(names("\"ประยูร\"").len(), 0, "quotes are part of the text, not syntax");
+    assert_eq!(
+        names("\"ประยูร\"").len(),
+        0,
+        "quotes are part of the text, not syntax"
+    );
     // short words (under three characters) still match, by scanning
     assert_eq!(names("ดี"), ["นางมาลัย ทองดี"]);
 }
