@@ -32,7 +32,12 @@ test("registering a person with a wrong ID checksum is refused in Thai, then suc
   await fill(b, "citizen_id", "1112034563563"); // last digit wrong
   await fill(b, "birth_date", "5/3/2490");
   await fill(b, "phone", "081-234-5678");
-  await fill(b, "address_text", "12 หมู่ 3 ตำบลบ้านกร่าง อำเภอเมืองพิษณุโลก");
+  await fill(b, "address_text", "12 หมู่ 3");
+  // the official sub-district, found by typing Thai and picked with the keyboard
+  await fill(b, "place_search", "บ้านกร่าง พิษณุโลก");
+  await (await b.$('[role="option"]')).waitForDisplayed({ timeout: 10_000 });
+  await b.keys("Enter");
+  assert.equal(await textOf(b, "[data-testid=picked-place]"), "ต.บ้านกร่าง อ.เมืองพิษณุโลก จ.พิษณุโลก");
   await (await b.$("#register-submit")).click();
   const err = await textOf(b, ".field-invalid .error");
   assert.match(err, /เลขประจำตัวประชาชนไม่ถูกต้อง/);

@@ -119,6 +119,8 @@ fn main() {
                 sex: Sex::Female,
                 phone: "0812345678".into(),
                 address_text: "หมู่ 3 ตำบลบ้านกร่าง".into(),
+                subdistrict_code: None,
+                postcode: None,
             })
             .unwrap();
         s.open_case(&NewCase {

@@ -28,6 +28,8 @@ pub enum FieldProblem {
     LetterCodeFormat,
     PhoneFormat,
     OutOfRange,
+    UnknownPlace,
+    PostcodeMismatch,
 }
 
 impl FieldProblem {
@@ -54,6 +56,8 @@ impl FieldProblem {
             LetterCodeFormat => "รหัสตัวอักษรจังหวัดต้องเป็นอักษรไทย 1–3 ตัว เช่น พล",
             PhoneFormat => "หมายเลขโทรศัพท์ต้องเป็นตัวเลข 9–10 หลัก (ใส่ขีดได้)",
             OutOfRange => "ค่าที่กรอกอยู่นอกช่วงที่อนุญาต",
+            UnknownPlace => "ไม่พบตำบล/แขวงนี้ในทะเบียนของกรมการปกครอง กรุณาเลือกจากรายการ",
+            PostcodeMismatch => "รหัสไปรษณีย์ไม่ตรงกับตำบล/แขวงที่เลือก",
         }
     }
 
@@ -78,6 +82,8 @@ impl FieldProblem {
             LetterCodeFormat => "Province letter code: 1–3 Thai letters, e.g. พล",
             PhoneFormat => "Phone number: 9–10 digits (dashes allowed)",
             OutOfRange => "Value out of range",
+            UnknownPlace => "Not a sub-district in the official list; pick one from the list",
+            PostcodeMismatch => "Postcode does not belong to the chosen sub-district",
         }
     }
 }

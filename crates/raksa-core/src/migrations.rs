@@ -181,6 +181,14 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 5,
+        name: "official sub-district code and postcode on a person's address",
+        sql: r#"
+ALTER TABLE people ADD COLUMN subdistrict_code TEXT;
+ALTER TABLE people ADD COLUMN postcode TEXT;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

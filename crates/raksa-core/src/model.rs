@@ -120,7 +120,13 @@ pub struct NewPerson {
     pub birth_date: Option<NaiveDate>,
     pub sex: Sex,
     pub phone: String,
+    /// House number, หมู่, ซอย, ถนน — the part below the sub-district.
     pub address_text: String,
+    /// Official 6-digit DOPA sub-district code (ตำบล/แขวง), from the place picker.
+    #[serde(default)]
+    pub subdistrict_code: Option<String>,
+    #[serde(default)]
+    pub postcode: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -136,6 +142,10 @@ pub struct Person {
     pub sex: Sex,
     pub phone: String,
     pub address_text: String,
+    pub subdistrict_code: Option<String>,
+    pub postcode: Option<String>,
+    /// `ต.… อ.… จ.…`, from the sub-district code.
+    pub place_label: Option<String>,
     pub created_at: String,
 }
 

@@ -31,7 +31,8 @@ pub struct Session {
 }
 
 const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
-     p.no_id_reason, p.birth_date, p.sex, p.phone, p.address_text, p.created_at";
+     p.no_id_reason, p.birth_date, p.sex, p.phone, p.address_text, p.created_at, \
+     p.subdistrict_code, p.postcode";
 
 pub(crate) const CASE_COLS: &str = "c.id, c.case_no, c.person_id, p.title, p.first_name, p.last_name, \
      p.id_kind, p.id_number, p.no_id_reason, c.channel, c.intake_date, c.summary, c.status, \
@@ -83,6 +84,13 @@ fn person_row(row: &Row) -> rusqlite::Result<Person> {
         phone: row.get(9)?,
         address_text: row.get(10)?,
         created_at: row.get(11)?,
+        place_label: row
+            .get::<_, Option<String>>(12)?
+            .as_deref()
+            .and_then(|c| crate::places::places().label(c))
+            .map(|m| m.label_th),
+        subdistrict_code: row.get(12)?,
+        postcode: row.get(13)?,
     })
 }
 
@@ -271,8 +279,8 @@ impl Session {
         tx.execute(
             "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
                  no_id_reason, birth_date, sex, phone, address_text, created_by, created_at,
-                 updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+                 updated_at, subdistrict_code, postcode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
             params![
                 id.to_string(),
                 p.title,
@@ -286,7 +294,9 @@ impl Session {
                 p.phone,
                 p.address_text,
                 self.user.id.to_string(),
-                now
+                now,
+                p.subdistrict_code,
+                p.postcode
             ],
         )?;
         audit::record(
@@ -310,6 +320,13 @@ impl Session {
             sex: p.sex,
             phone: p.phone,
             address_text: p.address_text,
+            place_label: p
+                .subdistrict_code
+                .as_deref()
+                .and_then(|c| crate::places::places().label(c))
+                .map(|m| m.label_th),
+            subdistrict_code: p.subdistrict_code,
+            postcode: p.postcode,
             created_at: now,
         })
     }
@@ -362,7 +379,7 @@ impl Session {
                 display_name: p.display_name(),
                 masked_id: validate::masked_id(&p.identity),
                 birth_date: p.birth_date,
-                open_cases: r.get(12)?,
+                open_cases: r.get(14)?,
             })
         })?;
         let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;

@@ -125,6 +125,34 @@ pub fn new_person(p: &NewPerson, today: NaiveDate, errs: &mut FieldErrors) -> Op
     };
     let phone = errs.check("phone", phone(&p.phone));
     let address = errs.check("address_text", text(&p.address_text, MAX_LINE * 2, true));
+    let (place, postcode) = match &p.subdistrict_code {
+        None => (Some(None), Some(None)),
+        Some(code) => match crate::places::places()
+            .get(code.trim())
+            .filter(|_| code.trim().len() == 6)
+        {
+            None => {
+                errs.push("subdistrict_code", FieldProblem::UnknownPlace);
+                (None, None)
+            }
+            Some(sub) => {
+                let pc = match p
+                    .postcode
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    None => Some(sub.postcodes.first().cloned()),
+                    Some(pc) if sub.postcodes.iter().any(|x| x == pc) => Some(Some(pc.to_owned())),
+                    Some(_) => {
+                        errs.push("postcode", FieldProblem::PostcodeMismatch);
+                        None
+                    }
+                };
+                (Some(Some(sub.code.clone())), pc)
+            }
+        },
+    };
     Some(NewPerson {
         title: title?,
         first_name: first?,
@@ -134,6 +162,8 @@ pub fn new_person(p: &NewPerson, today: NaiveDate, errs: &mut FieldErrors) -> Op
         sex: p.sex,
         phone: phone?,
         address_text: address?,
+        subdistrict_code: place?,
+        postcode: postcode?,
     })
 }
 

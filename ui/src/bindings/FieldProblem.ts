@@ -3,4 +3,4 @@
 /**
  * Why a single form field was refused.
  */
-export type FieldProblem = "required" | "too_long" | "citizen_id_length" | "citizen_id_not_digits" | "citizen_id_checksum" | "citizen_id_invalid" | "citizen_id_taken" | "g_code_format" | "date_invalid" | "date_in_future" | "date_too_old" | "password_too_short" | "password_mismatch" | "username_format" | "username_taken" | "letter_code_format" | "phone_format" | "out_of_range";
+export type FieldProblem = "required" | "too_long" | "citizen_id_length" | "citizen_id_not_digits" | "citizen_id_checksum" | "citizen_id_invalid" | "citizen_id_taken" | "g_code_format" | "date_invalid" | "date_in_future" | "date_too_old" | "password_too_short" | "password_mismatch" | "username_format" | "username_taken" | "letter_code_format" | "phone_format" | "out_of_range" | "unknown_place" | "postcode_mismatch";

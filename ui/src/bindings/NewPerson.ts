@@ -13,4 +13,12 @@ title: string, first_name: string, last_name: string, identity: Identity,
 /**
  * Gregorian ISO date; the UI enters and shows it in the Buddhist Era.
  */
-birth_date: string | null, sex: Sex, phone: string, address_text: string, };
+birth_date: string | null, sex: Sex, phone: string, 
+/**
+ * House number, หมู่, ซอย, ถนน — the part below the sub-district.
+ */
+address_text: string, 
+/**
+ * Official 6-digit DOPA sub-district code (ตำบล/แขวง), from the place picker.
+ */
+subdistrict_code: string | null, postcode: string | null, };

@@ -2,4 +2,8 @@
 import type { Identity } from "./Identity";
 import type { Sex } from "./Sex";
 
-export type Person = { id: string, title: string, first_name: string, last_name: string, identity: Identity, birth_date: string | null, sex: Sex, phone: string, address_text: string, created_at: string, };
+export type Person = { id: string, title: string, first_name: string, last_name: string, identity: Identity, birth_date: string | null, sex: Sex, phone: string, address_text: string, subdistrict_code: string | null, postcode: string | null, 
+/**
+ * `ต.… อ.… จ.…`, from the sub-district code.
+ */
+place_label: string | null, created_at: string, };

@@ -201,6 +201,11 @@ const th = {
   openCaseLink: "เปิดกรณี",
   baht: "{n} บาท",
   approvalPlan: "แผนการช่วยเหลือ",
+  subdistrict: "ตำบล/แขวง อำเภอ/เขต จังหวัด",
+  placeHint: "พิมพ์ชื่อตำบล อำเภอ จังหวัด หรือรหัสไปรษณีย์ แล้วเลือกด้วยลูกศรและ Enter",
+  postcode: "รหัสไปรษณีย์",
+  change: "เปลี่ยน",
+  houseAddress: "บ้านเลขที่ หมู่ ซอย ถนน",
   approvalClosure: "การปิดกรณี",
 };
 
@@ -384,6 +389,11 @@ const en: Dict = {
   openCaseLink: "Open case",
   baht: "{n} baht",
   approvalPlan: "the plan",
+  subdistrict: "Sub-district, district, province",
+  placeHint: "Type a sub-district, district, province or postcode; pick with the arrows and Enter",
+  postcode: "Postcode",
+  change: "Change",
+  houseAddress: "House no., village (moo), soi, road",
   approvalClosure: "closing the case",
 };
 

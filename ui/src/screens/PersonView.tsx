@@ -83,7 +83,9 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
         </div>
         <div className="span2">
           <dt>{t("address")}</dt>
-          <dd className="pre">{p.address_text || "–"}</dd>
+          <dd className="pre">
+            {[p.address_text, p.place_label, p.postcode].filter(Boolean).join(" ") || "–"}
+          </dd>
         </div>
       </dl>
       {opening && (

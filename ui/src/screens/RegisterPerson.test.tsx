@@ -6,6 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NewPerson } from "../bindings/NewPerson";
 
 const registerPerson = vi.fn<(p: NewPerson) => Promise<unknown>>();
+const searchPlaces = vi.fn((q: string) =>
+  Promise.resolve(
+    q.includes("กร่าง")
+      ? [{ subdistrict_code: "650102", label_th: "ต.บ้านกร่าง อ.เมืองพิษณุโลก จ.พิษณุโลก", label_en: "Ban Krang", postcodes: ["65000"] }]
+      : [],
+  ),
+);
 vi.mock("../lib/backend", async (orig) => {
   const real = await orig<typeof import("../lib/backend")>();
   return {
@@ -13,6 +20,7 @@ vi.mock("../lib/backend", async (orig) => {
     backend: {
       registerPerson: (p: NewPerson) => registerPerson(p),
       searchPeople: () => Promise.resolve([]),
+      searchPlaces: (q: string) => searchPlaces(q),
     },
   };
 });
@@ -109,5 +117,31 @@ describe("register a person", () => {
     await submit();
     const err = host.querySelector(".field-invalid .error");
     expect(err?.textContent).toBe("มีบุคคลที่ใช้เลขประจำตัวประชาชนนี้ในระบบแล้ว");
+  });
+});
+
+describe("the address picker", () => {
+  it("finds a sub-district by typing Thai, picks it with Enter and sends its code and postcode", async () => {
+    vi.useFakeTimers();
+    registerPerson.mockResolvedValue({ id: "p2" });
+    type("title", "นาย");
+    type("first_name", "ประยูร");
+    type("last_name", "ศรีสวัสดิ์");
+    type("citizen_id", "1112034563562");
+    type("place_search", "บ้านกร่าง");
+    await act(async () => {
+      vi.advanceTimersByTime(200);
+    });
+    vi.useRealTimers();
+    const input = host.querySelector<HTMLInputElement>('[name="place_search"]');
+    expect(host.querySelector('[role="option"]')?.textContent).toContain("ต.บ้านกร่าง");
+    act(() => {
+      input?.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    });
+    expect(host.querySelector('[data-testid="picked-place"]')?.textContent).toBe("ต.บ้านกร่าง อ.เมืองพิษณุโลก จ.พิษณุโลก");
+    await submit();
+    const sent = registerPerson.mock.calls[0]?.[0];
+    expect(sent?.subdistrict_code).toBe("650102");
+    expect(sent?.postcode).toBe("65000");
   });
 });

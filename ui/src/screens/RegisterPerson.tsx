@@ -2,6 +2,8 @@ import { useState, type FormEvent } from "react";
 import type { Identity } from "../bindings/Identity";
 import type { NoIdReason } from "../bindings/NoIdReason";
 import type { PersonSummary } from "../bindings/PersonSummary";
+import type { PlaceMatch } from "../bindings/PlaceMatch";
+import { PlacePicker } from "../lib/PlacePicker";
 import type { Sex } from "../bindings/Sex";
 import { backend } from "../lib/backend";
 import { checkCitizenId, formatCitizenIdInput } from "../lib/citizenId";
@@ -29,6 +31,8 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
     address_text: "",
   });
   const [similar, setSimilar] = useState<PersonSummary[]>([]);
+  const [place, setPlace] = useState<PlaceMatch | null>(null);
+  const [postcode, setPostcode] = useState("");
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const today = todayBangkokIso();
 
@@ -77,6 +81,8 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
         sex: f.sex,
         phone: f.phone,
         address_text: f.address_text,
+        subdistrict_code: place?.subdistrict_code ?? null,
+        postcode: place ? postcode || null : null,
       }),
     );
     if (p) go({ kind: "person", id: p.id, flash: t("personSaved") });
@@ -199,9 +205,13 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
             {(p) => <input {...p} name="phone" type="tel" value={f.phone} onChange={set("phone")} maxLength={40} />}
           </Field>
         </div>
-        <Field label={t("address")} error={fields.address_text}>
-          {(p) => <textarea {...p} name="address_text" rows={2} value={f.address_text} onChange={set("address_text")} maxLength={600} />}
-        </Field>
+        <fieldset>
+          <legend>{t("address")}</legend>
+          <Field label={t("houseAddress")} error={fields.address_text}>
+            {(p) => <textarea {...p} name="address_text" rows={2} value={f.address_text} onChange={set("address_text")} maxLength={600} />}
+          </Field>
+          <PlacePicker value={place} onChange={setPlace} postcode={postcode} onPostcode={setPostcode} error={fields.subdistrict_code} postcodeError={fields.postcode} />
+        </fieldset>
         <div className="actions">
           <button type="button" onClick={() => go({ kind: "cases" })}>
             {t("cancel")}

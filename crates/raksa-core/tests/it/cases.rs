@@ -131,6 +131,8 @@ fn every_invalid_field_is_reported_at_once() {
         sex: Sex::Male,
         phone: "12".into(),
         address_text: "".into(),
+        subdistrict_code: None,
+        postcode: None,
     };
     let err = s.register_person(&np).unwrap_err();
     let fields: Vec<_> = err
@@ -328,4 +330,41 @@ fn check_reports_a_healthy_database() {
     assert!(r.integrity_ok, "{:?}", r.problems);
     assert_eq!(r.schema_version, raksa_core::migrations::LATEST);
     assert_eq!(r.users, 1);
+}
+
+#[test]
+fn addresses_use_official_subdistrict_codes_and_matching_postcodes() {
+    let (_o, mut s, _) = new_office();
+    let place = raksa_core::places::places()
+        .search("บ้านกร่าง พิษณุโลก", 1)
+        .remove(0);
+    let mut np = person("ประยูร", "ศรีสวัสดิ์", "1112034563562");
+    np.subdistrict_code = Some(place.subdistrict_code.clone());
+    let p = s.register_person(&np).unwrap();
+    assert_eq!(
+        p.place_label.as_deref(),
+        Some("ต.บ้านกร่าง อ.เมืองพิษณุโลก จ.พิษณุโลก")
+    );
+    assert_eq!(
+        p.postcode.as_deref(),
+        Some(place.postcodes[0].as_str()),
+        "defaults to the first postcode"
+    );
+    let read = s.get_person(p.id).unwrap().person;
+    assert_eq!(read.subdistrict_code, Some(place.subdistrict_code.clone()));
+    assert_eq!(read.place_label, p.place_label);
+
+    let mut bad = person("มาลัย", "ทองดี", "3100600182731");
+    bad.subdistrict_code = Some("999999".into());
+    let e = s.register_person(&bad).unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "subdistrict_code");
+    assert!(e.message_th().contains("ไม่พบตำบล"));
+    bad.subdistrict_code = Some(place.subdistrict_code.clone());
+    bad.postcode = Some("10200".into());
+    let e = s.register_person(&bad).unwrap_err();
+    assert_eq!(e.field_errors()[0].problem, FieldProblem::PostcodeMismatch);
+    // a district or province code is not a sub-district
+    bad.postcode = None;
+    bad.subdistrict_code = Some(place.subdistrict_code[..4].to_owned());
+    assert!(s.register_person(&bad).is_err());
 }

@@ -133,6 +133,8 @@ pub fn person(first: &str, last: &str, id: &str) -> NewPerson {
         sex: Sex::Female,
         phone: "081-234-5678".into(),
         address_text: "12 หมู่ 3 ตำบลบ้านกร่าง".into(),
+        subdistrict_code: None,
+        postcode: None,
     }
 }
 
