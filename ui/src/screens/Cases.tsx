@@ -4,6 +4,7 @@ import { backend, toBackendError } from "../lib/backend";
 import { Banner } from "../lib/forms";
 import { channelNames, statusNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
+import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "./Home";
 
 export function Cases({ go }: { go: (v: View) => void }) {
@@ -98,15 +99,7 @@ export function Cases({ go }: { go: (v: View) => void }) {
             </thead>
             <tbody>
               {rows.map((c) => (
-                <tr
-                  key={c.id}
-                  tabIndex={0}
-                  className="clickable"
-                  onClick={() => go({ kind: "case", id: c.id })}
-                  onKeyDown={(e) => {
-                    if (e.key === "Enter") go({ kind: "case", id: c.id });
-                  }}
-                >
+                <ClickableRow key={c.id} onOpen={() => go({ kind: "case", id: c.id })}>
                   <td className="mono nowrap">{c.case_no}</td>
                   <td className="case-person nowrap">{c.person_name}</td>
                   <td className="mono nowrap">{c.masked_id}</td>
@@ -117,7 +110,7 @@ export function Cases({ go }: { go: (v: View) => void }) {
                     <span className={`pill pill-${c.status}`}>{pick(statusNames[c.status])}</span>
                   </td>
                   <td className="nowrap">{c.assigned_to ?? "–"}</td>
-                </tr>
+                </ClickableRow>
               ))}
             </tbody>
           </table>

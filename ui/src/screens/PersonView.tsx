@@ -19,6 +19,7 @@ import {
   useI18n,
 } from "../lib/i18n";
 import { ageOn, formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
+import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "./Home";
 
 export function PersonView({ id, flash, go }: { id: string; flash: string | null; go: (v: View) => void }) {
@@ -111,15 +112,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
           </thead>
           <tbody>
             {detail.cases.map((c) => (
-              <tr
-                key={c.id}
-                tabIndex={0}
-                className="clickable"
-                onClick={() => go({ kind: "case", id: c.id })}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter") go({ kind: "case", id: c.id });
-                }}
-              >
+              <ClickableRow key={c.id} onOpen={() => go({ kind: "case", id: c.id })}>
                 <td className="mono nowrap">{c.case_no}</td>
                 <td>{pick(channelNames[c.channel])}</td>
                 <td className="nowrap">{formatBe(c.intake_date, lang)}</td>
@@ -127,7 +120,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
                 <td>
                   <span className={`pill pill-${c.status}`}>{pick(statusNames[c.status])}</span>
                 </td>
-              </tr>
+              </ClickableRow>
             ))}
           </tbody>
         </table>

@@ -4,6 +4,7 @@ import { backend, toBackendError } from "../lib/backend";
 import { Banner } from "../lib/forms";
 import { dueStateNames, milestoneNames, statusNames, urgencyNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
+import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "./Home";
 
 /** "My work" (the signed-in worker's deadlines) or the office view for supervisors. */
@@ -60,15 +61,7 @@ export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void })
           </thead>
           <tbody>
             {shown.map((i) => (
-              <tr
-                key={`${i.case_id}-${i.milestone}`}
-                className={`clickable due-row due-${i.state}`}
-                tabIndex={0}
-                onClick={() => go({ kind: "case", id: i.case_id })}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter") go({ kind: "case", id: i.case_id });
-                }}
-              >
+              <ClickableRow key={`${i.case_id}-${i.milestone}`} className={`due-row due-${i.state}`} onOpen={() => go({ kind: "case", id: i.case_id })}>
                 <td className="nowrap">
                   <span className="due-badge">{pick(dueStateNames[i.state])}</span> {formatBe(i.due_date, lang)}
                   {i.state === "overdue" && <strong className="late"> +{t("daysLate", { n: i.days_late })}</strong>}
@@ -79,7 +72,7 @@ export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void })
                 <td className="nowrap">{pick(statusNames[i.stage])}</td>
                 <td className="nowrap">{pick(urgencyNames[i.urgency]).split(" ")[0]}</td>
                 {!mine && <td className="nowrap">{i.assigned_to ?? "–"}</td>}
-              </tr>
+              </ClickableRow>
             ))}
           </tbody>
         </table>
