@@ -3,6 +3,7 @@
 
 use raksa_core::casework::{ApprovalRequest, CaseDetail, NewAssistance, NewHomeVisit};
 use raksa_core::deadlines::{DeadlineRule, WorkList};
+use raksa_core::model::Uuid;
 use raksa_core::model::*;
 use raksa_core::places::PlaceMatch;
 use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
@@ -62,6 +63,19 @@ async fn on_workstation<T: Send + 'static>(
     })
     .await
     .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+}
+
+/// Runs `f` on the unlocked session with a record id from the UI (a bad id is "not found").
+async fn on_record<T: Send + 'static>(
+    state: State<'_, AppState>,
+    id: String,
+    f: impl FnOnce(&mut raksa_core::Session, Uuid) -> raksa_core::Result<T> + Send + 'static,
+) -> Reply<T> {
+    on_workstation(state, move |w| {
+        let id = parse_id(&id)?;
+        w.with_session(|s| f(s, id))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -146,11 +160,7 @@ async fn register_person(state: State<'_, AppState>, person: NewPerson) -> Reply
 
 #[tauri::command]
 async fn get_person(state: State<'_, AppState>, id: String) -> Reply<PersonDetail> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.get_person(id))
-    })
-    .await
+    on_record(state, id, move |s, id| s.get_person(id)).await
 }
 
 #[tauri::command]
@@ -204,13 +214,7 @@ async fn update_settings(
     state: State<'_, AppState>,
     settings: OfficeSettings,
 ) -> Reply<OfficeSettings> {
-    on_workstation(state, move |w| {
-        w.with_session(|s| {
-            s.update_settings(&settings)?;
-            s.settings()
-        })
-    })
-    .await
+    on_workstation(state, move |w| w.update_settings(&settings)).await
 }
 
 #[tauri::command]
@@ -220,11 +224,7 @@ async fn audit_log(state: State<'_, AppState>) -> Reply<Vec<AuditEntry>> {
 
 #[tauri::command]
 async fn get_case(state: State<'_, AppState>, id: String) -> Reply<CaseDetail> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.get_case(id))
-    })
-    .await
+    on_record(state, id, move |s, id| s.get_case(id)).await
 }
 
 #[tauri::command]
@@ -234,11 +234,7 @@ async fn change_stage(
     to: CaseStatus,
     reason: String,
 ) -> Reply<()> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.change_stage(id, to, &reason))
-    })
-    .await
+    on_record(state, id, move |s, id| s.change_stage(id, to, &reason)).await
 }
 
 #[tauri::command]
@@ -247,11 +243,7 @@ async fn request_approval(
     id: String,
     request: ApprovalRequest,
 ) -> Reply<()> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.request_approval(id, &request))
-    })
-    .await
+    on_record(state, id, move |s, id| s.request_approval(id, &request)).await
 }
 
 #[tauri::command]
@@ -261,20 +253,15 @@ async fn decide_approval(
     approve: bool,
     comment: String,
 ) -> Reply<()> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.decide_approval(id, approve, &comment))
+    on_record(state, id, move |s, id| {
+        s.decide_approval(id, approve, &comment)
     })
     .await
 }
 
 #[tauri::command]
 async fn reopen_case(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.reopen_case(id, &reason))
-    })
-    .await
+    on_record(state, id, move |s, id| s.reopen_case(id, &reason)).await
 }
 
 #[tauri::command]
@@ -288,11 +275,7 @@ async fn assign_case(state: State<'_, AppState>, id: String, user_id: String) ->
 
 #[tauri::command]
 async fn add_note(state: State<'_, AppState>, id: String, text: String) -> Reply<String> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.add_note(id, &text))
-    })
-    .await
+    on_record(state, id, move |s, id| s.add_note(id, &text)).await
 }
 
 #[tauri::command]
@@ -301,11 +284,7 @@ async fn add_home_visit(
     id: String,
     visit: NewHomeVisit,
 ) -> Reply<String> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.add_home_visit(id, &visit))
-    })
-    .await
+    on_record(state, id, move |s, id| s.add_home_visit(id, &visit)).await
 }
 
 #[tauri::command]
@@ -314,11 +293,7 @@ async fn add_assistance(
     id: String,
     assistance: NewAssistance,
 ) -> Reply<String> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.add_assistance(id, &assistance))
-    })
-    .await
+    on_record(state, id, move |s, id| s.add_assistance(id, &assistance)).await
 }
 
 #[tauri::command]
@@ -328,9 +303,8 @@ async fn add_correction(
     corrects: String,
     text: String,
 ) -> Reply<String> {
-    on_workstation(state, move |w| {
-        let id = parse_id(&id)?;
-        w.with_session(|s| s.add_correction(id, &corrects, &text))
+    on_record(state, id, move |s, id| {
+        s.add_correction(id, &corrects, &text)
     })
     .await
 }

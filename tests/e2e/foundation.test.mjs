@@ -56,8 +56,12 @@ test("opening a case gives it an office case number", { timeout: 180_000 }, asyn
   await fill(b, "summary", "ผู้สูงอายุอยู่ลำพัง ติดเตียง ขาดรายได้ อพม. แจ้งเหตุ");
   await (await b.$("#open-case-submit")).click();
   const expected = `พล-${beYearToday()}-000001`;
-  const banner = await textOf(b, ".banner-success");
-  assert.ok(banner.includes(expected), `${banner} should name ${expected}`);
+  // The person page had a success banner too: wait for the case page before reading.
+  await (await b.$("#case-title")).waitForDisplayed({ timeout: 10_000 });
+  await b.waitUntil(async () => (await textOf(b, ".banner-success")).includes(expected), {
+    timeout: 10_000,
+    timeoutMsg: `the banner should name ${expected}`,
+  });
   assert.ok((await textOf(b, "#case-title")).includes(expected));
   assert.match(await textOf(b, "#case-stage"), /รับเรื่อง/);
   await screenshot(b, "case");

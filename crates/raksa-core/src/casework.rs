@@ -237,6 +237,19 @@ impl Session {
         corrects: Option<&str>,
         update: Option<(&str, Vec<Box<dyn rusqlite::ToSql>>)>,
     ) -> Result<String> {
+        self.record_all(case_id, &[body], corrects, update)
+    }
+
+    /// Writes several timeline entries that belong together (a decision and the move it
+    /// causes) in one transaction. Returns the id of the first.
+    fn record_all(
+        &mut self,
+        case_id: Uuid,
+        bodies: &[CaseEventBody],
+        corrects: Option<&str>,
+        update: Option<(&str, Vec<Box<dyn rusqlite::ToSql>>)>,
+    ) -> Result<String> {
+        let first = bodies.first().expect("at least one entry");
         let now = self.now();
         let user = self.user().id;
         let tx = self.conn_mut().transaction()?;
@@ -248,7 +261,10 @@ impl Session {
             "UPDATE cases SET updated_at = ?1 WHERE id = ?2",
             params![now, case_id.to_string()],
         )?;
-        let id = append_event(&tx, case_id, user, &now, &body, corrects)?;
+        let id = append_event(&tx, case_id, user, &now, first, corrects)?;
+        for body in &bodies[1..] {
+            append_event(&tx, case_id, user, &now, body, None)?;
+        }
         audit::record(
             &tx,
             &now,
@@ -256,10 +272,10 @@ impl Session {
             AuditAction::Update,
             "case",
             Some(&case_id.to_string()),
-            body.kind(),
+            first.kind(),
         )?;
         tx.commit()?;
-        tracing::info!(case = %case_id, kind = body.kind(), "case event recorded");
+        tracing::info!(case = %case_id, kind = first.kind(), "case event recorded");
         Ok(id)
     }
 
@@ -483,25 +499,17 @@ impl Session {
                 vec![Box::new(case_id.to_string())],
             )
         };
-        self.record(case_id, body, None, Some(update))?;
+        let mut bodies = vec![body];
         if approve {
-            // The move itself is on the timeline too, so the stage history reads straight.
-            let to = lifecycle::after_approval(req.approval);
-            let now = self.now();
-            let user = self.user().id;
-            append_event(
-                self.conn(),
-                case_id,
-                user,
-                &now,
-                &CaseEventBody::StageChanged {
-                    from,
-                    to,
-                    reason: String::new(),
-                },
-                None,
-            )?;
+            // The move itself is on the timeline too, in the same transaction, so the stage
+            // history reads straight and a crash cannot leave the decision without the move.
+            bodies.push(CaseEventBody::StageChanged {
+                from,
+                to: lifecycle::after_approval(req.approval),
+                reason: String::new(),
+            });
         }
+        self.record_all(case_id, &bodies, None, Some(update))?;
         Ok(())
     }
 

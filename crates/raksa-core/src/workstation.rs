@@ -9,7 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{CoreError, Result};
-use crate::model::{NewUser, OfficeProfile, OfficeSetup, UserInfo};
+use crate::model::{NewUser, OfficeProfile, OfficeSettings, OfficeSetup, UserInfo};
 use crate::office::{self, DataDir};
 use crate::session::Session;
 use crate::thai_date::Clock;
@@ -145,10 +145,17 @@ impl Workstation {
         }
         let s = self.session.as_mut().ok_or(CoreError::Locked)?;
         let out = f(s);
-        if let Some(s) = &self.session {
-            self.idle_lock_minutes = s.settings().map(|s| s.idle_lock_minutes).unwrap_or(10);
-        }
         self.touch();
         out
+    }
+
+    /// Changes the office settings; a new idle-lock period applies at once.
+    pub fn update_settings(&mut self, settings: &OfficeSettings) -> Result<OfficeSettings> {
+        let saved = self.with_session(|s| {
+            s.update_settings(settings)?;
+            s.settings()
+        })?;
+        self.idle_lock_minutes = saved.idle_lock_minutes;
+        Ok(saved)
     }
 }

@@ -249,8 +249,24 @@ fn the_workstation_locks_itself_after_the_idle_period_and_drops_the_session() {
     assert!(!ws.status().unlocked);
     let e = ws.with_session(|s| s.search_cases("", 5)).err().unwrap();
     assert_eq!(e.message_th(), "โปรแกรมล็อกอยู่ กรุณาเข้าสู่ระบบอีกครั้ง");
+    // a shorter idle period applies at once
+    ws.unlock("somchai", ADMIN_PW).unwrap();
+    let saved = ws
+        .update_settings(&OfficeSettings {
+            idle_lock_minutes: 2,
+        })
+        .unwrap();
+    assert_eq!(saved.idle_lock_minutes, 2);
+    assert_eq!(ws.status().idle_lock_minutes, 2);
+    o.clock.advance_secs(2 * 60);
+    assert!(ws.lock_if_idle());
     // on demand
     ws.unlock("somchai", ADMIN_PW).unwrap();
+    assert_eq!(
+        ws.status().idle_lock_minutes,
+        2,
+        "read from the office settings at unlock"
+    );
     ws.lock();
     assert!(!ws.status().unlocked);
 }
