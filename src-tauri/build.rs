@@ -33,6 +33,21 @@ const COMMANDS: &[&str] = &[
     "deadline_rules",
     "set_deadline_rule",
     "search_places",
+    "fact_finding",
+    "save_fact_finding",
+    "submit_fact_finding",
+    "reopen_fact_finding",
+    "add_attachment",
+    "get_attachment",
+    "remove_attachment",
+    "person_household",
+    "create_household",
+    "add_household_member",
+    "end_household_membership",
+    "set_case_household",
+    "add_plan_item",
+    "update_plan_item",
+    "install_form_definition",
 ];
 
 fn main() {

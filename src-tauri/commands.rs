@@ -3,9 +3,13 @@
 
 use raksa_core::casework::{ApprovalRequest, CaseDetail, NewAssistance, NewHomeVisit};
 use raksa_core::deadlines::{DeadlineRule, WorkList};
+use raksa_core::fact_finding::{AttachmentContent, AttachmentInfo, FactFinding};
+use raksa_core::form::{Answers, FormDefinition};
+use raksa_core::household::{EndMembership, Household, NewMembership};
 use raksa_core::model::Uuid;
 use raksa_core::model::*;
 use raksa_core::places::PlaceMatch;
+use raksa_core::plan::{NewPlanItem, PlanItem, PlanItemUpdate};
 use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
 use raksa_core::{CoreError, ErrorReport};
 use tauri::State;
@@ -49,6 +53,21 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         deadline_rules,
         set_deadline_rule,
         search_places,
+        fact_finding,
+        save_fact_finding,
+        submit_fact_finding,
+        reopen_fact_finding,
+        add_attachment,
+        get_attachment,
+        remove_attachment,
+        person_household,
+        create_household,
+        add_household_member,
+        end_household_membership,
+        set_case_household,
+        add_plan_item,
+        update_plan_item,
+        install_form_definition,
     ]
 }
 
@@ -323,6 +342,133 @@ async fn deadline_rules(state: State<'_, AppState>) -> Reply<Vec<DeadlineRule>> 
 async fn set_deadline_rule(state: State<'_, AppState>, rule: DeadlineRule) -> Reply<()> {
     on_workstation(state, move |w| {
         w.with_session(|s| s.set_deadline_rule(&rule))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn fact_finding(state: State<'_, AppState>, id: String) -> Reply<FactFinding> {
+    on_record(state, id, |s, id| s.fact_finding(id)).await
+}
+
+#[tauri::command]
+async fn save_fact_finding(
+    state: State<'_, AppState>,
+    id: String,
+    answers: Answers,
+) -> Reply<FactFinding> {
+    on_record(state, id, move |s, id| {
+        s.save_fact_finding_draft(id, &answers)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn submit_fact_finding(state: State<'_, AppState>, id: String) -> Reply<FactFinding> {
+    on_record(state, id, |s, id| s.submit_fact_finding(id)).await
+}
+
+#[tauri::command]
+async fn reopen_fact_finding(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> Reply<FactFinding> {
+    on_record(state, id, move |s, id| s.reopen_fact_finding(id, &reason)).await
+}
+
+#[tauri::command]
+async fn add_attachment(
+    state: State<'_, AppState>,
+    id: String,
+    field_key: String,
+    file_name: String,
+    data_base64: String,
+) -> Reply<AttachmentInfo> {
+    on_record(state, id, move |s, id| {
+        s.add_attachment_base64(id, &field_key, &file_name, &data_base64)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn get_attachment(state: State<'_, AppState>, id: String) -> Reply<AttachmentContent> {
+    on_record(state, id, |s, id| s.attachment(id)).await
+}
+
+#[tauri::command]
+async fn remove_attachment(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
+    on_record(state, id, move |s, id| s.remove_attachment(id, &reason)).await
+}
+
+#[tauri::command]
+async fn person_household(state: State<'_, AppState>, id: String) -> Reply<Option<Household>> {
+    on_record(state, id, |s, id| s.person_household(id)).await
+}
+
+#[tauri::command]
+async fn create_household(
+    state: State<'_, AppState>,
+    id: String,
+    house_code: String,
+    joined_on: chrono::NaiveDate,
+) -> Reply<Household> {
+    on_record(state, id, move |s, id| {
+        s.create_household(id, &house_code, joined_on)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_household_member(
+    state: State<'_, AppState>,
+    id: String,
+    member: NewMembership,
+) -> Reply<Household> {
+    on_record(state, id, move |s, id| s.add_household_member(id, &member)).await
+}
+
+#[tauri::command]
+async fn end_household_membership(
+    state: State<'_, AppState>,
+    end: EndMembership,
+) -> Reply<Household> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.end_household_membership(&end))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn set_case_household(state: State<'_, AppState>, id: String, whole: bool) -> Reply<()> {
+    on_record(state, id, move |s, id| s.set_case_household(id, whole)).await
+}
+
+#[tauri::command]
+async fn add_plan_item(
+    state: State<'_, AppState>,
+    id: String,
+    item: NewPlanItem,
+) -> Reply<PlanItem> {
+    on_record(state, id, move |s, id| s.add_plan_item(id, &item)).await
+}
+
+#[tauri::command]
+async fn update_plan_item(
+    state: State<'_, AppState>,
+    id: String,
+    update: PlanItemUpdate,
+) -> Reply<()> {
+    on_record(state, id, move |s, id| s.update_plan_item(id, &update)).await
+}
+
+#[tauri::command]
+async fn install_form_definition(
+    state: State<'_, AppState>,
+    json: String,
+) -> Reply<FormDefinition> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.install_form_definition(&json))
     })
     .await
 }

@@ -70,6 +70,32 @@ pub enum CaseEventBody {
     Correction {
         text: String,
     },
+    FactFindingSubmitted {
+        form_id: String,
+        form_version: u32,
+    },
+    FactFindingReopened {
+        reason: String,
+    },
+    AttachmentAdded {
+        file_name: String,
+        size: u32,
+    },
+    AttachmentRemoved {
+        file_name: String,
+        reason: String,
+    },
+    PlanItemAdded {
+        plan: PlanKind,
+        goal: String,
+        #[ts(type = "string")]
+        due_on: NaiveDate,
+    },
+    PlanItemUpdated {
+        goal: String,
+        status: PlanItemStatus,
+        note: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -94,6 +120,12 @@ impl CaseEventBody {
             CaseEventBody::ApprovalDecided { .. } => "approval_decided",
             CaseEventBody::Reopened { .. } => "reopened",
             CaseEventBody::Correction { .. } => "correction",
+            CaseEventBody::FactFindingSubmitted { .. } => "fact_finding_submitted",
+            CaseEventBody::FactFindingReopened { .. } => "fact_finding_reopened",
+            CaseEventBody::AttachmentAdded { .. } => "attachment_added",
+            CaseEventBody::AttachmentRemoved { .. } => "attachment_removed",
+            CaseEventBody::PlanItemAdded { .. } => "plan_item_added",
+            CaseEventBody::PlanItemUpdated { .. } => "plan_item_updated",
         }
     }
 }
@@ -137,6 +169,11 @@ pub struct CaseDetail {
     pub next_stages: Vec<CaseStatus>,
     /// Whether the signed-in user may decide the pending approval.
     pub can_decide: bool,
+    /// Set when the case concerns the client's whole household.
+    pub household_id: Option<Uuid>,
+    pub plan_items: Vec<crate::plan::PlanItem>,
+    /// State of the fact-finding form (`new` when nothing is saved yet).
+    pub fact_finding: crate::fact_finding::FormStatus,
 }
 
 /// What a worker asks a supervisor to approve.
@@ -212,7 +249,7 @@ fn past_or_today(field: &str, d: NaiveDate, today: NaiveDate, errs: &mut FieldEr
 }
 
 impl Session {
-    fn case_stage(&self, id: Uuid) -> Result<(CaseStatus, Option<ApprovalKind>)> {
+    pub(crate) fn case_stage(&self, id: Uuid) -> Result<(CaseStatus, Option<ApprovalKind>)> {
         let row: Option<(String, Option<String>)> = self
             .conn()
             .query_row(
@@ -249,14 +286,29 @@ impl Session {
         corrects: Option<&str>,
         update: Option<(&str, Vec<Box<dyn rusqlite::ToSql>>)>,
     ) -> Result<String> {
+        self.record_with(case_id, bodies, corrects, |tx| {
+            if let Some((sql, args)) = update {
+                let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+                tx.execute(sql, refs.as_slice())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The general form: `change` runs inside the same transaction as the timeline entries
+    /// and the audit line, so either all of it is saved or none.
+    pub(crate) fn record_with(
+        &mut self,
+        case_id: Uuid,
+        bodies: &[CaseEventBody],
+        corrects: Option<&str>,
+        change: impl FnOnce(&rusqlite::Transaction) -> Result<()>,
+    ) -> Result<String> {
         let first = bodies.first().expect("at least one entry");
         let now = self.now();
         let user = self.user().id;
         let tx = self.conn_mut().transaction()?;
-        if let Some((sql, args)) = update {
-            let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-            tx.execute(sql, refs.as_slice())?;
-        }
+        change(&tx)?;
         tx.execute(
             "UPDATE cases SET updated_at = ?1 WHERE id = ?2",
             params![now, case_id.to_string()],
@@ -283,7 +335,7 @@ impl Session {
     pub fn get_case(&self, id: Uuid) -> Result<CaseDetail> {
         let sql = format!(
             "SELECT {}, c.target_groups, c.problem_domains, c.reporter, c.account, c.outcome,
-                    c.pending_request
+                    c.pending_request, c.household_id
              FROM cases c JOIN people p ON p.id = c.person_id
              LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ?1",
             session::CASE_COLS
@@ -293,6 +345,7 @@ impl Session {
             String,
             Option<String>,
             String,
+            Option<String>,
             Option<String>,
             Option<String>,
         );
@@ -308,6 +361,7 @@ impl Session {
                         r.get(19)?,
                         r.get(20)?,
                         r.get(21)?,
+                        r.get(22)?,
                     ),
                 ))
             })
@@ -377,6 +431,14 @@ impl Session {
             events,
             deadlines,
             can_decide,
+            household_id: extra
+                .6
+                .as_deref()
+                .map(Uuid::parse_str)
+                .transpose()
+                .map_err(|_| CoreError::Corrupt("id".into()))?,
+            plan_items: self.plan_items(id)?,
+            fact_finding: self.fact_finding_status(id)?,
         })
     }
 
@@ -419,6 +481,9 @@ impl Session {
             .map_err(|p| CoreError::field("reason", p))?;
         if req.approval == ApprovalKind::Closure && req.outcome.is_none() {
             return Err(CoreError::field("outcome", FieldProblem::Required));
+        }
+        if req.approval == ApprovalKind::Plan && !self.has_live_plan(case_id)? {
+            return Err(CoreError::Transition("no_plan"));
         }
         let pending = PendingApproval {
             approval: req.approval,

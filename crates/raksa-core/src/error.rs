@@ -30,6 +30,17 @@ pub enum FieldProblem {
     OutOfRange,
     UnknownPlace,
     PostcodeMismatch,
+    UnknownField,
+    WrongType,
+    NotAChoice,
+    OutsideThailand,
+    HouseCodeFormat,
+    FileTooLarge,
+    FileTypeNotAllowed,
+    FileEmpty,
+    AlreadyInHousehold,
+    NotInHousehold,
+    DateBeforeStart,
 }
 
 impl FieldProblem {
@@ -58,6 +69,17 @@ impl FieldProblem {
             OutOfRange => "ค่าที่กรอกอยู่นอกช่วงที่อนุญาต",
             UnknownPlace => "ไม่พบตำบล/แขวงนี้ในทะเบียนของกรมการปกครอง กรุณาเลือกจากรายการ",
             PostcodeMismatch => "รหัสไปรษณีย์ไม่ตรงกับตำบล/แขวงที่เลือก",
+            UnknownField => "แบบฟอร์มรุ่นนี้ไม่มีช่องนี้ ข้อมูลช่องนี้จึงไม่ถูกบันทึก",
+            WrongType => "รูปแบบข้อมูลไม่ตรงกับชนิดของช่อง",
+            NotAChoice => "กรุณาเลือกจากตัวเลือกที่มีให้",
+            OutsideThailand => "พิกัดอยู่นอกประเทศไทย กรุณาตรวจสอบละติจูด/ลองจิจูด",
+            HouseCodeFormat => "รหัสประจำบ้านต้องเป็นตัวเลข 11 หลัก",
+            FileTooLarge => "ไฟล์ใหญ่เกินกำหนด (ไม่เกิน 10 MB ต่อไฟล์)",
+            FileTypeNotAllowed => "แนบได้เฉพาะไฟล์ภาพ JPEG, PNG หรือเอกสาร PDF",
+            FileEmpty => "ไฟล์ว่างเปล่า",
+            AlreadyInHousehold => "บุคคลนี้เป็นสมาชิกของครัวเรือนอื่นอยู่แล้ว ต้องบันทึกการย้ายออกก่อน",
+            NotInHousehold => "บุคคลนี้ไม่ได้เป็นสมาชิกปัจจุบันของครัวเรือนนี้",
+            DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
         }
     }
 
@@ -84,6 +106,19 @@ impl FieldProblem {
             OutOfRange => "Value out of range",
             UnknownPlace => "Not a sub-district in the official list; pick one from the list",
             PostcodeMismatch => "Postcode does not belong to the chosen sub-district",
+            UnknownField => "This form version has no such field; it was not saved",
+            WrongType => "The value does not fit this kind of field",
+            NotAChoice => "Pick one of the choices offered",
+            OutsideThailand => "This point is outside Thailand; check latitude/longitude",
+            HouseCodeFormat => "A house code has 11 digits",
+            FileTooLarge => "File too large (10 MB at most)",
+            FileTypeNotAllowed => "Only JPEG or PNG images and PDF documents can be attached",
+            FileEmpty => "The file is empty",
+            AlreadyInHousehold => {
+                "This person already belongs to another household; record the move out first"
+            }
+            NotInHousehold => "This person is not a current member of this household",
+            DateBeforeStart => "The date must not be before the start date",
         }
     }
 }
@@ -126,6 +161,8 @@ pub enum CoreError {
     /// A lifecycle rule refused the change; the code names which.
     #[error("case stage change refused: {0}")]
     Transition(&'static str),
+    #[error("form definition refused: {0}")]
+    FormDefinition(#[from] crate::form::DefinitionError),
     #[error("this data folder already holds an office")]
     AlreadyInitialised,
     #[error("this data folder holds no office yet")]
@@ -161,6 +198,7 @@ impl CoreError {
             CoreError::NotFound => "not_found",
             CoreError::Locked => "locked",
             CoreError::Transition(_) => "transition",
+            CoreError::FormDefinition(_) => "form_definition",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -189,9 +227,29 @@ impl CoreError {
                 "approval_pending" => "มีคำขออนุมัติรอหัวหน้างานพิจารณาอยู่",
                 "own_request" => "ผู้ขออนุมัติไม่สามารถอนุมัติคำขอของตนเองได้",
                 "no_pending_approval" => "ไม่มีคำขออนุมัติที่รอพิจารณา",
+                "no_plan" => "ต้องบันทึกแผนอย่างน้อย 1 เป้าหมายก่อนขออนุมัติแผน",
+                "form_submitted" => "แบบสอบข้อเท็จจริงนี้ส่งแล้ว ต้องกด \"แก้ไข\" ก่อนจึงจะเปลี่ยนข้อมูลได้",
+                "form_not_draft" => "แบบสอบข้อเท็จจริงนี้ยังไม่ได้ส่ง",
                 _ => "ขั้นตอนนี้ไม่สามารถเปลี่ยนไปยังขั้นที่เลือกได้",
             }
             .into(),
+            CoreError::FormDefinition(e) => {
+                use crate::form::DefinitionError::*;
+                match e {
+                    UnknownFieldType(t) => format!(
+                        "แบบฟอร์มนี้ใช้ชนิดช่อง \"{t}\" ที่โปรแกรมรุ่นนี้ไม่รู้จัก จึงไม่ได้ติดตั้ง แบบฟอร์มเดิมยังใช้งานได้ตามปกติ"
+                    ),
+                    DuplicateKey(k) => format!("แบบฟอร์มมีรหัสช่อง \"{k}\" ซ้ำกัน จึงไม่ได้ติดตั้ง"),
+                    NoChoices(k) => format!("ช่อง \"{k}\" ไม่มีตัวเลือก จึงไม่ได้ติดตั้งแบบฟอร์ม"),
+                    BadReference(k) => {
+                        format!("ช่อง \"{k}\" อ้างถึงสิ่งที่แบบฟอร์มไม่มี จึงไม่ได้ติดตั้งแบบฟอร์ม")
+                    }
+                    Malformed(_) => "ไฟล์แบบฟอร์มไม่ถูกต้องตามรูปแบบ จึงไม่ได้ติดตั้ง".into(),
+                    VersionExists(v) => {
+                        format!("แบบฟอร์มรุ่น {v} หรือรุ่นที่ใหม่กว่าติดตั้งไว้แล้ว แบบฟอร์มที่แก้ไขต้องใช้เลขรุ่นใหม่")
+                    }
+                }
+            }
             CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),
             CoreError::NotInitialised => "ยังไม่ได้ตั้งค่าสำนักงานในเครื่องนี้".into(),
             CoreError::SchemaTooNew { .. } => {

@@ -189,6 +189,98 @@ ALTER TABLE people ADD COLUMN subdistrict_code TEXT;
 ALTER TABLE people ADD COLUMN postcode TEXT;
 "#,
     },
+    Migration {
+        version: 6,
+        name: "fact-finding forms as versioned data, attachments, households, care plans",
+        sql: r#"
+-- Every form definition ever installed stays: a filled form points at the version it used.
+CREATE TABLE form_definitions (
+    form_id       TEXT NOT NULL,
+    version       INTEGER NOT NULL,
+    definition    TEXT NOT NULL,
+    installed_at  TEXT NOT NULL,
+    installed_by  TEXT REFERENCES users(id),
+    PRIMARY KEY (form_id, version)
+);
+-- One fact-finding form per case, saved as a draft on every change (autosave).
+CREATE TABLE fact_findings (
+    case_id       TEXT PRIMARY KEY REFERENCES cases(id),
+    form_id       TEXT NOT NULL,
+    form_version  INTEGER NOT NULL,
+    answers       TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+    revision      INTEGER NOT NULL,
+    updated_at    TEXT NOT NULL,
+    updated_by    TEXT NOT NULL REFERENCES users(id),
+    submitted_at  TEXT,
+    submitted_by  TEXT REFERENCES users(id),
+    FOREIGN KEY (form_id, form_version) REFERENCES form_definitions(form_id, version)
+);
+-- Photos and documents, inside the encrypted database (never plain files on disk).
+-- Removing one drops its bytes and keeps the record of what it was.
+CREATE TABLE attachments (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases(id),
+    field_key   TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    media_type  TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    data        BLOB,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL REFERENCES users(id),
+    removed_at  TEXT,
+    removed_by  TEXT REFERENCES users(id),
+    CHECK ((removed_at IS NULL) = (data IS NOT NULL))
+);
+CREATE INDEX attachments_case ON attachments(case_id, field_key);
+
+-- The family handbook: a household and the history of who belonged to it.
+CREATE TABLE households (
+    id          TEXT PRIMARY KEY,
+    house_code  TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL REFERENCES users(id)
+);
+CREATE TABLE household_members (
+    id            TEXT PRIMARY KEY,
+    household_id  TEXT NOT NULL REFERENCES households(id),
+    person_id     TEXT NOT NULL REFERENCES people(id),
+    relationship  TEXT NOT NULL,
+    joined_on     TEXT NOT NULL,
+    ended_on      TEXT,
+    end_reason    TEXT CHECK (end_reason IN ('left', 'died')),
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL REFERENCES users(id),
+    CHECK ((ended_on IS NULL) = (end_reason IS NULL))
+);
+-- One current household per person; one current head per household.
+CREATE UNIQUE INDEX household_current_member ON household_members(person_id)
+    WHERE ended_on IS NULL;
+CREATE UNIQUE INDEX household_current_head ON household_members(household_id)
+    WHERE ended_on IS NULL AND relationship = 'head';
+CREATE INDEX household_members_household ON household_members(household_id);
+-- A case may concern the client's whole household.
+ALTER TABLE cases ADD COLUMN household_id TEXT REFERENCES households(id);
+
+-- Individual care plan and household quality-of-life development plan items of a case.
+CREATE TABLE plan_items (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL REFERENCES cases(id),
+    plan         TEXT NOT NULL CHECK (plan IN ('individual', 'household')),
+    goal         TEXT NOT NULL,
+    activity     TEXT NOT NULL,
+    responsible  TEXT NOT NULL,
+    due_on       TEXT NOT NULL,
+    review_on    TEXT,
+    status       TEXT NOT NULL CHECK (status IN ('planned', 'in_progress', 'done', 'dropped')),
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL REFERENCES users(id),
+    updated_at   TEXT NOT NULL
+);
+CREATE INDEX plan_items_case ON plan_items(case_id, due_on);
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -387,3 +387,38 @@ pub struct CheckReport {
     pub cases: u32,
     pub audit_entries: u32,
 }
+
+string_enum! {
+    /// A household member's relationship to the head (สมุดพกครอบครัว).
+    Relationship {
+        Head = "head",
+        Spouse = "spouse",
+        Child = "child",
+        Parent = "parent",
+        Sibling = "sibling",
+        Grandchild = "grandchild",
+        Grandparent = "grandparent",
+        Relative = "relative",
+        Other = "other",
+    }
+}
+
+string_enum! {
+    /// Why someone stopped being a household member.
+    MembershipEnd { Left = "left", Died = "died" }
+}
+
+string_enum! {
+    /// Which plan an item belongs to: the individual care plan or the household
+    /// quality-of-life development plan (แผนพัฒนาคุณภาพชีวิตรายครัวเรือน).
+    PlanKind { Individual = "individual", Household = "household" }
+}
+
+string_enum! {
+    PlanItemStatus {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Done = "done",
+        Dropped = "dropped",
+    }
+}

@@ -166,6 +166,7 @@ impl Session {
         if !user.active {
             return Err(CoreError::Forbidden);
         }
+        crate::fact_finding::install_shipped(&conn, &clock.now().to_rfc3339())?;
         let office = conn.query_row(
             "SELECT id, name, address, letter_code, phone FROM office LIMIT 1",
             [],

@@ -151,6 +151,18 @@ fn a_case_moves_through_its_lifecycle_with_supervisor_approvals() {
         .change_stage(c.id, CaseStatus::Intervention, "")
         .unwrap_err();
     assert_eq!(e.message_th(), "ต้องให้หัวหน้างานอนุมัติแผนก่อนเริ่มดำเนินการช่วยเหลือ");
+    w.add_plan_item(
+        c.id,
+        &raksa_core::plan::NewPlanItem {
+            plan: PlanKind::Individual,
+            goal: "มีผู้ดูแลกลางวัน".into(),
+            activity: "ประสานผู้ดูแลผู้สูงอายุ (CG) ของ รพ.สต.".into(),
+            responsible: "รพ.สต.บ้านกร่าง".into(),
+            due_on: w.today() + chrono::Duration::days(14),
+            review_on: None,
+        },
+    )
+    .unwrap();
     w.request_approval(
         c.id,
         &ApprovalRequest {
@@ -278,6 +290,7 @@ fn a_case_moves_through_its_lifecycle_with_supervisor_approvals() {
             "home_visit",
             "stage_changed",
             "stage_changed",
+            "plan_item_added",
             "approval_requested",
             "approval_decided",
             "approval_requested",
