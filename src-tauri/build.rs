@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "add_plan_item",
     "update_plan_item",
     "install_form_definition",
+    "place_children",
 ];
 
 fn main() {

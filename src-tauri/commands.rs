@@ -68,6 +68,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         add_plan_item,
         update_plan_item,
         install_form_definition,
+        place_children,
     ]
 }
 
@@ -479,6 +480,20 @@ async fn search_places(query: String) -> Reply<Vec<PlaceMatch>> {
     tauri::async_runtime::spawn_blocking(move || raksa_core::places::places().search(&query, 30))
         .await
         .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))
+}
+
+/// The next list of the cascading address picker (public reference data, no session).
+#[tauri::command]
+async fn place_children(code: String) -> Reply<Vec<raksa_core::places::Place>> {
+    tauri::async_runtime::spawn_blocking(move || {
+        raksa_core::places::places()
+            .children(&code)
+            .into_iter()
+            .cloned()
+            .collect()
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))
 }
 
 mod uuid_str {

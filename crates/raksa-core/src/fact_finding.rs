@@ -56,6 +56,8 @@ pub struct AttachmentContent {
 #[ts(export)]
 pub struct FactFinding {
     pub case_id: Uuid,
+    /// The client the case is about.
+    pub person_id: Uuid,
     pub definition: FormDefinition,
     #[ts(type = "Record<string, unknown>")]
     pub answers: Answers,
@@ -314,6 +316,7 @@ impl Session {
         };
         Ok(FactFinding {
             case_id,
+            person_id: person,
             progress: definition.progress(&answers),
             definition,
             answers,

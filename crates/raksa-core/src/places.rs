@@ -123,6 +123,17 @@ impl Places {
     }
 
     /// The full Thai label of a sub-district: `ต.… อ.… จ.…` (Bangkok: `แขวง… เขต… กรุงเทพมหานคร`).
+    /// The cascading picker's next list: provinces for `""`, a province's districts for a
+    /// 2-digit code, a district's sub-districts for a 4-digit code.
+    pub fn children(&self, code: &str) -> Vec<&Place> {
+        match code.len() {
+            0 => self.provinces.iter().collect(),
+            2 => self.districts_of(code),
+            4 => self.subdistricts_of(code),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn label(&self, subdistrict: &str) -> Option<PlaceMatch> {
         let s = self.get(subdistrict).filter(|_| subdistrict.len() == 6)?;
         let d = self.get(&subdistrict[..4])?;

@@ -4,7 +4,9 @@ import type { CaseStatus } from "./CaseStatus";
 import type { CaseSummary } from "./CaseSummary";
 import type { ClosureOutcome } from "./ClosureOutcome";
 import type { DueItem } from "./DueItem";
+import type { FormStatus } from "./FormStatus";
 import type { PendingApproval } from "./PendingApproval";
+import type { PlanItem } from "./PlanItem";
 import type { ProblemDomain } from "./ProblemDomain";
 import type { Reporter } from "./Reporter";
 import type { TargetGroup } from "./TargetGroup";
@@ -17,4 +19,12 @@ next_stages: Array<CaseStatus>,
 /**
  * Whether the signed-in user may decide the pending approval.
  */
-can_decide: boolean, };
+can_decide: boolean, 
+/**
+ * Set when the case concerns the client's whole household.
+ */
+household_id: string | null, plan_items: Array<PlanItem>, 
+/**
+ * State of the fact-finding form (`new` when nothing is saved yet).
+ */
+fact_finding: FormStatus, };

@@ -4,6 +4,8 @@ import type { AssistanceForm } from "./AssistanceForm";
 import type { CaseStatus } from "./CaseStatus";
 import type { ClosureOutcome } from "./ClosureOutcome";
 import type { IntakeChannel } from "./IntakeChannel";
+import type { PlanItemStatus } from "./PlanItemStatus";
+import type { PlanKind } from "./PlanKind";
 
 /**
  * One entry of a case's timeline. Stored as JSON in `case_events.body`.
@@ -16,4 +18,4 @@ amount_baht: number | null,
 /**
  * Scheme or budget it was paid from.
  */
-funding: string, } | { "kind": "approval_requested", approval: ApprovalKind, outcome: ClosureOutcome | null, reason: string, } | { "kind": "approval_decided", approval: ApprovalKind, approved: boolean, comment: string, } | { "kind": "reopened", reason: string, } | { "kind": "correction", text: string, };
+funding: string, } | { "kind": "approval_requested", approval: ApprovalKind, outcome: ClosureOutcome | null, reason: string, } | { "kind": "approval_decided", approval: ApprovalKind, approved: boolean, comment: string, } | { "kind": "reopened", reason: string, } | { "kind": "correction", text: string, } | { "kind": "fact_finding_submitted", form_id: string, form_version: number, } | { "kind": "fact_finding_reopened", reason: string, } | { "kind": "attachment_added", file_name: string, size: number, } | { "kind": "attachment_removed", file_name: string, reason: string, } | { "kind": "plan_item_added", plan: PlanKind, goal: string, due_on: string, } | { "kind": "plan_item_updated", goal: string, status: PlanItemStatus, note: string, };

@@ -3,4 +3,4 @@
 /**
  * Why a single form field was refused.
  */
-export type FieldProblem = "required" | "too_long" | "citizen_id_length" | "citizen_id_not_digits" | "citizen_id_checksum" | "citizen_id_invalid" | "citizen_id_taken" | "g_code_format" | "date_invalid" | "date_in_future" | "date_too_old" | "password_too_short" | "password_mismatch" | "username_format" | "username_taken" | "letter_code_format" | "phone_format" | "out_of_range" | "unknown_place" | "postcode_mismatch";
+export type FieldProblem = "required" | "too_long" | "citizen_id_length" | "citizen_id_not_digits" | "citizen_id_checksum" | "citizen_id_invalid" | "citizen_id_taken" | "g_code_format" | "date_invalid" | "date_in_future" | "date_too_old" | "password_too_short" | "password_mismatch" | "username_format" | "username_taken" | "letter_code_format" | "phone_format" | "out_of_range" | "unknown_place" | "postcode_mismatch" | "unknown_field" | "wrong_type" | "not_a_choice" | "outside_thailand" | "house_code_format" | "file_too_large" | "file_type_not_allowed" | "file_empty" | "already_in_household" | "not_in_household" | "date_before_start";

@@ -24,6 +24,17 @@ import type { NewAssistance } from "../bindings/NewAssistance";
 import type { NewHomeVisit } from "../bindings/NewHomeVisit";
 import type { PlaceMatch } from "../bindings/PlaceMatch";
 import type { WorkList } from "../bindings/WorkList";
+import type { AttachmentContent } from "../bindings/AttachmentContent";
+import type { AttachmentInfo } from "../bindings/AttachmentInfo";
+import type { EndMembership } from "../bindings/EndMembership";
+import type { FactFinding } from "../bindings/FactFinding";
+import type { FormDefinition } from "../bindings/FormDefinition";
+import type { Household } from "../bindings/Household";
+import type { NewMembership } from "../bindings/NewMembership";
+import type { NewPlanItem } from "../bindings/NewPlanItem";
+import type { Place } from "../bindings/Place";
+import type { PlanItem } from "../bindings/PlanItem";
+import type { PlanItemUpdate } from "../bindings/PlanItemUpdate";
 
 export class BackendError extends Error {
   readonly report: ErrorReport;
@@ -92,6 +103,24 @@ export const backend = {
   deadlineRules: () => call<DeadlineRule[]>("deadline_rules"),
   setDeadlineRule: (rule: DeadlineRule) => call<null>("set_deadline_rule", { rule }),
   searchPlaces: (query: string) => call<PlaceMatch[]>("search_places", { query }),
+  placeChildren: (code: string) => call<Place[]>("place_children", { code }),
+  factFinding: (id: string) => call<FactFinding>("fact_finding", { id }),
+  saveFactFinding: (id: string, answers: Record<string, unknown>) => call<FactFinding>("save_fact_finding", { id, answers }),
+  submitFactFinding: (id: string) => call<FactFinding>("submit_fact_finding", { id }),
+  reopenFactFinding: (id: string, reason: string) => call<FactFinding>("reopen_fact_finding", { id, reason }),
+  addAttachment: (id: string, fieldKey: string, fileName: string, dataBase64: string) =>
+    call<AttachmentInfo>("add_attachment", { id, fieldKey, fileName, dataBase64 }),
+  getAttachment: (id: string) => call<AttachmentContent>("get_attachment", { id }),
+  removeAttachment: (id: string, reason: string) => call<null>("remove_attachment", { id, reason }),
+  personHousehold: (personId: string) => call<Household | null>("person_household", { id: personId }),
+  createHousehold: (headId: string, houseCode: string, joinedOn: string) =>
+    call<Household>("create_household", { id: headId, houseCode, joinedOn }),
+  addHouseholdMember: (householdId: string, member: NewMembership) => call<Household>("add_household_member", { id: householdId, member }),
+  endHouseholdMembership: (end: EndMembership) => call<Household>("end_household_membership", { end }),
+  setCaseHousehold: (id: string, whole: boolean) => call<null>("set_case_household", { id, whole }),
+  addPlanItem: (id: string, item: NewPlanItem) => call<PlanItem>("add_plan_item", { id, item }),
+  updatePlanItem: (itemId: string, update: PlanItemUpdate) => call<null>("update_plan_item", { id: itemId, update }),
+  installFormDefinition: (json: string) => call<FormDefinition>("install_form_definition", { json }),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("locked", () => f()),
 };
 

@@ -24,6 +24,22 @@ import {
 } from "../lib/i18n";
 import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import type { View } from "./Home";
+import { PlanCard, planKindNames, planStatusNames } from "./PlanCard";
+
+const FF = {
+  title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
+  new: ["ยังไม่ได้เริ่มกรอก", "Not started"],
+  draft: ["ร่าง (บันทึกอัตโนมัติ) — ยังไม่ได้ส่ง", "Draft (autosaved) — not submitted"],
+  submitted: ["ส่งแล้ว", "Submitted"],
+  open: ["เปิดแบบสอบข้อเท็จจริง", "Open the form"],
+  start: ["เริ่มกรอกแบบสอบข้อเท็จจริง", "Start the form"],
+  submittedEvent: ["ส่งแบบสอบข้อเท็จจริง (รุ่น {v})", "Fact-finding form submitted (version {v})"],
+  reopenedEvent: ["เปิดแก้ไขแบบสอบข้อเท็จจริง", "Fact-finding form reopened"],
+  attachmentAdded: ["แนบไฟล์", "File attached"],
+  attachmentRemoved: ["นำไฟล์แนบออก", "File removed"],
+  planAdded: ["เพิ่มเป้าหมายในแผน", "Goal added to the plan"],
+  planUpdated: ["ปรับสถานะเป้าหมาย", "Goal status changed"],
+} satisfies Record<string, [string, string]>;
 
 type Mode = "note" | "visit" | "assistance" | "stage" | "plan" | "closure" | "reopen" | "correct" | null;
 
@@ -101,6 +117,18 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
           </ul>
         </div>
       )}
+
+      <div className="card ff-card" id="ff-card">
+        <h2>{pick(FF.title)}</h2>
+        <p>
+          <span className={`pill ff-status-${detail.fact_finding}`} id="ff-status">
+            {pick(FF[detail.fact_finding])}
+          </span>
+        </p>
+        <button type="button" className={detail.fact_finding === "submitted" ? "" : "primary"} id="open-fact-finding" onClick={() => go({ kind: "fact_finding", id: c.id })}>
+          {pick(detail.fact_finding === "new" ? FF.start : FF.open)}
+        </button>
+      </div>
 
       <dl className="facts card">
         <div>
@@ -209,6 +237,8 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
         {mode === "assistance" && <AssistanceAction caseId={c.id} onCancel={() => setMode(null)} onDone={() => done(t("saved"))} />}
       </div>
 
+      <PlanCard detail={detail} onChanged={(m) => done(m)} />
+
       <h2>{t("timeline")}</h2>
       <ol className="timeline" id="timeline">
         {[...detail.events].reverse().map((e) => (
@@ -271,6 +301,18 @@ function eventText(e: CaseEvent, { t, pick, lang }: I18n): { title: string; line
       return { title: t("reopen"), lines: [b.reason] };
     case "correction":
       return { title: t("correction"), lines: [b.text] };
+    case "fact_finding_submitted":
+      return { title: pick(FF.submittedEvent).replace("{v}", String(b.form_version)), lines: [] };
+    case "fact_finding_reopened":
+      return { title: pick(FF.reopenedEvent), lines: [b.reason] };
+    case "attachment_added":
+      return { title: pick(FF.attachmentAdded), lines: [`${b.file_name} (${Math.ceil(b.size / 1024)} KB)`] };
+    case "attachment_removed":
+      return { title: pick(FF.attachmentRemoved), lines: [b.file_name, b.reason] };
+    case "plan_item_added":
+      return { title: `${pick(FF.planAdded)} · ${pick(planKindNames[b.plan])}`, lines: [`${b.goal} — ${formatBe(b.due_on, lang)}`] };
+    case "plan_item_updated":
+      return { title: `${pick(FF.planUpdated)} · ${pick(planStatusNames[b.status])}`, lines: [b.goal, b.note].filter(Boolean) };
   }
 }
 

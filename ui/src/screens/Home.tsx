@@ -5,6 +5,7 @@ import { CloudOffIcon, LockIcon, ShieldIcon } from "../lib/icons";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
 import { CaseView } from "./CaseView";
+import { FactFindingForm } from "./FactFindingForm";
 import { WorkView } from "./WorkView";
 import { PersonView } from "./PersonView";
 import { RegisterPerson } from "./RegisterPerson";
@@ -16,6 +17,7 @@ export type View =
   | { kind: "register" }
   | { kind: "person"; id: string; flash?: string }
   | { kind: "case"; id: string; flash?: string }
+  | { kind: "fact_finding"; id: string }
   | { kind: "my_work" }
   | { kind: "office_work" }
   | { kind: "users" }
@@ -85,7 +87,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
               key={n.kind}
               type="button"
               id={`nav-${n.kind}`}
-              className={view.kind === n.kind || ((view.kind === "person" || view.kind === "case") && n.kind === "cases") ? "tab active" : "tab"}
+              className={view.kind === n.kind || ((view.kind === "person" || view.kind === "case" || view.kind === "fact_finding") && n.kind === "cases") ? "tab active" : "tab"}
               aria-current={view.kind === n.kind ? "page" : undefined}
               onClick={() => setView({ kind: n.kind } as View)}
             >
@@ -98,6 +100,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         {view.kind === "register" && <RegisterPerson go={go} />}
         {view.kind === "person" && <PersonView key={view.id} id={view.id} flash={view.flash ?? null} go={go} />}
         {view.kind === "case" && <CaseView key={view.id} id={view.id} flash={view.flash ?? null} go={go} status={status} />}
+        {view.kind === "fact_finding" && <FactFindingForm key={view.id} caseId={view.id} go={go} />}
         {view.kind === "my_work" && <WorkView mine go={go} />}
         {view.kind === "office_work" && <WorkView mine={false} go={go} />}
         {view.kind === "users" && <Users />}

@@ -21,6 +21,8 @@ import {
 import { ageOn, formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "./Home";
+import type { Household } from "../bindings/Household";
+import { HouseholdPanel } from "./HouseholdPanel";
 
 export function PersonView({ id, flash, go }: { id: string; flash: string | null; go: (v: View) => void }) {
   const { t, pick, lang } = useI18n();
@@ -29,6 +31,14 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
   const notice = flash;
   const [opening, setOpening] = useState(false);
   const openButton = useRef<HTMLButtonElement>(null);
+  const [household, setHousehold] = useState<Household | null>(null);
+
+  useEffect(() => {
+    backend
+      .personHousehold(id)
+      .then(setHousehold)
+      .catch(() => undefined);
+  }, [id]);
 
   useEffect(() => {
     backend
@@ -89,6 +99,10 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
           </dd>
         </div>
       </dl>
+      <div className="card" aria-labelledby="household-title">
+        <h2 id="household-title">{lang === "th" ? "ครัวเรือน (สมุดพกครอบครัว)" : "Household (family handbook)"}</h2>
+        <HouseholdPanel personId={p.id} household={household} onChange={setHousehold} />
+      </div>
       {opening && (
         <OpenCase
           personId={p.id}

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { backend } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
+import { DeadlineRules } from "./DeadlineRules";
 
 export function Settings({ isAdmin }: { isAdmin: boolean }) {
   const { t } = useI18n();
@@ -85,6 +86,45 @@ export function Settings({ isAdmin }: { isAdmin: boolean }) {
           </div>
         </form>
       )}
+      <DeadlineRules isAdmin={isAdmin} />
+      {isAdmin && <InstallForm />}
     </section>
+  );
+}
+
+/** Installs a revised form definition (JSON from the ministry); refused whole if invalid. */
+function InstallForm() {
+  const { lang } = useI18n();
+  const { busy, banner, run } = useSubmit();
+  const [notice, setNotice] = useState<string | null>(null);
+  const th = lang === "th";
+  return (
+    <div className="card" aria-labelledby="form-install-title">
+      <h2 id="form-install-title">{th ? "ติดตั้งแบบฟอร์มรุ่นใหม่" : "Install a revised form"}</h2>
+      <p className="muted small">
+        {th
+          ? "เลือกไฟล์แบบฟอร์ม (.json) ที่ส่วนกลางเผยแพร่ กรณีใหม่จะใช้รุ่นใหม่ กรณีที่กรอกไว้แล้วยังใช้รุ่นเดิม"
+          : "Pick the form file (.json) published centrally. New cases use it; cases already started keep their version."}
+      </p>
+      <Banner message={notice} kind="success" />
+      <Banner message={banner} />
+      <label className="button file-button">
+        {busy ? "…" : th ? "เลือกไฟล์แบบฟอร์ม…" : "Choose a form file…"}
+        <input
+          type="file"
+          accept="application/json,.json"
+          className="visually-hidden"
+          disabled={busy}
+          onChange={async (e) => {
+            setNotice(null);
+            const file = e.target.files?.[0];
+            if (!file) return;
+            const text = await file.text();
+            const def = await run(() => backend.installFormDefinition(text));
+            if (def) setNotice(th ? `ติดตั้ง "${def.title_th}" รุ่น ${def.version} แล้ว` : `Installed "${def.title_en}" version ${def.version}`);
+          }}
+        />
+      </label>
+    </div>
   );
 }

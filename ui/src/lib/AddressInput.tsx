@@ -1,0 +1,200 @@
+// A structured Thai address with the official DOPA sub-district: house code (optional),
+// house no., หมู่, ตรอก, ซอย, ถนน, then cascading province → district → sub-district selects
+// (each a native <select>, so typing the first letters jumps) and a type-to-search box that
+// fills all three at once. The postcode follows the sub-district (a choice when it has several).
+import { useEffect, useState } from "react";
+import type { AddressValue } from "../bindings/AddressValue";
+import type { Place } from "../bindings/Place";
+import { backend } from "./backend";
+import { useI18n } from "./i18n";
+import { PlacePicker } from "./PlacePicker";
+
+const cache = new Map<string, Promise<Place[]>>();
+function children(code: string): Promise<Place[]> {
+  let p = cache.get(code);
+  if (!p) {
+    p = backend.placeChildren(code).catch((e: unknown) => {
+      cache.delete(code);
+      throw e;
+    });
+    cache.set(code, p);
+  }
+  return p;
+}
+
+function usePlaces(code: string | null): Place[] {
+  const [list, setList] = useState<{ code: string; places: Place[] } | null>(null);
+  useEffect(() => {
+    if (code === null) return;
+    let live = true;
+    children(code)
+      .then((places) => {
+        if (live) setList({ code, places });
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [code]);
+  return code !== null && list?.code === code ? list.places : [];
+}
+
+export const emptyAddress: AddressValue = { house_code: "", house_no: "", moo: "", alley: "", soi: "", road: "", subdistrict_code: null, postcode: null };
+
+const L = {
+  houseCode: ["รหัสประจำบ้าน (11 หลัก)", "House code (11 digits)"],
+  houseNo: ["บ้านเลขที่", "House no."],
+  moo: ["หมู่ที่", "Village no. (moo)"],
+  alley: ["ตรอก", "Alley (trok)"],
+  soi: ["ซอย", "Soi"],
+  road: ["ถนน", "Road"],
+  province: ["จังหวัด", "Province"],
+  district: ["อำเภอ/เขต", "District"],
+  subdistrict: ["ตำบล/แขวง", "Sub-district"],
+  postcode: ["รหัสไปรษณีย์", "Postcode"],
+  choose: ["— เลือก —", "— choose —"],
+  search: ["หรือค้นหาตำบล", "Or search"],
+} satisfies Record<string, [string, string]>;
+
+export function AddressInput(props: {
+  idPrefix: string;
+  value: AddressValue;
+  onChange: (v: AddressValue) => void;
+  withHouseCode: boolean;
+  error?: string | undefined;
+  disabled?: boolean;
+}) {
+  const { pick, lang } = useI18n();
+  const v = props.value;
+  const code = v.subdistrict_code ?? "";
+  const [province, setProvince] = useState(code.slice(0, 2));
+  const [district, setDistrict] = useState(code.slice(0, 4));
+  // Follow a code picked elsewhere (search box, prefill).
+  const [seenCode, setSeenCode] = useState(code);
+  if (code !== seenCode) {
+    setSeenCode(code);
+    if (code) {
+      setProvince(code.slice(0, 2));
+      setDistrict(code.slice(0, 4));
+    }
+  }
+  const provinces = usePlaces("");
+  const districts = usePlaces(province.length === 2 ? province : null);
+  const subdistricts = usePlaces(district.length === 4 ? district : null);
+  const sub = subdistricts.find((s) => s.code === code);
+  const name = (p: Place) => (lang === "th" ? p.name_th : p.name_en);
+  const set = (k: keyof AddressValue) => (e: { target: { value: string } }) => props.onChange({ ...v, [k]: e.target.value });
+  const id = (k: string) => `${props.idPrefix}-${k}`;
+
+  const line = (k: "house_code" | "house_no" | "moo" | "alley" | "soi" | "road", label: [string, string], size: string, max: number) => (
+    <div className={`field ${size}`}>
+      <label htmlFor={id(k)}>{pick(label)}</label>
+      <input id={id(k)} name={id(k)} value={v[k]} onChange={set(k)} maxLength={max} disabled={props.disabled} inputMode={k === "house_code" ? "numeric" : undefined} />
+    </div>
+  );
+
+  return (
+    <fieldset className={"address" + (props.error ? " field-invalid" : "")} disabled={props.disabled}>
+      <div className="row">
+        {props.withHouseCode && line("house_code", L.houseCode, "w-md", 11)}
+        {line("house_no", L.houseNo, "w-sm", 30)}
+        {line("moo", L.moo, "w-xs", 10)}
+      </div>
+      <div className="row">
+        {line("alley", L.alley, "", 100)}
+        {line("soi", L.soi, "", 100)}
+        {line("road", L.road, "", 100)}
+      </div>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={id("province")}>{pick(L.province)}</label>
+          <select
+            id={id("province")}
+            name={id("province")}
+            value={province}
+            onChange={(e) => {
+              setProvince(e.target.value);
+              setDistrict("");
+              props.onChange({ ...v, subdistrict_code: null, postcode: null });
+            }}
+          >
+            <option value="">{pick(L.choose)}</option>
+            {provinces.map((p) => (
+              <option key={p.code} value={p.code}>
+                {name(p)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={id("district")}>{pick(L.district)}</label>
+          <select
+            id={id("district")}
+            name={id("district")}
+            value={district}
+            disabled={props.disabled || districts.length === 0}
+            onChange={(e) => {
+              setDistrict(e.target.value);
+              props.onChange({ ...v, subdistrict_code: null, postcode: null });
+            }}
+          >
+            <option value="">{pick(L.choose)}</option>
+            {districts.map((p) => (
+              <option key={p.code} value={p.code}>
+                {name(p)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={id("subdistrict")}>{pick(L.subdistrict)}</label>
+          <select
+            id={id("subdistrict")}
+            name={id("subdistrict")}
+            value={code}
+            disabled={props.disabled || subdistricts.length === 0}
+            onChange={(e) => {
+              const s = subdistricts.find((x) => x.code === e.target.value);
+              props.onChange({ ...v, subdistrict_code: s?.code ?? null, postcode: s?.postcodes[0] ?? null });
+            }}
+          >
+            <option value="">{pick(L.choose)}</option>
+            {subdistricts.map((p) => (
+              <option key={p.code} value={p.code}>
+                {name(p)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field w-sm">
+          <label htmlFor={id("postcode")}>{pick(L.postcode)}</label>
+          <select id={id("postcode")} name={id("postcode")} value={v.postcode ?? ""} disabled={props.disabled || !sub} onChange={set("postcode")}>
+            {(sub?.postcodes ?? (v.postcode ? [v.postcode] : [""])).map((pc) => (
+              <option key={pc} value={pc}>
+                {pc}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {!props.disabled && (
+        <div className="address-search">
+          <span className="muted small">{pick(L.search)}</span>
+          <PlacePicker
+            value={null}
+            onChange={(p) => {
+              if (p) props.onChange({ ...v, subdistrict_code: p.subdistrict_code, postcode: p.postcodes[0] ?? null });
+            }}
+            postcode={v.postcode ?? ""}
+            onPostcode={() => undefined}
+          />
+        </div>
+      )}
+      {props.error && (
+        <div className="error" role="alert">
+          {props.error}
+        </div>
+      )}
+    </fieldset>
+  );
+}
