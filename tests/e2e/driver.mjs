@@ -148,8 +148,16 @@ export async function click(b, selector) {
   await el.click();
 }
 
+/** Picks an option by value, waiting for it to exist (lists that load on demand). */
 export async function select(b, name, value) {
   const el = await b.$(`[name="${name}"]`);
   await el.waitForDisplayed({ timeout: 10_000 });
+  await b.waitUntil(async () => (await b.$(`[name="${name}"] option[value="${value}"]`)).isExisting(), { timeout: 10_000 });
   await el.selectByAttribute("value", value);
+}
+
+/** Today in Bangkok as the app's date fields take it: d/m/BE-year. */
+export function beDateToday(offsetDays = 0) {
+  const t = new Date(Date.now() + 7 * 3600 * 1000 + offsetDays * 86_400_000);
+  return `${t.getUTCDate()}/${t.getUTCMonth() + 1}/${t.getUTCFullYear() + 543}`;
 }

@@ -547,9 +547,9 @@ impl Session {
                 self.latest_form(form::FACT_FINDING)?
             }
         };
-        if !def
+        if def
             .field(field_key)
-            .is_some_and(|f| f.field_type == "attachments")
+            .is_none_or(|f| f.field_type != "attachments")
         {
             return Err(CoreError::field(field, FieldProblem::UnknownField));
         }

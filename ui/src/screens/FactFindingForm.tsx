@@ -263,7 +263,7 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
     <section aria-labelledby="ff-title" className="fact-finding">
       <div className="page-head">
         <div>
-          <button type="button" className="link" onClick={() => go({ kind: "case", id: caseId })}>
+          <button type="button" className="link" id="ff-back" onClick={() => go({ kind: "case", id: caseId })}>
             {pick(L.back)}
           </button>
           <h1 id="ff-title">{pick([def.title_th, def.title_en])}</h1>
