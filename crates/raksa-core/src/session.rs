@@ -811,6 +811,26 @@ impl Session {
                 access_log.push(r?);
             }
         }
+        // Everything recorded about each case: timeline, plans, the fact-finding form with
+        // its answers, and which files are attached (their contents stay in the database).
+        let mut cases = Vec::new();
+        for c in &detail.cases {
+            let case = self.get_case(c.id)?;
+            let form = if case.fact_finding == crate::fact_finding::FormStatus::New {
+                serde_json::Value::Null
+            } else {
+                let f = self.fact_finding(c.id)?;
+                serde_json::json!({
+                    "form_id": f.definition.form_id,
+                    "form_version": f.definition.version,
+                    "status": f.status,
+                    "answers": f.answers,
+                    "attachments": f.attachments,
+                })
+            };
+            cases.push(serde_json::json!({ "case": case, "fact_finding": form }));
+        }
+        let household = self.person_household(id)?;
         self.audit(
             AuditAction::Export,
             "person",
@@ -819,11 +839,12 @@ impl Session {
         )?;
         Ok(serde_json::json!({
             "format": "raksa-person-export",
-            "version": 1,
+            "version": 2,
             "exported_at": self.now(),
             "office": { "name": self.office.name, "address": self.office.address, "phone": self.office.phone },
             "person": detail.person,
-            "cases": detail.cases,
+            "household": household,
+            "cases": cases,
             "access_log": access_log,
         }))
     }

@@ -315,7 +315,7 @@ fn the_pdpa_export_holds_the_persons_record_cases_and_access_log() {
     let v = s.export_person(p.id).unwrap();
     assert_eq!(v["person"]["first_name"], "ประยูร");
     assert_eq!(v["person"]["identity"]["number"], "1112034563562");
-    assert_eq!(v["cases"][0]["summary"], "สรุปปัญหา");
+    assert_eq!(v["cases"][0]["case"]["case"]["summary"], "สรุปปัญหา");
     assert!(v["access_log"].as_array().unwrap().len() >= 2);
     assert!(matches!(
         s.export_person(uuid::Uuid::now_v7()),
