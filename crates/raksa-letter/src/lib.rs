@@ -1,0 +1,593 @@
+//! Official Thai external letters (หนังสือภายนอก, ระเบียบงานสารบรรณ พ.ศ. ๒๕๒๖) and the
+//! attached referral form with its tear-off reply slip, as A4 PDF.
+//!
+//! Everything here is layout: the caller (raksa-core) decides every string — digits,
+//! dates, what the referral may disclose. Text is shaped (stacked Thai marks never
+//! collide), wrapped at Thai word boundaries, drawn in Sarabun embedded and subset, and
+//! extractable (`pdftotext` returns the same Thai).
+//!
+//! Sizes: Sarabun is drawn ~1.48× larger than TH Sarabun New, so the government's
+//! "TH Sarabun 16 pt" is Sarabun 10.8 pt here (domain reference §3); line pitch 18.5 pt.
+
+mod text;
+
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Size, Transform};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke, StrokeDash};
+use krilla::surface::Surface;
+use krilla::text::{Font, TextDirection};
+use krilla::{Data, Document};
+pub use text::{Measure, thai_digits, wrap};
+
+const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Regular.ttf");
+const BOLD: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Bold.ttf");
+
+const CM: f32 = 28.346_457;
+const PAGE_W: f32 = 595.275_6;
+const PAGE_H: f32 = 841.889_8;
+const LEFT: f32 = 3.0 * CM;
+const RIGHT: f32 = PAGE_W - 2.0 * CM;
+const WIDTH: f32 = RIGHT - LEFT;
+const CENTER: f32 = PAGE_W / 2.0;
+const BOTTOM: f32 = PAGE_H - 2.0 * CM;
+/// Sarabun size matching TH Sarabun 16 pt.
+pub const BODY_SIZE: f32 = 10.8;
+const LINE: f32 = 18.5;
+const GAP: f32 = 6.0;
+const PARA_INDENT: f32 = 2.5 * CM;
+const RED: (u8, u8, u8) = (200, 16, 46);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    #[error("the emblem image is not a PNG or JPEG file")]
+    BadEmblem,
+    #[error("PDF could not be written: {0}")]
+    Pdf(String),
+}
+
+/// The letter, every string final (digits and dates already in the office's style).
+#[derive(Debug, Clone, Default)]
+pub struct Letter {
+    /// ด่วนที่สุด / ด่วนมาก / ด่วน — top left, red.
+    pub urgency: Option<String>,
+    /// ลับ / ลับมาก / ลับที่สุด — centred top and bottom, red.
+    pub secrecy: Option<String>,
+    /// The office's Garuda emblem (PNG or JPEG); its 3 cm space is kept either way.
+    pub emblem: Option<Vec<u8>>,
+    /// `ที่ พล ๐๐๒๗/๑๒๓`
+    pub reference: String,
+    /// Issuing office name and address, right.
+    pub office: Vec<String>,
+    /// `๒๓ พฤศจิกายน ๒๕๖๙`
+    pub date: String,
+    pub subject: String,
+    /// The recipient's position (after เรียน).
+    pub recipient: String,
+    pub refer_to: Option<String>,
+    pub enclosures: Vec<String>,
+    /// Cause, request, conclusion.
+    pub body: Vec<String>,
+    /// ขอแสดงความนับถือ
+    pub closing: String,
+    pub signer_name: String,
+    pub signer_position: Vec<String>,
+    /// ปฏิบัติราชการแทน…
+    pub acting_for: Option<String>,
+    /// Owning unit, โทร., โทรสาร, e-mail.
+    pub footer: Vec<String>,
+    /// สำเนาส่ง
+    pub copy_to: Option<String>,
+}
+
+/// The referral form (แบบส่งต่อ) that goes with the letter.
+#[derive(Debug, Clone, Default)]
+pub struct ReferralForm {
+    pub title: String,
+    /// Lines under the title (case number, date, from, to).
+    pub heading: Vec<(String, String)>,
+    /// Numbered sections of label/value rows; only what the referral chose to share.
+    pub sections: Vec<FormSection>,
+    pub reply_slip: ReplySlip,
+    /// Page header line on continuation pages, and page numbers use these digits.
+    pub thai_digits: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FormSection {
+    pub title: String,
+    pub rows: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReplySlip {
+    pub cut_line: String,
+    pub title: String,
+    pub reference: Vec<String>,
+    /// Labels followed by a dotted line to write on.
+    pub blanks: Vec<String>,
+    /// Tick boxes (e.g. ยุติ / ต้องติดตามต่อ).
+    pub choices: Vec<String>,
+    pub return_to: Vec<String>,
+}
+
+struct Fonts<'a> {
+    regular: Font,
+    bold: Font,
+    m_regular: Measure<'a>,
+    m_bold: Measure<'a>,
+}
+
+impl Fonts<'static> {
+    fn load() -> Self {
+        Fonts {
+            regular: Font::new(Data::from(REGULAR), 0).expect("bundled font"),
+            bold: Font::new(Data::from(BOLD), 0).expect("bundled font"),
+            m_regular: Measure::new(REGULAR).expect("bundled font"),
+            m_bold: Measure::new(BOLD).expect("bundled font"),
+        }
+    }
+}
+
+/// A page being filled top to bottom; starts a new page when the next line would not fit.
+struct Writer<'f> {
+    fonts: &'f Fonts<'static>,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+    thai: bool,
+}
+
+enum Op {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        red: bool,
+        text: String,
+    },
+    Image {
+        data: Vec<u8>,
+        x: f32,
+        y: f32,
+        h: f32,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        dashed: bool,
+    },
+    Box {
+        x: f32,
+        y: f32,
+        s: f32,
+    },
+}
+
+impl<'f> Writer<'f> {
+    fn new(fonts: &'f Fonts<'static>, thai: bool) -> Self {
+        Writer {
+            fonts,
+            pages: vec![Vec::new()],
+            y: 0.0,
+            thai,
+        }
+    }
+    fn ops(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("a page")
+    }
+    fn measure(&self, bold: bool) -> &Measure<'static> {
+        if bold {
+            &self.fonts.m_bold
+        } else {
+            &self.fonts.m_regular
+        }
+    }
+    fn width(&self, text: &str, bold: bool, size: f32) -> f32 {
+        self.measure(bold).width(text, size)
+    }
+    /// Starts a new page now unless `height` more points fit on this one (keeps a block
+    /// such as the signature or the footer together).
+    fn keep_together(&mut self, height: f32) {
+        if self.y + height > BOTTOM {
+            self.y = BOTTOM + 1.0;
+            self.advance(0.0);
+        }
+    }
+    /// Moves to the next baseline, breaking the page if needed.
+    fn advance(&mut self, by: f32) {
+        self.y += by;
+        if self.y > BOTTOM {
+            self.pages.push(Vec::new());
+            let n = self.pages.len().to_string();
+            let n = if self.thai { thai_digits(&n) } else { n };
+            let label = format!("- {n} -");
+            let w = self.width(&label, false, BODY_SIZE);
+            self.ops().push(Op::Text {
+                x: CENTER - w / 2.0,
+                y: 1.5 * CM + LINE,
+                size: BODY_SIZE,
+                bold: false,
+                red: false,
+                text: label,
+            });
+            self.y = 1.5 * CM + 3.0 * LINE;
+        }
+    }
+    fn text_at(&mut self, x: f32, text: &str, bold: bool) {
+        let y = self.y;
+        self.ops().push(Op::Text {
+            x,
+            y,
+            size: BODY_SIZE,
+            bold,
+            red: false,
+            text: text.to_owned(),
+        });
+    }
+    /// A labelled block: `label` at `x`, the text wrapped in a column starting after it.
+    fn labelled(&mut self, x: f32, label: &str, text: &str, bold_label: bool) {
+        let gap = self.width("  ", false, BODY_SIZE);
+        let col = x + self.width(label, bold_label, BODY_SIZE) + gap;
+        let lines = wrap(self.measure(false), text, BODY_SIZE, RIGHT - col, 0.0);
+        self.text_at(x, label, bold_label);
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                self.advance(LINE);
+            }
+            self.text_at(col, l, false);
+        }
+    }
+    /// A paragraph across the text width with a first-line indent.
+    fn paragraph(&mut self, text: &str, indent: f32) {
+        for (pi, para) in text.split('\n').enumerate() {
+            if pi > 0 {
+                self.advance(LINE);
+            }
+            let lines = wrap(self.measure(false), para, BODY_SIZE, WIDTH, indent);
+            for (i, l) in lines.iter().enumerate() {
+                if i > 0 {
+                    self.advance(LINE);
+                }
+                self.text_at(if i == 0 { LEFT + indent } else { LEFT }, l, false);
+            }
+        }
+    }
+    fn centred(&mut self, cx: f32, text: &str, bold: bool, size: f32) {
+        let w = self.width(text, bold, size);
+        let y = self.y;
+        self.ops().push(Op::Text {
+            x: cx - w / 2.0,
+            y,
+            size,
+            bold,
+            red: false,
+            text: text.to_owned(),
+        });
+    }
+}
+
+fn emblem_image(data: &[u8]) -> Result<krilla::image::Image, LetterError> {
+    let d = Data::from(data.to_vec());
+    if data.starts_with(b"\x89PNG") {
+        krilla::image::Image::from_png(d, true).map_err(|_| LetterError::BadEmblem)
+    } else if data.starts_with(&[0xFF, 0xD8]) {
+        krilla::image::Image::from_jpeg(d, true).map_err(|_| LetterError::BadEmblem)
+    } else {
+        Err(LetterError::BadEmblem)
+    }
+}
+
+fn lay_out_letter(w: &mut Writer, l: &Letter) {
+    // Emblem: 3 cm tall, centred, 1.5 cm from the top (space kept without an image).
+    if let Some(img) = &l.emblem {
+        w.ops().push(Op::Image {
+            data: img.clone(),
+            x: CENTER,
+            y: 1.5 * CM,
+            h: 3.0 * CM,
+        });
+    }
+    if let Some(u) = &l.urgency {
+        w.ops().push(Op::Text {
+            x: LEFT,
+            y: 2.6 * CM,
+            size: 21.6,
+            bold: true,
+            red: true,
+            text: u.clone(),
+        });
+    }
+    // ที่ left and the office block right, on the emblem's last line.
+    w.y = 4.5 * CM + LINE * 0.8;
+    let top = w.y;
+    w.text_at(LEFT, &l.reference, false);
+    let office_w = l
+        .office
+        .iter()
+        .map(|s| w.width(s, false, BODY_SIZE))
+        .fold(0.0, f32::max);
+    let ox = (RIGHT - office_w).max(CENTER + 1.0 * CM);
+    w.y = top;
+    for (i, line) in l.office.iter().enumerate() {
+        if i > 0 {
+            w.advance(LINE);
+        }
+        for (j, part) in wrap(w.measure(false), line, BODY_SIZE, RIGHT - ox, 0.0)
+            .iter()
+            .enumerate()
+        {
+            if j > 0 {
+                w.advance(LINE);
+            }
+            w.text_at(ox, part, false);
+        }
+    }
+    // Date from the page centre, after a blank line.
+    w.advance(2.0 * LINE);
+    w.text_at(CENTER, &l.date, false);
+    w.advance(2.0 * LINE + GAP);
+    w.labelled(LEFT, "เรื่อง", &l.subject, false);
+    w.advance(2.0 * LINE + GAP);
+    w.labelled(LEFT, "เรียน", &l.recipient, false);
+    if let Some(r) = &l.refer_to {
+        w.advance(2.0 * LINE + GAP);
+        w.labelled(LEFT, "อ้างถึง", r, false);
+    }
+    if !l.enclosures.is_empty() {
+        w.advance(2.0 * LINE + GAP);
+        let label = "สิ่งที่ส่งมาด้วย";
+        if l.enclosures.len() == 1 {
+            w.labelled(LEFT, label, &l.enclosures[0], false);
+        } else {
+            let gap = w.width("  ", false, BODY_SIZE);
+            let col = LEFT + w.width(label, false, BODY_SIZE) + gap;
+            w.text_at(LEFT, label, false);
+            for (i, e) in l.enclosures.iter().enumerate() {
+                if i > 0 {
+                    w.advance(LINE);
+                }
+                let n = (i + 1).to_string();
+                let n = if w.thai { thai_digits(&n) } else { n };
+                w.labelled(col, &format!("{n}."), e, false);
+            }
+        }
+    }
+    // A blank line and 6 pt before the body; 6 pt between its parts.
+    for (i, part) in l.body.iter().enumerate() {
+        w.advance(if i == 0 { 2.0 * LINE + GAP } else { LINE + GAP });
+        w.paragraph(part, PARA_INDENT);
+    }
+    // Closing from the centre; signature space; name, position, acting-for centred on it.
+    let sig_lines = 6 + l.signer_position.len() + usize::from(l.acting_for.is_some());
+    w.advance(2.0 * LINE + GAP);
+    w.keep_together(sig_lines as f32 * LINE);
+    w.text_at(CENTER, &l.closing, false);
+    let cx = CENTER + w.width(&l.closing, false, BODY_SIZE) / 2.0;
+    w.advance(4.0 * LINE);
+    w.centred(cx, &format!("({})", l.signer_name), false, BODY_SIZE);
+    for p in &l.signer_position {
+        w.advance(LINE);
+        w.centred(cx, p, false, BODY_SIZE);
+    }
+    if let Some(a) = &l.acting_for {
+        w.advance(LINE);
+        w.centred(cx, a, false, BODY_SIZE);
+    }
+    // Owning unit and contacts bottom left: at the foot of the page when there is room.
+    let needed = (l.footer.len() + usize::from(l.copy_to.is_some()) * 2) as f32 * LINE;
+    let foot_top = BOTTOM - needed;
+    if w.y + 2.0 * LINE <= foot_top {
+        w.y = foot_top;
+    } else {
+        w.advance(2.0 * LINE);
+        w.keep_together(needed);
+    }
+    for (i, f) in l.footer.iter().enumerate() {
+        if i > 0 {
+            w.advance(LINE);
+        }
+        w.text_at(LEFT, f, false);
+    }
+    if let Some(c) = &l.copy_to {
+        w.advance(2.0 * LINE);
+        w.text_at(LEFT, &format!("สำเนาส่ง  {c}"), false);
+    }
+}
+
+fn lay_out_form(w: &mut Writer, f: &ReferralForm) {
+    w.pages.push(Vec::new());
+    w.y = 2.0 * CM + LINE;
+    w.centred(CENTER, &f.title, true, BODY_SIZE * 1.25);
+    w.advance(LINE * 1.5);
+    for (label, value) in &f.heading {
+        w.labelled(LEFT, label, value, true);
+        w.advance(LINE);
+    }
+    for s in &f.sections {
+        w.advance(GAP);
+        w.text_at(LEFT, &s.title, true);
+        for (label, value) in &s.rows {
+            w.advance(LINE);
+            w.labelled(LEFT + 0.5 * CM, &format!("{label}:"), value, false);
+        }
+        w.advance(LINE);
+    }
+    // Tear-off reply slip: on the same page when it fits, else on its own page.
+    let r = &f.reply_slip;
+    let slip_lines = 5 + r.reference.len() + r.blanks.len() + 1 + r.return_to.len();
+    if w.y + slip_lines as f32 * LINE > BOTTOM {
+        w.pages.push(Vec::new());
+        w.y = 2.0 * CM;
+    }
+    w.advance(LINE);
+    let y = w.y - LINE * 0.3;
+    w.ops().push(Op::Line {
+        x1: LEFT - 1.5 * CM,
+        y1: y,
+        x2: RIGHT + 1.0 * CM,
+        dashed: true,
+    });
+    w.advance(LINE * 0.2);
+    w.centred(CENTER, &r.cut_line, false, BODY_SIZE * 0.85);
+    w.advance(LINE * 1.4);
+    w.centred(CENTER, &r.title, true, BODY_SIZE * 1.15);
+    for line in &r.reference {
+        w.advance(LINE);
+        w.text_at(LEFT, line, false);
+    }
+    for b in &r.blanks {
+        w.advance(LINE * 1.3);
+        w.text_at(LEFT, b, false);
+        let x1 = LEFT + w.width(b, false, BODY_SIZE) + 4.0;
+        let y = w.y + 2.0;
+        w.ops().push(Op::Line {
+            x1,
+            y1: y,
+            x2: RIGHT,
+            dashed: true,
+        });
+    }
+    if !r.choices.is_empty() {
+        w.advance(LINE * 1.3);
+        let mut x = LEFT;
+        for c in &r.choices {
+            let y = w.y - 8.0;
+            w.ops().push(Op::Box { x, y, s: 9.0 });
+            w.text_at(x + 14.0, c, false);
+            x += 14.0 + w.width(c, false, BODY_SIZE) + 1.0 * CM;
+        }
+    }
+    for (i, line) in r.return_to.iter().enumerate() {
+        w.advance(if i == 0 { LINE * 1.5 } else { LINE });
+        w.text_at(LEFT, line, i == 0);
+    }
+}
+
+fn fill(c: (u8, u8, u8)) -> Fill {
+    Fill {
+        paint: rgb::Color::new(c.0, c.1, c.2).into(),
+        ..Fill::default()
+    }
+}
+
+fn draw(surface: &mut Surface, fonts: &Fonts, op: &Op) -> Result<(), LetterError> {
+    match op {
+        Op::Text {
+            x,
+            y,
+            size,
+            bold,
+            red,
+            text,
+        } => {
+            surface.set_fill(Some(fill(if *red { RED } else { (0, 0, 0) })));
+            let font = if *bold { &fonts.bold } else { &fonts.regular };
+            surface.draw_text(
+                Point::from_xy(*x, *y),
+                font.clone(),
+                *size,
+                text,
+                false,
+                TextDirection::Auto,
+            );
+        }
+        Op::Image { data, x, y, h } => {
+            let img = emblem_image(data)?;
+            let (iw, ih) = img.size();
+            let w = *h * iw as f32 / ih.max(1) as f32;
+            surface.push_transform(&Transform::from_translate(x - w / 2.0, *y));
+            surface.draw_image(img, Size::from_wh(w, *h).ok_or(LetterError::BadEmblem)?);
+            surface.pop();
+        }
+        Op::Line { x1, y1, x2, dashed } => {
+            let mut pb = PathBuilder::new();
+            pb.move_to(*x1, *y1);
+            pb.line_to(*x2, *y1);
+            if let Some(path) = pb.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke {
+                    width: 0.6,
+                    dash: dashed.then(|| StrokeDash {
+                        array: vec![2.0, 2.0],
+                        offset: 0.0,
+                    }),
+                    ..Stroke::default()
+                }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+            }
+        }
+        Op::Box { x, y, s } => {
+            let mut pb = PathBuilder::new();
+            if let Some(rect) = krilla::geom::Rect::from_xywh(*x, *y, *s, *s) {
+                pb.push_rect(rect);
+            }
+            if let Some(path) = pb.finish() {
+                surface.set_fill(None);
+                surface.set_stroke(Some(Stroke {
+                    width: 0.8,
+                    ..Stroke::default()
+                }));
+                surface.draw_path(&path);
+                surface.set_stroke(None);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Renders the letter (and the referral form, when given) to PDF bytes.
+pub fn render(
+    letter: &Letter,
+    form: Option<&ReferralForm>,
+    thai: bool,
+) -> Result<Vec<u8>, LetterError> {
+    if let Some(e) = &letter.emblem {
+        emblem_image(e)?;
+    }
+    let fonts = Fonts::load();
+    let mut w = Writer::new(&fonts, thai);
+    lay_out_letter(&mut w, letter);
+    if let Some(f) = form {
+        lay_out_form(&mut w, f);
+    }
+    let pages = std::mem::take(&mut w.pages);
+    let mut doc = Document::new();
+    doc.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(letter.subject.clone())
+            .language("th".into())
+            .creator("Raksa".into()),
+    );
+    for (i, ops) in pages.iter().enumerate() {
+        let mut page = doc.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
+        let mut surface = page.surface();
+        // Secrecy marks centred at the top and bottom of every letter page.
+        if let Some(s) = &letter.secrecy {
+            let sw = fonts.m_bold.width(s, 16.0);
+            for y in [1.2 * CM, PAGE_H - 0.9 * CM] {
+                draw(
+                    &mut surface,
+                    &fonts,
+                    &Op::Text {
+                        x: CENTER - sw / 2.0,
+                        y,
+                        size: 16.0,
+                        bold: true,
+                        red: true,
+                        text: s.clone(),
+                    },
+                )?;
+            }
+        }
+        let _ = i;
+        for op in ops {
+            draw(&mut surface, &fonts, op)?;
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|e| LetterError::Pdf(format!("{e:?}")))
+}
