@@ -75,11 +75,7 @@ pub fn wrap(m: &Measure, text: &str, size: f32, width: f32, first_indent: f32) -
                     end = next;
                 }
                 // Never split a base character from its combining marks.
-                while end < text.len()
-                    && text[end..]
-                        .chars()
-                        .next()
-                        .is_some_and(|c| is_thai_combining(c))
+                while end < text.len() && text[end..].chars().next().is_some_and(is_thai_combining)
                 {
                     end += text[end..].chars().next().map_or(1, char::len_utf8);
                 }
