@@ -96,6 +96,12 @@ pub enum CaseEventBody {
         status: PlanItemStatus,
         note: String,
     },
+    ReferralChanged {
+        agency: String,
+        to: ReferralStatus,
+        letter_no: Option<String>,
+        note: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -126,6 +132,7 @@ impl CaseEventBody {
             CaseEventBody::AttachmentRemoved { .. } => "attachment_removed",
             CaseEventBody::PlanItemAdded { .. } => "plan_item_added",
             CaseEventBody::PlanItemUpdated { .. } => "plan_item_updated",
+            CaseEventBody::ReferralChanged { .. } => "referral_changed",
         }
     }
 }
@@ -845,6 +852,7 @@ impl Session {
                 items.push(due_item(&case, m, d, today));
             }
         }
+        items.extend(self.referral_due_items(mine)?);
         items.sort_by(|a, b| a.due_date.cmp(&b.due_date).then(a.case_no.cmp(&b.case_no)));
         let count = |s| items.iter().filter(|i| i.state == s).count() as u32;
         Ok(WorkList {
@@ -869,6 +877,8 @@ fn due_item(case: &CaseSummary, m: Milestone, due: NaiveDate, today: NaiveDate) 
         due_date: due,
         state: deadlines::due_state(due, today),
         days_late: (today - due).num_days(),
+        referral_id: None,
+        note: None,
     }
 }
 

@@ -22,14 +22,20 @@ pub enum Milestone {
     Plan,
     /// A follow-up visit during intervention and follow-up, repeating.
     FollowUp,
+    /// Days after a referral letter is sent before the worker should chase the reply.
+    ReferralReminder,
+    /// Days after a referral letter is sent before a missing reply is overdue.
+    ReferralReply,
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 4] = [
+    pub const ALL: [Milestone; 6] = [
         Milestone::FirstContact,
         Milestone::FactFinding,
         Milestone::Plan,
         Milestone::FollowUp,
+        Milestone::ReferralReminder,
+        Milestone::ReferralReply,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -37,6 +43,8 @@ impl Milestone {
             Milestone::FactFinding => "fact_finding",
             Milestone::Plan => "plan",
             Milestone::FollowUp => "follow_up",
+            Milestone::ReferralReminder => "referral_reminder",
+            Milestone::ReferralReply => "referral_reply",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -156,6 +164,9 @@ pub struct DueItem {
     /// Positive when overdue.
     #[ts(type = "number")]
     pub days_late: i64,
+    /// For referral deadlines: the referral and the agency it waits on.
+    pub referral_id: Option<Uuid>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -178,6 +189,8 @@ pub fn default_rules() -> Vec<DeadlineRule> {
         (Milestone::FactFinding, 3, 7, 7),
         (Milestone::Plan, 15, 15, 15),
         (Milestone::FollowUp, 30, 30, 30),
+        (Milestone::ReferralReminder, 3, 7, 15),
+        (Milestone::ReferralReply, 7, 15, 30),
     ] {
         for (u, days) in [
             (Urgency::Urgent, urgent),

@@ -41,6 +41,7 @@ pub enum FieldProblem {
     AlreadyInHousehold,
     NotInHousehold,
     DateBeforeStart,
+    BlockOverlaps,
 }
 
 impl FieldProblem {
@@ -80,6 +81,7 @@ impl FieldProblem {
             AlreadyInHousehold => "บุคคลนี้เป็นสมาชิกของครัวเรือนอื่นอยู่แล้ว ต้องบันทึกการย้ายออกก่อน",
             NotInHousehold => "บุคคลนี้ไม่ได้เป็นสมาชิกปัจจุบันของครัวเรือนนี้",
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
+            BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
         }
     }
 
@@ -119,6 +121,7 @@ impl FieldProblem {
             }
             NotInHousehold => "This person is not a current member of this household",
             DateBeforeStart => "The date must not be before the start date",
+            BlockOverlaps => "This range overlaps numbers this PC already issued this year",
         }
     }
 }
@@ -163,6 +166,9 @@ pub enum CoreError {
     Transition(&'static str),
     #[error("form definition refused: {0}")]
     FormDefinition(#[from] crate::form::DefinitionError),
+    /// This PC's block of numbers for the series is used up.
+    #[error("no numbers left in this PC's {0} block")]
+    NumbersExhausted(&'static str),
     #[error("this data folder already holds an office")]
     AlreadyInitialised,
     #[error("this data folder holds no office yet")]
@@ -199,6 +205,7 @@ impl CoreError {
             CoreError::Locked => "locked",
             CoreError::Transition(_) => "transition",
             CoreError::FormDefinition(_) => "form_definition",
+            CoreError::NumbersExhausted(_) => "numbers_exhausted",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -228,6 +235,8 @@ impl CoreError {
                 "own_request" => "ผู้ขออนุมัติไม่สามารถอนุมัติคำขอของตนเองได้",
                 "no_pending_approval" => "ไม่มีคำขออนุมัติที่รอพิจารณา",
                 "no_plan" => "ต้องบันทึกแผนอย่างน้อย 1 เป้าหมายก่อนขออนุมัติแผน",
+                "referral_sent" => "ส่งหนังสือส่งต่อแล้ว แก้ไขร่างหรือส่งซ้ำไม่ได้ (เลขทะเบียนหนังสือส่งออกไปแล้ว)",
+                "referral_step" => "สถานะการส่งต่อนี้เปลี่ยนไปยังสถานะที่เลือกไม่ได้",
                 "form_submitted" => "แบบสอบข้อเท็จจริงนี้ส่งแล้ว ต้องกด \"แก้ไข\" ก่อนจึงจะเปลี่ยนข้อมูลได้",
                 "form_not_draft" => "แบบสอบข้อเท็จจริงนี้ยังไม่ได้ส่ง",
                 _ => "ขั้นตอนนี้ไม่สามารถเปลี่ยนไปยังขั้นที่เลือกได้",
@@ -250,6 +259,14 @@ impl CoreError {
                     }
                 }
             }
+            CoreError::NumbersExhausted(series) => format!(
+                "เลข{}ในช่วงที่กำหนดให้เครื่องนี้ใช้หมดแล้ว กรุณาให้ผู้ดูแลระบบกำหนดช่วงเลขใหม่ (ตั้งค่า → ช่วงเลขของเครื่องนี้) ยังไม่ได้บันทึกรายการนี้",
+                if *series == "case" {
+                    "ที่กรณี"
+                } else {
+                    "ทะเบียนหนังสือส่ง"
+                }
+            ),
             CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),
             CoreError::NotInitialised => "ยังไม่ได้ตั้งค่าสำนักงานในเครื่องนี้".into(),
             CoreError::SchemaTooNew { .. } => {

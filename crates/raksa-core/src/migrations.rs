@@ -281,6 +281,131 @@ CREATE TABLE plan_items (
 CREATE INDEX plan_items_case ON plan_items(case_id, due_on);
 "#,
     },
+    Migration {
+        version: 7,
+        name: "numbering blocks per PC; agencies, referrals, letter register, letter templates",
+        sql: r#"
+-- This PC's block of numbers per series. Two PCs of one office get disjoint blocks, so they
+-- can never issue the same case or letter number, even offline. Numbering restarts each
+-- Buddhist-Era year inside the block.
+CREATE TABLE number_blocks (
+    series    TEXT PRIMARY KEY CHECK (series IN ('case', 'letter')),
+    first_no  INTEGER NOT NULL CHECK (first_no >= 1),
+    last_no   INTEGER NOT NULL,
+    set_at    TEXT NOT NULL,
+    set_by    TEXT REFERENCES users(id),
+    CHECK (last_no >= first_no)
+);
+INSERT INTO number_blocks (series, first_no, last_no, set_at)
+    VALUES ('case', 1, 999999, datetime('now')), ('letter', 1, 99999, datetime('now'));
+CREATE TABLE number_seq (
+    series       TEXT NOT NULL,
+    be_year      INTEGER NOT NULL,
+    block_first  INTEGER NOT NULL,
+    last_no      INTEGER NOT NULL,
+    PRIMARY KEY (series, be_year, block_first)
+);
+INSERT INTO number_seq (series, be_year, block_first, last_no)
+    SELECT 'case', be_year, 1, last_no FROM case_number_seq;
+DROP TABLE case_number_seq;
+
+-- The directory of agencies a case can be referred to.
+CREATE TABLE agencies (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    head_position  TEXT NOT NULL,
+    address        TEXT NOT NULL DEFAULT '',
+    phone          TEXT NOT NULL DEFAULT '',
+    email          TEXT NOT NULL DEFAULT '',
+    kind           TEXT NOT NULL CHECK (kind IN ('msdhs', 'outside')),
+    runs_raksa     INTEGER NOT NULL DEFAULT 0,
+    raksa_office   TEXT NOT NULL DEFAULT '',
+    active         INTEGER NOT NULL DEFAULT 1,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+
+CREATE TABLE referrals (
+    id                 TEXT PRIMARY KEY,
+    case_id            TEXT NOT NULL REFERENCES cases(id),
+    agency_id          TEXT NOT NULL REFERENCES agencies(id),
+    status             TEXT NOT NULL CHECK (status IN ('draft', 'sent', 'received', 'accepted',
+                           'declined', 'service_delivered', 'feedback_received', 'closed',
+                           'withdrawn')),
+    urgency            TEXT NOT NULL,
+    secrecy            TEXT,
+    requested          TEXT NOT NULL,
+    legal_basis        TEXT NOT NULL,
+    shared             TEXT NOT NULL,
+    subject            TEXT NOT NULL,
+    body               TEXT NOT NULL,
+    letter_year        INTEGER,
+    letter_no          INTEGER,
+    letter_date        TEXT,
+    sent_on            TEXT,
+    expected_reply_on  TEXT,
+    replied_on         TEXT,
+    created_at         TEXT NOT NULL,
+    created_by         TEXT NOT NULL REFERENCES users(id),
+    updated_at         TEXT NOT NULL
+);
+CREATE UNIQUE INDEX referrals_letter ON referrals(letter_year, letter_no)
+    WHERE letter_no IS NOT NULL;
+CREATE INDEX referrals_case ON referrals(case_id);
+CREATE INDEX referrals_waiting ON referrals(status, expected_reply_on);
+
+-- Every change of a referral, dated and attributed; append-only.
+CREATE TABLE referral_events (
+    id           TEXT PRIMARY KEY,
+    referral_id  TEXT NOT NULL REFERENCES referrals(id),
+    at           TEXT NOT NULL,
+    on_date      TEXT NOT NULL,
+    user_id      TEXT NOT NULL REFERENCES users(id),
+    from_status  TEXT,
+    to_status    TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX referral_events_referral ON referral_events(referral_id, at);
+CREATE TRIGGER referral_events_no_update BEFORE UPDATE ON referral_events
+BEGIN SELECT RAISE(ABORT, 'referral events are append-only'); END;
+CREATE TRIGGER referral_events_no_delete BEFORE DELETE ON referral_events
+BEGIN SELECT RAISE(ABORT, 'referral events are append-only'); END;
+
+-- ทะเบียนหนังสือส่ง: one row per number issued; a number is never reused.
+CREATE TABLE letter_register (
+    be_year      INTEGER NOT NULL,
+    number       INTEGER NOT NULL,
+    letter_date  TEXT NOT NULL,
+    issued_at    TEXT NOT NULL,
+    issued_by    TEXT NOT NULL REFERENCES users(id),
+    referral_id  TEXT REFERENCES referrals(id),
+    recipient    TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    PRIMARY KEY (be_year, number)
+);
+CREATE TRIGGER letter_register_no_update BEFORE UPDATE ON letter_register
+BEGIN SELECT RAISE(ABORT, 'the letter register is append-only'); END;
+CREATE TRIGGER letter_register_no_delete BEFORE DELETE ON letter_register
+BEGIN SELECT RAISE(ABORT, 'the letter register is append-only'); END;
+
+-- Office-editable letter templates, and office images (the emblem) inside the database.
+CREATE TABLE letter_templates (
+    kind        TEXT PRIMARY KEY,
+    subject     TEXT NOT NULL,
+    cause       TEXT NOT NULL,
+    request     TEXT NOT NULL,
+    conclusion  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT REFERENCES users(id)
+);
+CREATE TABLE office_assets (
+    key         TEXT PRIMARY KEY,
+    media_type  TEXT NOT NULL,
+    data        BLOB NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

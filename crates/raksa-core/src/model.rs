@@ -422,3 +422,157 @@ string_enum! {
         Dropped = "dropped",
     }
 }
+
+string_enum! {
+    /// Where a referral goes: an MSDHS unit or an outside agency.
+    AgencyKind { Msdhs = "msdhs", Outside = "outside" }
+}
+
+string_enum! {
+    /// A referral's state, from draft to closed (see `referral::allowed`).
+    ReferralStatus {
+        Draft = "draft",
+        Sent = "sent",
+        Received = "received",
+        Accepted = "accepted",
+        Declined = "declined",
+        ServiceDelivered = "service_delivered",
+        FeedbackReceived = "feedback_received",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
+    }
+}
+
+string_enum! {
+    /// The letter's urgency mark (ชั้นความเร็ว).
+    LetterUrgency {
+        Normal = "normal",
+        Urgent = "urgent",
+        VeryUrgent = "very_urgent",
+        MostUrgent = "most_urgent",
+    }
+}
+
+string_enum! {
+    /// The letter's secrecy mark (ชั้นความลับ).
+    Secrecy { Confidential = "confidential", Secret = "secret", TopSecret = "top_secret" }
+}
+
+string_enum! {
+    /// The lawful basis for disclosing the client's data to the agency (PDPA; §9).
+    LegalBasis {
+        Consent = "consent",
+        VitalInterest = "vital_interest",
+        ChildProtectionAct = "child_protection_act",
+        ElderlyAct = "elderly_act",
+        DisabilityAct = "disability_act",
+        FamilyInstitutionAct = "family_institution_act",
+        DestitutePersonsAct = "destitute_persons_act",
+        LegalDuty = "legal_duty",
+    }
+}
+
+string_enum! {
+    /// Parts of the case a referral may disclose — chosen explicitly, the minimum needed.
+    SharedPart {
+        Identity = "identity",
+        CitizenId = "citizen_id",
+        Address = "address",
+        Phone = "phone",
+        Problems = "problems",
+        Risk = "risk",
+        Assistance = "assistance",
+        Household = "household",
+    }
+}
+
+/// Thai wording used in letters and forms the core writes (the UI has its own dictionary).
+impl TargetGroup {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            TargetGroup::Child => "เด็ก",
+            TargetGroup::Youth => "เยาวชน",
+            TargetGroup::Woman => "สตรี",
+            TargetGroup::Family => "ครอบครัว",
+            TargetGroup::Elderly => "ผู้สูงอายุ",
+            TargetGroup::Disabled => "คนพิการ",
+            TargetGroup::Bedridden => "ผู้ป่วยติดเตียง/พึ่งพิง",
+            TargetGroup::Homeless => "คนไร้ที่พึ่ง/คนไร้บ้าน",
+            TargetGroup::Beggar => "ผู้ทำการขอทาน",
+            TargetGroup::LowIncome => "ผู้มีรายได้น้อย/ผู้ด้อยโอกาส",
+            TargetGroup::WorkingAgeHardship => "วัยทำงานที่ประสบปัญหา",
+        }
+    }
+}
+
+impl ProblemDomain {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            ProblemDomain::Income => "รายได้และการดำรงชีพ",
+            ProblemDomain::Housing => "ที่อยู่อาศัยและสภาพแวดล้อม",
+            ProblemDomain::Health => "สุขภาพ",
+            ProblemDomain::Education => "การศึกษา",
+            ProblemDomain::Employment => "การมีงานทำ",
+            ProblemDomain::Safety => "ความปลอดภัย",
+            ProblemDomain::Family => "ความสัมพันธ์ในครอบครัว",
+            ProblemDomain::LegalStatus => "สถานะทางกฎหมาย/ทะเบียน",
+            ProblemDomain::Care => "การดูแลผู้พึ่งพิง",
+            ProblemDomain::Disaster => "ภัยพิบัติ",
+        }
+    }
+}
+
+impl Urgency {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "เร่งด่วน (อันตรายต่อชีวิต/ความรุนแรง)",
+            Urgency::High => "สูง",
+            Urgency::Normal => "ปกติ",
+        }
+    }
+}
+
+impl LetterUrgency {
+    /// The mark printed on the letter; none for normal.
+    pub fn mark_th(self) -> Option<&'static str> {
+        match self {
+            LetterUrgency::Normal => None,
+            LetterUrgency::Urgent => Some("ด่วน"),
+            LetterUrgency::VeryUrgent => Some("ด่วนมาก"),
+            LetterUrgency::MostUrgent => Some("ด่วนที่สุด"),
+        }
+    }
+}
+
+impl Secrecy {
+    pub fn mark_th(self) -> &'static str {
+        match self {
+            Secrecy::Confidential => "ลับ",
+            Secrecy::Secret => "ลับมาก",
+            Secrecy::TopSecret => "ลับที่สุด",
+        }
+    }
+}
+
+impl LegalBasis {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            LegalBasis::Consent => {
+                "ความยินยอมของเจ้าของข้อมูล (พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒ มาตรา ๑๙)"
+            }
+            LegalBasis::VitalInterest => {
+                "ป้องกันหรือระงับอันตรายต่อชีวิต ร่างกาย หรือสุขภาพ (พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล มาตรา ๒๔(๒) และ ๒๖(๑))"
+            }
+            LegalBasis::ChildProtectionAct => "พ.ร.บ.คุ้มครองเด็ก พ.ศ. ๒๕๔๖",
+            LegalBasis::ElderlyAct => "พ.ร.บ.ผู้สูงอายุ พ.ศ. ๒๕๔๖",
+            LegalBasis::DisabilityAct => "พ.ร.บ.ส่งเสริมและพัฒนาคุณภาพชีวิตคนพิการ พ.ศ. ๒๕๕๐",
+            LegalBasis::FamilyInstitutionAct => {
+                "พ.ร.บ.ส่งเสริมการพัฒนาและคุ้มครองสถาบันครอบครัว พ.ศ. ๒๕๖๒"
+            }
+            LegalBasis::DestitutePersonsAct => "พ.ร.บ.การคุ้มครองคนไร้ที่พึ่ง พ.ศ. ๒๕๕๗",
+            LegalBasis::LegalDuty => {
+                "การปฏิบัติหน้าที่ตามกฎหมายหรือภารกิจเพื่อประโยชน์สาธารณะ (มาตรา ๒๔(๔)(๖))"
+            }
+        }
+    }
+}

@@ -396,7 +396,8 @@ impl Session {
     // ---- cases ----------------------------------------------------------------------
 
     /// Opens a case for a registered person. The case number is the office letter code,
-    /// the Buddhist-Era year of intake and a running number that restarts each year.
+    /// the Buddhist-Era year of intake and a running number from this PC's block that
+    /// restarts each year.
     pub fn open_case(&mut self, input: &NewCase) -> Result<CaseSummary> {
         let mut errs = FieldErrors::default();
         let c = validate::new_case(input, self.today(), &mut errs);
@@ -414,13 +415,8 @@ impl Session {
         if !exists {
             return Err(CoreError::NotFound);
         }
-        let next: i64 = tx.query_row(
-            "INSERT INTO case_number_seq (be_year, last_no) VALUES (?1, 1)
-             ON CONFLICT (be_year) DO UPDATE SET last_no = last_no + 1
-             RETURNING last_no",
-            [year],
-            |r| r.get(0),
-        )?;
+        // From this PC's block (see `numbering`): never the same number on two PCs.
+        let next = crate::numbering::next_number(&tx, crate::numbering::Series::Case, year)?;
         let case_no = format!("{}-{}-{:06}", self.office.letter_code, year, next);
         tx.execute(
             "INSERT INTO cases (id, case_no, person_id, channel, intake_date, summary, status,

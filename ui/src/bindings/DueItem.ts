@@ -11,4 +11,8 @@ export type DueItem = { case_id: string, case_no: string, person_name: string, a
 /**
  * Positive when overdue.
  */
-days_late: number, };
+days_late: number, 
+/**
+ * For referral deadlines: the referral and the agency it waits on.
+ */
+referral_id: string | null, note: string | null, };

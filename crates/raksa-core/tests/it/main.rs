@@ -8,6 +8,7 @@ mod identity;
 mod migrations;
 mod places;
 mod privacy;
+mod referrals;
 mod thai_date;
 mod unlock;
 
