@@ -49,6 +49,23 @@ const COMMANDS: &[&str] = &[
     "update_plan_item",
     "install_form_definition",
     "place_children",
+    "agencies",
+    "add_agency",
+    "update_agency",
+    "letter_settings",
+    "set_letter_settings",
+    "set_emblem",
+    "letter_template",
+    "set_letter_template",
+    "create_referral",
+    "update_referral_draft",
+    "send_referral",
+    "change_referral",
+    "case_referrals",
+    "letter_register",
+    "number_blocks",
+    "set_number_block",
+    "open_referral_letter",
 ];
 
 fn main() {

@@ -88,6 +88,15 @@ pub enum Command {
         #[arg(long, env = "RAKSA_USER")]
         user: Option<String>,
     },
+    /// Write a referral's letter and referral form as PDF (the same file the app prints).
+    /// REFERRAL is the referral's id or its register number, e.g. 123/2569.
+    Letter {
+        referral: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
     /// Set a new password for a user with the office recovery key.
     ResetPassword {
         #[arg(long)]
@@ -208,6 +217,28 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             println!("Office recovery key (print it and keep it in the safe; shown only once):");
             println!();
             println!("    {}", rk.display());
+            Ok(0)
+        }
+        Command::Letter {
+            referral,
+            out,
+            user,
+        } => {
+            let s = open(dir, user.as_deref())?;
+            let id = match Uuid::parse_str(referral.trim()) {
+                Ok(id) => id,
+                Err(_) => {
+                    let (n, y) = referral
+                        .trim()
+                        .split_once('/')
+                        .and_then(|(n, y)| Some((n.trim().parse().ok()?, y.trim().parse().ok()?)))
+                        .ok_or(CoreError::NotFound)?;
+                    s.referral_by_register(y, n)?
+                }
+            };
+            let pdf = s.referral_letter_pdf(id)?;
+            std::fs::write(&out, pdf)?;
+            println!("บันทึกหนังสือส่งต่อแล้ว / Letter written: {}", out.display());
             Ok(0)
         }
         Command::Check { user, json } => {

@@ -8,8 +8,13 @@ use raksa_core::form::{Answers, FormDefinition};
 use raksa_core::household::{EndMembership, Household, NewMembership};
 use raksa_core::model::Uuid;
 use raksa_core::model::*;
+use raksa_core::numbering::NumberBlock;
 use raksa_core::places::PlaceMatch;
 use raksa_core::plan::{NewPlanItem, PlanItem, PlanItemUpdate};
+use raksa_core::referral::{
+    Agency, LetterSettings, LetterText, NewAgency, NewReferral, Referral, ReferralChange,
+    RegisterEntry,
+};
 use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
 use raksa_core::{CoreError, ErrorReport};
 use tauri::State;
@@ -69,6 +74,23 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         update_plan_item,
         install_form_definition,
         place_children,
+        agencies,
+        add_agency,
+        update_agency,
+        letter_settings,
+        set_letter_settings,
+        set_emblem,
+        letter_template,
+        set_letter_template,
+        create_referral,
+        update_referral_draft,
+        send_referral,
+        change_referral,
+        case_referrals,
+        letter_register,
+        number_blocks,
+        set_number_block,
+        open_referral_letter,
     ]
 }
 
@@ -138,6 +160,7 @@ async fn reset_password(
 async fn lock(state: State<'_, AppState>) -> Reply<AppStatus> {
     on_workstation(state, |w| {
         w.lock();
+        crate::print::sweep();
         Ok(w.status())
     })
     .await
@@ -480,6 +503,141 @@ async fn search_places(query: String) -> Reply<Vec<PlaceMatch>> {
     tauri::async_runtime::spawn_blocking(move || raksa_core::places::places().search(&query, 30))
         .await
         .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))
+}
+
+#[tauri::command]
+async fn agencies(state: State<'_, AppState>, include_inactive: bool) -> Reply<Vec<Agency>> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.agencies(include_inactive))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn add_agency(state: State<'_, AppState>, agency: NewAgency) -> Reply<Agency> {
+    on_workstation(state, move |w| w.with_session(|s| s.add_agency(&agency))).await
+}
+
+#[tauri::command]
+async fn update_agency(
+    state: State<'_, AppState>,
+    id: String,
+    agency: NewAgency,
+    active: bool,
+) -> Reply<()> {
+    on_record(state, id, move |s, id| s.update_agency(id, &agency, active)).await
+}
+
+#[tauri::command]
+async fn letter_settings(state: State<'_, AppState>) -> Reply<LetterSettings> {
+    on_workstation(state, |w| w.with_session(|s| s.letter_settings())).await
+}
+
+#[tauri::command]
+async fn set_letter_settings(state: State<'_, AppState>, settings: LetterSettings) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.set_letter_settings(&settings))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn set_emblem(state: State<'_, AppState>, data_base64: Option<String>) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.set_emblem_base64(data_base64.as_deref()))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn letter_template(state: State<'_, AppState>) -> Reply<LetterText> {
+    on_workstation(state, |w| w.with_session(|s| s.letter_template())).await
+}
+
+#[tauri::command]
+async fn set_letter_template(state: State<'_, AppState>, template: LetterText) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.set_letter_template(&template))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn create_referral(
+    state: State<'_, AppState>,
+    id: String,
+    referral: NewReferral,
+) -> Reply<Referral> {
+    on_record(state, id, move |s, id| s.create_referral(id, &referral)).await
+}
+
+#[tauri::command]
+async fn update_referral_draft(
+    state: State<'_, AppState>,
+    id: String,
+    referral: NewReferral,
+    text: LetterText,
+) -> Reply<Referral> {
+    on_record(state, id, move |s, id| {
+        s.update_referral_draft(id, &referral, &text)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn send_referral(
+    state: State<'_, AppState>,
+    id: String,
+    letter_date: chrono::NaiveDate,
+) -> Reply<Referral> {
+    on_record(state, id, move |s, id| s.send_referral(id, letter_date)).await
+}
+
+#[tauri::command]
+async fn change_referral(
+    state: State<'_, AppState>,
+    id: String,
+    change: ReferralChange,
+) -> Reply<Referral> {
+    on_record(state, id, move |s, id| s.change_referral(id, &change)).await
+}
+
+#[tauri::command]
+async fn case_referrals(state: State<'_, AppState>, id: String) -> Reply<Vec<Referral>> {
+    on_record(state, id, |s, id| s.case_referrals(id)).await
+}
+
+#[tauri::command]
+async fn letter_register(state: State<'_, AppState>, year: i32) -> Reply<Vec<RegisterEntry>> {
+    on_workstation(state, move |w| w.with_session(|s| s.letter_register(year))).await
+}
+
+#[tauri::command]
+async fn number_blocks(state: State<'_, AppState>) -> Reply<Vec<NumberBlock>> {
+    on_workstation(state, |w| w.with_session(|s| s.number_blocks())).await
+}
+
+#[tauri::command]
+async fn set_number_block(state: State<'_, AppState>, block: NumberBlock) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.set_number_block(&block))
+    })
+    .await
+}
+
+/// Writes the referral's letter to the print folder and opens it in the system's PDF
+/// viewer, from which it is printed. Returns the file's path.
+#[tauri::command]
+async fn open_referral_letter(state: State<'_, AppState>, id: String) -> Reply<String> {
+    let pdf = on_record(state, id.clone(), |s, id| s.referral_letter_pdf(id)).await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let path =
+            crate::print::write_and_open(&format!("referral-{}", &id[..8.min(id.len())]), &pdf)?;
+        Ok(path.display().to_string())
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+    .map_err(|e: CoreError| ErrorReport::from(&e))
 }
 
 /// The next list of the cascading address picker (public reference data, no session).

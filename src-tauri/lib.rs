@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod data_dir;
 mod logging;
+mod print;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,6 +60,7 @@ fn app_clock() -> Arc<dyn raksa_core::thai_date::Clock> {
 }
 
 fn run_gui(dir: raksa_core::DataDir) {
+    print::sweep();
     let ws = Arc::new(Mutex::new(Workstation::new(dir, app_clock())));
     let idle = ws.clone();
     tauri::Builder::default()
@@ -91,6 +93,7 @@ fn run_gui(dir: raksa_core::DataDir) {
                 if let Ok(mut w) = app.state::<AppState>().0.lock() {
                     w.lock();
                 }
+                print::sweep();
             }
         });
 }

@@ -205,3 +205,104 @@ fn backup_verify_restore_and_export_round_trip() {
     assert_eq!(v["format"], "raksa-office-export");
     assert_eq!(v["office"]["letter_code"], "พล");
 }
+
+#[test]
+fn letter_writes_the_referral_pdf_headlessly() {
+    use raksa_core::model::*;
+    use raksa_core::referral::{NewAgency, NewReferral};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    // Prepare a sent referral through the core, as the app would.
+    let number = {
+        let data = raksa_core::DataDir::new(&dir);
+        let clock = std::sync::Arc::new(raksa_core::thai_date::SystemClock);
+        let mut s = raksa_core::office::unlock(&data, "admin", PASS, clock).unwrap();
+        let p = s
+            .register_person(&NewPerson {
+                title: "นาง".into(),
+                first_name: "บุญมี".into(),
+                last_name: "ทองใบ".into(),
+                identity: raksa_core::identity::Identity::CitizenId {
+                    number: "3100600182731".into(),
+                },
+                birth_date: None,
+                sex: Sex::Female,
+                phone: String::new(),
+                address_text: String::new(),
+                subdistrict_code: None,
+                postcode: None,
+            })
+            .unwrap();
+        let c = s
+            .open_case(&NewCase {
+                person_id: p.id,
+                channel: IntakeChannel::WalkIn,
+                intake_date: s.today(),
+                summary: "ผู้สูงอายุติดเตียง".into(),
+                urgency: Urgency::Normal,
+                target_groups: vec![TargetGroup::Elderly],
+                problem_domains: vec![ProblemDomain::Care],
+                reporter: None,
+                account: String::new(),
+            })
+            .unwrap();
+        let a = s
+            .add_agency(&NewAgency {
+                name: "โรงพยาบาลพุทธชินราช พิษณุโลก".into(),
+                head_position: "ผู้อำนวยการโรงพยาบาลพุทธชินราช พิษณุโลก".into(),
+                address: String::new(),
+                phone: String::new(),
+                email: String::new(),
+                kind: AgencyKind::Outside,
+                runs_raksa: false,
+                raksa_office: String::new(),
+            })
+            .unwrap();
+        let r = s
+            .create_referral(
+                c.id,
+                &NewReferral {
+                    agency_id: a.id,
+                    urgency: LetterUrgency::VeryUrgent,
+                    secrecy: None,
+                    requested: "การตรวจรักษาและแผลกดทับ".into(),
+                    legal_basis: LegalBasis::VitalInterest,
+                    shared: vec![SharedPart::Identity, SharedPart::Problems],
+                },
+            )
+            .unwrap();
+        let today = s.today();
+        s.send_referral(r.id, today).unwrap();
+        format!("1/{}", raksa_core::thai_date::be_year(today))
+    };
+    let out = tmp.path().join("letter.pdf");
+    let o = raksa(
+        &dir,
+        &["letter", &number, "--out", out.to_str().unwrap()],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let t = Command::new("pdftotext")
+        .args([out.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext");
+    let t: String = String::from_utf8(t.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert!(t.contains("ด่วนมาก"), "{t}");
+    assert!(t.contains("เรียนผู้อำนวยการโรงพยาบาลพุทธชินราชพิษณุโลก"), "{t}");
+    assert!(t.contains("นางบุญมีทองใบ"));
+
+    // an unknown register number: a clear message, exit 1, no file
+    let missing = tmp.path().join("none.pdf");
+    let o = raksa(
+        &dir,
+        &["letter", "999/2500", "--out", missing.to_str().unwrap()],
+        &[("RAKSA_PASSPHRASE", PASS)],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("ไม่พบข้อมูล"), "{}", text(&o));
+    assert!(!missing.exists());
+}

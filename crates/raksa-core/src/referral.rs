@@ -449,6 +449,23 @@ impl Session {
         Ok(())
     }
 
+    /// `set_emblem` for an image that arrives base64-encoded over IPC.
+    pub fn set_emblem_base64(&mut self, data: Option<&str>) -> Result<()> {
+        use base64::Engine;
+        match data {
+            Some(b) => {
+                if b.len() > 3 * 1024 * 1024 {
+                    return Err(CoreError::field("emblem", FieldProblem::FileTooLarge));
+                }
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .map_err(|_| CoreError::field("emblem", FieldProblem::FileTypeNotAllowed))?;
+                self.set_emblem(Some(&bytes))
+            }
+            None => self.set_emblem(None),
+        }
+    }
+
     fn emblem(&self) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn()
@@ -967,6 +984,21 @@ impl Session {
             });
         }
         Ok(out)
+    }
+
+    /// The referral a register number was issued to (`123/2569` → year 2569, number 123).
+    pub fn referral_by_register(&self, be_year: i32, number: u32) -> Result<Uuid> {
+        let id: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT referral_id FROM letter_register WHERE be_year = ?1 AND number = ?2",
+                params![be_year, number],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        id.and_then(|s| Uuid::parse_str(&s).ok())
+            .ok_or(CoreError::NotFound)
     }
 
     /// The outgoing letter register of a year.
