@@ -632,7 +632,7 @@ async fn open_referral_letter(state: State<'_, AppState>, id: String) -> Reply<S
     let pdf = on_record(state, id.clone(), |s, id| s.referral_letter_pdf(id)).await?;
     tauri::async_runtime::spawn_blocking(move || {
         let path =
-            crate::print::write_and_open(&format!("referral-{}", &id[..8.min(id.len())]), &pdf)?;
+            crate::print::write_and_open(&format!("referral-{id}"), &pdf)?;
         Ok(path.display().to_string())
     })
     .await

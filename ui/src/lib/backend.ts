@@ -35,6 +35,15 @@ import type { NewPlanItem } from "../bindings/NewPlanItem";
 import type { Place } from "../bindings/Place";
 import type { PlanItem } from "../bindings/PlanItem";
 import type { PlanItemUpdate } from "../bindings/PlanItemUpdate";
+import type { Agency } from "../bindings/Agency";
+import type { LetterSettings } from "../bindings/LetterSettings";
+import type { LetterText } from "../bindings/LetterText";
+import type { NewAgency } from "../bindings/NewAgency";
+import type { NewReferral } from "../bindings/NewReferral";
+import type { NumberBlock } from "../bindings/NumberBlock";
+import type { Referral } from "../bindings/Referral";
+import type { ReferralChange } from "../bindings/ReferralChange";
+import type { RegisterEntry } from "../bindings/RegisterEntry";
 
 export class BackendError extends Error {
   readonly report: ErrorReport;
@@ -121,6 +130,23 @@ export const backend = {
   addPlanItem: (id: string, item: NewPlanItem) => call<PlanItem>("add_plan_item", { id, item }),
   updatePlanItem: (itemId: string, update: PlanItemUpdate) => call<null>("update_plan_item", { id: itemId, update }),
   installFormDefinition: (json: string) => call<FormDefinition>("install_form_definition", { json }),
+  agencies: (includeInactive: boolean) => call<Agency[]>("agencies", { includeInactive }),
+  addAgency: (agency: NewAgency) => call<Agency>("add_agency", { agency }),
+  updateAgency: (id: string, agency: NewAgency, active: boolean) => call<null>("update_agency", { id, agency, active }),
+  letterSettings: () => call<LetterSettings>("letter_settings"),
+  setLetterSettings: (settings: LetterSettings) => call<null>("set_letter_settings", { settings }),
+  setEmblem: (dataBase64: string | null) => call<null>("set_emblem", { dataBase64 }),
+  letterTemplate: () => call<LetterText>("letter_template"),
+  setLetterTemplate: (template: LetterText) => call<null>("set_letter_template", { template }),
+  createReferral: (caseId: string, referral: NewReferral) => call<Referral>("create_referral", { id: caseId, referral }),
+  updateReferralDraft: (id: string, referral: NewReferral, text: LetterText) => call<Referral>("update_referral_draft", { id, referral, text }),
+  sendReferral: (id: string, letterDate: string) => call<Referral>("send_referral", { id, letterDate }),
+  changeReferral: (id: string, change: ReferralChange) => call<Referral>("change_referral", { id, change }),
+  caseReferrals: (caseId: string) => call<Referral[]>("case_referrals", { id: caseId }),
+  letterRegister: (year: number) => call<RegisterEntry[]>("letter_register", { year }),
+  numberBlocks: () => call<NumberBlock[]>("number_blocks"),
+  setNumberBlock: (block: NumberBlock) => call<null>("set_number_block", { block }),
+  openReferralLetter: (id: string) => call<string>("open_referral_letter", { id }),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("locked", () => f()),
 };
 

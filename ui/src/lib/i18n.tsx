@@ -479,6 +479,8 @@ export const milestoneNames: Record<Milestone, [string, string]> = {
   fact_finding: ["สอบข้อเท็จจริง/เยี่ยมบ้าน", "Fact-finding / home visit"],
   plan: ["แผนได้รับอนุมัติ", "Plan approved"],
   follow_up: ["ติดตามผล", "Follow-up visit"],
+  referral_reminder: ["ติดตามคำตอบการส่งต่อ", "Chase the referral reply"],
+  referral_reply: ["รอคำตอบการส่งต่อ", "Referral reply due"],
 };
 export const assistanceFormNames: Record<AssistanceForm, [string, string]> = {
   money: ["เงิน", "Money"],

@@ -25,6 +25,7 @@ import {
 import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import type { View } from "./Home";
 import { PlanCard, planKindNames, planStatusNames } from "./PlanCard";
+import { ReferralCard, referralStatusNames } from "./ReferralCard";
 
 const FF = {
   title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
@@ -39,6 +40,7 @@ const FF = {
   attachmentRemoved: ["นำไฟล์แนบออก", "File removed"],
   planAdded: ["เพิ่มเป้าหมายในแผน", "Goal added to the plan"],
   planUpdated: ["ปรับสถานะเป้าหมาย", "Goal status changed"],
+  referral: ["ส่งต่อ", "Referral to"],
 } satisfies Record<string, [string, string]>;
 
 type Mode = "note" | "visit" | "assistance" | "stage" | "plan" | "closure" | "reopen" | "correct" | null;
@@ -239,6 +241,8 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
 
       <PlanCard detail={detail} onChanged={(m) => done(m)} />
 
+      <ReferralCard caseId={c.id} closed={closed} onChanged={load} />
+
       <h2>{t("timeline")}</h2>
       <ol className="timeline" id="timeline">
         {[...detail.events].reverse().map((e) => (
@@ -313,6 +317,8 @@ function eventText(e: CaseEvent, { t, pick, lang }: I18n): { title: string; line
       return { title: `${pick(FF.planAdded)} · ${pick(planKindNames[b.plan])}`, lines: [`${b.goal} — ${formatBe(b.due_on, lang)}`] };
     case "plan_item_updated":
       return { title: `${pick(FF.planUpdated)} · ${pick(planStatusNames[b.status])}`, lines: [b.goal, b.note].filter(Boolean) };
+    case "referral_changed":
+      return { title: `${pick(FF.referral)} ${b.agency} · ${pick(referralStatusNames[b.to])}`, lines: [b.letter_no ?? "", b.note].filter(Boolean) };
   }
 }
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { AppStatus } from "../bindings/AppStatus";
 import { useI18n, roleNames } from "../lib/i18n";
 import { CloudOffIcon, LockIcon, ShieldIcon } from "../lib/icons";
+import { Agencies } from "./Agencies";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
 import { CaseView } from "./CaseView";
@@ -20,6 +21,7 @@ export type View =
   | { kind: "fact_finding"; id: string }
   | { kind: "my_work" }
   | { kind: "office_work" }
+  | { kind: "agencies" }
   | { kind: "users" }
   | { kind: "settings" }
   | { kind: "audit" };
@@ -51,6 +53,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
     { kind: "cases", label: t("navCases"), show: true },
     { kind: "register", label: t("navRegister"), show: true },
     { kind: "office_work", label: t("navOfficeWork"), show: role !== "case_worker" },
+    { kind: "agencies", label: lang === "th" ? "หน่วยงาน/หนังสือส่ง" : "Agencies & letters", show: true },
     { kind: "users", label: t("navUsers"), show: role === "admin" },
     { kind: "audit", label: t("navAudit"), show: role !== "case_worker" },
     { kind: "settings", label: t("navSettings"), show: true },
@@ -103,8 +106,9 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         {view.kind === "fact_finding" && <FactFindingForm key={view.id} caseId={view.id} go={go} />}
         {view.kind === "my_work" && <WorkView mine go={go} />}
         {view.kind === "office_work" && <WorkView mine={false} go={go} />}
+        {view.kind === "agencies" && <Agencies canEdit={role !== "case_worker"} />}
         {view.kind === "users" && <Users />}
-        {view.kind === "settings" && <Settings isAdmin={role === "admin"} />}
+        {view.kind === "settings" && <Settings isAdmin={role === "admin"} isSupervisor={role === "supervisor"} />}
         {view.kind === "audit" && <Audit />}
       </div>
       <footer className="statusbar">

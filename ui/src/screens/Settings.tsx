@@ -3,8 +3,9 @@ import { backend } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { DeadlineRules } from "./DeadlineRules";
+import { LetterSetup } from "./LetterSetup";
 
-export function Settings({ isAdmin }: { isAdmin: boolean }) {
+export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSupervisor: boolean }) {
   const { t } = useI18n();
   const pw = useSubmit();
   const st = useSubmit();
@@ -87,6 +88,7 @@ export function Settings({ isAdmin }: { isAdmin: boolean }) {
         </form>
       )}
       <DeadlineRules isAdmin={isAdmin} />
+      {(isAdmin || isSupervisor) && <LetterSetup isAdmin={isAdmin} />}
       {isAdmin && <InstallForm />}
     </section>
   );

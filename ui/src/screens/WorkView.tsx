@@ -61,12 +61,15 @@ export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void })
           </thead>
           <tbody>
             {shown.map((i) => (
-              <ClickableRow key={`${i.case_id}-${i.milestone}`} className={`due-row due-${i.state}`} onOpen={() => go({ kind: "case", id: i.case_id })}>
+              <ClickableRow key={`${i.case_id}-${i.milestone}-${i.referral_id ?? ""}`} className={`due-row due-${i.state}`} onOpen={() => go({ kind: "case", id: i.case_id })}>
                 <td className="nowrap">
                   <span className="due-badge">{pick(dueStateNames[i.state])}</span> {formatBe(i.due_date, lang)}
                   {i.state === "overdue" && <strong className="late"> +{t("daysLate", { n: i.days_late })}</strong>}
                 </td>
-                <td>{pick(milestoneNames[i.milestone])}</td>
+                <td>
+                  {pick(milestoneNames[i.milestone])}
+                  {i.note && <div className="muted small">{i.note}</div>}
+                </td>
                 <td className="mono nowrap">{i.case_no}</td>
                 <td className="nowrap">{i.person_name}</td>
                 <td className="nowrap">{pick(statusNames[i.stage])}</td>
