@@ -631,8 +631,7 @@ async fn set_number_block(state: State<'_, AppState>, block: NumberBlock) -> Rep
 async fn open_referral_letter(state: State<'_, AppState>, id: String) -> Reply<String> {
     let pdf = on_record(state, id.clone(), |s, id| s.referral_letter_pdf(id)).await?;
     tauri::async_runtime::spawn_blocking(move || {
-        let path =
-            crate::print::write_and_open(&format!("referral-{id}"), &pdf)?;
+        let path = crate::print::write_and_open(&format!("referral-{id}"), &pdf)?;
         Ok(path.display().to_string())
     })
     .await

@@ -153,7 +153,50 @@ fn main() {
         unlocks.push(t.elapsed());
         drop(s);
     }
-    let s = office::unlock(&dir, "admin", "benchmark-pass", clock.clone()).unwrap();
+    let mut s = office::unlock(&dir, "admin", "benchmark-pass", clock.clone()).unwrap();
+
+    // A referral letter: create, register and send, then render letter + form as PDF.
+    let agency = s
+        .add_agency(&raksa_core::referral::NewAgency {
+            name: "โรงพยาบาลส่งเสริมสุขภาพตำบลบ้านกร่าง".into(),
+            head_position: "ผู้อำนวยการโรงพยาบาลส่งเสริมสุขภาพตำบลบ้านกร่าง".into(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            kind: AgencyKind::Outside,
+            runs_raksa: false,
+            raksa_office: String::new(),
+        })
+        .unwrap();
+    let some_case = s.search_cases("พล-2569-000042", 1).unwrap()[0].id;
+    let t = Instant::now();
+    let r = s
+        .create_referral(
+            some_case,
+            &raksa_core::referral::NewReferral {
+                agency_id: agency.id,
+                urgency: LetterUrgency::Urgent,
+                secrecy: None,
+                requested: "การดูแลสุขภาพที่บ้าน".into(),
+                legal_basis: LegalBasis::ElderlyAct,
+                shared: vec![
+                    SharedPart::Identity,
+                    SharedPart::Problems,
+                    SharedPart::Address,
+                ],
+            },
+        )
+        .unwrap();
+    let today = s.today();
+    s.send_referral(r.id, today).unwrap();
+    let send_t = t.elapsed();
+    let mut renders = Vec::new();
+    let mut pdf_len = 0;
+    for _ in 0..7 {
+        let t = Instant::now();
+        pdf_len = s.referral_letter_pdf(r.id).unwrap().len();
+        renders.push(t.elapsed());
+    }
 
     let time_search = |q: &str| {
         let mut v = Vec::new();
@@ -215,5 +258,14 @@ fn main() {
     println!(
         "| database size on disk | {:.1} MiB |",
         size as f64 / 1048576.0
+    );
+    println!(
+        "| referral: create draft + register number + send | {} |",
+        ms(send_t)
+    );
+    println!(
+        "| referral letter + form PDF (shaped, wrapped, font subset), median of 7 | {} ({:.0} KiB) |",
+        ms(median(renders)),
+        pdf_len as f64 / 1024.0
     );
 }
