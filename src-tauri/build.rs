@@ -66,6 +66,8 @@ const COMMANDS: &[&str] = &[
     "number_blocks",
     "set_number_block",
     "open_referral_letter",
+    "print_referral_letter",
+    "save_referral_letter",
 ];
 
 fn main() {

@@ -91,6 +91,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         number_blocks,
         set_number_block,
         open_referral_letter,
+        print_referral_letter,
+        save_referral_letter,
     ]
 }
 
@@ -637,6 +639,37 @@ async fn open_referral_letter(state: State<'_, AppState>, id: String) -> Reply<S
     .await
     .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
     .map_err(|e: CoreError| ErrorReport::from(&e))
+}
+
+/// Sends the referral's letter and form to the default printer.
+#[tauri::command]
+async fn print_referral_letter(state: State<'_, AppState>, id: String) -> Reply<String> {
+    let pdf = on_record(state, id.clone(), |s, id| s.referral_letter_pdf(id)).await?;
+    tauri::async_runtime::spawn_blocking(move || crate::print::print(&format!("referral-{id}"), &pdf))
+        .await
+        .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+        .map_err(|e| ErrorReport::from(&e))
+}
+
+/// Saves the referral's letter and form as a PDF file; returns where.
+#[tauri::command]
+async fn save_referral_letter(state: State<'_, AppState>, id: String) -> Reply<String> {
+    let name = on_record(state.clone(), id.clone(), |s, id| {
+        let r = s.referral(id)?;
+        Ok(format!(
+            "หนังสือส่งต่อ-{}-{}",
+            r.case_no,
+            r.letter_no.unwrap_or_else(|| "ร่าง".into())
+        ))
+    })
+    .await?;
+    let pdf = on_record(state, id, |s, id| s.referral_letter_pdf(id)).await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        crate::print::save(&name, &pdf).map(|p| p.display().to_string())
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+    .map_err(|e| ErrorReport::from(&e))
 }
 
 /// The next list of the cascading address picker (public reference data, no session).

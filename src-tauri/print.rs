@@ -1,8 +1,10 @@
-//! Printing: a letter is handed to the system's PDF viewer, which prints it. The file goes
-//! to a private folder under the system temp directory (owner-only on Unix) and the folder
-//! is emptied when the app starts, locks and exits, so letters do not pile up on disk.
+//! Printing and saving letters. The app hands the PDF to the platform: CUPS `lp` on Linux
+//! and macOS, the default PDF application's "print" verb on Windows; "open" shows it in the
+//! system viewer (which has its own print dialog); "save" writes it to the user's Documents
+//! folder. Files to print or view go to a private folder under the system temp directory
+//! (owner-only on Unix) that is emptied when the app starts, locks and exits.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use raksa_core::CoreError;
 
@@ -19,9 +21,19 @@ pub fn sweep() {
     }
 }
 
-/// Writes `pdf` as `<name>.pdf` and asks the OS to open it. Opening is best effort (a
-/// server without a desktop has no viewer); the path is returned either way.
-pub fn write_and_open(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
+fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || ('\u{0E00}'..='\u{0E7F}').contains(&c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn temp_file(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
     let dir = print_dir();
     std::fs::create_dir_all(&dir)?;
     #[cfg(unix)]
@@ -29,12 +41,15 @@ pub fn write_and_open(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
     }
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let path = dir.join(format!("{safe}.pdf"));
+    let path = dir.join(format!("{}.pdf", safe_name(name)));
     std::fs::write(&path, pdf)?;
+    Ok(path)
+}
+
+/// Writes the PDF and opens it in the system viewer (best effort: a machine without a
+/// desktop has none). Returns the path either way.
+pub fn write_and_open(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
+    let path = temp_file(name, pdf)?;
     if std::env::var_os("RAKSA_NO_OPEN").is_none() {
         open(&path);
     }
@@ -42,7 +57,66 @@ pub fn write_and_open(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
     Ok(path)
 }
 
-fn open(path: &std::path::Path) {
+/// Sends the PDF to the default printer. Fails with `PrinterUnavailable` when the platform
+/// has no print system to take it.
+pub fn print(name: &str, pdf: &[u8]) -> Result<String, CoreError> {
+    let path = temp_file(name, pdf)?;
+    #[cfg(windows)]
+    let out = std::process::Command::new("powershell")
+        .args(["-NoProfile", "-Command", "Start-Process", "-Verb", "Print", "-FilePath"])
+        .arg(&path)
+        .output();
+    #[cfg(not(windows))]
+    let out = std::process::Command::new(std::env::var("RAKSA_LP").unwrap_or_else(|_| "lp".into()))
+        .arg("--")
+        .arg(&path)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            tracing::info!("letter sent to the printer");
+            Ok(String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        }
+        Ok(o) => {
+            tracing::warn!(status = ?o.status, "the print system refused the letter");
+            Err(CoreError::PrinterUnavailable)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no print system");
+            Err(CoreError::PrinterUnavailable)
+        }
+    }
+}
+
+/// The folder "save as PDF" writes to: `RAKSA_SAVE_DIR`, else Documents/Raksa in the
+/// user's home.
+fn save_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("RAKSA_SAVE_DIR") {
+        return PathBuf::from(d);
+    }
+    let home = std::env::var_os("USERPROFILE")
+        .or_else(|| std::env::var_os("HOME"))
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    home.join("Documents").join("Raksa")
+}
+
+/// Saves the PDF under a name that does not overwrite an earlier file.
+pub fn save(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
+    let dir = save_dir();
+    std::fs::create_dir_all(&dir)?;
+    let base = safe_name(name);
+    let mut path = dir.join(format!("{base}.pdf"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{base}-{n}.pdf"));
+        n += 1;
+    }
+    std::fs::write(&path, pdf)?;
+    tracing::info!("letter saved as PDF");
+    Ok(path)
+}
+
+fn open(path: &Path) {
     #[cfg(windows)]
     let r = std::process::Command::new("explorer").arg(path).spawn();
     #[cfg(target_os = "macos")]

@@ -166,6 +166,9 @@ pub enum CoreError {
     Transition(&'static str),
     #[error("form definition refused: {0}")]
     FormDefinition(#[from] crate::form::DefinitionError),
+    /// The platform has no print system that took the file.
+    #[error("no printer is available")]
+    PrinterUnavailable,
     /// This PC's block of numbers for the series is used up.
     #[error("no numbers left in this PC's {0} block")]
     NumbersExhausted(&'static str),
@@ -206,6 +209,7 @@ impl CoreError {
             CoreError::Transition(_) => "transition",
             CoreError::FormDefinition(_) => "form_definition",
             CoreError::NumbersExhausted(_) => "numbers_exhausted",
+            CoreError::PrinterUnavailable => "printer_unavailable",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -259,6 +263,7 @@ impl CoreError {
                     }
                 }
             }
+            CoreError::PrinterUnavailable => "ส่งไปเครื่องพิมพ์ไม่สำเร็จ (ไม่พบเครื่องพิมพ์หรือระบบพิมพ์บนเครื่องนี้) กรุณาใช้ \"บันทึกเป็น PDF\" หรือ \"เปิดดู\" แล้วสั่งพิมพ์จากโปรแกรมอ่าน PDF".into(),
             CoreError::NumbersExhausted(series) => format!(
                 "เลข{}ในช่วงที่กำหนดให้เครื่องนี้ใช้หมดแล้ว กรุณาให้ผู้ดูแลระบบกำหนดช่วงเลขใหม่ (ตั้งค่า → ช่วงเลขของเครื่องนี้) ยังไม่ได้บันทึกรายการนี้",
                 if *series == "case" {

@@ -113,6 +113,8 @@ pub struct Referral {
     pub overdue_on: Option<NaiveDate>,
     #[ts(type = "string | null")]
     pub replied_on: Option<NaiveDate>,
+    /// Sent, unanswered, and past the overdue date (by the office clock).
+    pub overdue: bool,
     pub events: Vec<ReferralEvent>,
     /// States a recorded change may move to now.
     pub next: Vec<ReferralStatus>,
@@ -776,7 +778,11 @@ impl Session {
                     uid,
                     Some(ReferralStatus::Draft),
                     ReferralStatus::Sent,
-                    &format!("{prefix}/{issued}"),
+                    &if settings.thai_digits {
+                        thai_date::thai_digits(&format!("{prefix}/{issued}"))
+                    } else {
+                        format!("{prefix}/{issued}")
+                    },
                 )?;
                 Ok(())
             },
@@ -884,6 +890,7 @@ impl Session {
             )
             .optional()?
             .ok_or(CoreError::NotFound)?;
+        r.overdue = r.overdue_on.is_some_and(|d| d < self.today());
         r.events = self
             .conn()
             .prepare_cached(
@@ -1477,6 +1484,7 @@ fn referral_from_row(
         expected_reply_on: opt_date(x.get(12)?)?,
         overdue_on,
         replied_on: opt_date(x.get(13)?)?,
+        overdue: false,
         events: Vec::new(),
         next: allowed(status).to_vec(),
         agency: agency_row(x, 15)?,

@@ -12,7 +12,11 @@ export type Referral = { id: string, case_id: string, case_no: string, agency: A
 /**
  * `พล 0027/123` (the digits style of the office setting) once sent.
  */
-letter_no: string | null, letter_date: string | null, expected_reply_on: string | null, overdue_on: string | null, replied_on: string | null, events: Array<ReferralEvent>, 
+letter_no: string | null, letter_date: string | null, expected_reply_on: string | null, overdue_on: string | null, replied_on: string | null, 
+/**
+ * Sent, unanswered, and past the overdue date (by the office clock).
+ */
+overdue: boolean, events: Array<ReferralEvent>, 
 /**
  * States a recorded change may move to now.
  */

@@ -147,6 +147,8 @@ export const backend = {
   numberBlocks: () => call<NumberBlock[]>("number_blocks"),
   setNumberBlock: (block: NumberBlock) => call<null>("set_number_block", { block }),
   openReferralLetter: (id: string) => call<string>("open_referral_letter", { id }),
+  printReferralLetter: (id: string) => call<string>("print_referral_letter", { id }),
+  saveReferralLetter: (id: string) => call<string>("save_referral_letter", { id }),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("locked", () => f()),
 };
 

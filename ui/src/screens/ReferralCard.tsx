@@ -86,8 +86,12 @@ const L = {
   letterDate: ["ลงวันที่ (พ.ศ.)", "Letter date (BE)"],
   send: ["ออกเลขทะเบียนและส่ง", "Register and send"],
   sendHint: ["เมื่อส่งแล้ว ระบบออกเลขทะเบียนหนังสือส่งให้ และแก้ไขร่างไม่ได้อีก", "Sending issues the register number; the draft is then final"],
-  print: ["พิมพ์หนังสือและแบบส่งต่อ", "Print letter and form"],
-  printed: ["เปิดไฟล์หนังสือในโปรแกรมอ่าน PDF แล้ว (ไฟล์: {p}) — สั่งพิมพ์จากโปรแกรมนั้น", "Opened in the PDF viewer ({p}) — print from there"],
+  print: ["พิมพ์", "Print"],
+  printed: ["ส่งหนังสือและแบบส่งต่อไปยังเครื่องพิมพ์แล้ว", "Letter and form sent to the printer"],
+  save: ["บันทึกเป็น PDF", "Save as PDF"],
+  saved: ["บันทึกไฟล์ PDF แล้วที่ {p}", "PDF saved to {p}"],
+  view: ["เปิดดู", "View"],
+  viewed: ["เปิดหนังสือในโปรแกรมอ่าน PDF แล้ว (ไฟล์ชั่วคราว: {p})", "Opened in the PDF viewer (temporary file: {p})"],
   record: ["บันทึกผลการส่งต่อ", "Record the answer"],
   to: ["สถานะใหม่", "New status"],
   on: ["วันที่ (พ.ศ.)", "Date (BE)"],
@@ -285,8 +289,7 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
   const { pick } = useI18n();
   const [mode, setMode] = useState<"edit" | "send" | "record" | null>(null);
   const print = useSubmit();
-  const today = todayBangkokIso();
-  const overdue = r.status === "sent" && r.overdue_on !== null && r.overdue_on < today;
+  const overdue = r.overdue;
   return (
     <div className={"referral" + (overdue ? " referral-overdue" : "")} data-referral={r.id}>
       <div className="referral-head">
@@ -330,11 +333,33 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
           className="print-letter"
           disabled={print.busy}
           onClick={async () => {
-            const p = await print.run(() => backend.openReferralLetter(r.id));
-            if (p) onChanged(pick(L.printed).replace("{p}", p));
+            const p = await print.run(() => backend.printReferralLetter(r.id));
+            if (p !== undefined) onChanged(pick(L.printed));
           }}
         >
           {pick(L.print)}
+        </button>
+        <button
+          type="button"
+          className="save-letter"
+          disabled={print.busy}
+          onClick={async () => {
+            const p = await print.run(() => backend.saveReferralLetter(r.id));
+            if (p) onChanged(pick(L.saved).replace("{p}", p));
+          }}
+        >
+          {pick(L.save)}
+        </button>
+        <button
+          type="button"
+          className="view-letter"
+          disabled={print.busy}
+          onClick={async () => {
+            const p = await print.run(() => backend.openReferralLetter(r.id));
+            if (p) onChanged(pick(L.viewed).replace("{p}", p));
+          }}
+        >
+          {pick(L.view)}
         </button>
         {r.next.filter((n) => n !== "withdrawn" || r.status !== "draft").length > 0 && r.status !== "draft" && (
           <button type="button" className="record-reply" onClick={() => setMode("record")}>
