@@ -645,10 +645,12 @@ async fn open_referral_letter(state: State<'_, AppState>, id: String) -> Reply<S
 #[tauri::command]
 async fn print_referral_letter(state: State<'_, AppState>, id: String) -> Reply<String> {
     let pdf = on_record(state, id.clone(), |s, id| s.referral_letter_pdf(id)).await?;
-    tauri::async_runtime::spawn_blocking(move || crate::print::print(&format!("referral-{id}"), &pdf))
-        .await
-        .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
-        .map_err(|e| ErrorReport::from(&e))
+    tauri::async_runtime::spawn_blocking(move || {
+        crate::print::print(&format!("referral-{id}"), &pdf)
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+    .map_err(|e| ErrorReport::from(&e))
 }
 
 /// Saves the referral's letter and form as a PDF file; returns where.

@@ -63,7 +63,14 @@ pub fn print(name: &str, pdf: &[u8]) -> Result<String, CoreError> {
     let path = temp_file(name, pdf)?;
     #[cfg(windows)]
     let out = std::process::Command::new("powershell")
-        .args(["-NoProfile", "-Command", "Start-Process", "-Verb", "Print", "-FilePath"])
+        .args([
+            "-NoProfile",
+            "-Command",
+            "Start-Process",
+            "-Verb",
+            "Print",
+            "-FilePath",
+        ])
         .arg(&path)
         .output();
     #[cfg(not(windows))]

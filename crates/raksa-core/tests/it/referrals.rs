@@ -395,3 +395,40 @@ fn the_office_template_shapes_new_referrals() {
     t.cause = String::new();
     assert!(s.set_letter_template(&t).is_err());
 }
+
+#[test]
+fn numbering_restarts_with_the_thai_year() {
+    let (o, mut s, _) = new_office();
+    let a = agency(&mut s);
+    let c = case(&mut s, "3100600182731");
+    for _ in 0..2 {
+        let r = s
+            .create_referral(c.id, &request(&a, vec![SharedPart::Identity]))
+            .unwrap();
+        let d = today(&s);
+        s.send_referral(r.id, d).unwrap();
+    }
+    // 23 Nov 2569 → 1 Jan 2570 at 00:30 Bangkok (still 31 Dec in UTC)
+    o.clock.advance_secs((38 * 24 * 3600) + (14 * 3600) + 1800);
+    assert_eq!(raksa_core::thai_date::be_year(s.today()), 2570);
+    let r = s
+        .create_referral(c.id, &request(&a, vec![SharedPart::Identity]))
+        .unwrap();
+    let d = today(&s);
+    let sent = s.send_referral(r.id, d).unwrap();
+    assert_eq!(sent.letter_no.as_deref(), Some("พล ๐๐๐๐/๑"));
+    assert_eq!(s.letter_register(2569).unwrap().len(), 2);
+    assert_eq!(s.letter_register(2570).unwrap().len(), 1);
+    let p = s
+        .register_person(&person("มาลี", "ใจงาม", "1101700203450"))
+        .unwrap();
+    let c2 = s
+        .open_case(&NewCase {
+            person_id: p.id,
+            intake_date: d,
+            summary: "ปีใหม่".into(),
+            ..intake_defaults()
+        })
+        .unwrap();
+    assert_eq!(c2.case_no, "พล-2570-000001");
+}

@@ -2,4 +2,6 @@
 //! shows Sarabun embedded and subset with a Unicode map, and the layout puts each part
 //! where the regulation says.
 
+mod golden;
 mod letter;
+mod wrapping;
