@@ -23,6 +23,7 @@ pub mod places;
 pub mod plan;
 pub mod referral;
 pub mod session;
+pub mod sync;
 pub mod thai_date;
 pub mod validate;
 pub mod workstation;

@@ -406,6 +406,229 @@ CREATE TABLE office_assets (
 );
 "#,
     },
+    Migration {
+        version: 8,
+        name: "sync outbox filled by triggers in the same transaction; sync state and issues",
+        sql: r#"
+-- The outbox: every change to a synced table is queued here by a trigger, in the same
+-- transaction as the change itself, so "saved" always includes "queued for the server".
+-- AUTOINCREMENT keeps the per-device sequence gap-free and never reuses a number.
+CREATE TABLE outbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity     TEXT NOT NULL,
+    record_id  TEXT NOT NULL,
+    fields     TEXT NOT NULL,
+    base       TEXT,
+    queued_at  TEXT NOT NULL
+);
+CREATE INDEX outbox_record ON outbox(entity, record_id);
+-- While down-synced records are applied, the triggers stand still (applying = 1 only inside
+-- that transaction).
+CREATE TABLE sync_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    applying      INTEGER NOT NULL DEFAULT 0,
+    pull_cursor   INTEGER NOT NULL DEFAULT 0,
+    last_push_at  TEXT,
+    last_pull_at  TEXT,
+    last_error    TEXT
+);
+INSERT INTO sync_state (id) VALUES (1);
+-- Everything recorded before sync existed is queued once, parents before children.
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'users', id, json_object('id', id, 'username', username, 'full_name', full_name, 'position', position, 'role', role, 'active', active, 'created_at', created_at, 'created_by', created_by, 'password_changed_at', password_changed_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM users ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'agencies', id, json_object('id', id, 'name', name, 'head_position', head_position, 'address', address, 'phone', phone, 'email', email, 'kind', kind, 'runs_raksa', runs_raksa, 'raksa_office', raksa_office, 'active', active, 'created_at', created_at, 'updated_at', updated_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM agencies ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'deadline_rules', milestone || '/' || urgency || '/' || effective_from, json_object('milestone', milestone, 'urgency', urgency, 'days', days, 'effective_from', effective_from, 'reference', reference, 'created_by', created_by, 'created_at', created_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM deadline_rules ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'people', id, json_object('id', id, 'title', title, 'first_name', first_name, 'last_name', last_name, 'id_kind', id_kind, 'id_number', id_number, 'no_id_reason', no_id_reason, 'birth_date', birth_date, 'sex', sex, 'phone', phone, 'address_text', address_text, 'created_by', created_by, 'created_at', created_at, 'updated_at', updated_at, 'subdistrict_code', subdistrict_code, 'postcode', postcode), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM people ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'households', id, json_object('id', id, 'house_code', house_code, 'created_at', created_at, 'created_by', created_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM households ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'household_members', id, json_object('id', id, 'household_id', household_id, 'person_id', person_id, 'relationship', relationship, 'joined_on', joined_on, 'ended_on', ended_on, 'end_reason', end_reason, 'recorded_at', recorded_at, 'recorded_by', recorded_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM household_members ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'cases', id, json_object('id', id, 'case_no', case_no, 'person_id', person_id, 'channel', channel, 'intake_date', intake_date, 'summary', summary, 'status', status, 'assigned_to', assigned_to, 'created_by', created_by, 'created_at', created_at, 'updated_at', updated_at, 'urgency', urgency, 'target_groups', target_groups, 'problem_domains', problem_domains, 'reporter', reporter, 'account', account, 'stage_since', stage_since, 'pending_approval', pending_approval, 'pending_request', pending_request, 'outcome', outcome, 'household_id', household_id), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM cases ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'case_events', id, json_object('id', id, 'case_id', case_id, 'at', at, 'user_id', user_id, 'kind', kind, 'body', body, 'corrects', corrects), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM case_events ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'plan_items', id, json_object('id', id, 'case_id', case_id, 'plan', plan, 'goal', goal, 'activity', activity, 'responsible', responsible, 'due_on', due_on, 'review_on', review_on, 'status', status, 'created_at', created_at, 'created_by', created_by, 'updated_at', updated_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM plan_items ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'fact_findings', case_id, json_object('case_id', case_id, 'form_id', form_id, 'form_version', form_version, 'answers', answers, 'status', status, 'revision', revision, 'updated_at', updated_at, 'updated_by', updated_by, 'submitted_at', submitted_at, 'submitted_by', submitted_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM fact_findings ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'referrals', id, json_object('id', id, 'case_id', case_id, 'agency_id', agency_id, 'status', status, 'urgency', urgency, 'secrecy', secrecy, 'requested', requested, 'legal_basis', legal_basis, 'shared', shared, 'subject', subject, 'body', body, 'letter_year', letter_year, 'letter_no', letter_no, 'letter_date', letter_date, 'sent_on', sent_on, 'expected_reply_on', expected_reply_on, 'replied_on', replied_on, 'created_at', created_at, 'created_by', created_by, 'updated_at', updated_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM referrals ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'referral_events', id, json_object('id', id, 'referral_id', referral_id, 'at', at, 'on_date', on_date, 'user_id', user_id, 'from_status', from_status, 'to_status', to_status, 'note', note), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM referral_events ORDER BY rowid;
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'letter_register', be_year || '/' || number, json_object('be_year', be_year, 'number', number, 'letter_date', letter_date, 'issued_at', issued_at, 'issued_by', issued_by, 'referral_id', referral_id, 'recipient', recipient, 'subject', subject), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM letter_register ORDER BY rowid;
+-- What the server did not simply accept: conflicts and rejections, shown to the office.
+CREATE TABLE sync_issues (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq         INTEGER NOT NULL,
+    entity      TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('conflict', 'rejected', 'not_applied')),
+    detail      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    resolved_at TEXT
+);
+CREATE TRIGGER sync_people_insert AFTER INSERT ON people
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('people', NEW.id, json_object('id', NEW.id, 'title', NEW.title, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'id_kind', NEW.id_kind, 'id_number', NEW.id_number, 'no_id_reason', NEW.no_id_reason, 'birth_date', NEW.birth_date, 'sex', NEW.sex, 'phone', NEW.phone, 'address_text', NEW.address_text, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'subdistrict_code', NEW.subdistrict_code, 'postcode', NEW.postcode), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_people_update AFTER UPDATE ON people
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('people', NEW.id, json_object('id', NEW.id, 'title', NEW.title, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'id_kind', NEW.id_kind, 'id_number', NEW.id_number, 'no_id_reason', NEW.no_id_reason, 'birth_date', NEW.birth_date, 'sex', NEW.sex, 'phone', NEW.phone, 'address_text', NEW.address_text, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'subdistrict_code', NEW.subdistrict_code, 'postcode', NEW.postcode), json_object('id', OLD.id, 'title', OLD.title, 'first_name', OLD.first_name, 'last_name', OLD.last_name, 'id_kind', OLD.id_kind, 'id_number', OLD.id_number, 'no_id_reason', OLD.no_id_reason, 'birth_date', OLD.birth_date, 'sex', OLD.sex, 'phone', OLD.phone, 'address_text', OLD.address_text, 'created_by', OLD.created_by, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at, 'subdistrict_code', OLD.subdistrict_code, 'postcode', OLD.postcode), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_cases_insert AFTER INSERT ON cases
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('cases', NEW.id, json_object('id', NEW.id, 'case_no', NEW.case_no, 'person_id', NEW.person_id, 'channel', NEW.channel, 'intake_date', NEW.intake_date, 'summary', NEW.summary, 'status', NEW.status, 'assigned_to', NEW.assigned_to, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'urgency', NEW.urgency, 'target_groups', NEW.target_groups, 'problem_domains', NEW.problem_domains, 'reporter', NEW.reporter, 'account', NEW.account, 'stage_since', NEW.stage_since, 'pending_approval', NEW.pending_approval, 'pending_request', NEW.pending_request, 'outcome', NEW.outcome, 'household_id', NEW.household_id), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_cases_update AFTER UPDATE ON cases
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('cases', NEW.id, json_object('id', NEW.id, 'case_no', NEW.case_no, 'person_id', NEW.person_id, 'channel', NEW.channel, 'intake_date', NEW.intake_date, 'summary', NEW.summary, 'status', NEW.status, 'assigned_to', NEW.assigned_to, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'urgency', NEW.urgency, 'target_groups', NEW.target_groups, 'problem_domains', NEW.problem_domains, 'reporter', NEW.reporter, 'account', NEW.account, 'stage_since', NEW.stage_since, 'pending_approval', NEW.pending_approval, 'pending_request', NEW.pending_request, 'outcome', NEW.outcome, 'household_id', NEW.household_id), json_object('id', OLD.id, 'case_no', OLD.case_no, 'person_id', OLD.person_id, 'channel', OLD.channel, 'intake_date', OLD.intake_date, 'summary', OLD.summary, 'status', OLD.status, 'assigned_to', OLD.assigned_to, 'created_by', OLD.created_by, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at, 'urgency', OLD.urgency, 'target_groups', OLD.target_groups, 'problem_domains', OLD.problem_domains, 'reporter', OLD.reporter, 'account', OLD.account, 'stage_since', OLD.stage_since, 'pending_approval', OLD.pending_approval, 'pending_request', OLD.pending_request, 'outcome', OLD.outcome, 'household_id', OLD.household_id), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_case_events_insert AFTER INSERT ON case_events
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('case_events', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'at', NEW.at, 'user_id', NEW.user_id, 'kind', NEW.kind, 'body', NEW.body, 'corrects', NEW.corrects), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_case_events_update AFTER UPDATE ON case_events
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('case_events', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'at', NEW.at, 'user_id', NEW.user_id, 'kind', NEW.kind, 'body', NEW.body, 'corrects', NEW.corrects), json_object('id', OLD.id, 'case_id', OLD.case_id, 'at', OLD.at, 'user_id', OLD.user_id, 'kind', OLD.kind, 'body', OLD.body, 'corrects', OLD.corrects), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_households_insert AFTER INSERT ON households
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('households', NEW.id, json_object('id', NEW.id, 'house_code', NEW.house_code, 'created_at', NEW.created_at, 'created_by', NEW.created_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_households_update AFTER UPDATE ON households
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('households', NEW.id, json_object('id', NEW.id, 'house_code', NEW.house_code, 'created_at', NEW.created_at, 'created_by', NEW.created_by), json_object('id', OLD.id, 'house_code', OLD.house_code, 'created_at', OLD.created_at, 'created_by', OLD.created_by), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_household_members_insert AFTER INSERT ON household_members
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('household_members', NEW.id, json_object('id', NEW.id, 'household_id', NEW.household_id, 'person_id', NEW.person_id, 'relationship', NEW.relationship, 'joined_on', NEW.joined_on, 'ended_on', NEW.ended_on, 'end_reason', NEW.end_reason, 'recorded_at', NEW.recorded_at, 'recorded_by', NEW.recorded_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_household_members_update AFTER UPDATE ON household_members
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('household_members', NEW.id, json_object('id', NEW.id, 'household_id', NEW.household_id, 'person_id', NEW.person_id, 'relationship', NEW.relationship, 'joined_on', NEW.joined_on, 'ended_on', NEW.ended_on, 'end_reason', NEW.end_reason, 'recorded_at', NEW.recorded_at, 'recorded_by', NEW.recorded_by), json_object('id', OLD.id, 'household_id', OLD.household_id, 'person_id', OLD.person_id, 'relationship', OLD.relationship, 'joined_on', OLD.joined_on, 'ended_on', OLD.ended_on, 'end_reason', OLD.end_reason, 'recorded_at', OLD.recorded_at, 'recorded_by', OLD.recorded_by), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_plan_items_insert AFTER INSERT ON plan_items
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('plan_items', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'plan', NEW.plan, 'goal', NEW.goal, 'activity', NEW.activity, 'responsible', NEW.responsible, 'due_on', NEW.due_on, 'review_on', NEW.review_on, 'status', NEW.status, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'updated_at', NEW.updated_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_plan_items_update AFTER UPDATE ON plan_items
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('plan_items', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'plan', NEW.plan, 'goal', NEW.goal, 'activity', NEW.activity, 'responsible', NEW.responsible, 'due_on', NEW.due_on, 'review_on', NEW.review_on, 'status', NEW.status, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'updated_at', NEW.updated_at), json_object('id', OLD.id, 'case_id', OLD.case_id, 'plan', OLD.plan, 'goal', OLD.goal, 'activity', OLD.activity, 'responsible', OLD.responsible, 'due_on', OLD.due_on, 'review_on', OLD.review_on, 'status', OLD.status, 'created_at', OLD.created_at, 'created_by', OLD.created_by, 'updated_at', OLD.updated_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_fact_findings_insert AFTER INSERT ON fact_findings
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('fact_findings', NEW.case_id, json_object('case_id', NEW.case_id, 'form_id', NEW.form_id, 'form_version', NEW.form_version, 'answers', NEW.answers, 'status', NEW.status, 'revision', NEW.revision, 'updated_at', NEW.updated_at, 'updated_by', NEW.updated_by, 'submitted_at', NEW.submitted_at, 'submitted_by', NEW.submitted_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_fact_findings_update AFTER UPDATE ON fact_findings
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('fact_findings', NEW.case_id, json_object('case_id', NEW.case_id, 'form_id', NEW.form_id, 'form_version', NEW.form_version, 'answers', NEW.answers, 'status', NEW.status, 'revision', NEW.revision, 'updated_at', NEW.updated_at, 'updated_by', NEW.updated_by, 'submitted_at', NEW.submitted_at, 'submitted_by', NEW.submitted_by), json_object('case_id', OLD.case_id, 'form_id', OLD.form_id, 'form_version', OLD.form_version, 'answers', OLD.answers, 'status', OLD.status, 'revision', OLD.revision, 'updated_at', OLD.updated_at, 'updated_by', OLD.updated_by, 'submitted_at', OLD.submitted_at, 'submitted_by', OLD.submitted_by), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_agencies_insert AFTER INSERT ON agencies
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('agencies', NEW.id, json_object('id', NEW.id, 'name', NEW.name, 'head_position', NEW.head_position, 'address', NEW.address, 'phone', NEW.phone, 'email', NEW.email, 'kind', NEW.kind, 'runs_raksa', NEW.runs_raksa, 'raksa_office', NEW.raksa_office, 'active', NEW.active, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_agencies_update AFTER UPDATE ON agencies
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('agencies', NEW.id, json_object('id', NEW.id, 'name', NEW.name, 'head_position', NEW.head_position, 'address', NEW.address, 'phone', NEW.phone, 'email', NEW.email, 'kind', NEW.kind, 'runs_raksa', NEW.runs_raksa, 'raksa_office', NEW.raksa_office, 'active', NEW.active, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at), json_object('id', OLD.id, 'name', OLD.name, 'head_position', OLD.head_position, 'address', OLD.address, 'phone', OLD.phone, 'email', OLD.email, 'kind', OLD.kind, 'runs_raksa', OLD.runs_raksa, 'raksa_office', OLD.raksa_office, 'active', OLD.active, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_referrals_insert AFTER INSERT ON referrals
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('referrals', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'agency_id', NEW.agency_id, 'status', NEW.status, 'urgency', NEW.urgency, 'secrecy', NEW.secrecy, 'requested', NEW.requested, 'legal_basis', NEW.legal_basis, 'shared', NEW.shared, 'subject', NEW.subject, 'body', NEW.body, 'letter_year', NEW.letter_year, 'letter_no', NEW.letter_no, 'letter_date', NEW.letter_date, 'sent_on', NEW.sent_on, 'expected_reply_on', NEW.expected_reply_on, 'replied_on', NEW.replied_on, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'updated_at', NEW.updated_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_referrals_update AFTER UPDATE ON referrals
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('referrals', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'agency_id', NEW.agency_id, 'status', NEW.status, 'urgency', NEW.urgency, 'secrecy', NEW.secrecy, 'requested', NEW.requested, 'legal_basis', NEW.legal_basis, 'shared', NEW.shared, 'subject', NEW.subject, 'body', NEW.body, 'letter_year', NEW.letter_year, 'letter_no', NEW.letter_no, 'letter_date', NEW.letter_date, 'sent_on', NEW.sent_on, 'expected_reply_on', NEW.expected_reply_on, 'replied_on', NEW.replied_on, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'updated_at', NEW.updated_at), json_object('id', OLD.id, 'case_id', OLD.case_id, 'agency_id', OLD.agency_id, 'status', OLD.status, 'urgency', OLD.urgency, 'secrecy', OLD.secrecy, 'requested', OLD.requested, 'legal_basis', OLD.legal_basis, 'shared', OLD.shared, 'subject', OLD.subject, 'body', OLD.body, 'letter_year', OLD.letter_year, 'letter_no', OLD.letter_no, 'letter_date', OLD.letter_date, 'sent_on', OLD.sent_on, 'expected_reply_on', OLD.expected_reply_on, 'replied_on', OLD.replied_on, 'created_at', OLD.created_at, 'created_by', OLD.created_by, 'updated_at', OLD.updated_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_referral_events_insert AFTER INSERT ON referral_events
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('referral_events', NEW.id, json_object('id', NEW.id, 'referral_id', NEW.referral_id, 'at', NEW.at, 'on_date', NEW.on_date, 'user_id', NEW.user_id, 'from_status', NEW.from_status, 'to_status', NEW.to_status, 'note', NEW.note), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_referral_events_update AFTER UPDATE ON referral_events
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('referral_events', NEW.id, json_object('id', NEW.id, 'referral_id', NEW.referral_id, 'at', NEW.at, 'on_date', NEW.on_date, 'user_id', NEW.user_id, 'from_status', NEW.from_status, 'to_status', NEW.to_status, 'note', NEW.note), json_object('id', OLD.id, 'referral_id', OLD.referral_id, 'at', OLD.at, 'on_date', OLD.on_date, 'user_id', OLD.user_id, 'from_status', OLD.from_status, 'to_status', OLD.to_status, 'note', OLD.note), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_letter_register_insert AFTER INSERT ON letter_register
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('letter_register', NEW.be_year || '/' || NEW.number, json_object('be_year', NEW.be_year, 'number', NEW.number, 'letter_date', NEW.letter_date, 'issued_at', NEW.issued_at, 'issued_by', NEW.issued_by, 'referral_id', NEW.referral_id, 'recipient', NEW.recipient, 'subject', NEW.subject), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_letter_register_update AFTER UPDATE ON letter_register
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('letter_register', NEW.be_year || '/' || NEW.number, json_object('be_year', NEW.be_year, 'number', NEW.number, 'letter_date', NEW.letter_date, 'issued_at', NEW.issued_at, 'issued_by', NEW.issued_by, 'referral_id', NEW.referral_id, 'recipient', NEW.recipient, 'subject', NEW.subject), json_object('be_year', OLD.be_year, 'number', OLD.number, 'letter_date', OLD.letter_date, 'issued_at', OLD.issued_at, 'issued_by', OLD.issued_by, 'referral_id', OLD.referral_id, 'recipient', OLD.recipient, 'subject', OLD.subject), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_deadline_rules_insert AFTER INSERT ON deadline_rules
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('deadline_rules', NEW.milestone || '/' || NEW.urgency || '/' || NEW.effective_from, json_object('milestone', NEW.milestone, 'urgency', NEW.urgency, 'days', NEW.days, 'effective_from', NEW.effective_from, 'reference', NEW.reference, 'created_by', NEW.created_by, 'created_at', NEW.created_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_deadline_rules_update AFTER UPDATE ON deadline_rules
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('deadline_rules', NEW.milestone || '/' || NEW.urgency || '/' || NEW.effective_from, json_object('milestone', NEW.milestone, 'urgency', NEW.urgency, 'days', NEW.days, 'effective_from', NEW.effective_from, 'reference', NEW.reference, 'created_by', NEW.created_by, 'created_at', NEW.created_at), json_object('milestone', OLD.milestone, 'urgency', OLD.urgency, 'days', OLD.days, 'effective_from', OLD.effective_from, 'reference', OLD.reference, 'created_by', OLD.created_by, 'created_at', OLD.created_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_users_insert AFTER INSERT ON users
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('users', NEW.id, json_object('id', NEW.id, 'username', NEW.username, 'full_name', NEW.full_name, 'position', NEW.position, 'role', NEW.role, 'active', NEW.active, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'password_changed_at', NEW.password_changed_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_users_update AFTER UPDATE ON users
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('users', NEW.id, json_object('id', NEW.id, 'username', NEW.username, 'full_name', NEW.full_name, 'position', NEW.position, 'role', NEW.role, 'active', NEW.active, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'password_changed_at', NEW.password_changed_at), json_object('id', OLD.id, 'username', OLD.username, 'full_name', OLD.full_name, 'position', OLD.position, 'role', OLD.role, 'active', OLD.active, 'created_at', OLD.created_at, 'created_by', OLD.created_by, 'password_changed_at', OLD.password_changed_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

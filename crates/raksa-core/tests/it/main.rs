@@ -6,6 +6,7 @@ mod casework;
 mod forms;
 mod identity;
 mod migrations;
+mod outbox;
 mod places;
 mod privacy;
 mod referrals;

@@ -1,0 +1,329 @@
+//! This PC's side of sync, without any networking: the outbox (filled by triggers in the
+//! same transaction as every change — migration 8), turning it into protocol mutations,
+//! settling a push response, applying a down-sync page, and the honest status the UI
+//! shows. The network client (`raksa-sync`) moves these between the PC and the server.
+
+use chrono::Utc;
+use raksa_protocol::{Entity, Mutation, Outcome, PullResponse, PushResponse};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use crate::audit::AuditAction;
+use crate::error::{CoreError, FieldProblem, Result};
+use crate::model::Role;
+use crate::session::Session;
+
+/// Where this PC syncs to, stored inside the encrypted database.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncConfig {
+    pub server_url: String,
+    pub device_id: String,
+    pub token: String,
+    pub office: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncIssue {
+    pub id: i64,
+    pub kind: String,
+    pub entity: String,
+    pub record_id: String,
+    pub detail: String,
+    pub at: String,
+}
+
+/// What the status bar and the sync screen show.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    /// Enrolled with a server.
+    pub configured: bool,
+    pub server_url: Option<String>,
+    /// Changes saved here and not yet acknowledged by the server.
+    pub pending: u32,
+    /// When the oldest of them was saved.
+    pub oldest_pending_at: Option<String>,
+    pub last_push_at: Option<String>,
+    pub last_pull_at: Option<String>,
+    /// The last failure, in Thai, until the next success.
+    pub last_error: Option<String>,
+    pub conflicts: u32,
+    pub rejected: u32,
+    pub issues: Vec<SyncIssue>,
+}
+
+fn obj(s: &str) -> Result<Map<String, Value>> {
+    match serde_json::from_str(s).map_err(|e| CoreError::Corrupt(e.to_string()))? {
+        Value::Object(m) => Ok(m),
+        _ => Err(CoreError::Corrupt("outbox row".into())),
+    }
+}
+
+impl Session {
+    pub fn sync_config(&self) -> Result<Option<SyncConfig>> {
+        let v: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'sync_config'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        v.map(|s| serde_json::from_str(&s).map_err(|e| CoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// Stores the server and this PC's credential after enrolment (administrators).
+    pub fn set_sync_config(&mut self, c: &SyncConfig) -> Result<()> {
+        self.require(&[Role::Admin])?;
+        let url = c.server_url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 300 {
+            return Err(CoreError::field("server_url", FieldProblem::WrongType));
+        }
+        self.conn().execute(
+            "INSERT INTO settings (key, value) VALUES ('sync_config', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [serde_json::to_string(c).expect("serialisable")],
+        )?;
+        self.audit(AuditAction::Update, "settings", None, "sync enrolment")?;
+        Ok(())
+    }
+
+    /// The oldest queued changes, as mutations, in sequence order.
+    pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Mutation>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT seq, entity, record_id, fields, base FROM outbox ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, entity, record_id, fields, base) = row?;
+            let entity = Entity::parse(&entity).ok_or_else(|| CoreError::Corrupt(entity))?;
+            out.push(Mutation::new(
+                seq as u64,
+                entity,
+                record_id,
+                obj(&fields)?,
+                base.as_deref().map(obj).transpose()?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Settles a push: drops every acknowledged change and keeps a note of conflicts and
+    /// rejections, in one transaction.
+    pub fn apply_push_response(&mut self, sent: &[Mutation], resp: &PushResponse) -> Result<()> {
+        let now = Utc::now().to_rfc3339();
+        let tx = self.conn_mut().transaction()?;
+        for r in &resp.results {
+            let (kind, detail) = match &r.outcome {
+                Outcome::Applied | Outcome::Duplicate => continue,
+                Outcome::Conflict { fields } => ("conflict", fields.join(", ")),
+                Outcome::Rejected { reason } => ("rejected", reason.clone()),
+            };
+            if let Some(m) = sent.iter().find(|m| m.seq == r.seq) {
+                tx.execute(
+                    "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        r.seq as i64,
+                        m.entity.table(),
+                        m.record_id,
+                        kind,
+                        detail,
+                        now
+                    ],
+                )?;
+            }
+        }
+        tx.execute(
+            "DELETE FROM outbox WHERE seq <= ?1",
+            [resp.acknowledged_through as i64],
+        )?;
+        tx.execute(
+            "UPDATE sync_state SET last_push_at = ?1, last_error = NULL",
+            [&now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn pull_cursor(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT pull_cursor FROM sync_state", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+    }
+
+    /// Applies one down-sync page and moves the cursor, in one transaction. A record with
+    /// changes still waiting here is left as it is: those changes go up next and the server
+    /// merges them. A record that cannot be stored is noted and skipped, never blocking the
+    /// rest.
+    pub fn apply_pull(&mut self, page: &PullResponse) -> Result<u32> {
+        let now = Utc::now().to_rfc3339();
+        let tx = self.conn_mut().transaction()?;
+        tx.execute("UPDATE sync_state SET applying = 1", [])?;
+        let mut applied = 0;
+        for rec in &page.records {
+            let waiting: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = ?1 AND record_id = ?2)",
+                params![rec.entity.table(), rec.record_id],
+                |r| r.get(0),
+            )?;
+            if waiting {
+                continue;
+            }
+            let allowed = rec.entity.fields();
+            let cols: Vec<&str> = rec
+                .fields
+                .keys()
+                .map(String::as_str)
+                .filter(|k| allowed.contains(k))
+                .collect();
+            if cols.is_empty() {
+                continue;
+            }
+            let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+            let conflict_target = match rec.entity {
+                Entity::FactFindings => "case_id",
+                Entity::LetterRegister => "be_year, number",
+                Entity::DeadlineRules => "milestone, urgency, effective_from",
+                _ => "id",
+            };
+            let sql = if rec.entity.append_only() {
+                format!(
+                    "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
+                    rec.entity.table(),
+                    cols.join(", "),
+                    placeholders.join(", ")
+                )
+            } else {
+                format!(
+                    "INSERT INTO {t} ({c}) VALUES ({p}) ON CONFLICT ({k}) DO UPDATE SET {s}",
+                    t = rec.entity.table(),
+                    c = cols.join(", "),
+                    p = placeholders.join(", "),
+                    k = conflict_target,
+                    s = cols
+                        .iter()
+                        .map(|c| format!("{c} = excluded.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let values: Vec<rusqlite::types::Value> = cols
+                .iter()
+                .map(|c| match &rec.fields[*c] {
+                    Value::Null => rusqlite::types::Value::Null,
+                    Value::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
+                    Value::Number(n) => n
+                        .as_i64()
+                        .map(rusqlite::types::Value::Integer)
+                        .or_else(|| n.as_f64().map(rusqlite::types::Value::Real))
+                        .unwrap_or(rusqlite::types::Value::Null),
+                    Value::String(s) => rusqlite::types::Value::Text(s.clone()),
+                    other => rusqlite::types::Value::Text(other.to_string()),
+                })
+                .collect();
+            tx.execute("SAVEPOINT rec", [])?;
+            match tx.execute(&sql, rusqlite::params_from_iter(values)) {
+                Ok(_) => {
+                    tx.execute("RELEASE rec", [])?;
+                    applied += 1;
+                }
+                Err(e) => {
+                    tx.execute("ROLLBACK TO rec", [])?;
+                    tx.execute("RELEASE rec", [])?;
+                    tracing::warn!(entity = rec.entity.table(), error = %e, "down-synced record not applied");
+                    tx.execute(
+                        "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
+                         VALUES (0, ?1, ?2, 'not_applied', ?3, ?4)",
+                        params![rec.entity.table(), rec.record_id, e.to_string(), now],
+                    )?;
+                }
+            }
+        }
+        tx.execute(
+            "UPDATE sync_state SET applying = 0, pull_cursor = ?1, last_pull_at = ?2,
+                 last_error = NULL",
+            params![page.next_cursor as i64, now],
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Remembers why the last attempt failed (shown until the next success).
+    pub fn record_sync_error(&mut self, message_th: &str) -> Result<()> {
+        self.conn().execute(
+            "UPDATE sync_state SET last_error = ?1",
+            [message_th.chars().take(500).collect::<String>()],
+        )?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let cfg = self.sync_config()?;
+        let (pending, oldest): (u32, Option<String>) = self.conn().query_row(
+            "SELECT count(*), min(queued_at) FROM outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (push, pull, err): (Option<String>, Option<String>, Option<String>) =
+            self.conn().query_row(
+                "SELECT last_push_at, last_pull_at, last_error FROM sync_state",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+        let issues: Vec<SyncIssue> = self
+            .conn()
+            .prepare(
+                "SELECT id, kind, entity, record_id, detail, at FROM sync_issues
+                 WHERE resolved_at IS NULL ORDER BY id DESC LIMIT 200",
+            )?
+            .query_map([], |r| {
+                Ok(SyncIssue {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    entity: r.get(2)?,
+                    record_id: r.get(3)?,
+                    detail: r.get(4)?,
+                    at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SyncStatus {
+            configured: cfg.is_some(),
+            server_url: cfg.map(|c| c.server_url),
+            pending,
+            oldest_pending_at: oldest,
+            last_push_at: push,
+            last_pull_at: pull,
+            last_error: err,
+            conflicts: issues.iter().filter(|i| i.kind == "conflict").count() as u32,
+            rejected: issues.iter().filter(|i| i.kind == "rejected").count() as u32,
+            issues,
+        })
+    }
+
+    /// Whether a case still has changes here that the server has not acknowledged.
+    pub fn case_unsynced(&self, case_id: uuid::Uuid) -> Result<bool> {
+        Ok(self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE (entity = 'cases' AND record_id = ?1)
+                 OR (entity = 'case_events' AND json_extract(fields, '$.case_id') = ?1))",
+            [case_id.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+}
