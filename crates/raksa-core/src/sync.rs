@@ -275,11 +275,11 @@ impl Session {
 
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let cfg = self.sync_config()?;
-        let (pending, oldest): (u32, Option<String>) = self.conn().query_row(
-            "SELECT count(*), min(queued_at) FROM outbox",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (pending, oldest): (u32, Option<String>) =
+            self.conn()
+                .query_row("SELECT count(*), min(queued_at) FROM outbox", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
         let (push, pull, err): (Option<String>, Option<String>, Option<String>) =
             self.conn().query_row(
                 "SELECT last_push_at, last_pull_at, last_error FROM sync_state",

@@ -95,55 +95,160 @@ impl Entity {
     pub fn fields(self) -> &'static [&'static str] {
         match self {
             Entity::People => &[
-                "id", "title", "first_name", "last_name", "id_kind", "id_number",
-                "no_id_reason", "birth_date", "sex", "phone", "address_text", "created_by",
-                "created_at", "updated_at", "subdistrict_code", "postcode",
+                "id",
+                "title",
+                "first_name",
+                "last_name",
+                "id_kind",
+                "id_number",
+                "no_id_reason",
+                "birth_date",
+                "sex",
+                "phone",
+                "address_text",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "subdistrict_code",
+                "postcode",
             ],
             Entity::Cases => &[
-                "id", "case_no", "person_id", "channel", "intake_date", "summary", "status",
-                "assigned_to", "created_by", "created_at", "updated_at", "urgency",
-                "target_groups", "problem_domains", "reporter", "account", "stage_since",
-                "pending_approval", "pending_request", "outcome", "household_id",
+                "id",
+                "case_no",
+                "person_id",
+                "channel",
+                "intake_date",
+                "summary",
+                "status",
+                "assigned_to",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "urgency",
+                "target_groups",
+                "problem_domains",
+                "reporter",
+                "account",
+                "stage_since",
+                "pending_approval",
+                "pending_request",
+                "outcome",
+                "household_id",
             ],
             Entity::CaseEvents => &["id", "case_id", "at", "user_id", "kind", "body", "corrects"],
             Entity::Households => &["id", "house_code", "created_at", "created_by"],
             Entity::HouseholdMembers => &[
-                "id", "household_id", "person_id", "relationship", "joined_on", "ended_on",
-                "end_reason", "recorded_at", "recorded_by",
+                "id",
+                "household_id",
+                "person_id",
+                "relationship",
+                "joined_on",
+                "ended_on",
+                "end_reason",
+                "recorded_at",
+                "recorded_by",
             ],
             Entity::PlanItems => &[
-                "id", "case_id", "plan", "goal", "activity", "responsible", "due_on",
-                "review_on", "status", "created_at", "created_by", "updated_at",
+                "id",
+                "case_id",
+                "plan",
+                "goal",
+                "activity",
+                "responsible",
+                "due_on",
+                "review_on",
+                "status",
+                "created_at",
+                "created_by",
+                "updated_at",
             ],
             Entity::FactFindings => &[
-                "case_id", "form_id", "form_version", "answers", "status", "revision",
-                "updated_at", "updated_by", "submitted_at", "submitted_by",
+                "case_id",
+                "form_id",
+                "form_version",
+                "answers",
+                "status",
+                "revision",
+                "updated_at",
+                "updated_by",
+                "submitted_at",
+                "submitted_by",
             ],
             Entity::Agencies => &[
-                "id", "name", "head_position", "address", "phone", "email", "kind",
-                "runs_raksa", "raksa_office", "active", "created_at", "updated_at",
+                "id",
+                "name",
+                "head_position",
+                "address",
+                "phone",
+                "email",
+                "kind",
+                "runs_raksa",
+                "raksa_office",
+                "active",
+                "created_at",
+                "updated_at",
             ],
             Entity::Referrals => &[
-                "id", "case_id", "agency_id", "status", "urgency", "secrecy", "requested",
-                "legal_basis", "shared", "subject", "body", "letter_year", "letter_no",
-                "letter_date", "sent_on", "expected_reply_on", "replied_on", "created_at",
-                "created_by", "updated_at",
+                "id",
+                "case_id",
+                "agency_id",
+                "status",
+                "urgency",
+                "secrecy",
+                "requested",
+                "legal_basis",
+                "shared",
+                "subject",
+                "body",
+                "letter_year",
+                "letter_no",
+                "letter_date",
+                "sent_on",
+                "expected_reply_on",
+                "replied_on",
+                "created_at",
+                "created_by",
+                "updated_at",
             ],
             Entity::ReferralEvents => &[
-                "id", "referral_id", "at", "on_date", "user_id", "from_status", "to_status",
+                "id",
+                "referral_id",
+                "at",
+                "on_date",
+                "user_id",
+                "from_status",
+                "to_status",
                 "note",
             ],
             Entity::LetterRegister => &[
-                "be_year", "number", "letter_date", "issued_at", "issued_by", "referral_id",
-                "recipient", "subject",
+                "be_year",
+                "number",
+                "letter_date",
+                "issued_at",
+                "issued_by",
+                "referral_id",
+                "recipient",
+                "subject",
             ],
             Entity::DeadlineRules => &[
-                "milestone", "urgency", "days", "effective_from", "reference", "created_by",
+                "milestone",
+                "urgency",
+                "days",
+                "effective_from",
+                "reference",
+                "created_by",
                 "created_at",
             ],
             Entity::Users => &[
-                "id", "username", "full_name", "position", "role", "active", "created_at",
-                "created_by", "password_changed_at",
+                "id",
+                "username",
+                "full_name",
+                "position",
+                "role",
+                "active",
+                "created_at",
+                "created_by",
+                "password_changed_at",
             ],
         }
     }
@@ -187,13 +292,9 @@ impl Mutation {
 
     /// serde_json's maps are ordered by key, so this JSON is canonical.
     pub fn content_hash(&self) -> String {
-        let canonical = serde_json::to_vec(&(
-            self.entity,
-            &self.record_id,
-            &self.fields,
-            &self.base,
-        ))
-        .expect("serialisable");
+        let canonical =
+            serde_json::to_vec(&(self.entity, &self.record_id, &self.fields, &self.base))
+                .expect("serialisable");
         Sha256::digest(&canonical)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -228,9 +329,13 @@ pub enum Outcome {
     Duplicate,
     /// Applied except these fields, which another office changed concurrently; both values
     /// are kept on the server for a supervisor to resolve.
-    Conflict { fields: Vec<String> },
+    Conflict {
+        fields: Vec<String>,
+    },
     /// Refused for good (invalid or out of scope); the reason is for the user, in Thai.
-    Rejected { reason: String },
+    Rejected {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,7 +457,10 @@ pub fn validate(m: &Mutation) -> Result<(), String> {
         }
         for (k, v) in map {
             if !allowed.contains(&k.as_str()) {
-                return Err(format!("ระบบไม่รู้จักช่องข้อมูล \"{}\"", k.chars().take(40).collect::<String>()));
+                return Err(format!(
+                    "ระบบไม่รู้จักช่องข้อมูล \"{}\"",
+                    k.chars().take(40).collect::<String>()
+                ));
             }
             check_value(v, 0).map_err(str::to_owned)?;
         }
@@ -385,8 +493,15 @@ mod tests {
 
     fn person(id_number: &str) -> Mutation {
         let id = "0195f3a0-0000-7000-8000-000000000001".to_owned();
-        let fields = json!({"id": id, "first_name": "บุญมี", "id_kind": "citizen_id", "id_number": id_number});
-        Mutation::new(1, Entity::People, id, fields.as_object().unwrap().clone(), None)
+        let fields =
+            json!({"id": id, "first_name": "บุญมี", "id_kind": "citizen_id", "id_number": id_number});
+        Mutation::new(
+            1,
+            Entity::People,
+            id,
+            fields.as_object().unwrap().clone(),
+            None,
+        )
     }
 
     #[test]
@@ -401,13 +516,18 @@ mod tests {
 
     #[test]
     fn the_server_refuses_what_it_does_not_know() {
-        assert!(validate(&person("3100600182732")).unwrap_err().contains("เลขประจำตัว"));
+        assert!(
+            validate(&person("3100600182732"))
+                .unwrap_err()
+                .contains("เลขประจำตัว")
+        );
         let mut m = person("3100600182731");
         m.fields.insert("password".into(), json!("x"));
         m.hash = m.content_hash();
         assert!(validate(&m).unwrap_err().contains("password"));
         let mut m = person("3100600182731");
-        m.fields.insert("summary".into(), json!("ก".repeat(MAX_STRING + 1)));
+        m.fields
+            .insert("summary".into(), json!("ก".repeat(MAX_STRING + 1)));
         m.hash = m.content_hash();
         assert!(validate(&m).is_err());
     }

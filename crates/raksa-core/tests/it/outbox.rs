@@ -14,7 +14,9 @@ fn every_saved_change_is_queued_in_order_without_gaps() {
     let before = s.outbox_batch(10_000).unwrap();
     // the office's first user is queued from the start
     assert!(before.iter().any(|m| m.entity == Entity::Users));
-    let p = s.register_person(&person("บุญมี", "ทองใบ", "3100600182731")).unwrap();
+    let p = s
+        .register_person(&person("บุญมี", "ทองใบ", "3100600182731"))
+        .unwrap();
     let c = s
         .open_case(&NewCase {
             person_id: p.id,
@@ -57,7 +59,9 @@ fn a_change_that_was_not_saved_queues_nothing() {
         used_this_year: 0,
     })
     .unwrap();
-    let p = s.register_person(&person("บุญมี", "ทองใบ", "3100600182731")).unwrap();
+    let p = s
+        .register_person(&person("บุญมี", "ทองใบ", "3100600182731"))
+        .unwrap();
     let c = s
         .open_case(&NewCase {
             person_id: p.id,
@@ -97,7 +101,8 @@ fn a_change_that_was_not_saved_queues_nothing() {
 #[test]
 fn an_acknowledged_push_empties_the_queue_and_keeps_issues() {
     let (_o, mut s, _) = new_office();
-    s.register_person(&person("บุญมี", "ทองใบ", "3100600182731")).unwrap();
+    s.register_person(&person("บุญมี", "ทองใบ", "3100600182731"))
+        .unwrap();
     let batch = s.outbox_batch(100).unwrap();
     let last = batch.last().unwrap().seq;
     let results = batch
@@ -126,6 +131,7 @@ fn an_acknowledged_push_empties_the_queue_and_keeps_issues() {
     assert_eq!((st.pending, st.rejected), (0, 1));
     assert!(st.last_push_at.is_some());
     // the next change continues the sequence
-    s.register_person(&person("มาลี", "ใจงาม", "1101700203450")).unwrap();
+    s.register_person(&person("มาลี", "ใจงาม", "1101700203450"))
+        .unwrap();
     assert_eq!(s.outbox_batch(1).unwrap()[0].seq, last + 1);
 }

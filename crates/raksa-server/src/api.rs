@@ -1,0 +1,233 @@
+//! The HTTP API (axum). Every request but enrolment and health carries the device's bearer
+//! token; every body is size-limited and parsed strictly; every refusal is a JSON
+//! `ErrorBody` with Thai and English text; a device sending too fast gets 429 with
+//! Retry-After. Storage work runs on blocking threads.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use raksa_protocol::{EnrolRequest, ErrorBody, PushRequest};
+use serde::Deserialize;
+
+use crate::store::{Device, Store, StoreError};
+
+pub struct AppState {
+    pub store: Store,
+    /// Requests per second per device, with bursts up to `burst`.
+    rate: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, rate: f64, burst: f64) -> AppState {
+        AppState {
+            store,
+            rate,
+            burst,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Token bucket per device: `None` to go ahead, or seconds to wait.
+    fn throttle(&self, key: &str) -> Option<u64> {
+        let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let (tokens, last) = b.entry(key.to_owned()).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(self.burst);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            None
+        } else {
+            Some(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+pub struct ApiError(u16, ErrorBody, Option<u64>);
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Refused(s, b) => ApiError(s, b, None),
+            StoreError::Db(m) => {
+                tracing::error!(error = %m, "storage failure");
+                ApiError(
+                    500,
+                    ErrorBody::new(
+                        "server",
+                        "เซิร์ฟเวอร์ขัดข้องชั่วคราว ข้อมูลในเครื่องยังอยู่ครบและจะส่งใหม่อัตโนมัติ",
+                        "Server error; the data stays queued on the PC and will be resent",
+                    ),
+                    Some(30),
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (
+            StatusCode::from_u16(self.0).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            Json(self.1),
+        )
+            .into_response();
+        if let Some(s) = self.2 {
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_str(&s.to_string()).expect("digits"),
+            );
+        }
+        r
+    }
+}
+
+fn invalid(what: &str) -> ApiError {
+    ApiError(
+        400,
+        ErrorBody::new(
+            "invalid",
+            "รูปแบบคำขอไม่ถูกต้อง",
+            &format!(
+                "Malformed request: {}",
+                what.chars().take(200).collect::<String>()
+            ),
+        ),
+        None,
+    )
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| invalid(&e.to_string()))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError::from(StoreError::Db("worker stopped".into())))?
+        .map_err(ApiError::from)
+}
+
+async fn device(state: &Arc<AppState>, headers: &HeaderMap) -> Result<Device, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError(
+                401,
+                ErrorBody::new("unauthorised", "ไม่ได้รับอนุญาต", "Missing bearer token"),
+                None,
+            )
+        })?;
+    if token.len() > 200 {
+        return Err(invalid("token"));
+    }
+    let st = state.clone();
+    let d = blocking(move || st.store.authenticate(&token)).await?;
+    if let Some(wait) = state.throttle(&d.id) {
+        return Err(ApiError(
+            429,
+            ErrorBody::new(
+                "rate_limited",
+                "ส่งคำขอถี่เกินไป ระบบจะลองใหม่อัตโนมัติ",
+                "Too many requests",
+            ),
+            Some(wait),
+        ));
+    }
+    Ok(d)
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "ok": true,
+        "protocol": raksa_protocol::PROTOCOL_VERSION,
+        "backend": state.store.backend(),
+    }))
+}
+
+async fn enrol(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
+    if let Some(wait) = state.throttle("enrol") {
+        return Err(ApiError(
+            429,
+            ErrorBody::new("rate_limited", "ลองใหม่ภายหลัง", "Too many attempts"),
+            Some(wait),
+        ));
+    }
+    let req: EnrolRequest = parse(&body)?;
+    if req.code.len() > 40 || req.device_name.len() > 400 {
+        return Err(invalid("too long"));
+    }
+    let st = state.clone();
+    let r = blocking(move || st.store.enrol(&req.code, &req.device_name)).await?;
+    tracing::info!(device = %r.device_id, office = %r.office, "device enrolled");
+    Ok(Json(r).into_response())
+}
+
+async fn push(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let d = device(&state, &headers).await?;
+    let req: PushRequest = parse(&body)?;
+    let st = state.clone();
+    let n = req.mutations.len();
+    let r = blocking(move || st.store.push(&d, &req)).await?;
+    tracing::info!(mutations = n, through = r.acknowledged_through, "push");
+    Ok(Json(r).into_response())
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    cursor: u64,
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    500
+}
+
+async fn pull(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    q: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let d = device(&state, &headers).await?;
+    let Query(q) = q.map_err(|e| invalid(&e.to_string()))?;
+    let st = state.clone();
+    let r = blocking(move || st.store.pull(&d, q.cursor, q.limit)).await?;
+    Ok(Json(r).into_response())
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/enrol", post(enrol))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .route("/openapi.json", get(openapi))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            raksa_protocol::MAX_BODY_BYTES,
+        ))
+        .with_state(state)
+}

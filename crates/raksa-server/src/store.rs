@@ -1,0 +1,1003 @@
+//! Storage of the central server: one set of operations written once over a small
+//! transaction trait, with two backends — SQLite (the embedded default) and PostgreSQL
+//! (national scale). Every push is one transaction that locks the device, so duplicates,
+//! gaps and divergence are decided against committed state; every record write takes the
+//! next position from a single sequencer row held until commit, so positions follow commit
+//! order and the down-sync cursor can never skip a late-committing write.
+
+use std::sync::Mutex;
+
+use chrono::Utc;
+use raksa_protocol::{
+    EnrolResponse, Entity, ErrorBody, ItemResult, Mutation, Outcome, PROTOCOL_VERSION,
+    PullResponse, PushRequest, PushResponse, RecordState,
+};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(String),
+    /// A refusal the client must see, with its HTTP status.
+    #[error("refused: {}", .1.code)]
+    Refused(u16, ErrorBody),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+fn refuse(status: u16, code: &str, th: &str, en: &str) -> StoreError {
+    StoreError::Refused(status, ErrorBody::new(code, th, en))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub office: String,
+    pub name: String,
+    pub high_water: u64,
+    pub revoked: bool,
+    pub diverged: bool,
+}
+
+/// Fields that record bookkeeping, not content: the latest write wins, never a conflict.
+const METADATA: &[&str] = &["updated_at", "updated_by", "revision"];
+
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand_core::RngCore;
+    let mut b = [0u8; N];
+    rand_core::OsRng.fill_bytes(&mut b);
+    b
+}
+
+/// Where a record lives: UUID-keyed records are unique across offices; register numbers
+/// and rules only within their office.
+fn record_key(entity: Entity, office: &str, record_id: &str) -> String {
+    match entity {
+        Entity::LetterRegister | Entity::DeadlineRules => format!("{office}:{record_id}"),
+        _ => record_id.to_owned(),
+    }
+}
+
+/// Field-by-field merge of one mutation into the server's current state. A field the
+/// device changed is taken when the server still had the value the device started from
+/// (or already has the new one); otherwise both values are kept as a conflict and the
+/// server's stays.
+/// A field both sides changed: (field, the server's value, the device's value).
+pub type FieldConflict = (String, Value, Value);
+
+pub fn merge(
+    current: Option<&Map<String, Value>>,
+    m: &Mutation,
+) -> (Map<String, Value>, Vec<FieldConflict>) {
+    let (Some(cur), Some(base)) = (current, m.base.as_ref()) else {
+        return (m.fields.clone(), Vec::new());
+    };
+    let mut out = cur.clone();
+    let mut conflicts = Vec::new();
+    for (k, new) in &m.fields {
+        let old = base.get(k).unwrap_or(&Value::Null);
+        if new == old {
+            continue;
+        }
+        let server = cur.get(k).unwrap_or(&Value::Null);
+        if server == old || server == new || METADATA.contains(&k.as_str()) {
+            out.insert(k.clone(), new.clone());
+        } else {
+            conflicts.push((k.clone(), server.clone(), new.clone()));
+        }
+    }
+    (out, conflicts)
+}
+
+/// The operations of one transaction. Implemented for SQLite and PostgreSQL.
+pub trait Tx {
+    fn lock_device(&mut self, id: &str) -> Result<Option<Device>>;
+    fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>>;
+    fn seen_hash(&mut self, device: &str, seq: u64) -> Result<Option<String>>;
+    fn record(&mut self, entity: &str, key: &str) -> Result<Option<(String, String)>>;
+    #[allow(clippy::too_many_arguments)]
+    fn put_record(
+        &mut self,
+        entity: &str,
+        key: &str,
+        record_id: &str,
+        office: &str,
+        fields: &str,
+        position: u64,
+        now: &str,
+    ) -> Result<()>;
+    fn next_position(&mut self) -> Result<u64>;
+    #[allow(clippy::too_many_arguments)]
+    fn add_conflict(
+        &mut self,
+        office: &str,
+        entity: &str,
+        record_id: &str,
+        field: &str,
+        server_value: &str,
+        device_value: &str,
+        device: &str,
+        seq: u64,
+        now: &str,
+    ) -> Result<()>;
+    fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()>;
+    fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()>;
+    fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()>;
+    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>>;
+    fn office_exists(&mut self, code: &str) -> Result<bool>;
+    fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()>;
+    fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()>;
+    /// Marks the code used and returns its office, when it exists, is unused and unexpired.
+    fn take_enrolment_code(&mut self, hash: &str, now: &str) -> Result<Option<String>>;
+    fn add_device(
+        &mut self,
+        id: &str,
+        office: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<()>;
+    fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool>;
+    fn devices(&mut self) -> Result<Vec<Device>>;
+}
+
+// ---- the operations, written once ----------------------------------------------------
+
+fn op_push<T: Tx>(tx: &mut T, device_id: &str, req: &PushRequest) -> Result<PushResponse> {
+    let now = Utc::now().to_rfc3339();
+    let device = tx.lock_device(device_id)?.ok_or_else(|| {
+        refuse(
+            401,
+            "unauthorised",
+            "เครื่องนี้ไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์",
+            "Unknown device",
+        )
+    })?;
+    if device.revoked {
+        return Err(refuse(
+            403,
+            "revoked",
+            "เครื่องนี้ถูกเพิกถอนสิทธิ์แล้ว กรุณาติดต่อผู้ดูแลระบบส่วนกลาง",
+            "This device was revoked",
+        ));
+    }
+    if device.diverged {
+        return Err(diverged());
+    }
+    let mut high = device.high_water;
+    let mut results = Vec::new();
+    for m in &req.mutations {
+        if m.seq <= high {
+            match tx.seen_hash(device_id, m.seq)? {
+                Some(h) if h == m.hash => {
+                    results.push(ItemResult {
+                        seq: m.seq,
+                        outcome: Outcome::Duplicate,
+                    });
+                    continue;
+                }
+                _ => {
+                    // The same number with different content: this PC's database was
+                    // replaced by an older copy. Stop it before it overwrites anything.
+                    tx.mark_diverged(device_id, &now)?;
+                    return Err(diverged());
+                }
+            }
+        }
+        if m.seq != high + 1 {
+            let mut body = ErrorBody::new(
+                "gap",
+                "ลำดับการส่งข้อมูลขาดช่วง เครื่องจะส่งใหม่ตั้งแต่ลำดับที่เซิร์ฟเวอร์ต้องการ",
+                "Sequence gap",
+            );
+            body.expected_seq = Some(high + 1);
+            // Earlier mutations of this batch stay applied (they commit with this reply).
+            if results.is_empty() {
+                return Err(StoreError::Refused(409, body));
+            }
+            break;
+        }
+        let outcome = apply_one(tx, &device, m, &now)?;
+        let tag = match &outcome {
+            Outcome::Applied => "applied",
+            Outcome::Duplicate => "duplicate",
+            Outcome::Conflict { .. } => "conflict",
+            Outcome::Rejected { .. } => "rejected",
+        };
+        tx.add_mutation(device_id, m.seq, &m.hash, tag)?;
+        high = m.seq;
+        results.push(ItemResult {
+            seq: m.seq,
+            outcome,
+        });
+    }
+    tx.set_high_water(device_id, high, &now)?;
+    Ok(PushResponse {
+        acknowledged_through: high,
+        results,
+    })
+}
+
+fn diverged() -> StoreError {
+    refuse(
+        409,
+        "diverged",
+        "ข้อมูลในเครื่องนี้ไม่ตรงกับที่เคยส่งแล้ว (อาจกู้คืนจากไฟล์สำรองเก่า) เซิร์ฟเวอร์จึงหยุดรับข้อมูลจากเครื่องนี้เพื่อไม่ให้ข้อมูลถูกเขียนทับ กรุณาติดต่อผู้ดูแลระบบเพื่อลงทะเบียนเครื่องใหม่",
+        "This PC's history diverged from what the server received (restored from an old backup?); re-enrol the device",
+    )
+}
+
+fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Result<Outcome> {
+    if let Err(reason) = raksa_protocol::validate(m) {
+        return Ok(Outcome::Rejected { reason });
+    }
+    let entity = m.entity.table();
+    let key = record_key(m.entity, &device.office, &m.record_id);
+    let current = tx.record(entity, &key)?;
+    let current_fields = match &current {
+        Some((office, _)) if *office != device.office => {
+            return Ok(Outcome::Rejected {
+                reason: "ระเบียนนี้เป็นของสำนักงานอื่น เครื่องนี้แก้ไขไม่ได้".into(),
+            });
+        }
+        Some((_, json)) => Some(
+            serde_json::from_str::<Map<String, Value>>(json)
+                .map_err(|e| StoreError::Db(e.to_string()))?,
+        ),
+        None => None,
+    };
+    if m.entity.append_only()
+        && let Some(cur) = &current_fields
+    {
+        return Ok(if *cur == m.fields {
+            Outcome::Duplicate
+        } else {
+            Outcome::Rejected {
+                reason: "ระเบียนนี้มีอยู่แล้วและแก้ไขไม่ได้ (บันทึกเพิ่มได้เท่านั้น)".into(),
+            }
+        });
+    }
+    let (merged, conflicts) = merge(current_fields.as_ref(), m);
+    for (field, server, dev) in &conflicts {
+        tx.add_conflict(
+            &device.office,
+            entity,
+            &m.record_id,
+            field,
+            &server.to_string(),
+            &dev.to_string(),
+            &device.id,
+            m.seq,
+            now,
+        )?;
+    }
+    if current_fields.as_ref() != Some(&merged) {
+        let pos = tx.next_position()?;
+        let json = serde_json::to_string(&merged).expect("serialisable");
+        tx.put_record(entity, &key, &m.record_id, &device.office, &json, pos, now)?;
+    }
+    Ok(if conflicts.is_empty() {
+        Outcome::Applied
+    } else {
+        Outcome::Conflict {
+            fields: conflicts.into_iter().map(|c| c.0).collect(),
+        }
+    })
+}
+
+fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> {
+    let now = Utc::now().to_rfc3339();
+    let normalised: String = code.chars().filter(char::is_ascii_digit).collect();
+    let office = tx
+        .take_enrolment_code(&sha256_hex(&normalised), &now)?
+        .ok_or_else(|| {
+            refuse(
+                401,
+                "enrolment",
+                "รหัสลงทะเบียนไม่ถูกต้อง หมดอายุ หรือใช้ไปแล้ว กรุณาขอรหัสใหม่จากผู้ดูแลระบบส่วนกลาง",
+                "Enrolment code invalid, expired or used",
+            )
+        })?;
+    let id = uuid::Uuid::now_v7().to_string();
+    use base64::Engine;
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    let name: String = name.trim().chars().take(100).collect();
+    tx.add_device(&id, &office, &name, &sha256_hex(&token), &now)?;
+    Ok(EnrolResponse {
+        device_id: id,
+        token,
+        office,
+        protocol: PROTOCOL_VERSION,
+    })
+}
+
+fn op_new_code<T: Tx>(tx: &mut T, office: &str) -> Result<String> {
+    if !tx.office_exists(office)? {
+        return Err(refuse(404, "invalid", "ไม่พบสำนักงานนี้", "Unknown office"));
+    }
+    let digits: String = random_bytes::<12>()
+        .iter()
+        .map(|b| char::from(b'0' + b % 10))
+        .collect();
+    let expires = (Utc::now() + chrono::Duration::days(7)).to_rfc3339();
+    tx.add_enrolment_code(&sha256_hex(&digits), office, &expires)?;
+    Ok(format!(
+        "{}-{}-{}",
+        &digits[..4],
+        &digits[4..8],
+        &digits[8..]
+    ))
+}
+
+// ---- the store ----------------------------------------------------------------------
+
+pub enum Store {
+    Sqlite(Mutex<rusqlite::Connection>),
+    Postgres(Mutex<postgres::Client>),
+}
+
+const SCHEMA_SQLITE: &str = "
+CREATE TABLE IF NOT EXISTS offices (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS enrolment_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL,
+    expires_at TEXT NOT NULL, used_at TEXT);
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, high_water BIGINT NOT NULL DEFAULT 0, revoked_at TEXT,
+    diverged_at TEXT, enrolled_at TEXT NOT NULL, last_seen_at TEXT);
+CREATE TABLE IF NOT EXISTS mutations (device_id TEXT NOT NULL, seq BIGINT NOT NULL,
+    hash TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (device_id, seq));
+CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, record_key TEXT NOT NULL,
+    record_id TEXT NOT NULL, office TEXT NOT NULL, fields TEXT NOT NULL,
+    position BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entity, record_key));
+CREATE INDEX IF NOT EXISTS records_pull ON records (office, position);
+CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, office TEXT NOT NULL,
+    entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
+    device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
+    resolved_at TEXT);
+CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
+INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+";
+
+fn schema_postgres() -> String {
+    SCHEMA_SQLITE.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+macro_rules! in_tx {
+    ($store:expr, $op:ident ( $($arg:expr),* )) => {
+        match $store {
+            Store::Sqlite(m) => {
+                let mut c = lock(m);
+                let t = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let mut tx = SqliteTx(t);
+                let r = $op(&mut tx $(, $arg)*);
+                match r {
+                    Ok(v) => { tx.0.commit()?; Ok(v) }
+                    // Refusals that changed state (divergence) still commit.
+                    Err(StoreError::Refused(s, b)) => { tx.0.commit()?; Err(StoreError::Refused(s, b)) }
+                    Err(e) => Err(e),
+                }
+            }
+            Store::Postgres(m) => {
+                let mut c = lock(m);
+                let t = c.transaction()?;
+                let mut tx = PgTx(t);
+                let r = $op(&mut tx $(, $arg)*);
+                match r {
+                    Ok(v) => { tx.0.commit()?; Ok(v) }
+                    Err(StoreError::Refused(s, b)) => { tx.0.commit()?; Err(StoreError::Refused(s, b)) }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    };
+}
+
+fn op_auth<T: Tx>(tx: &mut T, token: &str) -> Result<Device> {
+    let d = tx.device_by_token(&sha256_hex(token))?.ok_or_else(|| {
+        refuse(
+            401,
+            "unauthorised",
+            "ไม่ได้รับอนุญาต (เครื่องนี้ไม่ได้ลงทะเบียน)",
+            "Unauthorised",
+        )
+    })?;
+    if d.revoked {
+        return Err(refuse(
+            403,
+            "revoked",
+            "เครื่องนี้ถูกเพิกถอนสิทธิ์แล้ว กรุณาติดต่อผู้ดูแลระบบส่วนกลาง",
+            "This device was revoked",
+        ));
+    }
+    Ok(d)
+}
+
+fn op_pull<T: Tx>(tx: &mut T, device: &Device, cursor: u64, limit: u32) -> Result<PullResponse> {
+    let limit = limit.clamp(1, raksa_protocol::MAX_PULL);
+    let records = tx.pull(&device.office, cursor, limit + 1)?;
+    let more = records.len() > limit as usize;
+    let records: Vec<RecordState> = records.into_iter().take(limit as usize).collect();
+    let next_cursor = records.last().map_or(cursor, |r| r.position);
+    Ok(PullResponse {
+        records,
+        next_cursor,
+        more,
+    })
+}
+
+fn op_add_office<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<()> {
+    let code = code.trim();
+    if code.is_empty() || code.chars().count() > 10 {
+        return Err(refuse(
+            400,
+            "invalid",
+            "รหัสสำนักงานไม่ถูกต้อง",
+            "Invalid office code",
+        ));
+    }
+    tx.add_office(code, name.trim(), &Utc::now().to_rfc3339())
+}
+
+fn op_revoke<T: Tx>(tx: &mut T, id: &str) -> Result<bool> {
+    tx.revoke_device(id, &Utc::now().to_rfc3339())
+}
+
+fn op_devices<T: Tx>(tx: &mut T) -> Result<Vec<Device>> {
+    tx.devices()
+}
+
+impl Store {
+    /// `sqlite:PATH` or `postgres://…`.
+    pub fn open(url: &str) -> Result<Store> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let c = rusqlite::Connection::open(path)?;
+            c.execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+            )?;
+            c.execute_batch(SCHEMA_SQLITE)?;
+            Ok(Store::Sqlite(Mutex::new(c)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let mut c = postgres::Client::connect(url, postgres::NoTls)?;
+            c.batch_execute(&schema_postgres())?;
+            Ok(Store::Postgres(Mutex::new(c)))
+        } else {
+            Err(StoreError::Db(format!(
+                "unknown database URL (use sqlite:PATH or postgres://…): {url}"
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    pub fn add_office(&self, code: &str, name: &str) -> Result<()> {
+        in_tx!(self, op_add_office(code, name))
+    }
+    pub fn new_enrolment_code(&self, office: &str) -> Result<String> {
+        in_tx!(self, op_new_code(office))
+    }
+    pub fn enrol(&self, code: &str, name: &str) -> Result<EnrolResponse> {
+        in_tx!(self, op_enrol(code, name))
+    }
+    pub fn authenticate(&self, token: &str) -> Result<Device> {
+        in_tx!(self, op_auth(token))
+    }
+    pub fn push(&self, device: &Device, req: &PushRequest) -> Result<PushResponse> {
+        if req.protocol != PROTOCOL_VERSION {
+            return Err(refuse(
+                400,
+                "protocol",
+                "รุ่นโปรแกรมไม่ตรงกับเซิร์ฟเวอร์ กรุณาปรับปรุงโปรแกรม",
+                "Protocol version mismatch",
+            ));
+        }
+        if req.mutations.len() > raksa_protocol::MAX_BATCH {
+            return Err(refuse(
+                413,
+                "too_large",
+                "ส่งข้อมูลครั้งละมากเกินไป",
+                "Too many mutations in one push",
+            ));
+        }
+        let id = device.id.clone();
+        in_tx!(self, op_push(&id, req))
+    }
+    pub fn pull(&self, device: &Device, cursor: u64, limit: u32) -> Result<PullResponse> {
+        in_tx!(self, op_pull(device, cursor, limit))
+    }
+    pub fn revoke(&self, id: &str) -> Result<bool> {
+        in_tx!(self, op_revoke(id))
+    }
+    pub fn devices(&self) -> Result<Vec<Device>> {
+        in_tx!(self, op_devices())
+    }
+}
+
+// ---- SQLite ---------------------------------------------------------------------------
+
+pub struct SqliteTx<'a>(rusqlite::Transaction<'a>);
+
+fn device_row(r: &rusqlite::Row) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: r.get(0)?,
+        office: r.get(1)?,
+        name: r.get(2)?,
+        high_water: r.get::<_, i64>(3)? as u64,
+        revoked: r.get::<_, Option<String>>(4)?.is_some(),
+        diverged: r.get::<_, Option<String>>(5)?.is_some(),
+    })
+}
+
+const DEVICE_COLS: &str = "id, office, name, high_water, revoked_at, diverged_at";
+
+impl Tx for SqliteTx<'_> {
+    fn lock_device(&mut self, id: &str) -> Result<Option<Device>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"),
+                [id],
+                device_row,
+            )
+            .optional()?)
+    }
+    fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = ?1"),
+                [token_hash],
+                device_row,
+            )
+            .optional()?)
+    }
+    fn seen_hash(&mut self, device: &str, seq: u64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "SELECT hash FROM mutations WHERE device_id = ?1 AND seq = ?2",
+                rusqlite::params![device, seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn record(&mut self, entity: &str, key: &str) -> Result<Option<(String, String)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "SELECT office, fields FROM records WHERE entity = ?1 AND record_key = ?2",
+                [entity, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+    fn put_record(
+        &mut self,
+        entity: &str,
+        key: &str,
+        record_id: &str,
+        office: &str,
+        fields: &str,
+        position: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
+                 position = excluded.position, updated_at = excluded.updated_at",
+            rusqlite::params![entity, key, record_id, office, fields, position as i64, now],
+        )?;
+        Ok(())
+    }
+    fn next_position(&mut self) -> Result<u64> {
+        Ok(self.0.query_row(
+            "UPDATE sequencer SET position = position + 1 WHERE id = 1 RETURNING position",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+    fn add_conflict(
+        &mut self,
+        office: &str,
+        entity: &str,
+        record_id: &str,
+        field: &str,
+        server_value: &str,
+        device_value: &str,
+        device: &str,
+        seq: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO conflicts (office, entity, record_id, field, server_value, device_value,
+                 device_id, seq, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            rusqlite::params![
+                office,
+                entity,
+                record_id,
+                field,
+                server_value,
+                device_value,
+                device,
+                seq as i64,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+    fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO mutations (device_id, seq, hash, outcome) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![device, seq as i64, hash, outcome],
+        )?;
+        Ok(())
+    }
+    fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE devices SET high_water = ?2, last_seen_at = ?3 WHERE id = ?1",
+            rusqlite::params![device, seq as i64, now],
+        )?;
+        Ok(())
+    }
+    fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE devices SET diverged_at = ?2 WHERE id = ?1",
+            [device, now],
+        )?;
+        Ok(())
+    }
+    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT entity, record_id, office, fields, position FROM records
+             WHERE office = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![office, cursor as i64, limit as i64],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (e, id, office, fields, pos) = row?;
+            out.push(record_state(&e, id, office, &fields, pos as u64)?);
+        }
+        Ok(out)
+    }
+    fn office_exists(&mut self, code: &str) -> Result<bool> {
+        Ok(self.0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM offices WHERE code = ?1)",
+            [code],
+            |r| r.get(0),
+        )?)
+    }
+    fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO offices (code, name, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            [code, name, now],
+        )?;
+        Ok(())
+    }
+    fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO enrolment_codes (code_hash, office, expires_at) VALUES (?1, ?2, ?3)",
+            [hash, office, expires],
+        )?;
+        Ok(())
+    }
+    fn take_enrolment_code(&mut self, hash: &str, now: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "UPDATE enrolment_codes SET used_at = ?2
+                 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2
+                 RETURNING office",
+                [hash, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn add_device(
+        &mut self,
+        id: &str,
+        office: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO devices (id, office, name, token_hash, enrolled_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            [id, office, name, token_hash, now],
+        )?;
+        Ok(())
+    }
+    fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool> {
+        Ok(self.0.execute(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            [id, now],
+        )? == 1)
+    }
+    fn devices(&mut self) -> Result<Vec<Device>> {
+        let mut stmt = self.0.prepare(&format!(
+            "SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"
+        ))?;
+        let v = stmt
+            .query_map([], device_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+}
+
+fn record_state(
+    entity: &str,
+    record_id: String,
+    office: String,
+    fields: &str,
+    position: u64,
+) -> Result<RecordState> {
+    Ok(RecordState {
+        entity: Entity::parse(entity).ok_or_else(|| StoreError::Db(format!("entity {entity}")))?,
+        record_id,
+        office,
+        fields: serde_json::from_str(fields).map_err(|e| StoreError::Db(e.to_string()))?,
+        position,
+    })
+}
+
+// ---- PostgreSQL -----------------------------------------------------------------------
+
+pub struct PgTx<'a>(postgres::Transaction<'a>);
+
+fn pg_device(r: &postgres::Row) -> Device {
+    Device {
+        id: r.get(0),
+        office: r.get(1),
+        name: r.get(2),
+        high_water: r.get::<_, i64>(3) as u64,
+        revoked: r.get::<_, Option<String>>(4).is_some(),
+        diverged: r.get::<_, Option<String>>(5).is_some(),
+    }
+}
+
+impl Tx for PgTx<'_> {
+    fn lock_device(&mut self, id: &str) -> Result<Option<Device>> {
+        Ok(self
+            .0
+            .query_opt(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1 FOR UPDATE"),
+                &[&id],
+            )?
+            .map(|r| pg_device(&r)))
+    }
+    fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>> {
+        Ok(self
+            .0
+            .query_opt(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = $1"),
+                &[&token_hash],
+            )?
+            .map(|r| pg_device(&r)))
+    }
+    fn seen_hash(&mut self, device: &str, seq: u64) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .query_opt(
+                "SELECT hash FROM mutations WHERE device_id = $1 AND seq = $2",
+                &[&device, &(seq as i64)],
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn record(&mut self, entity: &str, key: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .0
+            .query_opt(
+                "SELECT office, fields FROM records WHERE entity = $1 AND record_key = $2",
+                &[&entity, &key],
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+    fn put_record(
+        &mut self,
+        entity: &str,
+        key: &str,
+        record_id: &str,
+        office: &str,
+        fields: &str,
+        position: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
+                 position = excluded.position, updated_at = excluded.updated_at",
+            &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now],
+        )?;
+        Ok(())
+    }
+    fn next_position(&mut self) -> Result<u64> {
+        // The row lock is held until commit: positions follow commit order.
+        Ok(self
+            .0
+            .query_one(
+                "UPDATE sequencer SET position = position + 1 WHERE id = 1 RETURNING position",
+                &[],
+            )?
+            .get::<_, i64>(0) as u64)
+    }
+    fn add_conflict(
+        &mut self,
+        office: &str,
+        entity: &str,
+        record_id: &str,
+        field: &str,
+        server_value: &str,
+        device_value: &str,
+        device: &str,
+        seq: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO conflicts (office, entity, record_id, field, server_value, device_value,
+                 device_id, seq, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &office,
+                &entity,
+                &record_id,
+                &field,
+                &server_value,
+                &device_value,
+                &device,
+                &(seq as i64),
+                &now,
+            ],
+        )?;
+        Ok(())
+    }
+    fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO mutations (device_id, seq, hash, outcome) VALUES ($1, $2, $3, $4)",
+            &[&device, &(seq as i64), &hash, &outcome],
+        )?;
+        Ok(())
+    }
+    fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE devices SET high_water = $2, last_seen_at = $3 WHERE id = $1",
+            &[&device, &(seq as i64), &now],
+        )?;
+        Ok(())
+    }
+    fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE devices SET diverged_at = $2 WHERE id = $1",
+            &[&device, &now],
+        )?;
+        Ok(())
+    }
+    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
+        let rows = self.0.query(
+            "SELECT entity, record_id, office, fields, position FROM records
+             WHERE office = $1 AND position > $2 ORDER BY position LIMIT $3",
+            &[&office, &(cursor as i64), &(limit as i64)],
+        )?;
+        rows.iter()
+            .map(|r| {
+                record_state(
+                    r.get::<_, &str>(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get::<_, &str>(3),
+                    r.get::<_, i64>(4) as u64,
+                )
+            })
+            .collect()
+    }
+    fn office_exists(&mut self, code: &str) -> Result<bool> {
+        Ok(self
+            .0
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM offices WHERE code = $1)",
+                &[&code],
+            )?
+            .get(0))
+    }
+    fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO offices (code, name, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            &[&code, &name, &now],
+        )?;
+        Ok(())
+    }
+    fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO enrolment_codes (code_hash, office, expires_at) VALUES ($1, $2, $3)",
+            &[&hash, &office, &expires],
+        )?;
+        Ok(())
+    }
+    fn take_enrolment_code(&mut self, hash: &str, now: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .query_opt(
+                "UPDATE enrolment_codes SET used_at = $2
+                 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
+                 RETURNING office",
+                &[&hash, &now],
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn add_device(
+        &mut self,
+        id: &str,
+        office: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO devices (id, office, name, token_hash, enrolled_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&id, &office, &name, &token_hash, &now],
+        )?;
+        Ok(())
+    }
+    fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool> {
+        Ok(self.0.execute(
+            "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            &[&id, &now],
+        )? == 1)
+    }
+    fn devices(&mut self) -> Result<Vec<Device>> {
+        Ok(self
+            .0
+            .query(
+                &format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"),
+                &[],
+            )?
+            .iter()
+            .map(pg_device)
+            .collect())
+    }
+}

@@ -1,0 +1,257 @@
+//! Push and pull: once and in order (G2, G3), no silent loss (G4), liveness (G7), scope
+//! (G8), restore safety (G9).
+
+use raksa_protocol::{Entity, Mutation, Outcome, PROTOCOL_VERSION, PushRequest};
+use raksa_server::store::StoreError;
+use serde_json::json;
+
+use crate::*;
+
+fn req(m: Vec<Mutation>) -> PushRequest {
+    PushRequest {
+        protocol: PROTOCOL_VERSION,
+        mutations: m,
+    }
+}
+
+fn code(e: StoreError) -> (u16, String, Option<u64>) {
+    match e {
+        StoreError::Refused(s, b) => (s, b.code, b.expected_seq),
+        StoreError::Db(m) => panic!("db error {m}"),
+    }
+}
+
+#[test]
+fn g3_each_mutation_once_in_order_gaps_refused() {
+    for b in backends() {
+        let d = device(&b.store, "พล", "pc1");
+        let batch = vec![
+            case(1, 1, "ก", None),
+            case(2, 2, "ข", None),
+            case(3, 3, "ค", None),
+        ];
+        let r = b.store.push(&d, &req(batch.clone())).unwrap();
+        assert_eq!(r.acknowledged_through, 3, "{}", b.name);
+        assert!(r.results.iter().all(|x| x.outcome == Outcome::Applied));
+        // a lost reply: the same batch again is all duplicates, nothing changes
+        let again = b.store.push(&d, &req(batch)).unwrap();
+        assert_eq!(again.acknowledged_through, 3);
+        assert!(
+            again
+                .results
+                .iter()
+                .all(|x| x.outcome == Outcome::Duplicate),
+            "{}",
+            b.name
+        );
+        // a gap is refused with the expected number
+        let e = b
+            .store
+            .push(&d, &req(vec![case(5, 5, "จ", None)]))
+            .unwrap_err();
+        assert_eq!(code(e), (409, "gap".into(), Some(4)), "{}", b.name);
+        let pulled = b.store.pull(&d, 0, 100).unwrap();
+        assert_eq!(pulled.records.len(), 3);
+        let positions: Vec<u64> = pulled.records.iter().map(|r| r.position).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    }
+}
+
+#[test]
+fn g9_a_restored_old_database_is_stopped_not_merged() {
+    for b in backends() {
+        let d = device(&b.store, "พล", "pc1");
+        b.store
+            .push(
+                &d,
+                &req(vec![case(1, 1, "ฉบับจริง", None), case(2, 2, "ข", None)]),
+            )
+            .unwrap();
+        // the PC is restored from an old backup and reuses number 2 for different content
+        let e = b
+            .store
+            .push(&d, &req(vec![case(2, 9, "จากไฟล์สำรองเก่า", None)]))
+            .unwrap_err();
+        assert_eq!(code(e).1, "diverged", "{}", b.name);
+        // from now on every push is refused, and the server kept what it had
+        let e = b
+            .store
+            .push(&d, &req(vec![case(3, 3, "ค", None)]))
+            .unwrap_err();
+        assert_eq!(code(e).1, "diverged");
+        let recs = b.store.pull(&d, 0, 100).unwrap().records;
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.record_id != id(9)));
+    }
+}
+
+#[test]
+fn g4_concurrent_edits_merge_by_field_and_keep_both_values() {
+    for b in backends() {
+        let d1 = device(&b.store, "พล", "pc1");
+        let d2 = device(&b.store, "พล", "pc2");
+        b.store
+            .push(&d1, &req(vec![case(1, 1, "เดิม", None)]))
+            .unwrap();
+        // both PCs edit the summary from the same starting value while offline
+        let r1 = b
+            .store
+            .push(&d1, &req(vec![case(2, 1, "แก้จากเครื่อง 1", Some("เดิม"))]))
+            .unwrap();
+        assert_eq!(r1.results[0].outcome, Outcome::Applied);
+        let r2 = b
+            .store
+            .push(&d2, &req(vec![case(1, 1, "แก้จากเครื่อง 2", Some("เดิม"))]))
+            .unwrap();
+        assert_eq!(
+            r2.results[0].outcome,
+            Outcome::Conflict {
+                fields: vec!["summary".into()]
+            },
+            "{}",
+            b.name
+        );
+        let rec = b.store.pull(&d2, 0, 100).unwrap().records.pop().unwrap();
+        assert_eq!(rec.fields["summary"], json!("แก้จากเครื่อง 1"));
+        // a change to a different field merges without conflict
+        let mut m = case(2, 1, "แก้จากเครื่อง 1", Some("แก้จากเครื่อง 1"));
+        m.fields.insert("status".into(), json!("fact_finding"));
+        let m = Mutation::new(
+            m.seq,
+            m.entity,
+            m.record_id.clone(),
+            m.fields.clone(),
+            m.base.clone(),
+        );
+        let r = b.store.push(&d2, &req(vec![m])).unwrap();
+        assert_eq!(r.results[0].outcome, Outcome::Applied, "{}", b.name);
+        let rec = b.store.pull(&d1, 0, 100).unwrap().records.pop().unwrap();
+        assert_eq!(rec.fields["status"], json!("fact_finding"));
+        assert_eq!(rec.fields["summary"], json!("แก้จากเครื่อง 1"));
+    }
+}
+
+#[test]
+fn g7_a_bad_mutation_does_not_wedge_the_queue() {
+    for b in backends() {
+        let d = device(&b.store, "พล", "pc1");
+        let bad_person = Mutation::new(
+            1,
+            Entity::People,
+            id(1),
+            fields_of(&json!({"id": id(1), "id_kind": "citizen_id", "id_number": "3100600182732"})),
+            None,
+        );
+        let unknown_field = Mutation::new(
+            2,
+            Entity::Cases,
+            id(2),
+            fields_of(&json!({"id": id(2), "secret_column": "x"})),
+            None,
+        );
+        let mut tampered = case(3, 3, "ค", None);
+        tampered
+            .fields
+            .insert("summary".into(), json!("เปลี่ยนระหว่างทาง"));
+        let good = case(4, 4, "ง", None);
+        let r = b
+            .store
+            .push(&d, &req(vec![bad_person, unknown_field, tampered, good]))
+            .unwrap();
+        assert_eq!(r.acknowledged_through, 4, "{}", b.name);
+        let kinds: Vec<bool> = r
+            .results
+            .iter()
+            .map(|x| matches!(x.outcome, Outcome::Rejected { .. }))
+            .collect();
+        assert_eq!(kinds, [true, true, true, false]);
+        match &r.results[0].outcome {
+            Outcome::Rejected { reason } => assert!(reason.contains("เลขประจำตัวประชาชน")),
+            o => panic!("{o:?}"),
+        }
+        assert_eq!(b.store.pull(&d, 0, 100).unwrap().records.len(), 1);
+    }
+}
+
+#[test]
+fn g8_a_device_sees_and_writes_only_its_own_office() {
+    for b in backends() {
+        let pl = device(&b.store, "พล", "phitsanulok");
+        let cm = device(&b.store, "ชม", "chiang-mai");
+        b.store
+            .push(&pl, &req(vec![case(1, 1, "ของพิษณุโลก", None)]))
+            .unwrap();
+        // Chiang Mai cannot overwrite Phitsanulok's case, even knowing its id
+        let r = b
+            .store
+            .push(&cm, &req(vec![case(1, 1, "เขียนทับ", Some("ของพิษณุโลก"))]))
+            .unwrap();
+        assert!(
+            matches!(r.results[0].outcome, Outcome::Rejected { .. }),
+            "{}",
+            b.name
+        );
+        assert!(b.store.pull(&cm, 0, 100).unwrap().records.is_empty());
+        let pl_recs = b.store.pull(&pl, 0, 100).unwrap().records;
+        assert_eq!(pl_recs[0].fields["summary"], json!("ของพิษณุโลก"));
+        // letter register numbers are per office: both may have number 1
+        for (d, office) in [(&pl, "พล"), (&cm, "ชม")] {
+            let m = Mutation::new(
+                2,
+                Entity::LetterRegister,
+                "2569/1".into(),
+                fields_of(&json!({"be_year": 2569, "number": 1, "subject": office})),
+                None,
+            );
+            let r = b.store.push(d, &req(vec![m])).unwrap();
+            assert_eq!(
+                r.results[0].outcome,
+                Outcome::Applied,
+                "{} {office}",
+                b.name
+            );
+        }
+    }
+}
+
+#[test]
+fn revoking_a_device_stops_it_at_once_and_codes_work_once() {
+    for b in backends() {
+        b.store.add_office("พล", "พมจ.พิษณุโลก").unwrap();
+        let code = b.store.new_enrolment_code("พล").unwrap();
+        let r = b.store.enrol(&code, "pc1").unwrap();
+        assert!(b.store.enrol(&code, "pc2").is_err(), "one use only");
+        assert!(b.store.enrol("0000-0000-0000", "pc3").is_err());
+        let d = b.store.authenticate(&r.token).unwrap();
+        assert!(b.store.authenticate("not-a-token").is_err());
+        assert!(b.store.revoke(&d.id).unwrap());
+        let (status, c, _) = code_of(b.store.authenticate(&r.token).unwrap_err());
+        assert_eq!((status, c.as_str()), (403, "revoked"), "{}", b.name);
+        assert!(b.store.new_enrolment_code("ไม่มี").is_err());
+    }
+}
+
+fn code_of(e: StoreError) -> (u16, String, Option<u64>) {
+    code(e)
+}
+
+#[test]
+fn pull_pages_follow_the_cursor_without_skipping() {
+    for b in backends() {
+        let d = device(&b.store, "พล", "pc1");
+        let batch: Vec<Mutation> = (1..=25).map(|i| case(i, i as u32, "x", None)).collect();
+        b.store.push(&d, &req(batch)).unwrap();
+        let mut cursor = 0;
+        let mut seen = Vec::new();
+        loop {
+            let page = b.store.pull(&d, cursor, 10).unwrap();
+            seen.extend(page.records.iter().map(|r| r.record_id.clone()));
+            cursor = page.next_cursor;
+            if !page.more {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 25, "{}", b.name);
+        assert_eq!(b.store.pull(&d, cursor, 10).unwrap().records.len(), 0);
+    }
+}
