@@ -1,1 +1,211 @@
-//! placeholder
+//! The API over real HTTP on loopback: the OpenAPI description matches the routes, every
+//! refusal is a JSON body with Thai text, and size and rate limits hold.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
+
+use raksa_server::api::{AppState, router};
+use raksa_server::store::Store;
+use serde_json::Value;
+
+pub struct Server {
+    pub addr: SocketAddr,
+    _tmp: tempfile::TempDir,
+}
+
+pub fn start(rate: f64, burst: f64) -> (Server, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    store.add_office("พล", "พมจ.พิษณุโลก").unwrap();
+    let code = store.new_enrolment_code("พล").unwrap();
+    let state = Arc::new(AppState::new(store, rate, burst));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            axum::serve(l, router(state)).await.unwrap();
+        });
+    });
+    let addr = rx.recv().unwrap();
+    (Server { addr, _tmp: tmp }, code)
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{auth}\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(body);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("HTTP head");
+    let headers = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let status = headers[9..12].parse().unwrap();
+    let mut body = buf[split + 4..].to_vec();
+    if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + n]);
+        b = &b[eol + 2 + n + 2..];
+    }
+}
+
+fn enrol(addr: SocketAddr, code: &str) -> String {
+    let r = request(
+        addr,
+        "POST",
+        "/v1/enrol",
+        None,
+        format!(r#"{{"code":"{code}","device_name":"pc1"}}"#).as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.json()["token"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_openapi_description_and_the_running_server_agree() {
+    let (srv, code) = start(1000.0, 1000.0);
+    let token = enrol(srv.addr, &code);
+    let doc: Value = serde_json::from_str(raksa_server::OPENAPI).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            let r = request(srv.addr, &method.to_uppercase(), path, Some(&token), b"{}");
+            assert!(
+                r.status != 404 && r.status != 405,
+                "{method} {path} is described but answers {}",
+                r.status
+            );
+            let declared: Vec<u16> = ops[method]["responses"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(|k| k.parse().unwrap())
+                .collect();
+            assert!(
+                declared.contains(&r.status),
+                "{method} {path} answered {} which is not described",
+                r.status
+            );
+        }
+    }
+    for (method, path) in [
+        ("GET", "/v1/push"),
+        ("POST", "/v1/pull"),
+        ("GET", "/v1/secret"),
+    ] {
+        let r = request(srv.addr, method, path, Some(&token), b"");
+        assert!(
+            r.status == 404 || r.status == 405,
+            "{method} {path}: {}",
+            r.status
+        );
+    }
+}
+
+#[test]
+fn refusals_are_json_with_thai_messages() {
+    let (srv, code) = start(1000.0, 1000.0);
+    let r = request(srv.addr, "POST", "/v1/push", None, b"{}");
+    assert_eq!(r.status, 401);
+    assert!(r.json()["message_th"].as_str().unwrap().contains("อนุญาต"));
+    let token = enrol(srv.addr, &code);
+    let r = request(srv.addr, "POST", "/v1/push", Some(&token), b"{not json");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["code"], "invalid");
+    let r = request(
+        srv.addr,
+        "POST",
+        "/v1/push",
+        Some(&token),
+        br#"{"protocol":99,"mutations":[]}"#,
+    );
+    assert_eq!(
+        (r.status, r.json()["code"].as_str()),
+        (400, Some("protocol"))
+    );
+    let r = request(
+        srv.addr,
+        "POST",
+        "/v1/enrol",
+        None,
+        format!(r#"{{"code":"{code}","device_name":"again"}}"#).as_bytes(),
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.json()["message_th"].as_str().unwrap().contains("ใช้ไปแล้ว"));
+    let huge = vec![b' '; raksa_protocol::MAX_BODY_BYTES + 10];
+    let r = request(srv.addr, "POST", "/v1/push", Some(&token), &huge);
+    assert_eq!(r.status, 413);
+}
+
+#[test]
+fn a_device_sending_too_fast_is_told_when_to_retry() {
+    let (srv, code) = start(0.5, 2.0);
+    let token = enrol(srv.addr, &code);
+    let statuses: Vec<u16> = (0..4)
+        .map(|_| request(srv.addr, "GET", "/v1/pull?cursor=0", Some(&token), b"").status)
+        .collect();
+    assert_eq!(&statuses[..2], [200, 200]);
+    assert!(statuses[2..].contains(&429), "{statuses:?}");
+    let r = request(srv.addr, "GET", "/v1/pull?cursor=0", Some(&token), b"");
+    assert_eq!(r.status, 429);
+    assert!(
+        r.headers.to_ascii_lowercase().contains("retry-after:"),
+        "{}",
+        r.headers
+    );
+    assert_eq!(r.json()["code"], "rate_limited");
+}
