@@ -29,7 +29,17 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests (core + desktop/CLI)"
+step "PostgreSQL for the server tests (127.0.0.1:5432)"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+    for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
+  fi
+fi
+pg_isready -h 127.0.0.1 -p 5432
+
+step "Rust tests (core, letters, protocol, server on SQLite and PostgreSQL, desktop/CLI)"
+cargo build --locked -p raksa-server   # the end-to-end sync test runs the real server binary
 cargo test --workspace --locked
 
 step "TypeScript bindings generated from Rust are committed and current"

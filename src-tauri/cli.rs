@@ -97,6 +97,26 @@ pub enum Command {
         #[arg(long, env = "RAKSA_USER")]
         user: Option<String>,
     },
+    /// Enrol this PC with the central server using a one-time code from its administrator.
+    Enrol {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+        /// How the server lists this PC (default: the computer's name).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
+    /// Send queued changes to the central server and receive the office's records.
+    Sync {
+        /// One push-then-pull cycle, then exit (0 when everything was sent).
+        #[arg(long)]
+        once: bool,
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
     /// Set a new password for a user with the office recovery key.
     ResetPassword {
         #[arg(long)]
@@ -240,6 +260,78 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             std::fs::write(&out, pdf)?;
             println!("บันทึกหนังสือส่งต่อแล้ว / Letter written: {}", out.display());
             Ok(0)
+        }
+        Command::Enrol {
+            server,
+            code,
+            name,
+            user,
+        } => {
+            let mut s = open(dir, user.as_deref())?;
+            let name = name
+                .or_else(|| std::env::var("COMPUTERNAME").ok())
+                .or_else(|| std::env::var("HOSTNAME").ok())
+                .unwrap_or_else(|| "office-pc".into());
+            let r = match tauri::async_runtime::block_on(raksa_sync::enrol(&server, &code, &name)) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("ผิดพลาด: {}", e.message_th());
+                    eprintln!("Error: {e}");
+                    return Ok(1);
+                }
+            };
+            s.set_sync_config(&raksa_core::sync::SyncConfig {
+                server_url: server,
+                device_id: r.device_id,
+                token: r.token,
+                office: r.office,
+            })?;
+            println!("ลงทะเบียนเครื่องกับเซิร์ฟเวอร์ส่วนกลางแล้ว / enrolled");
+            Ok(0)
+        }
+        Command::Sync { once, user } => {
+            let s = std::sync::Mutex::new(open(dir, user.as_deref())?);
+            let mut failures = 0u32;
+            loop {
+                match tauri::async_runtime::block_on(raksa_sync::sync_once(&s)) {
+                    Ok(r) => {
+                        let st = raksa_sync::Local::with(&s, |x| x.sync_status())?;
+                        println!(
+                            "ส่งแล้ว {} รายการ (ขัดแย้ง {}, ถูกปฏิเสธ {}) · รับ {} รายการ · ค้างส่ง {} / pushed {}, pulled {}, pending {}",
+                            r.pushed,
+                            r.conflicts,
+                            r.rejected,
+                            r.pulled,
+                            st.pending,
+                            r.pushed,
+                            r.pulled,
+                            st.pending
+                        );
+                        failures = 0;
+                        if once {
+                            return Ok(if st.pending == 0 { 0 } else { 1 });
+                        }
+                        std::thread::sleep(std::time::Duration::from_secs(60));
+                    }
+                    Err(e) => {
+                        eprintln!("ผิดพลาด: {}", e.message_th());
+                        eprintln!("Error: {e}");
+                        if once || !e.transient() {
+                            return Ok(if e.transient() { 3 } else { 1 });
+                        }
+                        failures += 1;
+                        let asked = match e {
+                            raksa_sync::SyncError::RetryAfter(s) => Some(s),
+                            _ => None,
+                        };
+                        let seed = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.subsec_nanos() as u64)
+                            .unwrap_or(0);
+                        std::thread::sleep(raksa_sync::backoff(failures, asked, seed));
+                    }
+                }
+            }
         }
         Command::Check { user, json } => {
             let s = open(dir, user.as_deref())?;

@@ -306,3 +306,175 @@ fn letter_writes_the_referral_pdf_headlessly() {
     assert!(text(&o).contains("ไม่พบข้อมูล"), "{}", text(&o));
     assert!(!missing.exists());
 }
+
+/// The real `raksa-server` binary next to the `raksa` one (scripts/test-all.sh builds it).
+fn server_binary() -> std::path::PathBuf {
+    let p = Path::new(env!("CARGO_BIN_EXE_raksa")).with_file_name("raksa-server");
+    assert!(
+        p.exists(),
+        "build the server first: cargo build -p raksa-server ({})",
+        p.display()
+    );
+    p
+}
+
+struct ServerProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server_cmd(db: &str, args: &[&str]) -> String {
+    let o = Command::new(server_binary())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn start_server(db: &str, listen: &str) -> ServerProcess {
+    use std::io::BufRead;
+    let mut child = Command::new(server_binary())
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", listen])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    // Keep draining the server's output so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    ServerProcess { child, url }
+}
+
+fn add_person(dir: &Path, first: &str, id: &str) {
+    let data = raksa_core::DataDir::new(dir);
+    let clock = std::sync::Arc::new(raksa_core::thai_date::SystemClock);
+    let mut s = raksa_core::office::unlock(&data, "admin", PASS, clock).unwrap();
+    s.register_person(&raksa_core::model::NewPerson {
+        title: "นาง".into(),
+        first_name: first.into(),
+        last_name: "ทดสอบ".into(),
+        identity: raksa_core::identity::Identity::CitizenId { number: id.into() },
+        birth_date: None,
+        sex: raksa_core::model::Sex::Female,
+        phone: String::new(),
+        address_text: String::new(),
+        subdistrict_code: None,
+        postcode: None,
+    })
+    .unwrap();
+}
+
+fn server_people(db_path: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db_path).unwrap();
+    let mut st = c
+        .prepare("SELECT json_extract(fields, '$.first_name') FROM records WHERE entity = 'people' ORDER BY position")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn an_office_pc_syncs_with_a_real_server_and_an_old_backup_cannot_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db_path = tmp.path().join("server.db");
+    let db = format!("sqlite:{}", db_path.display());
+    server_cmd(
+        &db,
+        &["office", "add", "--code", "พล", "--name", "พมจ.พิษณุโลก"],
+    );
+    let code = server_cmd(&db, &["device", "enroll", "--office", "พล"])
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let server = start_server(&db, "127.0.0.1:0");
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    add_person(&dir, "บุญมี", "3100600182731");
+    let env = [("RAKSA_PASSPHRASE", PASS), ("RAKSA_USER", "admin")];
+
+    // a wrong code is refused in Thai; the right one enrols
+    let o = raksa(
+        &dir,
+        &["enrol", "--server", &server.url, "--code", "0000-0000-0000"],
+        &env,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("รหัสลงทะเบียนไม่ถูกต้อง"), "{}", text(&o));
+    let o = raksa(
+        &dir,
+        &["enrol", "--server", &server.url, "--code", &code],
+        &env,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+
+    let o = raksa(&dir, &["sync", "--once"], &env);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("ค้างส่ง 0"), "{}", text(&o));
+    assert_eq!(server_people(&db_path), ["บุญมี"]);
+    // nothing new: a second cycle sends nothing and still succeeds
+    let o = raksa(&dir, &["sync", "--once"], &env);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("ส่งแล้ว 0"), "{}", text(&o));
+
+    // keep a copy of the data folder (a backup), then work on
+    let backup = tmp.path().join("old-copy");
+    copy_dir(&dir, &backup);
+    add_person(&dir, "มาลี", "1101700203450");
+    assert!(raksa(&dir, &["sync", "--once"], &env).status.success());
+    assert_eq!(server_people(&db_path), ["บุญมี", "มาลี"]);
+
+    // the server is down: the change waits, nothing is lost, the message is clear
+    add_person(&dir, "สมใจ", "1234567890121");
+    drop(server);
+    let o = raksa(&dir, &["sync", "--once"], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("ออฟไลน์"), "{}", text(&o));
+    let server = start_server(&db, &addr);
+    let o = raksa(&dir, &["sync", "--once"], &env);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(server_people(&db_path), ["บุญมี", "มาลี", "สมใจ"]);
+
+    // G9: the old copy is put back and a different change is made under a used number
+    std::fs::remove_dir_all(&dir).unwrap();
+    copy_dir(&backup, &dir);
+    add_person(&dir, "ผู้ทับ", "3100501234563");
+    let o = raksa(&dir, &["sync", "--once"], &env);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("ไม่ตรงกับที่เคยส่งแล้ว"), "{}", text(&o));
+    assert_eq!(server_people(&db_path), ["บุญมี", "มาลี", "สมใจ"]);
+    drop(server);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -42,6 +42,7 @@ pub enum FieldProblem {
     NotInHousehold,
     DateBeforeStart,
     BlockOverlaps,
+    OfficeMismatch,
 }
 
 impl FieldProblem {
@@ -82,6 +83,7 @@ impl FieldProblem {
             NotInHousehold => "บุคคลนี้ไม่ได้เป็นสมาชิกปัจจุบันของครัวเรือนนี้",
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
+            OfficeMismatch => "รหัสลงทะเบียนนี้ออกให้สำนักงานอื่น กรุณาขอรหัสของสำนักงานนี้จากผู้ดูแลระบบส่วนกลาง",
         }
     }
 
@@ -122,6 +124,7 @@ impl FieldProblem {
             NotInHousehold => "This person is not a current member of this household",
             DateBeforeStart => "The date must not be before the start date",
             BlockOverlaps => "This range overlaps numbers this PC already issued this year",
+            OfficeMismatch => "This enrolment code belongs to another office",
         }
     }
 }

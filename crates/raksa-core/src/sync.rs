@@ -83,6 +83,9 @@ impl Session {
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 300 {
             return Err(CoreError::field("server_url", FieldProblem::WrongType));
         }
+        if c.office != self.office().letter_code {
+            return Err(CoreError::field("code", FieldProblem::OfficeMismatch));
+        }
         self.conn().execute(
             "INSERT INTO settings (key, value) VALUES ('sync_config', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

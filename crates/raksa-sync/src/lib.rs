@@ -1,0 +1,235 @@
+//! The office PC's side of the network: enrolment with a one-time code, then cycles of
+//! push (every queued change, in order, in batches) and pull (the office's records after the
+//! cursor). All state lives in the encrypted database (`raksa_core::sync`), so a restart
+//! loses nothing; this crate only moves bytes and decides when to try again.
+
+use std::time::Duration;
+
+use raksa_core::Session;
+use raksa_protocol::{
+    EnrolRequest, EnrolResponse, ErrorBody, MAX_BATCH, PROTOCOL_VERSION, PullResponse, PushRequest,
+    PushResponse,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("not enrolled with a server")]
+    NotConfigured,
+    /// No connection, DNS, TLS, timeout: try again later.
+    #[error("server unreachable: {0}")]
+    Offline(String),
+    /// The server refused; its message is for the user.
+    #[error("refused ({status}): {}", .body.code)]
+    Refused { status: u16, body: ErrorBody },
+    #[error("server asked to wait {0} s")]
+    RetryAfter(u64),
+    #[error("unexpected reply: {0}")]
+    Protocol(String),
+    #[error(transparent)]
+    Local(#[from] raksa_core::CoreError),
+}
+
+impl SyncError {
+    /// What the status bar says.
+    pub fn message_th(&self) -> String {
+        match self {
+            SyncError::NotConfigured => "ยังไม่ได้ลงทะเบียนเครื่องกับเซิร์ฟเวอร์ส่วนกลาง".into(),
+            SyncError::Offline(_) => {
+                "ติดต่อเซิร์ฟเวอร์ส่วนกลางไม่ได้ (ออฟไลน์) ข้อมูลยังอยู่ในเครื่องครบและจะส่งเมื่อเชื่อมต่อได้".into()
+            }
+            SyncError::Refused { body, .. } => body.message_th.clone(),
+            SyncError::RetryAfter(s) => format!("เซิร์ฟเวอร์ขอให้รอ {s} วินาที แล้วจะส่งต่ออัตโนมัติ"),
+            SyncError::Protocol(_) => "เซิร์ฟเวอร์ตอบกลับผิดรูปแบบ จะลองใหม่ภายหลัง".into(),
+            SyncError::Local(e) => e.message_th(),
+        }
+    }
+
+    /// Whether trying again later can help (as opposed to needing a person).
+    pub fn transient(&self) -> bool {
+        match self {
+            SyncError::Offline(_) | SyncError::RetryAfter(_) | SyncError::Protocol(_) => true,
+            SyncError::Refused { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+}
+
+/// Access to this PC's session from the sync loop (the CLI holds a session; the app holds
+/// one inside its workstation).
+pub trait Local {
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Session) -> raksa_core::Result<R>,
+    ) -> raksa_core::Result<R>;
+}
+
+impl Local for std::sync::Mutex<Session> {
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Session) -> raksa_core::Result<R>,
+    ) -> raksa_core::Result<R> {
+        let mut s = self.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut s)
+    }
+}
+
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(120))
+        .user_agent(concat!("raksa/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("HTTP client")
+}
+
+async fn send<T: serde::de::DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+) -> Result<T, SyncError> {
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| SyncError::Offline(e.to_string()))?;
+    let status = resp.status().as_u16();
+    let retry = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| SyncError::Offline(e.to_string()))?;
+    if status == 200 {
+        return serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()));
+    }
+    if status == 429 || status == 503 {
+        return Err(SyncError::RetryAfter(retry.unwrap_or(30)));
+    }
+    match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(body) => Err(SyncError::Refused { status, body }),
+        Err(_) => Err(SyncError::Protocol(format!("HTTP {status}"))),
+    }
+}
+
+fn url(base: &str, path: &str) -> String {
+    format!("{}{path}", base.trim_end_matches('/'))
+}
+
+/// Exchanges a one-time enrolment code for this PC's credential.
+pub async fn enrol(
+    server: &str,
+    code: &str,
+    device_name: &str,
+) -> Result<EnrolResponse, SyncError> {
+    let body = serde_json::to_vec(&EnrolRequest {
+        code: code.trim().into(),
+        device_name: device_name.into(),
+    })
+    .expect("serialisable");
+    send(
+        http()
+            .post(url(server, "/v1/enrol"))
+            .header("content-type", "application/json")
+            .body(body),
+    )
+    .await
+}
+
+/// What one cycle did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CycleReport {
+    pub pushed: u64,
+    pub conflicts: u32,
+    pub rejected: u32,
+    pub pulled: u32,
+}
+
+/// One push-then-pull cycle. Failures are recorded in the database for the status bar.
+pub async fn sync_once<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
+    let r = cycle(local).await;
+    if let Err(e) = &r {
+        let msg = e.message_th();
+        let _ = local.with(|s| s.record_sync_error(&msg));
+        tracing::warn!(error = %e, "sync cycle failed");
+    }
+    r
+}
+
+async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
+    let cfg = local
+        .with(|s| s.sync_config())?
+        .ok_or(SyncError::NotConfigured)?;
+    let client = http();
+    let auth = format!("Bearer {}", cfg.token);
+    let mut report = CycleReport::default();
+    loop {
+        let batch = local.with(|s| s.outbox_batch(MAX_BATCH))?;
+        if batch.is_empty() {
+            break;
+        }
+        let body = serde_json::to_vec(&PushRequest {
+            protocol: PROTOCOL_VERSION,
+            mutations: batch.clone(),
+        })
+        .expect("serialisable");
+        let resp: PushResponse = send(
+            client
+                .post(url(&cfg.server_url, "/v1/push"))
+                .header("authorization", &auth)
+                .header("content-type", "application/json")
+                .body(body),
+        )
+        .await?;
+        if resp.acknowledged_through < batch[0].seq && !resp.results.is_empty() {
+            return Err(SyncError::Protocol(
+                "acknowledgement behind the batch".into(),
+            ));
+        }
+        report.pushed += resp.results.len() as u64;
+        for r in &resp.results {
+            match r.outcome {
+                raksa_protocol::Outcome::Conflict { .. } => report.conflicts += 1,
+                raksa_protocol::Outcome::Rejected { .. } => report.rejected += 1,
+                _ => {}
+            }
+        }
+        local.with(|s| s.apply_push_response(&batch, &resp))?;
+        if resp.results.is_empty() {
+            break;
+        }
+    }
+    loop {
+        let cursor = local.with(|s| s.pull_cursor())?;
+        let page: PullResponse = send(
+            client
+                .get(url(
+                    &cfg.server_url,
+                    &format!("/v1/pull?cursor={cursor}&limit=500"),
+                ))
+                .header("authorization", &auth),
+        )
+        .await?;
+        report.pulled += local.with(|s| s.apply_pull(&page))?;
+        if !page.more {
+            break;
+        }
+    }
+    tracing::info!(
+        pushed = report.pushed,
+        pulled = report.pulled,
+        "sync cycle done"
+    );
+    Ok(report)
+}
+
+/// The wait before the next attempt after `failures` failures in a row: exponential from
+/// 5 s to 15 min with ±20 % jitter, or what the server asked for.
+pub fn backoff(failures: u32, asked: Option<u64>, jitter_seed: u64) -> Duration {
+    if let Some(s) = asked {
+        return Duration::from_secs(s.clamp(1, 3600));
+    }
+    let base = (5u64 << failures.min(8)).min(900) as f64;
+    let jitter = ((jitter_seed % 400) as f64 / 1000.0) - 0.2;
+    Duration::from_secs_f64(base * (1.0 + jitter))
+}
