@@ -68,6 +68,9 @@ const COMMANDS: &[&str] = &[
     "open_referral_letter",
     "print_referral_letter",
     "save_referral_letter",
+    "sync_status",
+    "enrol_device",
+    "sync_now",
 ];
 
 fn main() {

@@ -93,6 +93,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         open_referral_letter,
         print_referral_letter,
         save_referral_letter,
+        sync_status,
+        enrol_device,
+        sync_now,
     ]
 }
 
@@ -142,7 +145,12 @@ async fn unlock(
     username: String,
     password: String,
 ) -> Reply<AppStatus> {
-    on_workstation(state, move |w| w.unlock(&username, &password)).await
+    let waker = state.1.clone();
+    let r = on_workstation(state, move |w| w.unlock(&username, &password)).await;
+    if r.is_ok() {
+        waker.wake();
+    }
+    r
 }
 
 #[tauri::command]
@@ -672,6 +680,75 @@ async fn save_referral_letter(state: State<'_, AppState>, id: String) -> Reply<S
     .await
     .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
     .map_err(|e| ErrorReport::from(&e))
+}
+
+#[tauri::command]
+async fn sync_status(state: State<'_, AppState>) -> Reply<raksa_core::sync::SyncStatus> {
+    on_workstation(state, |w| w.with_session_quiet(|s| s.sync_status())).await
+}
+
+/// Enrols this PC with the central server (administrators): the one-time code is exchanged
+/// for the PC's credential, which is kept inside the encrypted database.
+#[tauri::command]
+async fn enrol_device(
+    state: State<'_, AppState>,
+    server: String,
+    code: String,
+    name: String,
+) -> Reply<()> {
+    on_workstation(state.clone(), |w| {
+        w.with_session(|s| {
+            if s.user().role != raksa_core::model::Role::Admin {
+                return Err(CoreError::Forbidden);
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    let name = if name.trim().is_empty() {
+        "office-pc".to_owned()
+    } else {
+        name
+    };
+    let r = raksa_sync::enrol(server.trim(), &code, &name)
+        .await
+        .map_err(sync_error)?;
+    let cfg = raksa_core::sync::SyncConfig {
+        server_url: server.trim().to_owned(),
+        device_id: r.device_id,
+        token: r.token,
+        office: r.office,
+    };
+    let done = on_workstation(state.clone(), move |w| {
+        w.with_session(|s| s.set_sync_config(&cfg))
+    })
+    .await;
+    state.1.wake();
+    done
+}
+
+/// One push-then-pull cycle now.
+#[tauri::command]
+async fn sync_now(state: State<'_, AppState>) -> Reply<raksa_core::sync::SyncReport> {
+    let local = crate::uploader::WsLocal(state.0.clone());
+    let r = tauri::async_runtime::spawn_blocking(move || {
+        tauri::async_runtime::block_on(raksa_sync::sync_once(&local))
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?;
+    r.map_err(sync_error)
+}
+
+fn sync_error(e: raksa_sync::SyncError) -> ErrorReport {
+    match e {
+        raksa_sync::SyncError::Local(c) => ErrorReport::from(&c),
+        other => ErrorReport {
+            code: "sync".into(),
+            message_th: other.message_th(),
+            message_en: other.to_string(),
+            fields: Vec::new(),
+        },
+    }
 }
 
 /// The next list of the cascading address picker (public reference data, no session).

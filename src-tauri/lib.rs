@@ -7,6 +7,7 @@ mod commands;
 mod data_dir;
 mod logging;
 mod print;
+mod uploader;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,8 +19,8 @@ use tauri::{Emitter, Manager};
 
 pub use cli::Cli;
 
-/// The one piece of shared state: this PC's workstation.
-pub struct AppState(pub Arc<Mutex<Workstation>>);
+/// The shared state: this PC's workstation, and the handle that wakes the uploader.
+pub struct AppState(pub Arc<Mutex<Workstation>>, pub Arc<uploader::Waker>);
 
 pub fn main_entry() -> i32 {
     // Any argument means a terminal user (a command, --help, --version): let them see output.
@@ -63,8 +64,10 @@ fn run_gui(dir: raksa_core::DataDir) {
     print::sweep();
     let ws = Arc::new(Mutex::new(Workstation::new(dir, app_clock())));
     let idle = ws.clone();
+    let waker = Arc::new(uploader::Waker::default());
+    let (up_ws, up_waker) = (ws.clone(), waker.clone());
     tauri::Builder::default()
-        .manage(AppState(ws))
+        .manage(AppState(ws, waker))
         .invoke_handler(commands::handler())
         .setup(move |app| {
             // The idle lock runs in the core; this only polls it and tells the window.
@@ -80,6 +83,7 @@ fn run_gui(dir: raksa_core::DataDir) {
                         }
                     }
                 })?;
+            uploader::spawn(up_ws, up_waker, app.handle().clone());
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_focus();
             }

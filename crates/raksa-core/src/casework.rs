@@ -181,6 +181,8 @@ pub struct CaseDetail {
     pub plan_items: Vec<crate::plan::PlanItem>,
     /// State of the fact-finding form (`new` when nothing is saved yet).
     pub fact_finding: crate::fact_finding::FormStatus,
+    /// Changes to this case are still waiting to go to the central server.
+    pub unsynced: bool,
 }
 
 /// What a worker asks a supervisor to approve.
@@ -446,6 +448,7 @@ impl Session {
                 .map_err(|_| CoreError::Corrupt("id".into()))?,
             plan_items: self.plan_items(id)?,
             fact_finding: self.fact_finding_status(id)?,
+            unsynced: self.case_unsynced(id)?,
         })
     }
 

@@ -55,6 +55,17 @@ pub struct SyncStatus {
     pub issues: Vec<SyncIssue>,
 }
 
+/// What one sync cycle did.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncReport {
+    #[ts(type = "number")]
+    pub pushed: u64,
+    pub conflicts: u32,
+    pub rejected: u32,
+    pub pulled: u32,
+}
+
 fn obj(s: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str(s).map_err(|e| CoreError::Corrupt(e.to_string()))? {
         Value::Object(m) => Ok(m),

@@ -149,6 +149,19 @@ impl Workstation {
         out
     }
 
+    /// Runs `f` for background work (sync): needs the app unlocked, but is not user
+    /// activity, so it never postpones the idle lock.
+    pub fn with_session_quiet<T>(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> Result<T>,
+    ) -> Result<T> {
+        if self.lock_if_idle() {
+            return Err(CoreError::Locked);
+        }
+        let s = self.session.as_mut().ok_or(CoreError::Locked)?;
+        f(s)
+    }
+
     /// Changes the office settings; a new idle-lock period applies at once.
     pub fn update_settings(&mut self, settings: &OfficeSettings) -> Result<OfficeSettings> {
         let saved = self.with_session(|s| {

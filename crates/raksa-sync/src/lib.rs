@@ -136,14 +136,7 @@ pub async fn enrol(
     .await
 }
 
-/// What one cycle did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct CycleReport {
-    pub pushed: u64,
-    pub conflicts: u32,
-    pub rejected: u32,
-    pub pulled: u32,
-}
+pub use raksa_core::sync::SyncReport as CycleReport;
 
 /// One push-then-pull cycle. Failures are recorded in the database for the status bar.
 pub async fn sync_once<L: Local>(local: &L) -> Result<CycleReport, SyncError> {

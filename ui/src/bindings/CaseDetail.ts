@@ -27,4 +27,8 @@ household_id: string | null, plan_items: Array<PlanItem>,
 /**
  * State of the fact-finding form (`new` when nothing is saved yet).
  */
-fact_finding: FormStatus, };
+fact_finding: FormStatus, 
+/**
+ * Changes to this case are still waiting to go to the central server.
+ */
+unsynced: boolean, };

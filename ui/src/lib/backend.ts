@@ -44,6 +44,8 @@ import type { NumberBlock } from "../bindings/NumberBlock";
 import type { Referral } from "../bindings/Referral";
 import type { ReferralChange } from "../bindings/ReferralChange";
 import type { RegisterEntry } from "../bindings/RegisterEntry";
+import type { SyncStatus } from "../bindings/SyncStatus";
+import type { SyncReport } from "../bindings/SyncReport";
 
 export class BackendError extends Error {
   readonly report: ErrorReport;
@@ -149,6 +151,10 @@ export const backend = {
   openReferralLetter: (id: string) => call<string>("open_referral_letter", { id }),
   printReferralLetter: (id: string) => call<string>("print_referral_letter", { id }),
   saveReferralLetter: (id: string) => call<string>("save_referral_letter", { id }),
+  syncStatus: () => call<SyncStatus>("sync_status"),
+  enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
+  syncNow: () => call<SyncReport>("sync_now"),
+  onSync: (f: () => void): Promise<UnlistenFn> => listen("sync", () => f()),
   onLocked: (f: () => void): Promise<UnlistenFn> => listen("locked", () => f()),
 };
 

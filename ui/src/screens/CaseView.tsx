@@ -91,7 +91,12 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
             <span className={`pill pill-${c.status}`} id="case-stage">
               {pick(statusNames[c.status])}
             </span>{" "}
-            {c.urgency !== "normal" && <span className={`pill urgency-pill-${c.urgency}`}>{pick(urgencyNames[c.urgency]).split(" ")[0]}</span>}
+            {c.urgency !== "normal" && <span className={`pill urgency-pill-${c.urgency}`}>{pick(urgencyNames[c.urgency]).split(" ")[0]}</span>}{" "}
+            {detail.unsynced && (
+              <span className="pill pill-unsynced" id="case-unsynced" title={lang === "th" ? "มีการเปลี่ยนแปลงที่ยังรอส่งไปเซิร์ฟเวอร์ส่วนกลาง" : "Changes waiting to be sent"}>
+                {lang === "th" ? "ยังไม่ได้ส่งขึ้นเซิร์ฟเวอร์" : "Not yet on the server"}
+              </span>
+            )}
           </h1>
           <button type="button" className="link" onClick={() => go({ kind: "person", id: c.person_id })}>
             {t("client")}: {c.person_name} · {c.masked_id}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { AppStatus } from "../bindings/AppStatus";
 import { useI18n, roleNames } from "../lib/i18n";
-import { CloudOffIcon, LockIcon, ShieldIcon } from "../lib/icons";
+import { LockIcon, ShieldIcon } from "../lib/icons";
 import { Agencies } from "./Agencies";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
@@ -12,6 +12,7 @@ import { PersonView } from "./PersonView";
 import { RegisterPerson } from "./RegisterPerson";
 import { Settings } from "./Settings";
 import { Users } from "./Users";
+import { SyncIndicator } from "./SyncPanel";
 
 export type View =
   | { kind: "cases" }
@@ -115,9 +116,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         <span className="status-item">
           <ShieldIcon /> {t("storageStatus")}
         </span>
-        <span className="status-item status-offline">
-          <CloudOffIcon /> {t("syncStatus")}
-        </span>
+        <SyncIndicator onOpen={() => setView({ kind: "settings" })} />
         <span className="shortcuts">{t("shortcuts")}</span>
       </footer>
     </div>

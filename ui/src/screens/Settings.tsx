@@ -4,6 +4,7 @@ import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { DeadlineRules } from "./DeadlineRules";
 import { LetterSetup } from "./LetterSetup";
+import { SyncCard } from "./SyncPanel";
 
 export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSupervisor: boolean }) {
   const { t } = useI18n();
@@ -87,6 +88,7 @@ export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSuperv
           </div>
         </form>
       )}
+      <SyncCard isAdmin={isAdmin} />
       <DeadlineRules isAdmin={isAdmin} />
       {(isAdmin || isSupervisor) && <LetterSetup isAdmin={isAdmin} />}
       {isAdmin && <InstallForm />}
