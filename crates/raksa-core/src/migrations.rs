@@ -629,6 +629,21 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 9,
+        name: "down-synced records waiting for a parent record",
+        sql: r#"
+-- A pulled record whose parent has not arrived yet (the parent was changed later, so it
+-- comes later in the server's order) waits here and is applied as soon as it can be.
+CREATE TABLE sync_parked (
+    entity     TEXT NOT NULL,
+    record_id  TEXT NOT NULL,
+    fields     TEXT NOT NULL,
+    parked_at  TEXT NOT NULL,
+    PRIMARY KEY (entity, record_id)
+);
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

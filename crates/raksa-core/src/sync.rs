@@ -66,6 +66,93 @@ pub struct SyncReport {
     pub pulled: u32,
 }
 
+enum Stored {
+    Yes,
+    Skipped,
+    MissingParent,
+    Failed(String),
+}
+
+/// Upserts one down-synced record inside a savepoint.
+fn store_record(
+    tx: &rusqlite::Transaction,
+    entity: Entity,
+    fields: &Map<String, Value>,
+) -> Result<Stored> {
+    let allowed = entity.fields();
+    let cols: Vec<&str> = fields
+        .keys()
+        .map(String::as_str)
+        .filter(|k| allowed.contains(k))
+        .collect();
+    if cols.is_empty() {
+        return Ok(Stored::Skipped);
+    }
+    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let conflict_target = match entity {
+        Entity::FactFindings => "case_id",
+        Entity::LetterRegister => "be_year, number",
+        Entity::DeadlineRules => "milestone, urgency, effective_from",
+        _ => "id",
+    };
+    let sql = if entity.append_only() {
+        format!(
+            "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
+            entity.table(),
+            cols.join(", "),
+            placeholders.join(", ")
+        )
+    } else {
+        format!(
+            "INSERT INTO {t} ({c}) VALUES ({p}) ON CONFLICT ({k}) DO UPDATE SET {s}",
+            t = entity.table(),
+            c = cols.join(", "),
+            p = placeholders.join(", "),
+            k = conflict_target,
+            s = cols
+                .iter()
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let values: Vec<rusqlite::types::Value> = cols
+        .iter()
+        .map(|c| match &fields[*c] {
+            Value::Null => rusqlite::types::Value::Null,
+            Value::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
+            Value::Number(n) => n
+                .as_i64()
+                .map(rusqlite::types::Value::Integer)
+                .or_else(|| n.as_f64().map(rusqlite::types::Value::Real))
+                .unwrap_or(rusqlite::types::Value::Null),
+            Value::String(s) => rusqlite::types::Value::Text(s.clone()),
+            other => rusqlite::types::Value::Text(other.to_string()),
+        })
+        .collect();
+    tx.execute("SAVEPOINT rec", [])?;
+    match tx.execute(&sql, rusqlite::params_from_iter(values)) {
+        Ok(_) => {
+            tx.execute("RELEASE rec", [])?;
+            Ok(Stored::Yes)
+        }
+        Err(e) => {
+            tx.execute("ROLLBACK TO rec", [])?;
+            tx.execute("RELEASE rec", [])?;
+            let msg = e.to_string();
+            if msg.contains("FOREIGN KEY") {
+                Ok(Stored::MissingParent)
+            } else {
+                Ok(Stored::Failed(msg))
+            }
+        }
+    }
+}
+
+fn obj_map(s: &str) -> Result<Map<String, Value>> {
+    obj(s)
+}
+
 fn obj(s: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str(s).map_err(|e| CoreError::Corrupt(e.to_string()))? {
         Value::Object(m) => Ok(m),
@@ -183,8 +270,9 @@ impl Session {
 
     /// Applies one down-sync page and moves the cursor, in one transaction. A record with
     /// changes still waiting here is left as it is: those changes go up next and the server
-    /// merges them. A record that cannot be stored is noted and skipped, never blocking the
-    /// rest.
+    /// merges them. A record whose parent has not arrived yet waits in `sync_parked` and is
+    /// applied when the parent comes. A record that cannot be stored for another reason is
+    /// noted and skipped, never blocking the rest.
     pub fn apply_pull(&mut self, page: &PullResponse) -> Result<u32> {
         let now = Utc::now().to_rfc3339();
         let tx = self.conn_mut().transaction()?;
@@ -199,74 +287,63 @@ impl Session {
             if waiting {
                 continue;
             }
-            let allowed = rec.entity.fields();
-            let cols: Vec<&str> = rec
-                .fields
-                .keys()
-                .map(String::as_str)
-                .filter(|k| allowed.contains(k))
-                .collect();
-            if cols.is_empty() {
-                continue;
-            }
-            let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-            let conflict_target = match rec.entity {
-                Entity::FactFindings => "case_id",
-                Entity::LetterRegister => "be_year, number",
-                Entity::DeadlineRules => "milestone, urgency, effective_from",
-                _ => "id",
-            };
-            let sql = if rec.entity.append_only() {
-                format!(
-                    "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
-                    rec.entity.table(),
-                    cols.join(", "),
-                    placeholders.join(", ")
-                )
-            } else {
-                format!(
-                    "INSERT INTO {t} ({c}) VALUES ({p}) ON CONFLICT ({k}) DO UPDATE SET {s}",
-                    t = rec.entity.table(),
-                    c = cols.join(", "),
-                    p = placeholders.join(", "),
-                    k = conflict_target,
-                    s = cols
-                        .iter()
-                        .map(|c| format!("{c} = excluded.{c}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let values: Vec<rusqlite::types::Value> = cols
-                .iter()
-                .map(|c| match &rec.fields[*c] {
-                    Value::Null => rusqlite::types::Value::Null,
-                    Value::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
-                    Value::Number(n) => n
-                        .as_i64()
-                        .map(rusqlite::types::Value::Integer)
-                        .or_else(|| n.as_f64().map(rusqlite::types::Value::Real))
-                        .unwrap_or(rusqlite::types::Value::Null),
-                    Value::String(s) => rusqlite::types::Value::Text(s.clone()),
-                    other => rusqlite::types::Value::Text(other.to_string()),
-                })
-                .collect();
-            tx.execute("SAVEPOINT rec", [])?;
-            match tx.execute(&sql, rusqlite::params_from_iter(values)) {
-                Ok(_) => {
-                    tx.execute("RELEASE rec", [])?;
-                    applied += 1;
+            match store_record(&tx, rec.entity, &rec.fields)? {
+                Stored::Yes => applied += 1,
+                Stored::Skipped => {}
+                Stored::MissingParent => {
+                    tx.execute(
+                        "INSERT INTO sync_parked (entity, record_id, fields, parked_at)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (entity, record_id) DO UPDATE SET fields = excluded.fields",
+                        params![
+                            rec.entity.table(),
+                            rec.record_id,
+                            serde_json::to_string(&rec.fields).expect("serialisable"),
+                            now
+                        ],
+                    )?;
                 }
-                Err(e) => {
-                    tx.execute("ROLLBACK TO rec", [])?;
-                    tx.execute("RELEASE rec", [])?;
+                Stored::Failed(e) => {
                     tracing::warn!(entity = rec.entity.table(), error = %e, "down-synced record not applied");
                     tx.execute(
                         "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
                          VALUES (0, ?1, ?2, 'not_applied', ?3, ?4)",
-                        params![rec.entity.table(), rec.record_id, e.to_string(), now],
+                        params![rec.entity.table(), rec.record_id, e, now],
                     )?;
                 }
+            }
+        }
+        // Parked records whose parents may have arrived: retry until nothing moves.
+        loop {
+            let parked: Vec<(String, String, String)> = tx
+                .prepare("SELECT entity, record_id, fields FROM sync_parked ORDER BY parked_at")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut progress = false;
+            for (entity, id, fields) in parked {
+                let Some(e) = Entity::parse(&entity) else {
+                    continue;
+                };
+                match store_record(&tx, e, &obj(&fields)?)? {
+                    Stored::MissingParent => continue,
+                    Stored::Yes => applied += 1,
+                    Stored::Skipped => {}
+                    Stored::Failed(err) => {
+                        tx.execute(
+                            "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
+                             VALUES (0, ?1, ?2, 'not_applied', ?3, ?4)",
+                            params![entity, id, err, now],
+                        )?;
+                    }
+                }
+                tx.execute(
+                    "DELETE FROM sync_parked WHERE entity = ?1 AND record_id = ?2",
+                    params![entity, id],
+                )?;
+                progress = true;
+            }
+            if !progress {
+                break;
             }
         }
         tx.execute(
@@ -329,6 +406,39 @@ impl Session {
             rejected: issues.iter().filter(|i| i.kind == "rejected").count() as u32,
             issues,
         })
+    }
+
+    /// Every synced record held here, keyed by (table, record id), with all its fields — the
+    /// same shape the server holds, for convergence checks and diagnostics.
+    pub fn replica_state(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), Map<String, Value>>> {
+        let mut out = std::collections::BTreeMap::new();
+        for e in Entity::ALL {
+            let key = match e {
+                Entity::FactFindings => "case_id".to_owned(),
+                Entity::LetterRegister => "be_year || '/' || number".to_owned(),
+                Entity::DeadlineRules => {
+                    "milestone || '/' || urgency || '/' || effective_from".to_owned()
+                }
+                _ => "id".to_owned(),
+            };
+            let obj = e
+                .fields()
+                .iter()
+                .map(|c| format!("'{c}', {c}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT {key}, json_object({obj}) FROM {}", e.table());
+            let mut stmt = self.conn().prepare(&sql)?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (id, json) = row?;
+                out.insert((e.table().to_owned(), id), obj_map(&json)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Whether a case still has changes here that the server has not acknowledged.

@@ -290,7 +290,9 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
             now,
         )?;
     }
-    if current_fields.as_ref() != Some(&merged) {
+    // A conflict moves the record forward too, so the PC that lost the field pulls the
+    // server's value back (convergence) while the conflict record keeps its own.
+    if current_fields.as_ref() != Some(&merged) || !conflicts.is_empty() {
         let pos = tx.next_position()?;
         let json = serde_json::to_string(&merged).expect("serialisable");
         tx.put_record(entity, &key, &m.record_id, &device.office, &json, pos, now)?;
