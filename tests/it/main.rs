@@ -1,6 +1,7 @@
 //! Integration tests of the `raksa` binary's headless administration commands, run as real
 //! processes without a display (issue 2: `init`, `check`, `backup`, `restore`, `export`).
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -477,4 +478,258 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, to.join(e.file_name())).unwrap();
         }
     }
+}
+
+/// The writer half of the kill test: runs only inside the child process the test starts.
+#[test]
+#[ignore = "started by g1_kill_9_loses_nothing_saved"]
+fn kill_test_writer_child() {
+    let Ok(dir) = std::env::var("RAKSA_KILL_CHILD_DIR") else {
+        return;
+    };
+    let data = raksa_core::DataDir::new(&dir);
+    let clock = std::sync::Arc::new(raksa_core::thai_date::SystemClock);
+    let mut s = raksa_core::office::unlock(&data, "admin", PASS, clock).unwrap();
+    let start: u64 = std::env::var("RAKSA_KILL_CHILD_START")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut out = std::io::stdout();
+    for n in start.. {
+        let body = format!("{:012}", 120_000_000_000 + n);
+        let d: Vec<u32> = body.chars().map(|c| c.to_digit(10).unwrap()).collect();
+        let sum: u32 = (0..12).map(|i| d[i] * (13 - i as u32)).sum();
+        let id = format!("{body}{}", (11 - sum % 11) % 10);
+        s.register_person(&raksa_core::model::NewPerson {
+            title: "นาง".into(),
+            first_name: format!("ทดสอบ{n}"),
+            last_name: "กระแทก".into(),
+            identity: raksa_core::identity::Identity::CitizenId { number: id },
+            birth_date: None,
+            sex: raksa_core::model::Sex::Female,
+            phone: String::new(),
+            address_text: String::new(),
+            subdistrict_code: None,
+            postcode: None,
+        })
+        .unwrap();
+        // Printed only after the commit returned: "saved" as the user would see it.
+        writeln!(out, "saved {n}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+#[test]
+fn g1_kill_9_loses_nothing_saved() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    let mut next = 0u64;
+    let mut saved = Vec::new();
+    for round in 0..6u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "kill_test_writer_child",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("RAKSA_KILL_CHILD_DIR", &dir)
+            .env("RAKSA_KILL_CHILD_START", next.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        // Let it write a varying number of records, then kill -9 mid-stream.
+        let target = 3 + (round * 7) % 11;
+        let mut last = None;
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if let Some(n) = line.strip_prefix("saved ") {
+                let n: u64 = n.trim().parse().unwrap();
+                saved.push(n);
+                last = Some(n);
+                if saved.len() as u64 >= target * (round + 1) {
+                    break;
+                }
+            }
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        let _ = child.wait();
+        next = last.map_or(next, |n| n + 2);
+
+        // Reopen the real encrypted file: healthy, and everything reported saved is there
+        // and queued for the server.
+        let data = raksa_core::DataDir::new(&dir);
+        let clock = std::sync::Arc::new(raksa_core::thai_date::SystemClock);
+        let s = raksa_core::office::unlock(&data, "admin", PASS, clock).unwrap();
+        let report = s.check().unwrap();
+        assert!(report.integrity_ok, "round {round}: {:?}", report.problems);
+        let people = s.search_people("กระแทก", 1000).unwrap();
+        for n in &saved {
+            assert!(
+                people
+                    .iter()
+                    .any(|p| p.display_name.contains(&format!("ทดสอบ{n} "))),
+                "round {round}: person {n} was reported saved but is missing"
+            );
+        }
+        let queued = s
+            .outbox_batch(100_000)
+            .unwrap()
+            .iter()
+            .filter(|m| m.entity == raksa_protocol::Entity::People)
+            .count();
+        assert_eq!(
+            queued,
+            people.len(),
+            "round {round}: every saved person is queued"
+        );
+    }
+}
+
+/// A TCP proxy that breaks connections on purpose: each new connection, in a seeded order,
+/// is passed through, refused, delayed, or has the server's reply cut off after some bytes
+/// (0 bytes = the server applied the push and the PC never heard back).
+fn fault_proxy(upstream: std::net::SocketAddr, seed: u64) -> std::net::SocketAddr {
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut x = seed | 1;
+        for conn in l.incoming() {
+            let Ok(client) = conn else { continue };
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mode = x % 6;
+            std::thread::spawn(move || {
+                if mode == 0 {
+                    let _ = client.shutdown(Shutdown::Both); // refused / reset
+                    return;
+                }
+                let Ok(server) = TcpStream::connect(upstream) else {
+                    return;
+                };
+                if mode == 1 {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+                let (mut c_read, mut s_write) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut c_read, &mut s_write);
+                    let _ = s_write.shutdown(Shutdown::Write);
+                });
+                let (mut s_read, mut c_write) = (server, client);
+                // modes 2 and 3 cut the reply: nothing, or a truncated head
+                let cut = match mode {
+                    2 => Some(0usize),
+                    3 => Some(40),
+                    _ => None,
+                };
+                let mut buf = [0u8; 8192];
+                let mut sent = 0usize;
+                loop {
+                    let n = match std::io::Read::read(&mut s_read, &mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if let Some(limit) = cut {
+                        let take = limit.saturating_sub(sent).min(n);
+                        let _ = c_write.write_all(&buf[..take]);
+                        sent += take;
+                        if sent >= limit {
+                            break;
+                        }
+                    } else if c_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = c_write.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn g2_every_change_arrives_once_through_a_faulty_network() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db_path = tmp.path().join("server.db");
+    let db = format!("sqlite:{}", db_path.display());
+    server_cmd(
+        &db,
+        &["office", "add", "--code", "พล", "--name", "พมจ.พิษณุโลก"],
+    );
+    let code = server_cmd(&db, &["device", "enroll", "--office", "พล"])
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let server = start_server(&db, "127.0.0.1:0");
+    let upstream: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    eprintln!("fault proxy seed {seed}");
+    let proxy = fault_proxy(upstream, seed);
+    let dir = tmp.path().join("office");
+    init(&dir);
+    let env = [("RAKSA_PASSPHRASE", PASS), ("RAKSA_USER", "admin")];
+    // enrol directly (the code is single-use), then sync only through the proxy
+    let o = raksa(
+        &dir,
+        &["enrol", "--server", &server.url, "--code", &code],
+        &env,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    {
+        let data = raksa_core::DataDir::new(&dir);
+        let clock = std::sync::Arc::new(raksa_core::thai_date::SystemClock);
+        let mut s = raksa_core::office::unlock(&data, "admin", PASS, clock).unwrap();
+        let mut cfg = s.sync_config().unwrap().unwrap();
+        cfg.server_url = format!("http://{proxy}");
+        s.set_sync_config(&cfg).unwrap();
+    }
+    let ids = [
+        "3100600182731",
+        "1101700203450",
+        "3100501234563",
+        "1234567890121",
+    ];
+    let mut attempts = 0;
+    for (i, id) in ids.iter().enumerate() {
+        add_person(&dir, &format!("คนที่{i}"), id);
+        // keep syncing through the faults until this PC says everything was sent
+        loop {
+            attempts += 1;
+            assert!(attempts < 200, "seed {seed}: never got through");
+            let o = raksa(&dir, &["sync", "--once"], &env);
+            if o.status.success() {
+                break;
+            }
+        }
+    }
+    eprintln!("{attempts} sync attempts through the faulty proxy");
+    let people = server_people(&db_path);
+    assert_eq!(people.len(), ids.len(), "seed {seed}: {people:?}");
+    let c = rusqlite::Connection::open(&db_path).unwrap();
+    let (n, min, max): (i64, i64, i64) = c
+        .query_row(
+            "SELECT count(*), min(seq), max(seq) FROM mutations",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (min, max),
+        (1, n),
+        "seed {seed}: each mutation applied once, no gaps"
+    );
+    drop(server);
 }
