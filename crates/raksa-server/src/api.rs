@@ -215,6 +215,89 @@ async fn pull(
     Ok(Json(r).into_response())
 }
 
+/// Staff credential from `Authorization: Bearer <token>` or, for the browser page, HTTP
+/// Basic with the token as the password.
+async fn staff(state: &Arc<AppState>, headers: &HeaderMap) -> Result<String, ApiError> {
+    use base64::Engine;
+    let h = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let token = if let Some(t) = h.strip_prefix("Bearer ") {
+        Some(t.to_owned())
+    } else if let Some(b) = h.strip_prefix("Basic ") {
+        base64::engine::general_purpose::STANDARD
+            .decode(b.trim())
+            .ok()
+            .and_then(|v| String::from_utf8(v).ok())
+            .and_then(|s| s.split_once(':').map(|(_, p)| p.to_owned()))
+    } else {
+        None
+    };
+    let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 200) else {
+        return Err(ApiError(
+            401,
+            ErrorBody::new(
+                "unauthorised",
+                "ต้องใช้บัญชีเจ้าหน้าที่ส่วนกลาง (ศรส.) เพื่อดูภาพรวมระดับประเทศ",
+                "A central staff credential is required",
+            ),
+            None,
+        ));
+    };
+    if let Some(wait) = state.throttle("staff") {
+        return Err(ApiError(
+            429,
+            ErrorBody::new("rate_limited", "ลองใหม่ภายหลัง", "Too many requests"),
+            Some(wait),
+        ));
+    }
+    let st = state.clone();
+    blocking(move || st.store.authenticate_staff(&token)).await
+}
+
+async fn national_figures(state: &Arc<AppState>) -> Result<crate::national::National, ApiError> {
+    let st = state.clone();
+    let input = blocking(move || st.store.national_input()).await?;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    Ok(crate::national::compute(&input, today))
+}
+
+async fn national_json(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    staff(&state, &headers).await?;
+    Ok(Json(national_figures(&state).await?).into_response())
+}
+
+async fn national_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match staff(&state, &headers).await {
+        Ok(_) => match national_figures(&state).await {
+            Ok(n) => (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        "default-src 'none'; style-src 'unsafe-inline'",
+                    ),
+                ],
+                crate::national::html(&n),
+            )
+                .into_response(),
+            Err(e) => e.into_response(),
+        },
+        Err(e) => {
+            let mut r = e.into_response();
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"Raksa national view\", charset=\"UTF-8\""),
+            );
+            r
+        }
+    }
+}
+
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
 }
@@ -225,6 +308,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/national", get(national_json))
+        .route("/national", get(national_page))
         .route("/openapi.json", get(openapi))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             raksa_protocol::MAX_BODY_BYTES,

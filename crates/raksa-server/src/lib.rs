@@ -2,6 +2,7 @@
 //! office pulls its own records, and the API (`api`) is described by `openapi.json`.
 
 pub mod api;
+pub mod national;
 pub mod store;
 
 /// The OpenAPI description served at `/openapi.json` (a test checks it against the routes).

@@ -47,6 +47,20 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Staff of the national tracking centre (ศรส./HuSEC) who may see the national view.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Issue a credential (shown once) for the national view.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +169,18 @@ fn main() {
             Ok(false) => {
                 eprintln!("ไม่พบเครื่องนี้หรือเพิกถอนไปแล้ว / no such active device");
                 1
+            }
+            Err(e) => fail(e),
+        },
+        Command::Staff {
+            command: StaffCommand::Add { name },
+        } => match store.add_staff(&name) {
+            Ok(token) => {
+                println!(
+                    "รหัสเข้าดูภาพรวมระดับประเทศ (แสดงครั้งเดียว) / national-view token (shown once):"
+                );
+                println!("{token}");
+                0
             }
             Err(e) => fail(e),
         },

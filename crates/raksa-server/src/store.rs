@@ -158,6 +158,12 @@ pub trait Tx {
     ) -> Result<()>;
     fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool>;
     fn devices(&mut self) -> Result<Vec<Device>>;
+    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()>;
+    /// The staff member's name, when the token is theirs and not revoked.
+    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>>;
+    fn offices(&mut self) -> Result<Vec<(String, String)>>;
+    /// Every record of an entity: (office, fields JSON).
+    fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>>;
 }
 
 // ---- the operations, written once ----------------------------------------------------
@@ -374,6 +380,8 @@ CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, offi
     entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
     device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
     resolved_at TEXT);
+CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
 CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
@@ -470,6 +478,53 @@ fn op_devices<T: Tx>(tx: &mut T) -> Result<Vec<Device>> {
     tx.devices()
 }
 
+fn op_add_staff<T: Tx>(tx: &mut T, name: &str) -> Result<String> {
+    use base64::Engine;
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    let name: String = name.trim().chars().take(100).collect();
+    if name.is_empty() {
+        return Err(refuse(400, "invalid", "กรุณาระบุชื่อ", "Name required"));
+    }
+    tx.add_staff(
+        &uuid::Uuid::now_v7().to_string(),
+        &name,
+        &sha256_hex(&token),
+        &Utc::now().to_rfc3339(),
+    )?;
+    Ok(token)
+}
+
+fn op_staff<T: Tx>(tx: &mut T, token: &str) -> Result<String> {
+    tx.staff_by_token(&sha256_hex(token))?.ok_or_else(|| {
+        refuse(
+            401,
+            "unauthorised",
+            "ต้องใช้บัญชีเจ้าหน้าที่ส่วนกลาง (ศรส.) เพื่อดูภาพรวมระดับประเทศ",
+            "A central staff credential is required",
+        )
+    })
+}
+
+fn parse_all(rows: Vec<(String, String)>) -> Result<Vec<(String, Map<String, Value>)>> {
+    rows.into_iter()
+        .map(|(o, f)| {
+            serde_json::from_str(&f)
+                .map(|m| (o, m))
+                .map_err(|e| StoreError::Db(e.to_string()))
+        })
+        .collect()
+}
+
+fn op_national<T: Tx>(tx: &mut T) -> Result<crate::national::Input> {
+    Ok(crate::national::Input {
+        offices: tx.offices()?,
+        cases: parse_all(tx.all_records("cases")?)?,
+        events: parse_all(tx.all_records("case_events")?)?,
+        referrals: parse_all(tx.all_records("referrals")?)?,
+        rules: parse_all(tx.all_records("deadline_rules")?)?,
+    })
+}
+
 impl Store {
     /// `sqlite:PATH` or `postgres://…`.
     pub fn open(url: &str) -> Result<Store> {
@@ -538,6 +593,16 @@ impl Store {
     }
     pub fn devices(&self) -> Result<Vec<Device>> {
         in_tx!(self, op_devices())
+    }
+    /// Issues a credential for a member of the national tracking centre; returns the token.
+    pub fn add_staff(&self, name: &str) -> Result<String> {
+        in_tx!(self, op_add_staff(name))
+    }
+    pub fn authenticate_staff(&self, token: &str) -> Result<String> {
+        in_tx!(self, op_staff(token))
+    }
+    pub fn national_input(&self) -> Result<crate::national::Input> {
+        in_tx!(self, op_national())
     }
 }
 
@@ -765,6 +830,42 @@ impl Tx for SqliteTx<'_> {
         ))?;
         let v = stmt
             .query_map([], device_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO staff (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            [id, name, token_hash, now],
+        )?;
+        Ok(())
+    }
+    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "SELECT name FROM staff WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [token_hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn offices(&mut self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT code, name FROM offices ORDER BY code")?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT office, fields FROM records WHERE entity = ?1")?;
+        let v = stmt
+            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
@@ -1000,6 +1101,41 @@ impl Tx for PgTx<'_> {
             )?
             .iter()
             .map(pg_device)
+            .collect())
+    }
+    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO staff (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+            &[&id, &name, &token_hash, &now],
+        )?;
+        Ok(())
+    }
+    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .query_opt(
+                "SELECT name FROM staff WHERE token_hash = $1 AND revoked_at IS NULL",
+                &[&token_hash],
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn offices(&mut self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .0
+            .query("SELECT code, name FROM offices ORDER BY code", &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .0
+            .query(
+                "SELECT office, fields FROM records WHERE entity = $1",
+                &[&entity],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
             .collect())
     }
 }

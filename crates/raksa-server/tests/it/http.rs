@@ -11,7 +11,14 @@ use serde_json::Value;
 
 pub struct Server {
     pub addr: SocketAddr,
+    state: Arc<AppState>,
     _tmp: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
 }
 
 pub fn start(rate: f64, burst: f64) -> (Server, String) {
@@ -20,6 +27,7 @@ pub fn start(rate: f64, burst: f64) -> (Server, String) {
     store.add_office("พล", "พมจ.พิษณุโลก").unwrap();
     let code = store.new_enrolment_code("พล").unwrap();
     let state = Arc::new(AppState::new(store, rate, burst));
+    let served = state.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -29,11 +37,18 @@ pub fn start(rate: f64, burst: f64) -> (Server, String) {
         rt.block_on(async move {
             let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(l.local_addr().unwrap()).unwrap();
-            axum::serve(l, router(state)).await.unwrap();
+            axum::serve(l, router(served)).await.unwrap();
         });
     });
     let addr = rx.recv().unwrap();
-    (Server { addr, _tmp: tmp }, code)
+    (
+        Server {
+            addr,
+            state,
+            _tmp: tmp,
+        },
+        code,
+    )
 }
 
 pub struct Reply {
@@ -56,10 +71,15 @@ pub fn request(
     token: Option<&str>,
     body: &[u8],
 ) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
+    request_with(addr, method, path, &auth, body)
+}
+
+/// A request with raw extra header lines (`auth` ends with CRLF).
+pub fn request_with(addr: SocketAddr, method: &str, path: &str, auth: &str, body: &[u8]) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{auth}\r\n",
         body.len()

@@ -2,6 +2,7 @@
 //! machine's real PostgreSQL (a fresh database per test; set RAKSA_TEST_PG=0 to skip it).
 
 mod http;
+mod national;
 mod push;
 
 use raksa_protocol::{Entity, Mutation};

@@ -1,0 +1,278 @@
+//! The national view for ศรส./HuSEC staff: per office (province) the open cases, those
+//! overdue by the office's own deadline rules as uploaded (the same computation as the
+//! office's "my work", from raksa-core), cases closed this month, and referrals waiting
+//! for a reply — with open cases broken down by target group and problem domain. As JSON
+//! and as a plain, fast, server-rendered Thai page.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use raksa_core::deadlines::{self, CaseFacts, DeadlineRule, Milestone};
+use raksa_core::model::{CaseStatus, ProblemDomain, TargetGroup, Urgency};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct OfficeFigures {
+    pub office: String,
+    pub name: String,
+    pub open: u32,
+    pub overdue: u32,
+    pub closed_this_month: u32,
+    pub referrals_waiting: u32,
+    pub referrals_overdue: u32,
+    pub by_target_group: BTreeMap<String, u32>,
+    pub by_problem_domain: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct National {
+    pub today: NaiveDate,
+    pub offices: Vec<OfficeFigures>,
+    pub totals: OfficeFigures,
+}
+
+/// What the computation reads: every record of the entities it needs, with its office.
+pub struct Input {
+    pub offices: Vec<(String, String)>,
+    pub cases: Vec<(String, Map<String, Value>)>,
+    pub events: Vec<(String, Map<String, Value>)>,
+    pub referrals: Vec<(String, Map<String, Value>)>,
+    pub rules: Vec<(String, Map<String, Value>)>,
+}
+
+fn s<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
+    m.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn date(v: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok()
+}
+
+pub fn compute(input: &Input, today: NaiveDate) -> National {
+    let mut per: BTreeMap<String, OfficeFigures> = input
+        .offices
+        .iter()
+        .map(|(code, name)| {
+            (
+                code.clone(),
+                OfficeFigures {
+                    office: code.clone(),
+                    name: name.clone(),
+                    ..OfficeFigures::default()
+                },
+            )
+        })
+        .collect();
+    // Each office's rules: the defaults plus what it uploaded.
+    let mut rules: BTreeMap<&str, Vec<DeadlineRule>> = BTreeMap::new();
+    for (office, r) in &input.rules {
+        let (Some(m), Some(u), Some(from)) = (
+            Milestone::parse(s(r, "milestone")),
+            Urgency::parse(s(r, "urgency")),
+            date(s(r, "effective_from")),
+        ) else {
+            continue;
+        };
+        rules
+            .entry(office.as_str())
+            .or_insert_with(deadlines::default_rules)
+            .push(DeadlineRule {
+                milestone: m,
+                urgency: u,
+                days: r.get("days").and_then(Value::as_u64).unwrap_or(30) as u32,
+                effective_from: from,
+                reference: String::new(),
+            });
+    }
+    let defaults = deadlines::default_rules();
+    // Timeline facts per case.
+    #[derive(Default)]
+    struct Facts {
+        first_contact: Option<NaiveDate>,
+        last_visit: Option<NaiveDate>,
+        plan_approved: Option<NaiveDate>,
+    }
+    let mut facts: BTreeMap<&str, Facts> = BTreeMap::new();
+    for (_, e) in &input.events {
+        let body: Value = serde_json::from_str(s(e, "body")).unwrap_or(Value::Null);
+        let f = facts.entry(s(e, "case_id")).or_default();
+        let at = date(s(e, "at"));
+        match s(e, "kind") {
+            "home_visit" => {
+                let d = body["visited_on"].as_str().and_then(date).or(at);
+                f.first_contact = match (f.first_contact, d) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                f.last_visit = f.last_visit.max(d);
+            }
+            "stage_changed" if body["from"] == "intake" => {
+                f.first_contact = f.first_contact.or(at);
+            }
+            "approval_decided" if body["approval"] == "plan" && body["approved"] == true => {
+                f.plan_approved = at;
+            }
+            _ => {}
+        }
+    }
+    for (office, c) in &input.cases {
+        let fig = per.entry(office.clone()).or_insert_with(|| OfficeFigures {
+            office: office.clone(),
+            ..OfficeFigures::default()
+        });
+        let Some(status) = CaseStatus::parse(s(c, "status")) else {
+            continue;
+        };
+        if status == CaseStatus::Closed {
+            if date(s(c, "stage_since"))
+                .is_some_and(|d| d.year() == today.year() && d.month() == today.month())
+            {
+                fig.closed_this_month += 1;
+            }
+            continue;
+        }
+        fig.open += 1;
+        for g in serde_json::from_str::<Vec<TargetGroup>>(s(c, "target_groups")).unwrap_or_default()
+        {
+            *fig.by_target_group.entry(g.as_str().into()).or_default() += 1;
+        }
+        for d in
+            serde_json::from_str::<Vec<ProblemDomain>>(s(c, "problem_domains")).unwrap_or_default()
+        {
+            *fig.by_problem_domain.entry(d.as_str().into()).or_default() += 1;
+        }
+        let Some(intake) = date(s(c, "intake_date")) else {
+            continue;
+        };
+        let f = facts.get(s(c, "id"));
+        let cf = CaseFacts {
+            intake_date: intake,
+            urgency: Urgency::parse(s(c, "urgency")).unwrap_or(Urgency::Normal),
+            stage: status,
+            first_contact: f.and_then(|f| f.first_contact),
+            intervention_since: f.and_then(|f| f.plan_approved),
+            last_visit: f.and_then(|f| f.last_visit),
+        };
+        let r = rules.get(office.as_str()).unwrap_or(&defaults);
+        if deadlines::due_dates(&cf, r).iter().any(|(_, d)| *d < today) {
+            fig.overdue += 1;
+        }
+    }
+    let urgency_of: BTreeMap<&str, Urgency> = input
+        .cases
+        .iter()
+        .map(|(_, c)| {
+            (
+                s(c, "id"),
+                Urgency::parse(s(c, "urgency")).unwrap_or(Urgency::Normal),
+            )
+        })
+        .collect();
+    for (office, r) in &input.referrals {
+        if s(r, "status") != "sent" {
+            continue;
+        }
+        let fig = per.entry(office.clone()).or_default();
+        fig.referrals_waiting += 1;
+        if let Some(sent) = date(s(r, "sent_on")) {
+            let u = urgency_of
+                .get(s(r, "case_id"))
+                .copied()
+                .unwrap_or(Urgency::Normal);
+            let rr = rules.get(office.as_str()).unwrap_or(&defaults);
+            let days = deadlines::days_for(rr, Milestone::ReferralReply, u, sent).unwrap_or(30);
+            if sent + chrono::Duration::days(i64::from(days)) < today {
+                fig.referrals_overdue += 1;
+            }
+        }
+    }
+    let offices: Vec<OfficeFigures> = per.into_values().collect();
+    let mut totals = OfficeFigures {
+        office: "รวม".into(),
+        name: "ทั้งประเทศ".into(),
+        ..OfficeFigures::default()
+    };
+    for o in &offices {
+        totals.open += o.open;
+        totals.overdue += o.overdue;
+        totals.closed_this_month += o.closed_this_month;
+        totals.referrals_waiting += o.referrals_waiting;
+        totals.referrals_overdue += o.referrals_overdue;
+        for (k, v) in &o.by_target_group {
+            *totals.by_target_group.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.by_problem_domain {
+            *totals.by_problem_domain.entry(k.clone()).or_default() += v;
+        }
+    }
+    National {
+        today,
+        offices,
+        totals,
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn group_th(k: &str) -> &'static str {
+    TargetGroup::parse(k).map_or("อื่น ๆ", TargetGroup::label_th)
+}
+
+fn domain_th(k: &str) -> &'static str {
+    ProblemDomain::parse(k).map_or("อื่น ๆ", ProblemDomain::label_th)
+}
+
+/// The page: no script, one small inline style, Thai first.
+pub fn html(n: &National) -> String {
+    let be = |d: NaiveDate| raksa_core::thai_date::format_be_long(d);
+    let mut rows = String::new();
+    for o in n.offices.iter().chain(std::iter::once(&n.totals)) {
+        let pct = if o.open == 0 {
+            0
+        } else {
+            o.overdue * 100 / o.open
+        };
+        rows.push_str(&format!(
+            "<tr{}><td>{}</td><td>{}</td><td class=n>{}</td><td class=n><b class=late>{}</b><span class=bar style=\"width:{}px\"></span></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            if o.office == "รวม" { " class=total" } else { "" },
+            esc(&o.office),
+            esc(&o.name),
+            o.open,
+            o.overdue,
+            pct,
+            o.closed_this_month,
+            o.referrals_waiting,
+            o.referrals_overdue
+        ));
+    }
+    let list = |m: &BTreeMap<String, u32>, label: fn(&str) -> &'static str| {
+        let mut v: Vec<(&String, &u32)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1));
+        v.iter()
+            .map(|(k, c)| format!("<tr><td>{}</td><td class=n>{c}</td></tr>", label(k)))
+            .collect::<String>()
+    };
+    format!(
+        "<!doctype html><html lang=th><head><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+<title>ภาพรวมระดับประเทศ — รักษา</title><style>\
+body{{font-family:Sarabun,'Noto Sans Thai',Tahoma,sans-serif;margin:2rem;color:#1f2933}}\
+table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.35rem .7rem;border-bottom:1px solid #d9e2e7;text-align:left}}\
+.n{{text-align:right}}.late{{color:#b42318}}.bar{{display:inline-block;height:.6rem;background:#f5c2bd;margin-left:.4rem}}\
+.total td{{font-weight:700}}.cols{{display:flex;gap:3rem;flex-wrap:wrap}}</style></head><body>\
+<h1>ภาพรวมการช่วยเหลือรายกรณีระดับประเทศ</h1><p>ข้อมูล ณ วันที่ {}</p>\
+<table><thead><tr><th>รหัส</th><th>สำนักงาน</th><th class=n>กรณีที่เปิดอยู่</th><th class=n>เกินกำหนด</th>\
+<th class=n>ปิดกรณีเดือนนี้</th><th class=n>ส่งต่อรอตอบกลับ</th><th class=n>ส่งต่อเกินกำหนด</th></tr></thead><tbody>{rows}</tbody></table>\
+<div class=cols><div><h2>กรณีที่เปิดอยู่ ตามกลุ่มเป้าหมาย</h2><table>{}</table></div>\
+<div><h2>ตามด้านของปัญหา</h2><table>{}</table></div></div>\
+<p><small>เกินกำหนด: คำนวณตามกฎกำหนดเวลาที่แต่ละสำนักงานส่งขึ้นมา · JSON: /v1/national</small></p></body></html>",
+        be(n.today),
+        list(&n.totals.by_target_group, group_th),
+        list(&n.totals.by_problem_domain, domain_th),
+    )
+}
