@@ -233,11 +233,7 @@ pub fn html(n: &National) -> String {
     let be = |d: NaiveDate| raksa_core::thai_date::format_be_long(d);
     let mut rows = String::new();
     for o in n.offices.iter().chain(std::iter::once(&n.totals)) {
-        let pct = if o.open == 0 {
-            0
-        } else {
-            o.overdue * 100 / o.open
-        };
+        let pct = (o.overdue * 100).checked_div(o.open).unwrap_or(0);
         rows.push_str(&format!(
             "<tr{}><td>{}</td><td>{}</td><td class=n>{}</td><td class=n><b class=late>{}</b><span class=bar style=\"width:{}px\"></span></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             if o.office == "รวม" { " class=total" } else { "" },
