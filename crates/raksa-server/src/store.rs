@@ -360,7 +360,12 @@ fn op_new_code<T: Tx>(tx: &mut T, office: &str) -> Result<String> {
 
 pub enum Store {
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(Mutex<postgres::Client>),
+    Postgres(
+        Mutex<(
+            postgres::Client,
+            std::collections::HashMap<String, postgres::Statement>,
+        )>,
+    ),
 }
 
 const SCHEMA_SQLITE: &str = "
@@ -410,9 +415,10 @@ macro_rules! in_tx {
                 }
             }
             Store::Postgres(m) => {
-                let mut c = lock(m);
+                let mut g = lock(m);
+                let (c, cache) = &mut *g;
                 let t = c.transaction()?;
-                let mut tx = PgTx(t);
+                let mut tx = PgTx(t, cache);
                 let r = $op(&mut tx $(, $arg)*);
                 match r {
                     Ok(v) => { tx.0.commit()?; Ok(v) }
@@ -538,7 +544,10 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut c = postgres::Client::connect(url, postgres::NoTls)?;
             c.batch_execute(&schema_postgres())?;
-            Ok(Store::Postgres(Mutex::new(c)))
+            Ok(Store::Postgres(Mutex::new((
+                c,
+                std::collections::HashMap::new(),
+            ))))
         } else {
             Err(StoreError::Db(format!(
                 "unknown database URL (use sqlite:PATH or postgres://…): {url}"
@@ -889,7 +898,33 @@ fn record_state(
 
 // ---- PostgreSQL -----------------------------------------------------------------------
 
-pub struct PgTx<'a>(postgres::Transaction<'a>);
+pub struct PgTx<'a>(
+    postgres::Transaction<'a>,
+    &'a mut std::collections::HashMap<String, postgres::Statement>,
+);
+
+impl PgTx<'_> {
+    /// Runs a statement prepared once per connection (saves a round trip per call).
+    fn run<R>(
+        &mut self,
+        sql: impl AsRef<str>,
+        f: impl FnOnce(
+            &mut postgres::Transaction<'_>,
+            &postgres::Statement,
+        ) -> std::result::Result<R, postgres::Error>,
+    ) -> Result<R> {
+        let sql = sql.as_ref();
+        let st = match self.1.get(sql) {
+            Some(st) => st.clone(),
+            None => {
+                let st = self.0.prepare(sql)?;
+                self.1.insert(sql.to_owned(), st.clone());
+                st
+            }
+        };
+        Ok(f(&mut self.0, &st)?)
+    }
+}
 
 fn pg_device(r: &postgres::Row) -> Device {
     Device {
@@ -905,37 +940,33 @@ fn pg_device(r: &postgres::Row) -> Device {
 impl Tx for PgTx<'_> {
     fn lock_device(&mut self, id: &str) -> Result<Option<Device>> {
         Ok(self
-            .0
-            .query_opt(
+            .run(
                 &format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1 FOR UPDATE"),
-                &[&id],
+                |t, st| t.query_opt(st, &[&id]),
             )?
             .map(|r| pg_device(&r)))
     }
     fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>> {
         Ok(self
-            .0
-            .query_opt(
+            .run(
                 &format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = $1"),
-                &[&token_hash],
+                |t, st| t.query_opt(st, &[&token_hash]),
             )?
             .map(|r| pg_device(&r)))
     }
     fn seen_hash(&mut self, device: &str, seq: u64) -> Result<Option<String>> {
         Ok(self
-            .0
-            .query_opt(
+            .run(
                 "SELECT hash FROM mutations WHERE device_id = $1 AND seq = $2",
-                &[&device, &(seq as i64)],
+                |t, st| t.query_opt(st, &[&device, &(seq as i64)]),
             )?
             .map(|r| r.get(0)))
     }
     fn record(&mut self, entity: &str, key: &str) -> Result<Option<(String, String)>> {
         Ok(self
-            .0
-            .query_opt(
+            .run(
                 "SELECT office, fields FROM records WHERE entity = $1 AND record_key = $2",
-                &[&entity, &key],
+                |t, st| t.query_opt(st, &[&entity, &key]),
             )?
             .map(|r| (r.get(0), r.get(1))))
     }
@@ -949,22 +980,18 @@ impl Tx for PgTx<'_> {
         position: u64,
         now: &str,
     ) -> Result<()> {
-        self.0.execute(
-            "INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
+        self.run("INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
-                 position = excluded.position, updated_at = excluded.updated_at",
-            &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now],
-        )?;
+                 position = excluded.position, updated_at = excluded.updated_at", |t, st| t.execute(st, &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now]))?;
         Ok(())
     }
     fn next_position(&mut self) -> Result<u64> {
         // The row lock is held until commit: positions follow commit order.
         Ok(self
-            .0
-            .query_one(
+            .run(
                 "UPDATE sequencer SET position = position + 1 WHERE id = 1 RETURNING position",
-                &[],
+                |t, st| t.query_one(st, &[]),
             )?
             .get::<_, i64>(0) as u64)
     }
@@ -980,49 +1007,54 @@ impl Tx for PgTx<'_> {
         seq: u64,
         now: &str,
     ) -> Result<()> {
-        self.0.execute(
+        self.run(
             "INSERT INTO conflicts (office, entity, record_id, field, server_value, device_value,
                  device_id, seq, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[
-                &office,
-                &entity,
-                &record_id,
-                &field,
-                &server_value,
-                &device_value,
-                &device,
-                &(seq as i64),
-                &now,
-            ],
+            |t, st| {
+                t.execute(
+                    st,
+                    &[
+                        &office,
+                        &entity,
+                        &record_id,
+                        &field,
+                        &server_value,
+                        &device_value,
+                        &device,
+                        &(seq as i64),
+                        &now,
+                    ],
+                )
+            },
         )?;
         Ok(())
     }
     fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()> {
-        self.0.execute(
+        self.run(
             "INSERT INTO mutations (device_id, seq, hash, outcome) VALUES ($1, $2, $3, $4)",
-            &[&device, &(seq as i64), &hash, &outcome],
+            |t, st| t.execute(st, &[&device, &(seq as i64), &hash, &outcome]),
         )?;
         Ok(())
     }
     fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()> {
-        self.0.execute(
+        self.run(
             "UPDATE devices SET high_water = $2, last_seen_at = $3 WHERE id = $1",
-            &[&device, &(seq as i64), &now],
+            |t, st| t.execute(st, &[&device, &(seq as i64), &now]),
         )?;
         Ok(())
     }
     fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()> {
-        self.0.execute(
+        self.run(
             "UPDATE devices SET diverged_at = $2 WHERE id = $1",
-            &[&device, &now],
+            |t, st| t.execute(st, &[&device, &now]),
         )?;
         Ok(())
     }
     fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
-        let rows = self.0.query(
+        let rows = self.run(
             "SELECT entity, record_id, office, fields, position FROM records
              WHERE office = $1 AND position > $2 ORDER BY position LIMIT $3",
-            &[&office, &(cursor as i64), &(limit as i64)],
+            |t, st| t.query(st, &[&office, &(cursor as i64), &(limit as i64)]),
         )?;
         rows.iter()
             .map(|r| {
@@ -1038,36 +1070,34 @@ impl Tx for PgTx<'_> {
     }
     fn office_exists(&mut self, code: &str) -> Result<bool> {
         Ok(self
-            .0
-            .query_one(
+            .run(
                 "SELECT EXISTS (SELECT 1 FROM offices WHERE code = $1)",
-                &[&code],
+                |t, st| t.query_one(st, &[&code]),
             )?
             .get(0))
     }
     fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()> {
-        self.0.execute(
+        self.run(
             "INSERT INTO offices (code, name, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-            &[&code, &name, &now],
+            |t, st| t.execute(st, &[&code, &name, &now]),
         )?;
         Ok(())
     }
     fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()> {
-        self.0.execute(
+        self.run(
             "INSERT INTO enrolment_codes (code_hash, office, expires_at) VALUES ($1, $2, $3)",
-            &[&hash, &office, &expires],
+            |t, st| t.execute(st, &[&hash, &office, &expires]),
         )?;
         Ok(())
     }
     fn take_enrolment_code(&mut self, hash: &str, now: &str) -> Result<Option<String>> {
         Ok(self
-            .0
-            .query_opt(
+            .run(
                 "UPDATE enrolment_codes SET used_at = $2
                  WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
                  RETURNING office",
-                &[&hash, &now],
+                |t, st| t.query_opt(st, &[&hash, &now]),
             )?
             .map(|r| r.get(0)))
     }
@@ -1079,60 +1109,58 @@ impl Tx for PgTx<'_> {
         token_hash: &str,
         now: &str,
     ) -> Result<()> {
-        self.0.execute(
+        self.run(
             "INSERT INTO devices (id, office, name, token_hash, enrolled_at)
              VALUES ($1, $2, $3, $4, $5)",
-            &[&id, &office, &name, &token_hash, &now],
+            |t, st| t.execute(st, &[&id, &office, &name, &token_hash, &now]),
         )?;
         Ok(())
     }
     fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool> {
-        Ok(self.0.execute(
+        Ok(self.run(
             "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-            &[&id, &now],
+            |t, st| t.execute(st, &[&id, &now]),
         )? == 1)
     }
     fn devices(&mut self) -> Result<Vec<Device>> {
         Ok(self
-            .0
-            .query(
+            .run(
                 &format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"),
-                &[],
+                |t, st| t.query(st, &[]),
             )?
             .iter()
             .map(pg_device)
             .collect())
     }
     fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
-        self.0.execute(
+        self.run(
             "INSERT INTO staff (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-            &[&id, &name, &token_hash, &now],
+            |t, st| t.execute(st, &[&id, &name, &token_hash, &now]),
         )?;
         Ok(())
     }
     fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
         Ok(self
-            .0
-            .query_opt(
+            .run(
                 "SELECT name FROM staff WHERE token_hash = $1 AND revoked_at IS NULL",
-                &[&token_hash],
+                |t, st| t.query_opt(st, &[&token_hash]),
             )?
             .map(|r| r.get(0)))
     }
     fn offices(&mut self) -> Result<Vec<(String, String)>> {
         Ok(self
-            .0
-            .query("SELECT code, name FROM offices ORDER BY code", &[])?
+            .run("SELECT code, name FROM offices ORDER BY code", |t, st| {
+                t.query(st, &[])
+            })?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect())
     }
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
         Ok(self
-            .0
-            .query(
+            .run(
                 "SELECT office, fields FROM records WHERE entity = $1",
-                &[&entity],
+                |t, st| t.query(st, &[&entity]),
             )?
             .iter()
             .map(|r| (r.get(0), r.get(1)))

@@ -150,9 +150,25 @@ pub async fn sync_once<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
 }
 
 async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
-    let cfg = local
+    let mut report = push_all(local).await?;
+    report.pulled = pull_all(local).await?;
+    tracing::info!(
+        pushed = report.pushed,
+        pulled = report.pulled,
+        "sync cycle done"
+    );
+    Ok(report)
+}
+
+fn config<L: Local>(local: &L) -> Result<raksa_core::sync::SyncConfig, SyncError> {
+    local
         .with(|s| s.sync_config())?
-        .ok_or(SyncError::NotConfigured)?;
+        .ok_or(SyncError::NotConfigured)
+}
+
+/// Pushes every queued change, batch by batch, settling each reply locally.
+pub async fn push_all<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
+    let cfg = config(local)?;
     let client = http();
     let auth = format!("Bearer {}", cfg.token);
     let mut report = CycleReport::default();
@@ -192,6 +208,15 @@ async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
             break;
         }
     }
+    Ok(report)
+}
+
+/// Pulls every page after the stored cursor.
+pub async fn pull_all<L: Local>(local: &L) -> Result<u32, SyncError> {
+    let cfg = config(local)?;
+    let client = http();
+    let auth = format!("Bearer {}", cfg.token);
+    let mut pulled = 0;
     loop {
         let cursor = local.with(|s| s.pull_cursor())?;
         let page: PullResponse = send(
@@ -203,17 +228,11 @@ async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
                 .header("authorization", &auth),
         )
         .await?;
-        report.pulled += local.with(|s| s.apply_pull(&page))?;
+        pulled += local.with(|s| s.apply_pull(&page))?;
         if !page.more {
-            break;
+            return Ok(pulled);
         }
     }
-    tracing::info!(
-        pushed = report.pushed,
-        pulled = report.pulled,
-        "sync cycle done"
-    );
-    Ok(report)
 }
 
 /// The wait before the next attempt after `failures` failures in a row: exponential from
