@@ -358,14 +358,15 @@ fn op_new_code<T: Tx>(tx: &mut T, office: &str) -> Result<String> {
 
 // ---- the store ----------------------------------------------------------------------
 
+/// A PostgreSQL connection with the statements prepared on it.
+pub type PgConnection = (
+    postgres::Client,
+    std::collections::HashMap<String, postgres::Statement>,
+);
+
 pub enum Store {
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(
-        Mutex<(
-            postgres::Client,
-            std::collections::HashMap<String, postgres::Statement>,
-        )>,
-    ),
+    Postgres(Box<Mutex<PgConnection>>),
 }
 
 const SCHEMA_SQLITE: &str = "
@@ -544,10 +545,10 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let mut c = postgres::Client::connect(url, postgres::NoTls)?;
             c.batch_execute(&schema_postgres())?;
-            Ok(Store::Postgres(Mutex::new((
+            Ok(Store::Postgres(Box::new(Mutex::new((
                 c,
                 std::collections::HashMap::new(),
-            ))))
+            )))))
         } else {
             Err(StoreError::Db(format!(
                 "unknown database URL (use sqlite:PATH or postgres://…): {url}"
@@ -941,7 +942,7 @@ impl Tx for PgTx<'_> {
     fn lock_device(&mut self, id: &str) -> Result<Option<Device>> {
         Ok(self
             .run(
-                &format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1 FOR UPDATE"),
+                format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1 FOR UPDATE"),
                 |t, st| t.query_opt(st, &[&id]),
             )?
             .map(|r| pg_device(&r)))
@@ -949,7 +950,7 @@ impl Tx for PgTx<'_> {
     fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>> {
         Ok(self
             .run(
-                &format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = $1"),
+                format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = $1"),
                 |t, st| t.query_opt(st, &[&token_hash]),
             )?
             .map(|r| pg_device(&r)))
@@ -1125,7 +1126,7 @@ impl Tx for PgTx<'_> {
     fn devices(&mut self) -> Result<Vec<Device>> {
         Ok(self
             .run(
-                &format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"),
+                format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"),
                 |t, st| t.query(st, &[]),
             )?
             .iter()
