@@ -71,6 +71,8 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "enrol_device",
     "sync_now",
+    "incoming_referrals",
+    "reply_to_referral",
 ];
 
 fn main() {

@@ -96,6 +96,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sync_status,
         enrol_device,
         sync_now,
+        incoming_referrals,
+        reply_to_referral,
     ]
 }
 
@@ -749,6 +751,25 @@ fn sync_error(e: raksa_sync::SyncError) -> ErrorReport {
             fields: Vec::new(),
         },
     }
+}
+
+#[tauri::command]
+async fn incoming_referrals(
+    state: State<'_, AppState>,
+) -> Reply<Vec<raksa_core::referral::IncomingReferral>> {
+    on_workstation(state, |w| w.with_session(|s| s.incoming_referrals())).await
+}
+
+#[tauri::command]
+async fn reply_to_referral(
+    state: State<'_, AppState>,
+    id: String,
+    reply: raksa_core::referral::ReferralReply,
+) -> Reply<()> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, move |s, id| s.reply_to_referral(id, &reply)).await;
+    waker.wake();
+    r
 }
 
 /// The next list of the cascading address picker (public reference data, no session).

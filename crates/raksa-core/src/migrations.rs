@@ -644,6 +644,43 @@ CREATE TABLE sync_parked (
 );
 "#,
     },
+    Migration {
+        version: 10,
+        name: "referrals from other offices and the replies to them",
+        sql: r#"
+-- Referrals another Raksa office addressed to this one, as the server delivered them.
+CREATE TABLE incoming_referrals (
+    id           TEXT PRIMARY KEY,
+    from_office  TEXT NOT NULL,
+    fields       TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+-- This office's answers to them (synced: the server passes them back to the sender).
+CREATE TABLE referral_replies (
+    id           TEXT PRIMARY KEY,
+    referral_id  TEXT NOT NULL,
+    from_office  TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    on_date      TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT '',
+    by_name      TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+);
+CREATE TRIGGER referral_replies_no_update BEFORE UPDATE ON referral_replies
+BEGIN SELECT RAISE(ABORT, 'referral replies are append-only'); END;
+CREATE TRIGGER sync_referral_replies_insert AFTER INSERT ON referral_replies
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('referral_replies', NEW.id, json_object('id', NEW.id, 'referral_id', NEW.referral_id,
+        'from_office', NEW.from_office, 'status', NEW.status, 'on_date', NEW.on_date,
+        'note', NEW.note, 'by_name', NEW.by_name, 'recorded_at', NEW.recorded_at), NULL,
+        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

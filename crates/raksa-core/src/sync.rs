@@ -275,6 +275,7 @@ impl Session {
     /// noted and skipped, never blocking the rest.
     pub fn apply_pull(&mut self, page: &PullResponse) -> Result<u32> {
         let now = Utc::now().to_rfc3339();
+        let own_office = self.office().letter_code.clone();
         let tx = self.conn_mut().transaction()?;
         tx.execute("UPDATE sync_state SET applying = 1", [])?;
         let mut applied = 0;
@@ -285,6 +286,36 @@ impl Session {
                 |r| r.get(0),
             )?;
             if waiting {
+                continue;
+            }
+            if rec.office != own_office {
+                // Another office's record reaches this one only when addressed to it.
+                if rec.entity == Entity::Referrals {
+                    let status = rec
+                        .fields
+                        .get("status")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    tx.execute(
+                        "INSERT INTO incoming_referrals (id, from_office, fields, status,
+                             received_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                         ON CONFLICT (id) DO UPDATE SET fields = excluded.fields,
+                             updated_at = excluded.updated_at,
+                             status = CASE WHEN excluded.status = 'withdrawn' THEN 'withdrawn'
+                                 ELSE incoming_referrals.status END",
+                        params![
+                            rec.record_id,
+                            rec.office,
+                            serde_json::to_string(&rec.fields).expect("serialisable"),
+                            if status == "sent" { "new" } else { status },
+                            now
+                        ],
+                    )?;
+                    applied += 1;
+                } else if rec.entity == Entity::ReferralReplies {
+                    store_record(&tx, rec.entity, &rec.fields)?;
+                    applied += 1;
+                }
                 continue;
             }
             match store_record(&tx, rec.entity, &rec.fields)? {

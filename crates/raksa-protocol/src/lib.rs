@@ -42,10 +42,12 @@ pub enum Entity {
     LetterRegister,
     DeadlineRules,
     Users,
+    /// An answer from the office a referral was sent to (when it runs Raksa).
+    ReferralReplies,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 13] = [
+    pub const ALL: [Entity; 14] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -59,6 +61,7 @@ impl Entity {
         Entity::LetterRegister,
         Entity::DeadlineRules,
         Entity::Users,
+        Entity::ReferralReplies,
     ];
 
     pub fn table(self) -> &'static str {
@@ -76,6 +79,7 @@ impl Entity {
             Entity::LetterRegister => "letter_register",
             Entity::DeadlineRules => "deadline_rules",
             Entity::Users => "users",
+            Entity::ReferralReplies => "referral_replies",
         }
     }
 
@@ -87,7 +91,10 @@ impl Entity {
     pub fn append_only(self) -> bool {
         matches!(
             self,
-            Entity::CaseEvents | Entity::ReferralEvents | Entity::LetterRegister
+            Entity::CaseEvents
+                | Entity::ReferralEvents
+                | Entity::LetterRegister
+                | Entity::ReferralReplies
         )
     }
 
@@ -249,6 +256,16 @@ impl Entity {
                 "created_at",
                 "created_by",
                 "password_changed_at",
+            ],
+            Entity::ReferralReplies => &[
+                "id",
+                "referral_id",
+                "from_office",
+                "status",
+                "on_date",
+                "note",
+                "by_name",
+                "recorded_at",
             ],
         }
     }

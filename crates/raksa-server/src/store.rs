@@ -144,6 +144,9 @@ pub trait Tx {
     fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()>;
     fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>>;
     fn office_exists(&mut self, code: &str) -> Result<bool>;
+    /// Lets another office pull a record (a referral addressed to it, its reply).
+    fn set_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<()>;
+    fn is_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<bool>;
     fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()>;
     fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()>;
     /// Marks the code used and returns its office, when it exists, is unused and unexpired.
@@ -298,10 +301,16 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
     }
     // A conflict moves the record forward too, so the PC that lost the field pulls the
     // server's value back (convergence) while the conflict record keeps its own.
+    if m.entity == Entity::ReferralReplies {
+        return apply_reply(tx, device, m, now);
+    }
     if current_fields.as_ref() != Some(&merged) || !conflicts.is_empty() {
         let pos = tx.next_position()?;
         let json = serde_json::to_string(&merged).expect("serialisable");
         tx.put_record(entity, &key, &m.record_id, &device.office, &json, pos, now)?;
+    }
+    if m.entity == Entity::Referrals {
+        share_referral(tx, device, &key, &merged)?;
     }
     Ok(if conflicts.is_empty() {
         Outcome::Applied
@@ -310,6 +319,126 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
             fields: conflicts.into_iter().map(|c| c.0).collect(),
         }
     })
+}
+
+fn text<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
+    m.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A sent referral to an agency that is an office running Raksa becomes visible to that
+/// office (only the referral itself: its letter and what it chose to share).
+fn share_referral<T: Tx>(
+    tx: &mut T,
+    device: &Device,
+    key: &str,
+    referral: &Map<String, Value>,
+) -> Result<()> {
+    if matches!(text(referral, "status"), "draft" | "") {
+        return Ok(());
+    }
+    let Some((owner, agency)) = tx.record("agencies", text(referral, "agency_id"))? else {
+        return Ok(());
+    };
+    let agency: Map<String, Value> =
+        serde_json::from_str(&agency).map_err(|e| StoreError::Db(e.to_string()))?;
+    let runs = agency.get("runs_raksa").and_then(Value::as_i64) == Some(1)
+        || agency.get("runs_raksa") == Some(&Value::Bool(true));
+    let target = text(&agency, "raksa_office");
+    if owner == device.office
+        && runs
+        && !target.is_empty()
+        && target != device.office
+        && tx.office_exists(target)?
+    {
+        tx.set_visible("referrals", key, target)?;
+    }
+    Ok(())
+}
+
+/// The receiving office answers a referral: the reply is kept (visible to the sender) and
+/// the sender's referral moves to the answered state with a dated event, so the sender's
+/// tracking updates on its next pull.
+fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Result<Outcome> {
+    let referral_id = text(&m.fields, "referral_id").to_owned();
+    if !tx.is_visible("referrals", &referral_id, &device.office)? {
+        return Ok(Outcome::Rejected {
+            reason: "การส่งต่อนี้ไม่ได้ส่งมาที่สำนักงานของท่าน".into(),
+        });
+    }
+    let status = text(&m.fields, "status").to_owned();
+    if !matches!(
+        status.as_str(),
+        "received" | "accepted" | "declined" | "service_delivered" | "feedback_received"
+    ) {
+        return Ok(Outcome::Rejected {
+            reason: "สถานะการตอบกลับไม่ถูกต้อง".into(),
+        });
+    }
+    let Some((owner, referral)) = tx.record("referrals", &referral_id)? else {
+        return Ok(Outcome::Rejected {
+            reason: "ไม่พบการส่งต่อนี้".into(),
+        });
+    };
+    let mut referral: Map<String, Value> =
+        serde_json::from_str(&referral).map_err(|e| StoreError::Db(e.to_string()))?;
+    let mut reply = m.fields.clone();
+    reply.insert("from_office".into(), Value::String(device.office.clone()));
+    let pos = tx.next_position()?;
+    tx.put_record(
+        "referral_replies",
+        &m.record_id,
+        &m.record_id,
+        &device.office,
+        &serde_json::to_string(&reply).expect("serialisable"),
+        pos,
+        now,
+    )?;
+    tx.set_visible("referral_replies", &m.record_id, &owner)?;
+    // The sender's referral and its history.
+    let on_date = text(&m.fields, "on_date").to_owned();
+    let from = text(&referral, "status").to_owned();
+    if referral.get("replied_on").is_none_or(Value::is_null)
+        && matches!(status.as_str(), "received" | "accepted" | "declined")
+    {
+        referral.insert("replied_on".into(), Value::String(on_date.clone()));
+    }
+    referral.insert("status".into(), Value::String(status.clone()));
+    referral.insert("updated_at".into(), Value::String(now.to_owned()));
+    let pos = tx.next_position()?;
+    tx.put_record(
+        "referrals",
+        &referral_id,
+        &referral_id,
+        &owner,
+        &serde_json::to_string(&referral).expect("serialisable"),
+        pos,
+        now,
+    )?;
+    let note = format!(
+        "ตอบกลับทางระบบจากสำนักงาน {} โดย {}{}",
+        device.office,
+        text(&m.fields, "by_name"),
+        match text(&m.fields, "note") {
+            "" => String::new(),
+            n => format!(" — {n}"),
+        }
+    );
+    let event = serde_json::json!({
+        "id": m.record_id, "referral_id": referral_id, "at": now, "on_date": on_date,
+        "user_id": text(&referral, "created_by"), "from_status": from, "to_status": status,
+        "note": note,
+    });
+    let pos = tx.next_position()?;
+    tx.put_record(
+        "referral_events",
+        &m.record_id,
+        &m.record_id,
+        &owner,
+        &event.to_string(),
+        pos,
+        now,
+    )?;
+    Ok(Outcome::Applied)
 }
 
 fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> {
@@ -386,6 +515,8 @@ CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, offi
     entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
     device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
     resolved_at TEXT);
+CREATE TABLE IF NOT EXISTS visibility (entity TEXT NOT NULL, record_key TEXT NOT NULL,
+    office TEXT NOT NULL, PRIMARY KEY (entity, record_key, office));
 CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
 CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
@@ -756,8 +887,10 @@ impl Tx for SqliteTx<'_> {
     }
     fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
         let mut stmt = self.0.prepare_cached(
-            "SELECT entity, record_id, office, fields, position FROM records
-             WHERE office = ?1 AND position > ?2 ORDER BY position LIMIT ?3",
+            "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
+             WHERE r.position > ?2 AND (r.office = ?1 OR EXISTS (SELECT 1 FROM visibility v
+                 WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = ?1))
+             ORDER BY r.position LIMIT ?3",
         )?;
         let rows = stmt.query_map(
             rusqlite::params![office, cursor as i64, limit as i64],
@@ -782,6 +915,22 @@ impl Tx for SqliteTx<'_> {
         Ok(self.0.query_row(
             "SELECT EXISTS (SELECT 1 FROM offices WHERE code = ?1)",
             [code],
+            |r| r.get(0),
+        )?)
+    }
+    fn set_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO visibility (entity, record_key, office) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            [entity, key, office],
+        )?;
+        Ok(())
+    }
+    fn is_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<bool> {
+        Ok(self.0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM visibility WHERE entity = ?1 AND record_key = ?2
+                 AND office = ?3)",
+            [entity, key, office],
             |r| r.get(0),
         )?)
     }
@@ -1053,8 +1202,10 @@ impl Tx for PgTx<'_> {
     }
     fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
         let rows = self.run(
-            "SELECT entity, record_id, office, fields, position FROM records
-             WHERE office = $1 AND position > $2 ORDER BY position LIMIT $3",
+            "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
+             WHERE r.position > $2 AND (r.office = $1 OR EXISTS (SELECT 1 FROM visibility v
+                 WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = $1))
+             ORDER BY r.position LIMIT $3",
             |t, st| t.query(st, &[&office, &(cursor as i64), &(limit as i64)]),
         )?;
         rows.iter()
@@ -1074,6 +1225,23 @@ impl Tx for PgTx<'_> {
             .run(
                 "SELECT EXISTS (SELECT 1 FROM offices WHERE code = $1)",
                 |t, st| t.query_one(st, &[&code]),
+            )?
+            .get(0))
+    }
+    fn set_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO visibility (entity, record_key, office) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            |t, st| t.execute(st, &[&entity, &key, &office]),
+        )?;
+        Ok(())
+    }
+    fn is_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<bool> {
+        Ok(self
+            .run(
+                "SELECT EXISTS (SELECT 1 FROM visibility WHERE entity = $1 AND record_key = $2
+                     AND office = $3)",
+                |t, st| t.query_one(st, &[&entity, &key, &office]),
             )?
             .get(0))
     }

@@ -45,6 +45,8 @@ import type { Referral } from "../bindings/Referral";
 import type { ReferralChange } from "../bindings/ReferralChange";
 import type { RegisterEntry } from "../bindings/RegisterEntry";
 import type { SyncStatus } from "../bindings/SyncStatus";
+import type { IncomingReferral } from "../bindings/IncomingReferral";
+import type { ReferralReply } from "../bindings/ReferralReply";
 import type { SyncReport } from "../bindings/SyncReport";
 
 export class BackendError extends Error {
@@ -151,6 +153,8 @@ export const backend = {
   openReferralLetter: (id: string) => call<string>("open_referral_letter", { id }),
   printReferralLetter: (id: string) => call<string>("print_referral_letter", { id }),
   saveReferralLetter: (id: string) => call<string>("save_referral_letter", { id }),
+  incomingReferrals: () => call<IncomingReferral[]>("incoming_referrals"),
+  replyToReferral: (id: string, reply: ReferralReply) => call<null>("reply_to_referral", { id, reply }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

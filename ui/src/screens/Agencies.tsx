@@ -9,6 +9,7 @@ import { backend, toBackendError } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { formatBe, todayBangkokIso } from "../lib/thaiDate";
+import { IncomingReferrals } from "./IncomingReferrals";
 
 const kindNames: Record<AgencyKind, [string, string]> = {
   msdhs: ["หน่วยงานในสังกัด พม.", "MSDHS unit"],
@@ -80,6 +81,7 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
       </div>
       <Banner message={notice} kind="success" />
       <Banner message={error} />
+      <IncomingReferrals />
       {editing !== null && (
         <AgencyForm
           agency={editing === "new" ? null : editing}

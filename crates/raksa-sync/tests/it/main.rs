@@ -426,3 +426,145 @@ fn simulated_offices_converge_through_faults_on_postgres() {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'; DROP DATABASE IF EXISTS {db}"
     ));
 }
+
+fn full_sync(pc: &mut Pc, store: &Store) {
+    for _ in 0..10 {
+        sync_step(pc, store, Fault::None);
+    }
+}
+
+#[test]
+fn a_referral_to_an_office_running_raksa_arrives_there_and_its_answer_comes_back() {
+    use raksa_core::model::{AgencyKind, LegalBasis, LetterUrgency, ReferralStatus, SharedPart};
+    use raksa_core::referral::{NewAgency, NewReferral, ReferralReply};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let mut pl = new_pc(tmp.path(), &store, "a", "พล");
+    let mut cm = new_pc(tmp.path(), &store, "c", "ชม");
+    let mut sk = new_pc(tmp.path(), &store, "d", "สข");
+    let s = pl.s();
+    let p = s
+        .register_person(&NewPerson {
+            title: "นาง".into(),
+            first_name: "บุญมี".into(),
+            last_name: "ทองใบ".into(),
+            identity: raksa_core::identity::Identity::CitizenId {
+                number: citizen_id(1),
+            },
+            birth_date: None,
+            sex: Sex::Female,
+            phone: String::new(),
+            address_text: String::new(),
+            subdistrict_code: None,
+            postcode: None,
+        })
+        .unwrap();
+    let today = s.today();
+    let c = s
+        .open_case(&NewCase {
+            person_id: p.id,
+            channel: IntakeChannel::WalkIn,
+            intake_date: today,
+            summary: "ย้ายไปอยู่กับบุตรที่เชียงใหม่".into(),
+            urgency: Urgency::Normal,
+            target_groups: vec![TargetGroup::Elderly],
+            problem_domains: vec![ProblemDomain::Care],
+            reporter: None,
+            account: String::new(),
+        })
+        .unwrap();
+    let agency = s
+        .add_agency(&NewAgency {
+            name: "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดเชียงใหม่".into(),
+            head_position: "พัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดเชียงใหม่".into(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            kind: AgencyKind::Msdhs,
+            runs_raksa: true,
+            raksa_office: "ชม".into(),
+        })
+        .unwrap();
+    let r = s
+        .create_referral(
+            c.id,
+            &NewReferral {
+                agency_id: agency.id,
+                urgency: LetterUrgency::Urgent,
+                secrecy: None,
+                requested: "รับดูแลต่อในพื้นที่".into(),
+                legal_basis: LegalBasis::ElderlyAct,
+                shared: vec![SharedPart::Identity, SharedPart::Problems],
+            },
+        )
+        .unwrap();
+    // a draft is not delivered
+    full_sync(&mut pl, &store);
+    full_sync(&mut cm, &store);
+    assert!(cm.s().incoming_referrals().unwrap().is_empty());
+    pl.s().send_referral(r.id, today).unwrap();
+    full_sync(&mut pl, &store);
+    full_sync(&mut cm, &store);
+    full_sync(&mut sk, &store);
+    let inc = cm.s().incoming_referrals().unwrap();
+    assert_eq!(inc.len(), 1);
+    assert_eq!(inc[0].from_office, "พล");
+    assert_eq!(inc[0].status, "new");
+    assert!(
+        inc[0]
+            .letter
+            .as_ref()
+            .unwrap()
+            .cause
+            .contains("นางบุญมี ทองใบ")
+    );
+    assert!(
+        sk.s().incoming_referrals().unwrap().is_empty(),
+        "a third office sees nothing"
+    );
+    // Chiang Mai accepts
+    cm.s()
+        .reply_to_referral(
+            r.id,
+            &ReferralReply {
+                status: ReferralStatus::Accepted,
+                on: today,
+                note: "รับดูแล นัดเยี่ยมบ้าน".into(),
+            },
+        )
+        .unwrap();
+    full_sync(&mut cm, &store);
+    full_sync(&mut pl, &store);
+    let mine = pl.s().referral(r.id).unwrap();
+    assert_eq!(mine.status, ReferralStatus::Accepted);
+    assert_eq!(mine.replied_on, Some(today));
+    assert!(
+        mine.events
+            .iter()
+            .any(|e| e.to == ReferralStatus::Accepted && e.note.contains("รับดูแล")),
+        "{:?}",
+        mine.events
+    );
+    // the reply left the sender's overdue list
+    assert!(
+        pl.s()
+            .work_list(true)
+            .unwrap()
+            .items
+            .iter()
+            .all(|i| i.referral_id != Some(r.id))
+    );
+    // an office cannot answer a referral not addressed to it
+    assert!(
+        sk.s()
+            .reply_to_referral(
+                r.id,
+                &ReferralReply {
+                    status: ReferralStatus::Accepted,
+                    on: today,
+                    note: String::new()
+                }
+            )
+            .is_err()
+    );
+}
