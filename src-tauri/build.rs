@@ -73,6 +73,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "incoming_referrals",
     "reply_to_referral",
+    "resolve_conflict",
 ];
 
 fn main() {

@@ -98,6 +98,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sync_now,
         incoming_referrals,
         reply_to_referral,
+        resolve_conflict,
     ]
 }
 
@@ -768,6 +769,18 @@ async fn reply_to_referral(
 ) -> Reply<()> {
     let waker = state.1.clone();
     let r = on_record(state, id, move |s, id| s.reply_to_referral(id, &reply)).await;
+    waker.wake();
+    r
+}
+
+/// A supervisor settles a sync conflict (keep this PC's values or the server's).
+#[tauri::command]
+async fn resolve_conflict(state: State<'_, AppState>, issue_id: i64, keep_mine: bool) -> Reply<()> {
+    let waker = state.1.clone();
+    let r = on_workstation(state, move |w| {
+        w.with_session(|s| s.resolve_conflict(issue_id, keep_mine))
+    })
+    .await;
     waker.wake();
     r
 }

@@ -27,12 +27,24 @@ pub struct SyncConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SyncIssue {
+    #[ts(type = "number")]
     pub id: i64,
     pub kind: String,
     pub entity: String,
     pub record_id: String,
     pub detail: String,
     pub at: String,
+    /// For a conflict: each field both sides changed, with this PC's value and the value
+    /// the record holds now (the server's, once pulled).
+    pub fields: Vec<ConflictField>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConflictField {
+    pub field: String,
+    pub mine: String,
+    pub current: String,
 }
 
 /// What the status bar and the sync screen show.
@@ -230,7 +242,20 @@ impl Session {
         for r in &resp.results {
             let (kind, detail) = match &r.outcome {
                 Outcome::Applied | Outcome::Duplicate => continue,
-                Outcome::Conflict { fields } => ("conflict", fields.join(", ")),
+                Outcome::Conflict { fields } => {
+                    // Keep this PC's values: the server kept its own, a supervisor decides.
+                    let mine: Map<String, Value> = sent
+                        .iter()
+                        .find(|m| m.seq == r.seq)
+                        .map(|m| {
+                            fields
+                                .iter()
+                                .filter_map(|f| m.fields.get(f).map(|v| (f.clone(), v.clone())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    ("conflict", Value::Object(mine).to_string())
+                }
                 Outcome::Rejected { reason } => ("rejected", reason.clone()),
             };
             if let Some(m) = sent.iter().find(|m| m.seq == r.seq) {
@@ -422,9 +447,19 @@ impl Session {
                     record_id: r.get(3)?,
                     detail: r.get(4)?,
                     at: r.get(5)?,
+                    fields: Vec::new(),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let issues = issues
+            .into_iter()
+            .map(|mut i| {
+                if i.kind == "conflict" {
+                    i.fields = self.conflict_fields(&i).unwrap_or_default();
+                }
+                i
+            })
+            .collect::<Vec<_>>();
         Ok(SyncStatus {
             configured: cfg.is_some(),
             server_url: cfg.map(|c| c.server_url),
@@ -470,6 +505,99 @@ impl Session {
             }
         }
         Ok(out)
+    }
+
+    fn conflict_fields(&self, issue: &SyncIssue) -> Result<Vec<ConflictField>> {
+        let Some(entity) = Entity::parse(&issue.entity) else {
+            return Ok(Vec::new());
+        };
+        let mine: Map<String, Value> = serde_json::from_str(&issue.detail).unwrap_or_default();
+        let mut out = Vec::new();
+        for (field, value) in mine {
+            if !entity.fields().contains(&field.as_str()) || entity.append_only() {
+                continue;
+            }
+            let current: Option<Value> = self
+                .conn()
+                .query_row(
+                    &format!(
+                        "SELECT json_object('v', {field}) FROM {} WHERE id = ?1",
+                        entity.table()
+                    ),
+                    [&issue.record_id],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+                .and_then(|j| serde_json::from_str::<Value>(&j).ok())
+                .map(|v| v["v"].clone());
+            let show = |v: &Value| match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            out.push(ConflictField {
+                field,
+                mine: show(&value),
+                current: current.as_ref().map(show).unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A supervisor settles a conflict: keep the current (server's) values, or put this
+    /// PC's values back — as an ordinary change, so the decision itself syncs.
+    pub fn resolve_conflict(&mut self, issue_id: i64, keep_mine: bool) -> Result<()> {
+        self.require(&[Role::Supervisor, Role::Admin])?;
+        let (kind, entity, record_id, detail): (String, String, String, String) = self
+            .conn()
+            .query_row(
+                "SELECT kind, entity, record_id, detail FROM sync_issues
+                 WHERE id = ?1 AND resolved_at IS NULL",
+                [issue_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        let now = self.now();
+        let tx = self.conn_mut().transaction()?;
+        if kind == "conflict" && keep_mine {
+            let e = Entity::parse(&entity).ok_or(CoreError::NotFound)?;
+            let mine: Map<String, Value> = serde_json::from_str(&detail).unwrap_or_default();
+            for (field, value) in mine {
+                if !e.fields().contains(&field.as_str()) || field == "id" || e.append_only() {
+                    continue;
+                }
+                let v: rusqlite::types::Value = match value {
+                    Value::Null => rusqlite::types::Value::Null,
+                    Value::Number(n) => n
+                        .as_i64()
+                        .map(rusqlite::types::Value::Integer)
+                        .unwrap_or(rusqlite::types::Value::Null),
+                    Value::String(s) => rusqlite::types::Value::Text(s),
+                    other => rusqlite::types::Value::Text(other.to_string()),
+                };
+                tx.execute(
+                    &format!("UPDATE {} SET {field} = ?1 WHERE id = ?2", e.table()),
+                    params![v, record_id],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE sync_issues SET resolved_at = ?2 WHERE id = ?1",
+            params![issue_id, now],
+        )?;
+        tx.commit()?;
+        self.audit(
+            AuditAction::Update,
+            &entity,
+            Some(&record_id),
+            if keep_mine {
+                "conflict resolved: this PC's value"
+            } else {
+                "conflict resolved: server's value"
+            },
+        )?;
+        Ok(())
     }
 
     /// Whether a case still has changes here that the server has not acknowledged.

@@ -155,6 +155,7 @@ export const backend = {
   saveReferralLetter: (id: string) => call<string>("save_referral_letter", { id }),
   incomingReferrals: () => call<IncomingReferral[]>("incoming_referrals"),
   replyToReferral: (id: string, reply: ReferralReply) => call<null>("reply_to_referral", { id, reply }),
+  resolveConflict: (issueId: number, keepMine: boolean) => call<null>("resolve_conflict", { issueId, keepMine }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

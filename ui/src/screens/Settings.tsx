@@ -88,7 +88,7 @@ export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSuperv
           </div>
         </form>
       )}
-      <SyncCard isAdmin={isAdmin} />
+      <SyncCard isAdmin={isAdmin} canResolve={isAdmin || isSupervisor} />
       <DeadlineRules isAdmin={isAdmin} />
       {(isAdmin || isSupervisor) && <LetterSetup isAdmin={isAdmin} />}
       {isAdmin && <InstallForm />}

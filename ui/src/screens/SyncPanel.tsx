@@ -34,6 +34,12 @@ const L = {
   conflict: ["ขัดแย้ง (อีกเครื่องแก้ไขช่องเดียวกัน — หัวหน้างานตรวจสอบ)", "Conflict (another PC changed the same field — a supervisor reviews)"],
   rejected: ["ถูกปฏิเสธ", "Rejected"],
   not_applied: ["รับมาแต่บันทึกในเครื่องไม่ได้", "Received but could not be stored here"],
+  field: ["ช่องข้อมูล", "Field"],
+  mine: ["ค่าที่เครื่องนี้บันทึก", "This PC's value"],
+  current: ["ค่าปัจจุบัน (จากเครื่องอื่น)", "Current value (from another PC)"],
+  keepCurrent: ["ใช้ค่าปัจจุบัน", "Keep the current value"],
+  keepMine: ["ใช้ค่าของเครื่องนี้", "Use this PC's value"],
+  resolved: ["บันทึกการตัดสินแล้ว จะส่งไปเซิร์ฟเวอร์พร้อมข้อมูลอื่น", "Decision saved; it syncs like any change"],
 } satisfies Record<string, [string, string]>;
 
 function when(iso: string | null, lang: "th" | "en"): string {
@@ -107,7 +113,7 @@ export function SyncIndicator({ onOpen }: { onOpen: () => void }) {
 }
 
 /** The sync card in Settings. */
-export function SyncCard({ isAdmin }: { isAdmin: boolean }) {
+export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve: boolean }) {
   const { pick, lang } = useI18n();
   const [st, reload] = useSyncStatus();
   const enrol = useSubmit();
@@ -123,6 +129,17 @@ export function SyncCard({ isAdmin }: { isAdmin: boolean }) {
     const r = await enrol.run(() => backend.enrolDevice(f.server, f.code, f.name));
     if (r !== undefined) {
       setNotice(pick(L.enrolled));
+      reload();
+    }
+  }
+  async function resolve(id: number, keepMine: boolean) {
+    setError(null);
+    try {
+      await backend.resolveConflict(id, keepMine);
+      setNotice(pick(L.resolved));
+    } catch (e) {
+      setError(toBackendError(e).report.message_th);
+    } finally {
       reload();
     }
   }
@@ -177,13 +194,48 @@ export function SyncCard({ isAdmin }: { isAdmin: boolean }) {
               <table className="data">
                 <tbody>
                   {st.issues.map((i) => (
-                    <tr key={i.id}>
+                    <tr key={i.id} className="sync-issue">
                       <td>{when(i.at, lang)}</td>
                       <td>{pick((L as Record<string, [string, string]>)[i.kind] ?? [i.kind, i.kind])}</td>
                       <td className="mono small">
                         {i.entity} {i.record_id.slice(0, 8)}
                       </td>
-                      <td>{i.detail}</td>
+                      <td>
+                        {i.kind === "conflict" ? (
+                          <>
+                            <table className="data small">
+                              <thead>
+                                <tr>
+                                  <th>{pick(L.field)}</th>
+                                  <th>{pick(L.mine)}</th>
+                                  <th>{pick(L.current)}</th>
+                                </tr>
+                              </thead>
+                              <tbody>
+                                {i.fields.map((f) => (
+                                  <tr key={f.field}>
+                                    <td className="mono">{f.field}</td>
+                                    <td>{f.mine}</td>
+                                    <td>{f.current}</td>
+                                  </tr>
+                                ))}
+                              </tbody>
+                            </table>
+                            {canResolve && (
+                              <div className="actions">
+                                <button type="button" className="small" onClick={() => void resolve(i.id, false)}>
+                                  {pick(L.keepCurrent)}
+                                </button>
+                                <button type="button" className="small primary" onClick={() => void resolve(i.id, true)}>
+                                  {pick(L.keepMine)}
+                                </button>
+                              </div>
+                            )}
+                          </>
+                        ) : (
+                          i.detail
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

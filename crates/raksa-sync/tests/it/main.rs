@@ -568,3 +568,102 @@ fn a_referral_to_an_office_running_raksa_arrives_there_and_its_answer_comes_back
             .is_err()
     );
 }
+
+#[test]
+fn a_supervisor_settles_a_conflict_and_the_decision_syncs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let mut a = new_pc(tmp.path(), &store, "a", "พล");
+    let mut b = new_pc(tmp.path(), &store, "b", "พล");
+    b.s()
+        .set_number_block(&raksa_core::numbering::NumberBlock {
+            series: raksa_core::numbering::Series::Case,
+            first_no: 500_001,
+            last_no: 999_999,
+            used_this_year: 0,
+        })
+        .unwrap();
+    let s = a.s();
+    let p = s
+        .register_person(&NewPerson {
+            title: "นาย".into(),
+            first_name: "สมปอง".into(),
+            last_name: "ใจดี".into(),
+            identity: raksa_core::identity::Identity::CitizenId {
+                number: citizen_id(7),
+            },
+            birth_date: None,
+            sex: Sex::Male,
+            phone: String::new(),
+            address_text: String::new(),
+            subdistrict_code: None,
+            postcode: None,
+        })
+        .unwrap();
+    let today = s.today();
+    let c = s
+        .open_case(&NewCase {
+            person_id: p.id,
+            channel: IntakeChannel::WalkIn,
+            intake_date: today,
+            summary: "ร่วมกันดูแล".into(),
+            urgency: Urgency::Normal,
+            target_groups: vec![],
+            problem_domains: vec![],
+            reporter: None,
+            account: String::new(),
+        })
+        .unwrap();
+    full_sync(&mut a, &store);
+    full_sync(&mut b, &store);
+    // both reach assessment, then move it differently while offline
+    a.s()
+        .change_stage(c.id, CaseStatus::FactFinding, "")
+        .unwrap();
+    a.s()
+        .change_stage(c.id, CaseStatus::Assessment, "")
+        .unwrap();
+    full_sync(&mut a, &store);
+    full_sync(&mut b, &store);
+    assert_eq!(
+        b.s().get_case(c.id).unwrap().case.status,
+        CaseStatus::Assessment
+    );
+    a.s()
+        .change_stage(c.id, CaseStatus::Planning, "เครื่อง a: วางแผน")
+        .unwrap();
+    b.clock.0.store(86_400, Ordering::Relaxed);
+    b.s()
+        .change_stage(c.id, CaseStatus::FactFinding, "เครื่อง b: สอบข้อเท็จจริงเพิ่ม")
+        .unwrap();
+    full_sync(&mut a, &store);
+    full_sync(&mut b, &store);
+    let st = b.s().sync_status().unwrap();
+    let conflict = st
+        .issues
+        .iter()
+        .find(|i| i.kind == "conflict")
+        .expect("b's status change conflicted with a's");
+    let status = conflict
+        .fields
+        .iter()
+        .find(|f| f.field == "status")
+        .unwrap();
+    assert_eq!(
+        (status.mine.as_str(), status.current.as_str()),
+        ("fact_finding", "planning")
+    );
+    // the supervisor on b keeps b's value; the decision travels like any change
+    b.s().resolve_conflict(conflict.id, true).unwrap();
+    full_sync(&mut b, &store);
+    full_sync(&mut a, &store);
+    assert_eq!(
+        a.s().get_case(c.id).unwrap().case.status,
+        CaseStatus::FactFinding
+    );
+    assert_eq!(
+        b.s().get_case(c.id).unwrap().case.status,
+        CaseStatus::FactFinding
+    );
+    assert_eq!(b.s().sync_status().unwrap().conflicts, 0);
+}
