@@ -4,6 +4,7 @@
 pub mod api;
 pub mod national;
 pub mod store;
+pub mod tls;
 
 /// The OpenAPI description served at `/openapi.json` (a test checks it against the routes).
 pub const OPENAPI: &str = include_str!("../openapi.json");

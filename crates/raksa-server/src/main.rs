@@ -36,6 +36,12 @@ enum Command {
         /// Requests per second per device.
         #[arg(long, default_value_t = 20.0)]
         rate: f64,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// Offices.
     Office {
@@ -108,10 +114,48 @@ fn main() {
         Err(e) => std::process::exit(fail(e)),
     };
     let code = match cli.command {
-        Command::Serve { listen, rate } => {
+        Command::Serve {
+            listen,
+            rate,
+            tls_cert,
+            tls_key,
+        } => {
             let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
             rt.block_on(async move {
                 let state = Arc::new(AppState::new(store, rate, rate * 5.0));
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                if let (Some(cert), Some(key)) = (tls_cert, tls_key) {
+                    let acceptor = match raksa_server::tls::acceptor(&cert, &key) {
+                        Ok(a) => a,
+                        Err(e) => {
+                            eprintln!("TLS: {e}");
+                            return 1;
+                        }
+                    };
+                    let listener = match raksa_server::tls::bind(&listen, acceptor).await {
+                        Ok(l) => l,
+                        Err(e) => {
+                            eprintln!("cannot listen on {listen}: {e}");
+                            return 1;
+                        }
+                    };
+                    println!(
+                        "raksa-server listening on https://{}",
+                        axum::serve::Listener::local_addr(&listener).expect("addr")
+                    );
+                    return match axum::serve(listener, router(state))
+                        .with_graceful_shutdown(shutdown)
+                        .await
+                    {
+                        Ok(()) => 0,
+                        Err(e) => {
+                            eprintln!("server error: {e}");
+                            1
+                        }
+                    };
+                }
                 let listener = match tokio::net::TcpListener::bind(&listen).await {
                     Ok(l) => l,
                     Err(e) => {

@@ -4,6 +4,7 @@
 mod http;
 mod national;
 mod push;
+mod tls;
 
 use raksa_protocol::{Entity, Mutation};
 use raksa_server::store::{Device, Store};
