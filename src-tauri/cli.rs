@@ -287,6 +287,11 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                 office: r.office,
             })?;
             println!("ลงทะเบียนเครื่องกับเซิร์ฟเวอร์ส่วนกลางแล้ว / enrolled");
+            for series in s.apply_block_grants(&r.blocks)? {
+                println!(
+                    "คำเตือน: ใช้ช่วงเลข {series} ที่เซิร์ฟเวอร์กำหนดไม่ได้ (ซ้อนกับเลขที่ออกไปแล้ว) กรุณากำหนดช่วงเลขเอง / warning: could not take the server's {series} block"
+                );
+            }
             Ok(0)
         }
         Command::Sync { once, user } => {

@@ -722,8 +722,12 @@ async fn enrol_device(
         token: r.token,
         office: r.office,
     };
+    let blocks = r.blocks.clone();
     let done = on_workstation(state.clone(), move |w| {
-        w.with_session(|s| s.set_sync_config(&cfg))
+        w.with_session(|s| {
+            s.set_sync_config(&cfg)?;
+            s.apply_block_grants(&blocks).map(|_| ())
+        })
     })
     .await;
     state.1.wake();

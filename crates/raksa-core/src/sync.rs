@@ -205,6 +205,33 @@ impl Session {
         Ok(())
     }
 
+    /// Takes the number blocks the server granted at enrolment. Returns the series that could
+    /// not be taken (numbers this PC already issued this year overlap): the administrator
+    /// then sets a block by hand.
+    pub fn apply_block_grants(
+        &mut self,
+        grants: &[raksa_protocol::NumberBlockGrant],
+    ) -> Result<Vec<String>> {
+        let mut refused = Vec::new();
+        for g in grants {
+            let series = match g.series.as_str() {
+                "case" => crate::numbering::Series::Case,
+                "letter" => crate::numbering::Series::Letter,
+                _ => continue,
+            };
+            let r = self.set_number_block(&crate::numbering::NumberBlock {
+                series,
+                first_no: g.first_no,
+                last_no: g.last_no,
+                used_this_year: 0,
+            });
+            if r.is_err() {
+                refused.push(g.series.clone());
+            }
+        }
+        Ok(refused)
+    }
+
     /// The oldest queued changes, as mutations, in sequence order.
     pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Mutation>> {
         let mut stmt = self.conn().prepare_cached(

@@ -426,6 +426,28 @@ pub struct EnrolResponse {
     pub token: String,
     pub office: String,
     pub protocol: u32,
+    /// This PC's blocks of case and letter numbers, disjoint from every other PC of the
+    /// office (the n-th PC enrolled gets the n-th block).
+    #[serde(default)]
+    pub blocks: Vec<NumberBlockGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberBlockGrant {
+    /// `case` or `letter`.
+    pub series: String,
+    pub first_no: u32,
+    pub last_no: u32,
+}
+
+/// Block sizes per PC: 100,000 case numbers and 10,000 letter numbers a year.
+pub fn block_for(series: &str, index: u32) -> NumberBlockGrant {
+    let size = if series == "case" { 100_000 } else { 10_000 };
+    NumberBlockGrant {
+        series: series.into(),
+        first_no: index * size + 1,
+        last_no: (index + 1) * size,
+    }
 }
 
 fn is_uuid(s: &str) -> bool {

@@ -458,8 +458,13 @@ fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> 
     use base64::Engine;
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     let name: String = name.trim().chars().take(100).collect();
+    let index = tx.devices()?.iter().filter(|d| d.office == office).count() as u32;
     tx.add_device(&id, &office, &name, &sha256_hex(&token), &now)?;
     Ok(EnrolResponse {
+        blocks: vec![
+            raksa_protocol::block_for("case", index),
+            raksa_protocol::block_for("letter", index),
+        ],
         device_id: id,
         token,
         office,

@@ -255,3 +255,27 @@ fn pull_pages_follow_the_cursor_without_skipping() {
         assert_eq!(b.store.pull(&d, cursor, 10).unwrap().records.len(), 0);
     }
 }
+
+#[test]
+fn each_pc_of_an_office_gets_its_own_number_blocks() {
+    for b in backends() {
+        b.store.add_office("พล", "พมจ.พิษณุโลก").unwrap();
+        b.store.add_office("ชม", "พมจ.เชียงใหม่").unwrap();
+        let enrol = |office: &str| {
+            let code = b.store.new_enrolment_code(office).unwrap();
+            b.store.enrol(&code, "pc").unwrap().blocks
+        };
+        let first = enrol("พล");
+        let second = enrol("พล");
+        let other = enrol("ชม");
+        let case = |v: &Vec<raksa_protocol::NumberBlockGrant>| {
+            let g = v.iter().find(|g| g.series == "case").unwrap();
+            (g.first_no, g.last_no)
+        };
+        assert_eq!(case(&first), (1, 100_000), "{}", b.name);
+        assert_eq!(case(&second), (100_001, 200_000));
+        assert_eq!(case(&other), (1, 100_000), "offices number independently");
+        let letters = second.iter().find(|g| g.series == "letter").unwrap();
+        assert_eq!((letters.first_no, letters.last_no), (10_001, 20_000));
+    }
+}
