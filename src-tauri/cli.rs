@@ -325,15 +325,7 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                             return Ok(if e.transient() { 3 } else { 1 });
                         }
                         failures += 1;
-                        let asked = match e {
-                            raksa_sync::SyncError::RetryAfter(s) => Some(s),
-                            _ => None,
-                        };
-                        let seed = std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| d.subsec_nanos() as u64)
-                            .unwrap_or(0);
-                        std::thread::sleep(raksa_sync::backoff(failures, asked, seed));
+                        std::thread::sleep(raksa_sync::wait_after(failures, &e));
                     }
                 }
             }

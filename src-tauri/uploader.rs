@@ -67,15 +67,7 @@ pub fn spawn(ws: Arc<Mutex<Workstation>>, waker: Arc<Waker>, app: tauri::AppHand
                     }
                     Err(e) => {
                         failures += 1;
-                        let asked = match e {
-                            raksa_sync::SyncError::RetryAfter(s) => Some(s),
-                            _ => None,
-                        };
-                        let seed = std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map(|d| u64::from(d.subsec_nanos()))
-                            .unwrap_or(0);
-                        raksa_sync::backoff(failures, asked, seed)
+                        raksa_sync::wait_after(failures, &e)
                     }
                 };
                 let _ = app.emit("sync", ());

@@ -143,16 +143,7 @@ impl Session {
 
     /// The household a person currently belongs to, if any.
     pub fn person_household(&self, person_id: Uuid) -> Result<Option<Household>> {
-        let id: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT household_id FROM household_members
-                 WHERE person_id = ?1 AND ended_on IS NULL",
-                [person_id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
+        match self.current_household_of(person_id)? {
             Some(id) => {
                 let id = Uuid::parse_str(&id).map_err(|_| CoreError::Corrupt("id".into()))?;
                 Ok(Some(self.household(id)?))

@@ -78,6 +78,22 @@ pub struct SyncReport {
     pub pulled: u32,
 }
 
+/// A JSON field value as the SQLite value of its column (JSON kept as text).
+fn sql_value(v: &Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as Sql;
+    match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Sql::Integer)
+            .or_else(|| n.as_f64().map(Sql::Real))
+            .unwrap_or(Sql::Null),
+        Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
 enum Stored {
     Yes,
     Skipped,
@@ -101,12 +117,7 @@ fn store_record(
         return Ok(Stored::Skipped);
     }
     let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let conflict_target = match entity {
-        Entity::FactFindings => "case_id",
-        Entity::LetterRegister => "be_year, number",
-        Entity::DeadlineRules => "milestone, urgency, effective_from",
-        _ => "id",
-    };
+    let conflict_target = entity.key_columns().join(", ");
     let sql = if entity.append_only() {
         format!(
             "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
@@ -128,20 +139,7 @@ fn store_record(
                 .join(", ")
         )
     };
-    let values: Vec<rusqlite::types::Value> = cols
-        .iter()
-        .map(|c| match &fields[*c] {
-            Value::Null => rusqlite::types::Value::Null,
-            Value::Bool(b) => rusqlite::types::Value::Integer(i64::from(*b)),
-            Value::Number(n) => n
-                .as_i64()
-                .map(rusqlite::types::Value::Integer)
-                .or_else(|| n.as_f64().map(rusqlite::types::Value::Real))
-                .unwrap_or(rusqlite::types::Value::Null),
-            Value::String(s) => rusqlite::types::Value::Text(s.clone()),
-            other => rusqlite::types::Value::Text(other.to_string()),
-        })
-        .collect();
+    let values: Vec<rusqlite::types::Value> = cols.iter().map(|c| sql_value(&fields[*c])).collect();
     tx.execute("SAVEPOINT rec", [])?;
     match tx.execute(&sql, rusqlite::params_from_iter(values)) {
         Ok(_) => {
@@ -159,10 +157,6 @@ fn store_record(
             }
         }
     }
-}
-
-fn obj_map(s: &str) -> Result<Map<String, Value>> {
-    obj(s)
 }
 
 fn obj(s: &str) -> Result<Map<String, Value>> {
@@ -508,27 +502,20 @@ impl Session {
     ) -> Result<std::collections::BTreeMap<(String, String), Map<String, Value>>> {
         let mut out = std::collections::BTreeMap::new();
         for e in Entity::ALL {
-            let key = match e {
-                Entity::FactFindings => "case_id".to_owned(),
-                Entity::LetterRegister => "be_year || '/' || number".to_owned(),
-                Entity::DeadlineRules => {
-                    "milestone || '/' || urgency || '/' || effective_from".to_owned()
-                }
-                _ => "id".to_owned(),
-            };
-            let obj = e
+            let key = e.key_columns().join(" || '/' || ");
+            let pairs = e
                 .fields()
                 .iter()
                 .map(|c| format!("'{c}', {c}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let sql = format!("SELECT {key}, json_object({obj}) FROM {}", e.table());
+            let sql = format!("SELECT {key}, json_object({pairs}) FROM {}", e.table());
             let mut stmt = self.conn().prepare(&sql)?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
             for row in rows {
                 let (id, json) = row?;
-                out.insert((e.table().to_owned(), id), obj_map(&json)?);
+                out.insert((e.table().to_owned(), id), obj(&json)?);
             }
         }
         Ok(out)
@@ -594,15 +581,7 @@ impl Session {
                 if !e.fields().contains(&field.as_str()) || field == "id" || e.append_only() {
                     continue;
                 }
-                let v: rusqlite::types::Value = match value {
-                    Value::Null => rusqlite::types::Value::Null,
-                    Value::Number(n) => n
-                        .as_i64()
-                        .map(rusqlite::types::Value::Integer)
-                        .unwrap_or(rusqlite::types::Value::Null),
-                    Value::String(s) => rusqlite::types::Value::Text(s),
-                    other => rusqlite::types::Value::Text(other.to_string()),
-                };
+                let v = sql_value(&value);
                 tx.execute(
                     &format!("UPDATE {} SET {field} = ?1 WHERE id = ?2", e.table()),
                     params![v, record_id],

@@ -98,6 +98,16 @@ impl Entity {
         )
     }
 
+    /// The columns that identify a record; `record_id` is their values joined by `/`.
+    pub fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Entity::FactFindings => &["case_id"],
+            Entity::LetterRegister => &["be_year", "number"],
+            Entity::DeadlineRules => &["milestone", "urgency", "effective_from"],
+            _ => &["id"],
+        }
+    }
+
     /// The fields a record of this entity may carry (the columns of its table).
     pub fn fields(self) -> &'static [&'static str] {
         match self {

@@ -235,6 +235,20 @@ pub async fn pull_all<L: Local>(local: &L) -> Result<u32, SyncError> {
     }
 }
 
+/// The wait after the `failures`-th failure in a row ending with `e`: what the server asked
+/// for, or jittered exponential backoff (seeded from the clock's sub-second part).
+pub fn wait_after(failures: u32, e: &SyncError) -> Duration {
+    let asked = match e {
+        SyncError::RetryAfter(s) => Some(*s),
+        _ => None,
+    };
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::from(d.subsec_nanos()))
+        .unwrap_or(0);
+    backoff(failures, asked, seed)
+}
+
 /// The wait before the next attempt after `failures` failures in a row: exponential from
 /// 5 s to 15 min with ±20 % jitter, or what the server asked for.
 pub fn backoff(failures: u32, asked: Option<u64>, jitter_seed: u64) -> Duration {

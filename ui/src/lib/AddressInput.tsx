@@ -64,7 +64,7 @@ export function AddressInput(props: {
   error?: string | undefined;
   disabled?: boolean;
 }) {
-  const { pick, lang } = useI18n();
+  const { pick } = useI18n();
   const v = props.value;
   const code = v.subdistrict_code ?? "";
   const [province, setProvince] = useState(code.slice(0, 2));
@@ -82,7 +82,6 @@ export function AddressInput(props: {
   const districts = usePlaces(province.length === 2 ? province : null);
   const subdistricts = usePlaces(district.length === 4 ? district : null);
   const sub = subdistricts.find((s) => s.code === code);
-  const name = (p: Place) => (lang === "th" ? p.name_th : p.name_en);
   const set = (k: keyof AddressValue) => (e: { target: { value: string } }) => props.onChange({ ...v, [k]: e.target.value });
   const id = (k: string) => `${props.idPrefix}-${k}`;
 
@@ -106,66 +105,39 @@ export function AddressInput(props: {
         {line("road", L.road, "", 100)}
       </div>
       <div className="row">
-        <div className="field">
-          <label htmlFor={id("province")}>{pick(L.province)}</label>
-          <select
-            id={id("province")}
-            name={id("province")}
-            value={province}
-            onChange={(e) => {
-              setProvince(e.target.value);
-              setDistrict("");
-              props.onChange({ ...v, subdistrict_code: null, postcode: null });
-            }}
-          >
-            <option value="">{pick(L.choose)}</option>
-            {provinces.map((p) => (
-              <option key={p.code} value={p.code}>
-                {name(p)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={id("district")}>{pick(L.district)}</label>
-          <select
-            id={id("district")}
-            name={id("district")}
-            value={district}
-            disabled={props.disabled || districts.length === 0}
-            onChange={(e) => {
-              setDistrict(e.target.value);
-              props.onChange({ ...v, subdistrict_code: null, postcode: null });
-            }}
-          >
-            <option value="">{pick(L.choose)}</option>
-            {districts.map((p) => (
-              <option key={p.code} value={p.code}>
-                {name(p)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={id("subdistrict")}>{pick(L.subdistrict)}</label>
-          <select
-            id={id("subdistrict")}
-            name={id("subdistrict")}
-            value={code}
-            disabled={props.disabled || subdistricts.length === 0}
-            onChange={(e) => {
-              const s = subdistricts.find((x) => x.code === e.target.value);
-              props.onChange({ ...v, subdistrict_code: s?.code ?? null, postcode: s?.postcodes[0] ?? null });
-            }}
-          >
-            <option value="">{pick(L.choose)}</option>
-            {subdistricts.map((p) => (
-              <option key={p.code} value={p.code}>
-                {name(p)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <PlaceSelect
+          id={id("province")}
+          label={pick(L.province)}
+          value={province}
+          places={provinces}
+          onChange={(c) => {
+            setProvince(c);
+            setDistrict("");
+            props.onChange({ ...v, subdistrict_code: null, postcode: null });
+          }}
+        />
+        <PlaceSelect
+          id={id("district")}
+          label={pick(L.district)}
+          value={district}
+          places={districts}
+          disabled={props.disabled === true || districts.length === 0}
+          onChange={(c) => {
+            setDistrict(c);
+            props.onChange({ ...v, subdistrict_code: null, postcode: null });
+          }}
+        />
+        <PlaceSelect
+          id={id("subdistrict")}
+          label={pick(L.subdistrict)}
+          value={code}
+          places={subdistricts}
+          disabled={props.disabled === true || subdistricts.length === 0}
+          onChange={(c) => {
+            const s = subdistricts.find((x) => x.code === c);
+            props.onChange({ ...v, subdistrict_code: s?.code ?? null, postcode: s?.postcodes[0] ?? null });
+          }}
+        />
         <div className="field w-sm">
           <label htmlFor={id("postcode")}>{pick(L.postcode)}</label>
           <select id={id("postcode")} name={id("postcode")} value={v.postcode ?? ""} disabled={props.disabled || !sub} onChange={set("postcode")}>
@@ -196,5 +168,23 @@ export function AddressInput(props: {
         </div>
       )}
     </fieldset>
+  );
+}
+
+/** One level of the cascade: a native select, so typing the first letters jumps. */
+function PlaceSelect(props: { id: string; label: string; value: string; places: Place[]; disabled?: boolean; onChange: (code: string) => void }) {
+  const { pick, lang } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} name={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">{pick(L.choose)}</option>
+        {props.places.map((p) => (
+          <option key={p.code} value={p.code}>
+            {lang === "th" ? p.name_th : p.name_en}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

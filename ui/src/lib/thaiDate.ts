@@ -82,3 +82,10 @@ export function ageOn(birthIso: string, onIso: string): number {
   if (m < bm || (m === bm && d < bd)) age -= 1;
   return Math.max(0, age);
 }
+
+/** A stored UTC timestamp as Bangkok date (Buddhist Era) and time: `23 พ.ย. 2569 10:47`. */
+export function formatBeDateTime(iso: string | null | undefined, lang: "th" | "en" = "th"): string {
+  if (!iso) return "";
+  const local = new Date(new Date(iso).getTime() + 7 * 3600 * 1000).toISOString();
+  return `${formatBe(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
+}

@@ -22,7 +22,7 @@ import {
   useI18n,
   type I18n,
 } from "../lib/i18n";
-import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
+import { formatBe, formatBeDateTime, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import type { View } from "./Home";
 import { PlanCard, planKindNames, planStatusNames } from "./PlanCard";
 import { ReferralCard, referralStatusNames } from "./ReferralCard";
@@ -329,14 +329,13 @@ function eventText(e: CaseEvent, { t, pick, lang }: I18n): { title: string; line
 
 function TimelineItem({ e, i18n, onCorrect }: { e: CaseEvent; i18n: I18n; onCorrect: () => void }) {
   const { title, lines } = eventText(e, i18n);
-  const at = new Date(new Date(e.at).getTime() + 7 * 3600 * 1000).toISOString();
   const correctable = ["note", "home_visit", "assistance"].includes(e.body.kind);
   return (
     <li className={`event event-${e.body.kind}`}>
       <div className="event-head">
         <strong>{title}</strong>
         <span className="muted">
-          {formatBe(at.slice(0, 10), i18n.lang)} {at.slice(11, 16)} · {e.by}
+          {formatBeDateTime(e.at, i18n.lang)} · {e.by}
         </span>
       </div>
       {e.corrects && <div className="muted small">↳ {i18n.t("corrects")}</div>}

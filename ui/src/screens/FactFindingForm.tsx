@@ -14,7 +14,8 @@ import { AddressInput, emptyAddress } from "../lib/AddressInput";
 import { backend, toBackendError } from "../lib/backend";
 import { Banner } from "../lib/forms";
 import { localProblems, problemDomainNames, targetGroupNames, useI18n, type I18n } from "../lib/i18n";
-import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
+import { bytesToBase64 } from "../lib/files";
+import { formatBeDateTime, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import type { View } from "./Home";
 import { HouseholdPanel, relationshipNames } from "./HouseholdPanel";
 import type { Relationship } from "../bindings/Relationship";
@@ -252,11 +253,7 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
   if (!ff || !def) return banner ? <Banner message={banner} /> : <p className="muted">…</p>;
   const current = sections[section] ?? sections[0];
   if (!current) return null;
-  const time = (iso: string | null) => {
-    if (!iso) return "";
-    const local = new Date(new Date(iso).getTime() + 7 * 3600 * 1000).toISOString();
-    return `${formatBe(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
-  };
+  const time = (iso: string | null) => formatBeDateTime(iso, lang);
   const errorSections = new Set(sections.filter((s) => s.fields.some((f) => problems[f.key])).map((s) => s.key));
 
   return (
@@ -657,12 +654,6 @@ function GpsInput({ id, f, value, onChange, error, readOnly }: { id: string; f: 
   );
 }
 
-function toBase64(buf: ArrayBuffer): string {
-  const bytes = new Uint8Array(buf);
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: FactFinding; onFf: (f: FactFinding) => void; caseId: string; readOnly: boolean }) {
   const { pick } = useI18n();
@@ -691,7 +682,7 @@ function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: Fact
           setError(pick(L.tooBig));
           continue;
         }
-        const data = toBase64(await file.arrayBuffer());
+        const data = bytesToBase64(await file.arrayBuffer());
         added.push(await backend.addAttachment(caseId, f.key, file.name, data));
       }
       onFf({ ...ff, attachments: [...ff.attachments, ...added] });

@@ -6,6 +6,7 @@ import type { LetterSettings } from "../bindings/LetterSettings";
 import type { LetterText } from "../bindings/LetterText";
 import type { NumberBlock } from "../bindings/NumberBlock";
 import { backend, toBackendError } from "../lib/backend";
+import { bytesToBase64 } from "../lib/files";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { LetterTextFields } from "./ReferralCard";
@@ -92,10 +93,7 @@ function SettingsForm() {
     if (!s) return;
     try {
       if (file) {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        let bin = "";
-        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        await backend.setEmblem(btoa(bin));
+        await backend.setEmblem(bytesToBase64(await file.arrayBuffer()));
       } else {
         await backend.setEmblem(null);
       }

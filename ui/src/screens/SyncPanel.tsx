@@ -7,7 +7,7 @@ import { backend, toBackendError } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { CloudOffIcon } from "../lib/icons";
 import { useI18n } from "../lib/i18n";
-import { formatBe } from "../lib/thaiDate";
+import { formatBeDateTime } from "../lib/thaiDate";
 
 const L = {
   notConfigured: ["ยังไม่ได้เชื่อมต่อเซิร์ฟเวอร์ส่วนกลาง", "Not connected to the central server"],
@@ -42,11 +42,7 @@ const L = {
   resolved: ["บันทึกการตัดสินแล้ว จะส่งไปเซิร์ฟเวอร์พร้อมข้อมูลอื่น", "Decision saved; it syncs like any change"],
 } satisfies Record<string, [string, string]>;
 
-function when(iso: string | null, lang: "th" | "en"): string {
-  if (!iso) return "";
-  const local = new Date(new Date(iso).getTime() + 7 * 3600 * 1000).toISOString();
-  return `${formatBe(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
-}
+const when = formatBeDateTime;
 
 function age(iso: string | null, lang: "th" | "en"): string {
   if (!iso) return "";
