@@ -1,6 +1,8 @@
 //! Integration tests of the `raksa` binary's headless administration commands, run as real
 //! processes without a display (issue 2: `init`, `check`, `backup`, `restore`, `export`).
 
+mod outage;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -8,6 +10,10 @@ use std::process::{Command, Output};
 const PASS: &str = "รหัสผ่านผู้ดูแล-2569";
 
 fn raksa(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    raksa_cmd(dir, args, env).output().expect("run raksa")
+}
+
+fn raksa_cmd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_raksa"));
     c.arg("--data-dir").arg(dir).args(args);
     c.env_remove("RAKSA_PASSPHRASE")
@@ -20,7 +26,7 @@ fn raksa(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
         c.env(k, v);
     }
     c.stdin(std::process::Stdio::null());
-    c.output().expect("run raksa")
+    c
 }
 
 fn text(o: &Output) -> String {
@@ -32,6 +38,10 @@ fn text(o: &Output) -> String {
 }
 
 fn init(dir: &Path) -> String {
+    init_as(dir, "admin")
+}
+
+fn init_as(dir: &Path, admin: &str) -> String {
     let o = raksa(
         dir,
         &[
@@ -45,7 +55,7 @@ fn init(dir: &Path) -> String {
             "--office-phone",
             "055-252-222",
             "--admin-user",
-            "admin",
+            admin,
             "--admin-name",
             "นายสมชาย ใจดี",
             "--admin-position",

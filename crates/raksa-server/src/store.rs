@@ -125,6 +125,9 @@ pub trait Tx {
         position: u64,
         now: &str,
     ) -> Result<()>;
+    /// Takes the write lock (the sequencer row, held to commit) before a push reads any
+    /// record, so merges see every earlier push and positions follow commit order.
+    fn lock_writes(&mut self) -> Result<()>;
     fn next_position(&mut self) -> Result<u64>;
     #[allow(clippy::too_many_arguments)]
     fn add_conflict(
@@ -194,6 +197,9 @@ fn op_push<T: Tx>(tx: &mut T, device_id: &str, req: &PushRequest) -> Result<Push
     }
     let mut high = device.high_water;
     let mut results = Vec::new();
+    if req.mutations.iter().any(|m| m.seq > high) {
+        tx.lock_writes()?;
+    }
     for m in &req.mutations {
         if m.seq <= high {
             match tx.seen_hash(device_id, m.seq)? {
@@ -499,8 +505,70 @@ pub type PgConnection = (
 );
 
 pub enum Store {
+    /// One connection: SQLite has one writer at a time anyway (the embedded default).
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(Box<Mutex<PgConnection>>),
+    /// A pool: pulls, sign-ins and the national view run side by side; pushes take the
+    /// sequencer row first (see `Tx::lock_writes`), so their positions follow commit order.
+    Postgres(PgPool),
+}
+
+/// Connections to PostgreSQL, opened on demand up to `max` and reused. A connection that
+/// broke (server restart, network) is dropped instead of returned.
+pub struct PgPool {
+    url: String,
+    max: usize,
+    state: Mutex<(Vec<PgConnection>, usize)>,
+    returned: std::sync::Condvar,
+}
+
+/// Default number of PostgreSQL connections (`RAKSA_PG_POOL` overrides it).
+pub const PG_POOL_DEFAULT: usize = 8;
+
+struct PooledPg<'a> {
+    pool: &'a PgPool,
+    conn: Option<PgConnection>,
+}
+
+impl PgPool {
+    fn get(&self) -> Result<PooledPg<'_>> {
+        let mut st = lock(&self.state);
+        loop {
+            if let Some(conn) = st.0.pop() {
+                return Ok(PooledPg {
+                    pool: self,
+                    conn: Some(conn),
+                });
+            }
+            if st.1 < self.max {
+                st.1 += 1;
+                drop(st);
+                return match postgres::Client::connect(&self.url, postgres::NoTls) {
+                    Ok(c) => Ok(PooledPg {
+                        pool: self,
+                        conn: Some((c, std::collections::HashMap::new())),
+                    }),
+                    Err(e) => {
+                        lock(&self.state).1 -= 1;
+                        self.returned.notify_one();
+                        Err(e.into())
+                    }
+                };
+            }
+            st = self.returned.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Drop for PooledPg<'_> {
+    fn drop(&mut self) {
+        let mut st = lock(&self.pool.state);
+        match self.conn.take() {
+            Some(c) if !c.0.is_closed() => st.0.push(c),
+            _ => st.1 -= 1,
+        }
+        drop(st);
+        self.pool.returned.notify_one();
+    }
 }
 
 const SCHEMA_SQLITE: &str = "
@@ -551,9 +619,9 @@ macro_rules! in_tx {
                     Err(e) => Err(e),
                 }
             }
-            Store::Postgres(m) => {
-                let mut g = lock(m);
-                let (c, cache) = &mut *g;
+            Store::Postgres(pool) => {
+                let mut g = pool.get()?;
+                let (c, cache) = g.conn.as_mut().expect("held until drop");
                 let t = c.transaction()?;
                 let mut tx = PgTx(t, cache);
                 let r = $op(&mut tx $(, $arg)*);
@@ -679,12 +747,19 @@ impl Store {
             c.execute_batch(SCHEMA_SQLITE)?;
             Ok(Store::Sqlite(Mutex::new(c)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let max = std::env::var("RAKSA_PG_POOL")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|n| *n > 0)
+                .unwrap_or(PG_POOL_DEFAULT);
             let mut c = postgres::Client::connect(url, postgres::NoTls)?;
             c.batch_execute(&schema_postgres())?;
-            Ok(Store::Postgres(Box::new(Mutex::new((
-                c,
-                std::collections::HashMap::new(),
-            )))))
+            Ok(Store::Postgres(PgPool {
+                url: url.to_owned(),
+                max,
+                state: Mutex::new((vec![(c, std::collections::HashMap::new())], 1)),
+                returned: std::sync::Condvar::new(),
+            }))
         } else {
             Err(StoreError::Db(format!(
                 "unknown database URL (use sqlite:PATH or postgres://…): {url}"
@@ -831,6 +906,10 @@ impl Tx for SqliteTx<'_> {
                  position = excluded.position, updated_at = excluded.updated_at",
             rusqlite::params![entity, key, record_id, office, fields, position as i64, now],
         )?;
+        Ok(())
+    }
+    fn lock_writes(&mut self) -> Result<()> {
+        // An IMMEDIATE transaction already holds SQLite's one write lock.
         Ok(())
     }
     fn next_position(&mut self) -> Result<u64> {
@@ -1139,6 +1218,13 @@ impl Tx for PgTx<'_> {
              VALUES ($1, $2, $3, $4, $5, $6, $7)
              ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
                  position = excluded.position, updated_at = excluded.updated_at", |t, st| t.execute(st, &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now]))?;
+        Ok(())
+    }
+    fn lock_writes(&mut self) -> Result<()> {
+        self.run(
+            "SELECT position FROM sequencer WHERE id = 1 FOR UPDATE",
+            |t, st| t.query_one(st, &[]),
+        )?;
         Ok(())
     }
     fn next_position(&mut self) -> Result<u64> {

@@ -3,6 +3,7 @@
 
 mod http;
 mod national;
+mod pull_order;
 mod push;
 mod tls;
 
@@ -12,7 +13,7 @@ use serde_json::{Value, json};
 
 pub struct Backend {
     pub name: &'static str,
-    pub store: Store,
+    pub store: std::sync::Arc<Store>,
     _tmp: Option<tempfile::TempDir>,
     pg_db: Option<String>,
 }
@@ -43,7 +44,9 @@ pub fn backends() -> Vec<Backend> {
     let path = tmp.path().join("server.db");
     let mut v = vec![Backend {
         name: "sqlite",
-        store: Store::open(&format!("sqlite:{}", path.display())).unwrap(),
+        store: Store::open(&format!("sqlite:{}", path.display()))
+            .unwrap()
+            .into(),
         _tmp: Some(tmp),
         pg_db: None,
     }];
@@ -59,7 +62,7 @@ pub fn backends() -> Vec<Backend> {
             .unwrap();
         v.push(Backend {
             name: "postgres",
-            store: Store::open(&pg_url(&db)).unwrap(),
+            store: Store::open(&pg_url(&db)).unwrap().into(),
             _tmp: None,
             pg_db: Some(db),
         });
