@@ -2,6 +2,7 @@
 //! machine's real PostgreSQL (a fresh database per test; set RAKSA_TEST_PG=0 to skip it).
 
 mod http;
+mod model;
 mod national;
 mod pull_order;
 mod push;
