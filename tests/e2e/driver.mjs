@@ -112,13 +112,20 @@ export function beYearToday() {
 
 export const ADMIN = { user: "somchai", password: "รหัสผ่านยาวพอ-2569", name: "นายสมชาย ใจดี" };
 
+export const PHITSANULOK = {
+  name: "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก",
+  address: "ศาลากลางจังหวัดพิษณุโลก ถนนวังจันทน์ อำเภอเมืองพิษณุโลก 65000",
+  code: "พล",
+  phone: "055-252-222",
+};
+
 /** Completes first-run set-up as the administrator and lands on the home screen. */
-export async function setUpOffice(b, { shots = false } = {}) {
+export async function setUpOffice(b, { shots = false, office = PHITSANULOK } = {}) {
   await (await b.$("#setup-title")).waitForDisplayed({ timeout: 30_000 });
-  await fill(b, "office_name", "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก");
-  await fill(b, "office_address", "ศาลากลางจังหวัดพิษณุโลก ถนนวังจันทน์ อำเภอเมืองพิษณุโลก 65000");
-  await fill(b, "letter_code", "พล");
-  await fill(b, "office_phone", "055-252-222");
+  await fill(b, "office_name", office.name);
+  await fill(b, "office_address", office.address);
+  await fill(b, "letter_code", office.code);
+  await fill(b, "office_phone", office.phone);
   await fill(b, "admin_name", ADMIN.name);
   await fill(b, "admin_position", "นักสังคมสงเคราะห์ชำนาญการ");
   await fill(b, "admin_username", ADMIN.user);

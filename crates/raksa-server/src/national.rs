@@ -21,6 +21,8 @@ pub struct OfficeFigures {
     pub closed_this_month: u32,
     pub referrals_waiting: u32,
     pub referrals_overdue: u32,
+    /// Referrals other offices running Raksa sent to this office.
+    pub referrals_in: u32,
     pub by_target_group: BTreeMap<String, u32>,
     pub by_problem_domain: BTreeMap<String, u32>,
 }
@@ -39,6 +41,8 @@ pub struct Input {
     pub events: Vec<(String, Map<String, Value>)>,
     pub referrals: Vec<(String, Map<String, Value>)>,
     pub rules: Vec<(String, Map<String, Value>)>,
+    /// The receiving office of each referral sent between offices.
+    pub referrals_in: Vec<String>,
 }
 
 fn s<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
@@ -187,6 +191,9 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
             }
         }
     }
+    for office in &input.referrals_in {
+        per.entry(office.clone()).or_default().referrals_in += 1;
+    }
     let offices: Vec<OfficeFigures> = per.into_values().collect();
     let mut totals = OfficeFigures {
         office: "รวม".into(),
@@ -199,6 +206,7 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
         totals.closed_this_month += o.closed_this_month;
         totals.referrals_waiting += o.referrals_waiting;
         totals.referrals_overdue += o.referrals_overdue;
+        totals.referrals_in += o.referrals_in;
         for (k, v) in &o.by_target_group {
             *totals.by_target_group.entry(k.clone()).or_default() += v;
         }
@@ -235,7 +243,7 @@ pub fn html(n: &National) -> String {
     for o in n.offices.iter().chain(std::iter::once(&n.totals)) {
         let pct = (o.overdue * 100).checked_div(o.open).unwrap_or(0);
         rows.push_str(&format!(
-            "<tr{}><td>{}</td><td>{}</td><td class=n>{}</td><td class=n><b class=late>{}</b><span class=bar style=\"width:{}px\"></span></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            "<tr{}><td>{}</td><td>{}</td><td class=n>{}</td><td class=n><b class=late>{}</b><span class=bar style=\"width:{}px\"></span></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             if o.office == "รวม" { " class=total" } else { "" },
             esc(&o.office),
             esc(&o.name),
@@ -244,7 +252,8 @@ pub fn html(n: &National) -> String {
             pct,
             o.closed_this_month,
             o.referrals_waiting,
-            o.referrals_overdue
+            o.referrals_overdue,
+            o.referrals_in
         ));
     }
     let list = |m: &BTreeMap<String, u32>, label: fn(&str) -> &'static str| {
@@ -263,7 +272,7 @@ table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.35rem .7re
 .total td{{font-weight:700}}.cols{{display:flex;gap:3rem;flex-wrap:wrap}}</style></head><body>\
 <h1>ภาพรวมการช่วยเหลือรายกรณีระดับประเทศ</h1><p>ข้อมูล ณ วันที่ {}</p>\
 <table><thead><tr><th>รหัส</th><th>สำนักงาน</th><th class=n>กรณีที่เปิดอยู่</th><th class=n>เกินกำหนด</th>\
-<th class=n>ปิดกรณีเดือนนี้</th><th class=n>ส่งต่อรอตอบกลับ</th><th class=n>ส่งต่อเกินกำหนด</th></tr></thead><tbody>{rows}</tbody></table>\
+<th class=n>ปิดกรณีเดือนนี้</th><th class=n>ส่งต่อรอตอบกลับ</th><th class=n>ส่งต่อเกินกำหนด</th><th class=n>รับส่งต่อจากสำนักงานอื่น</th></tr></thead><tbody>{rows}</tbody></table>\
 <div class=cols><div><h2>กรณีที่เปิดอยู่ ตามกลุ่มเป้าหมาย</h2><table>{}</table></div>\
 <div><h2>ตามด้านของปัญหา</h2><table>{}</table></div></div>\
 <p><small>เกินกำหนด: คำนวณตามกฎกำหนดเวลาที่แต่ละสำนักงานส่งขึ้นมา · JSON: /v1/national</small></p></body></html>",

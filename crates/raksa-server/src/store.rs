@@ -170,6 +170,8 @@ pub trait Tx {
     fn offices(&mut self) -> Result<Vec<(String, String)>>;
     /// Every record of an entity: (office, fields JSON).
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>>;
+    /// The office of each visibility grant of an entity (one row per record and office).
+    fn shared_with(&mut self, entity: &str) -> Result<Vec<String>>;
 }
 
 // ---- the operations, written once ----------------------------------------------------
@@ -441,6 +443,35 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
         &m.record_id,
         &owner,
         &event.to_string(),
+        pos,
+        now,
+    )?;
+    // …and the sender's case timeline (the same entry its own PC writes for a change).
+    let agency = tx
+        .record("agencies", text(&referral, "agency_id"))?
+        .and_then(|(_, f)| serde_json::from_str::<Map<String, Value>>(&f).ok())
+        .map(|a| text(&a, "name").to_owned())
+        .unwrap_or_default();
+    let letter_no = match (referral.get("letter_no"), referral.get("letter_year")) {
+        (Some(Value::Number(n)), Some(Value::Number(y))) => Value::String(format!("{n}/{y}")),
+        _ => Value::Null,
+    };
+    let body = serde_json::json!({
+        "kind": "referral_changed", "agency": agency, "to": status, "letter_no": letter_no,
+        "note": note,
+    });
+    let case_event = serde_json::json!({
+        "id": m.record_id, "case_id": text(&referral, "case_id"), "at": now,
+        "user_id": text(&referral, "created_by"), "kind": "referral_changed",
+        "body": body.to_string(), "corrects": Value::Null,
+    });
+    let pos = tx.next_position()?;
+    tx.put_record(
+        "case_events",
+        &m.record_id,
+        &m.record_id,
+        &owner,
+        &case_event.to_string(),
         pos,
         now,
     )?;
@@ -733,6 +764,7 @@ fn op_national<T: Tx>(tx: &mut T) -> Result<crate::national::Input> {
         events: parse_all(tx.all_records("case_events")?)?,
         referrals: parse_all(tx.all_records("referrals")?)?,
         rules: parse_all(tx.all_records("deadline_rules")?)?,
+        referrals_in: tx.shared_with("referrals")?,
     })
 }
 
@@ -1103,6 +1135,15 @@ impl Tx for SqliteTx<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
+    fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT office FROM visibility WHERE entity = ?1")?;
+        let v = stmt
+            .query_map([entity], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = self
             .0
@@ -1414,6 +1455,16 @@ impl Tx for PgTx<'_> {
             })?
             .iter()
             .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
+        Ok(self
+            .run(
+                "SELECT office FROM visibility WHERE entity = $1",
+                |t, st| t.query(st, &[&entity]),
+            )?
+            .iter()
+            .map(|r| r.get(0))
             .collect())
     }
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {

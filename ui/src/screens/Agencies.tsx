@@ -19,6 +19,7 @@ const kindNames: Record<AgencyKind, [string, string]> = {
 const L = {
   title: ["หน่วยงานที่ส่งต่อ", "Agencies"],
   add: ["เพิ่มหน่วยงาน", "Add an agency"],
+  noAgencies: ["ยังไม่มีหน่วยงานในทะเบียน — กด \"เพิ่มหน่วยงาน\" เพื่อเพิ่มโรงพยาบาล โรงเรียน หรือสำนักงานที่ส่งต่อบ่อย", "No agencies yet — add the hospitals, schools and offices you refer to"],
   edit: ["แก้ไขหน่วยงาน", "Edit agency"],
   name: ["ชื่อหน่วยงาน", "Name"],
   head: ["ตำแหน่งหัวหน้าหน่วยงาน (ใช้ในคำขึ้นต้น \"เรียน\")", "Head's position (for the salutation)"],
@@ -93,7 +94,8 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
           }}
         />
       )}
-      <table className="grid" id="agency-table">
+      {list.length === 0 && <p className="muted">{pick(L.noAgencies)}</p>}
+      <table className="grid" id="agency-table" hidden={list.length === 0}>
         <thead>
           <tr>
             <th>{pick(L.name)}</th>

@@ -545,6 +545,16 @@ fn a_referral_to_an_office_running_raksa_arrives_there_and_its_answer_comes_back
         "{:?}",
         mine.events
     );
+    // and it is on the sender's case timeline, like a change made on its own PC
+    let timeline = pl.s().get_case(c.id).unwrap().events;
+    assert!(
+        timeline.iter().any(|e| matches!(
+            &e.body,
+            raksa_core::casework::CaseEventBody::ReferralChanged { to: ReferralStatus::Accepted, note, .. }
+                if note.contains("รับดูแล")
+        )),
+        "{timeline:?}"
+    );
     // the reply left the sender's overdue list
     assert!(
         pl.s()
@@ -566,6 +576,14 @@ fn a_referral_to_an_office_running_raksa_arrives_there_and_its_answer_comes_back
                 }
             )
             .is_err()
+    );
+    // the national view counts both offices: the sender's open case, the receiver's referral
+    let n = raksa_server::national::compute(&store.national_input().unwrap(), today);
+    let office = |code: &str| n.offices.iter().find(|o| o.office == code).unwrap().clone();
+    assert_eq!((office("พล").open, office("พล").referrals_waiting), (1, 0));
+    assert_eq!(
+        (office("ชม").referrals_in, office("สข").referrals_in),
+        (1, 0)
     );
 }
 
