@@ -681,6 +681,15 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 11,
+        name: "accounts merged into the office's account when a PC joins an office",
+        sql: r#"
+-- Local only (not synced): this PC's own account with the same user name as an older
+-- account of the office signs in as that account (see sync::settle_username_clash).
+ALTER TABLE users ADD COLUMN merged_into TEXT;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

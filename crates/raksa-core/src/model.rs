@@ -77,6 +77,9 @@ pub struct UserInfo {
     pub position: String,
     pub role: Role,
     pub active: bool,
+    /// The account has a password on this PC (accounts arrive from other PCs of the
+    /// office without one; an administrator sets it here).
+    pub signs_in_here: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -155,6 +155,29 @@ impl Session {
         user_id: Uuid,
         clock: Arc<dyn Clock>,
     ) -> Result<Session> {
+        // This PC's account merged into the office's account of the same name: its
+        // password now signs in as that account (and the slot is relabelled for good).
+        let mut slots = slots;
+        let mut user_id = user_id;
+        let merged: Option<String> = conn
+            .query_row(
+                "SELECT merged_into FROM users WHERE id = ?1",
+                [user_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        if let Some(office_user) = merged.and_then(|m| Uuid::parse_str(&m).ok()) {
+            for slot in &mut slots.slots {
+                if let SlotOwner::User { user_id: u, .. } = &mut slot.owner
+                    && *u == user_id
+                {
+                    *u = office_user;
+                }
+            }
+            slots.save(&dir.keyslots_path())?;
+            user_id = office_user;
+        }
         let user = conn
             .query_row(
                 "SELECT id, username, full_name, position, role, active FROM users WHERE id = ?1",
@@ -166,6 +189,10 @@ impl Session {
         if !user.active {
             return Err(CoreError::Forbidden);
         }
+        let user = UserInfo {
+            signs_in_here: true,
+            ..user
+        };
         crate::fact_finding::install_shipped(&conn, &clock.now().to_rfc3339())?;
         let office = conn.query_row(
             "SELECT id, name, address, letter_code, phone FROM office LIMIT 1",
@@ -535,7 +562,11 @@ impl Session {
              ORDER BY active DESC, full_name",
         )?;
         let rows = stmt.query_map([], user_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut users = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        for u in &mut users {
+            u.signs_in_here = self.slots.slots.iter().any(|s| s.user_id() == Some(u.id));
+        }
+        Ok(users)
     }
 
     /// An administrator adds a user with an initial password (handed over in person).
@@ -600,6 +631,7 @@ impl Session {
             position: u.position,
             role: u.role,
             active: true,
+            signs_in_here: true,
         })
     }
 
@@ -884,5 +916,6 @@ fn user_row(r: &Row) -> rusqlite::Result<UserInfo> {
         position: r.get(3)?,
         role: Role::parse(&r.get::<_, String>(4)?).ok_or_else(|| corrupt("role"))?,
         active: r.get(5)?,
+        signs_in_here: false,
     })
 }

@@ -364,8 +364,21 @@ impl Session {
                 }
                 continue;
             }
-            match store_record(&tx, rec.entity, &rec.fields)? {
-                Stored::Yes => applied += 1,
+            let stored =
+                if rec.entity == Entity::Users && !settle_username_clash(&tx, &rec.fields, &now)? {
+                    Stored::MissingParent
+                } else {
+                    store_record(&tx, rec.entity, &rec.fields)?
+                };
+            match stored {
+                Stored::Yes => {
+                    applied += 1;
+                    // an older version waiting for its parent must not come back over it
+                    tx.execute(
+                        "DELETE FROM sync_parked WHERE entity = ?1 AND record_id = ?2",
+                        params![rec.entity.table(), rec.record_id],
+                    )?;
+                }
                 Stored::Skipped => {}
                 Stored::MissingParent => {
                     tx.execute(
@@ -401,7 +414,11 @@ impl Session {
                 let Some(e) = Entity::parse(&entity) else {
                     continue;
                 };
-                match store_record(&tx, e, &obj(&fields)?)? {
+                let fields = obj(&fields)?;
+                if e == Entity::Users && !settle_username_clash(&tx, &fields, &now)? {
+                    continue;
+                }
+                match store_record(&tx, e, &fields)? {
                     Stored::MissingParent => continue,
                     Stored::Yes => applied += 1,
                     Stored::Skipped => {}
@@ -615,4 +632,62 @@ impl Session {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Two PCs of one office each created an account with the same user name before they
+/// first synced (each PC's set-up creates its administrator). The older account (UUIDv7
+/// ids sort by creation time) is the office's. On the PC that made the newer one, that
+/// account yields: renamed and deactivated — a change that syncs, so every PC ends up
+/// with one account per name — and merged into the office's account here, so its
+/// password signs in as the office's account from now on. A PC that receives the newer
+/// account before its owner renamed it keeps it waiting (parked) until the rename
+/// arrives. Returns whether the pulled account can be stored now.
+fn settle_username_clash(
+    tx: &rusqlite::Transaction,
+    user: &Map<String, Value>,
+    now: &str,
+) -> Result<bool> {
+    let id = user.get("id").and_then(Value::as_str).unwrap_or("");
+    let username = user.get("username").and_then(Value::as_str).unwrap_or("");
+    let local: Option<String> = tx
+        .query_row(
+            "SELECT id FROM users WHERE username = ?1 AND id <> ?2",
+            params![username, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(local) = local else {
+        return Ok(true);
+    };
+    if id > local.as_str() {
+        return Ok(false);
+    }
+    let short: String = local
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(8)
+        .collect();
+    let stem: String = username.chars().take(23).collect();
+    let renamed = format!("{stem}.{short}");
+    // the rename is this PC's own change: queued for the server like any other
+    tx.execute("UPDATE sync_state SET applying = 0", [])?;
+    tx.execute(
+        "UPDATE users SET username = ?1, active = 0 WHERE id = ?2",
+        params![renamed, local],
+    )?;
+    tx.execute("UPDATE sync_state SET applying = 1", [])?;
+    tx.execute(
+        "UPDATE users SET merged_into = ?1 WHERE id = ?2",
+        params![id, local],
+    )?;
+    crate::audit::record(
+        tx,
+        now,
+        None,
+        AuditAction::Update,
+        "user",
+        Some(&local),
+        "merged into the office's account of the same user name",
+    )?;
+    Ok(true)
 }

@@ -76,9 +76,19 @@ impl Pc {
 }
 
 fn new_pc(tmp: &std::path::Path, store: &Store, name: &'static str, office_code: &str) -> Pc {
+    new_pc_as(tmp, store, name, office_code, &format!("admin_{name}"))
+}
+
+fn new_pc_as(
+    tmp: &std::path::Path,
+    store: &Store,
+    name: &'static str,
+    office_code: &str,
+    user: &str,
+) -> Pc {
     let dir = DataDir::new(tmp.join(name));
     let clock = Arc::new(SkewClock(AtomicI64::new(0)));
-    let user = format!("admin_{name}");
+    let user = user.to_owned();
     let (s, _) = office::init_office(
         &dir,
         &OfficeSetup {
@@ -684,4 +694,75 @@ fn a_supervisor_settles_a_conflict_and_the_decision_syncs() {
         CaseStatus::FactFinding
     );
     assert_eq!(b.s().sync_status().unwrap().conflicts, 0);
+}
+
+#[test]
+fn a_second_pc_of_an_office_takes_over_the_offices_accounts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    // Both PCs were set up with an administrator called "somchai"; the first one also
+    // has a worker.
+    let mut first = new_pc_as(tmp.path(), &store, "first", "พล", "somchai");
+    let office_admin = first.s().user().id;
+    let malee = first
+        .s()
+        .add_user(&NewUser {
+            username: "malee".into(),
+            full_name: "นางมาลี ศรีสุข".into(),
+            position: "นักสังคมสงเคราะห์ปฏิบัติการ".into(),
+            role: Role::CaseWorker,
+            password: "รหัสผ่านของมาลี-1".into(),
+        })
+        .unwrap();
+    full_sync(&mut first, &store);
+    let mut second = new_pc_as(tmp.path(), &store, "second", "พล", "somchai");
+    let own_admin = second.s().user().id;
+    assert_ne!(own_admin, office_admin);
+    full_sync(&mut second, &store);
+    full_sync(&mut first, &store);
+    full_sync(&mut second, &store);
+
+    // The second PC's "somchai" now signs in as the office's account.
+    second.session = None;
+    let s = second.s();
+    assert_eq!(s.user().id, office_admin);
+    assert_eq!(s.user().role, Role::Admin);
+    let users = s.list_users().unwrap();
+    let active: Vec<&str> = users
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| u.username.as_str())
+        .collect();
+    let mut active = active;
+    active.sort_unstable();
+    assert_eq!(active, ["malee", "somchai"]);
+    let yielded = users.iter().find(|u| u.id == own_admin).unwrap();
+    assert!(!yielded.active && yielded.username.starts_with("somchai."));
+    // the worker exists here but needs a password on this PC before signing in
+    let m = users.iter().find(|u| u.id == malee.id).unwrap();
+    assert!(m.active && !m.signs_in_here);
+    s.set_user_active(malee.id, true, Some("รหัสผ่านที่เครื่องสอง-2"))
+        .unwrap();
+    let clock = second.clock.clone();
+    let as_malee = office::unlock(&second.dir, "malee", "รหัสผ่านที่เครื่องสอง-2", clock).unwrap();
+    assert_eq!(as_malee.user().id, malee.id);
+
+    // Nothing was left "not applied", and both PCs hold the same accounts.
+    for pc in [&mut first, &mut second] {
+        let status = pc.s().sync_status().unwrap();
+        assert!(status.issues.is_empty(), "{}: {:?}", pc.name, status.issues);
+    }
+    let users_of = |pc: &mut Pc| -> Vec<(String, Map<String, Value>)> {
+        pc.s()
+            .replica_state()
+            .unwrap()
+            .into_iter()
+            .filter(|((t, _), _)| t == "users")
+            .map(|((_, id), f)| (id, f))
+            .collect()
+    };
+    full_sync(&mut first, &store);
+    full_sync(&mut second, &store);
+    full_sync(&mut first, &store);
+    assert_eq!(users_of(&mut first), users_of(&mut second));
 }
