@@ -172,6 +172,9 @@ pub enum CoreError {
     /// The platform has no print system that took the file.
     #[error("no printer is available")]
     PrinterUnavailable,
+    /// An attachment made on another PC whose bytes have not arrived yet.
+    #[error("the attachment's file has not been downloaded yet")]
+    NotYetDownloaded,
     /// This PC's block of numbers for the series is used up.
     #[error("no numbers left in this PC's {0} block")]
     NumbersExhausted(&'static str),
@@ -213,6 +216,7 @@ impl CoreError {
             CoreError::FormDefinition(_) => "form_definition",
             CoreError::NumbersExhausted(_) => "numbers_exhausted",
             CoreError::PrinterUnavailable => "printer_unavailable",
+            CoreError::NotYetDownloaded => "not_yet_downloaded",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -266,6 +270,7 @@ impl CoreError {
                     }
                 }
             }
+            CoreError::NotYetDownloaded => "ไฟล์แนบนี้บันทึกจากเครื่องอื่นของสำนักงานและยังรับไฟล์มาไม่ครบ ระบบจะรับมาเมื่อซิงค์ครั้งถัดไป".into(),
             CoreError::PrinterUnavailable => "ส่งไปเครื่องพิมพ์ไม่สำเร็จ (ไม่พบเครื่องพิมพ์หรือระบบพิมพ์บนเครื่องนี้) กรุณาใช้ \"บันทึกเป็น PDF\" หรือ \"เปิดดู\" แล้วสั่งพิมพ์จากโปรแกรมอ่าน PDF".into(),
             CoreError::NumbersExhausted(series) => format!(
                 "เลข{}ในช่วงที่กำหนดให้เครื่องนี้ใช้หมดแล้ว กรุณาให้ผู้ดูแลระบบกำหนดช่วงเลขใหม่ (ตั้งค่า → ช่วงเลขของเครื่องนี้) ยังไม่ได้บันทึกรายการนี้",

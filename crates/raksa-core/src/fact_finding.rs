@@ -43,6 +43,9 @@ pub struct AttachmentInfo {
     pub media_type: String,
     pub size: u32,
     pub created_at: String,
+    /// The bytes are on this PC (an attachment made on another PC of the office arrives
+    /// as a record first and its bytes with the next sync).
+    pub available: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -279,7 +282,8 @@ impl Session {
     fn attachments_of(&self, case_id: Uuid) -> Result<Vec<AttachmentInfo>> {
         self.conn()
             .prepare_cached(
-                "SELECT id, field_key, file_name, media_type, size, created_at FROM attachments
+                "SELECT id, field_key, file_name, media_type, size, created_at, data IS NOT NULL
+                 FROM attachments
                  WHERE case_id = ?1 AND removed_at IS NULL ORDER BY created_at, id",
             )?
             .query_map([case_id.to_string()], |r| {
@@ -290,6 +294,7 @@ impl Session {
                     media_type: r.get(3)?,
                     size: r.get(4)?,
                     created_at: r.get(5)?,
+                    available: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -604,6 +609,7 @@ impl Session {
             media_type: media_type.to_owned(),
             size,
             created_at: now,
+            available: true,
         })
     }
 
@@ -642,14 +648,18 @@ impl Session {
                             media_type: r.get(3)?,
                             size: r.get(4)?,
                             created_at: r.get(5)?,
+                            available: true,
                         },
-                        r.get::<_, Vec<u8>>(6)?,
+                        r.get::<_, Option<Vec<u8>>>(6)?,
                         r.get::<_, String>(7)?,
                     ))
                 },
             )
             .optional()?
             .ok_or(CoreError::NotFound)?;
+        let Some(data) = row.1 else {
+            return Err(CoreError::NotYetDownloaded);
+        };
         self.audit(
             AuditAction::Read,
             "attachment",
@@ -658,7 +668,7 @@ impl Session {
         )?;
         Ok(AttachmentContent {
             info: row.0,
-            data_base64: base64::engine::general_purpose::STANDARD.encode(&row.1),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(&data),
         })
     }
 

@@ -688,6 +688,49 @@ END;
 -- Local only (not synced): this PC's own account with the same user name as an older
 -- account of the office signs in as that account (see sync::settle_username_clash).
 ALTER TABLE users ADD COLUMN merged_into TEXT;
+
+-- Attachments sync: the record travels like any other, the bytes as a content-addressed
+-- blob. An attachment made on another PC exists here before its bytes arrive, so "live"
+-- no longer implies "has data" (removed still implies no data).
+CREATE TABLE attachments_new (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases(id),
+    field_key   TEXT NOT NULL,
+    file_name   TEXT NOT NULL,
+    media_type  TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    data        BLOB,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL REFERENCES users(id),
+    removed_at  TEXT,
+    removed_by  TEXT REFERENCES users(id),
+    -- Local only: 1 once the server holds the bytes (2: the server refused them).
+    blob_sent   INTEGER NOT NULL DEFAULT 0,
+    CHECK (removed_at IS NULL OR data IS NULL)
+);
+INSERT INTO attachments_new (id, case_id, field_key, file_name, media_type, size, sha256,
+    data, created_at, created_by, removed_at, removed_by) SELECT id, case_id, field_key, file_name, media_type, size, sha256,
+    data, created_at, created_by, removed_at, removed_by FROM attachments;
+DROP TABLE attachments;
+ALTER TABLE attachments_new RENAME TO attachments;
+CREATE INDEX attachments_case ON attachments(case_id, field_key);
+CREATE INDEX attachments_sha ON attachments(sha256);
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    SELECT 'attachments', id, json_object('id', id, 'case_id', case_id, 'field_key', field_key, 'file_name', file_name, 'media_type', media_type, 'size', size, 'sha256', sha256, 'created_at', created_at, 'created_by', created_by, 'removed_at', removed_at, 'removed_by', removed_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM attachments ORDER BY rowid;
+CREATE TRIGGER sync_attachments_insert AFTER INSERT ON attachments
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('attachments', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'field_key', NEW.field_key, 'file_name', NEW.file_name, 'media_type', NEW.media_type, 'size', NEW.size, 'sha256', NEW.sha256, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'removed_at', NEW.removed_at, 'removed_by', NEW.removed_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_attachments_update AFTER UPDATE OF id, case_id, field_key, file_name,
+    media_type, size, sha256, created_at, created_by, removed_at, removed_by ON attachments
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('attachments', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'field_key', NEW.field_key, 'file_name', NEW.file_name, 'media_type', NEW.media_type, 'size', NEW.size, 'sha256', NEW.sha256, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'removed_at', NEW.removed_at, 'removed_by', NEW.removed_by), json_object('id', OLD.id, 'case_id', OLD.case_id, 'field_key', OLD.field_key, 'file_name', OLD.file_name, 'media_type', OLD.media_type, 'size', OLD.size, 'sha256', OLD.sha256, 'created_at', OLD.created_at, 'created_by', OLD.created_by, 'removed_at', OLD.removed_at, 'removed_by', OLD.removed_by), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
 "#,
     },
 ];

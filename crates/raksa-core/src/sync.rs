@@ -364,6 +364,15 @@ impl Session {
                 }
                 continue;
             }
+            if rec.entity == Entity::Attachments
+                && rec.fields.get("removed_at").is_some_and(|v| !v.is_null())
+            {
+                // removed on another PC: the bytes are erased here too
+                tx.execute(
+                    "UPDATE attachments SET data = NULL WHERE id = ?1",
+                    [&rec.record_id],
+                )?;
+            }
             let stored =
                 if rec.entity == Entity::Users && !settle_username_clash(&tx, &rec.fields, &now)? {
                     Stored::MissingParent
@@ -510,6 +519,61 @@ impl Session {
             rejected: issues.iter().filter(|i| i.kind == "rejected").count() as u32,
             issues,
         })
+    }
+
+    /// Attachments whose record the server acknowledged but whose bytes it does not have
+    /// yet: (sha256, bytes). Sent after the push, so the server knows what to expect.
+    pub fn blobs_to_upload(&self, limit: u32) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT sha256, data FROM attachments a
+             WHERE blob_sent = 0 AND data IS NOT NULL AND removed_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM outbox o
+                               WHERE o.entity = 'attachments' AND o.record_id = a.id)
+             GROUP BY sha256 LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The server has (or, `refused`, will never take) these bytes.
+    pub fn blob_uploaded(&mut self, sha256: &str, refused: bool) -> Result<()> {
+        self.conn().execute(
+            "UPDATE attachments SET blob_sent = ?2 WHERE sha256 = ?1",
+            params![sha256, if refused { 2 } else { 1 }],
+        )?;
+        Ok(())
+    }
+
+    /// Live attachments made on another PC whose bytes are not here yet.
+    pub fn missing_blobs(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT DISTINCT sha256 FROM attachments WHERE data IS NULL AND removed_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Keeps downloaded bytes, after checking they are the ones the record names. Returns
+    /// whether they were used.
+    pub fn store_blob(&mut self, sha256: &str, data: &[u8]) -> Result<bool> {
+        use sha2::Digest;
+        let actual: String = sha2::Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if actual != sha256 {
+            return Ok(false);
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute("UPDATE sync_state SET applying = 1", [])?;
+        let n = tx.execute(
+            "UPDATE attachments SET data = ?2, blob_sent = 1
+             WHERE sha256 = ?1 AND data IS NULL AND removed_at IS NULL AND size = ?3",
+            params![sha256, data, data.len() as i64],
+        )?;
+        tx.execute("UPDATE sync_state SET applying = 0", [])?;
+        tx.commit()?;
+        Ok(n > 0)
     }
 
     /// Every synced record held here, keyed by (table, record id), with all its fields — the

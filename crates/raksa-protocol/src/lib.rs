@@ -24,6 +24,18 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_STRING: usize = 100_000;
 /// Most records in one pull page.
 pub const MAX_PULL: u32 = 1000;
+/// Largest attachment (photo or document) a PC sends; its bytes travel separately from
+/// the record, content-addressed (`PUT`/`GET /v1/blobs/{sha256}`).
+pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
+/// Media types an attachment may have (the PC checks the content, the server the claim).
+pub const BLOB_MEDIA_TYPES: [&str; 3] = ["image/jpeg", "image/png", "application/pdf"];
+
+/// Whether `s` is a SHA-256 in lowercase hex (the name of a blob).
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
 
 /// What a record is. The names are the table names of the office database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -44,10 +56,12 @@ pub enum Entity {
     Users,
     /// An answer from the office a referral was sent to (when it runs Raksa).
     ReferralReplies,
+    /// A photo or document of a case: the record says what it is; the bytes are a blob.
+    Attachments,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 14] = [
+    pub const ALL: [Entity; 15] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -62,6 +76,7 @@ impl Entity {
         Entity::DeadlineRules,
         Entity::Users,
         Entity::ReferralReplies,
+        Entity::Attachments,
     ];
 
     pub fn table(self) -> &'static str {
@@ -80,6 +95,7 @@ impl Entity {
             Entity::DeadlineRules => "deadline_rules",
             Entity::Users => "users",
             Entity::ReferralReplies => "referral_replies",
+            Entity::Attachments => "attachments",
         }
     }
 
@@ -276,6 +292,19 @@ impl Entity {
                 "note",
                 "by_name",
                 "recorded_at",
+            ],
+            Entity::Attachments => &[
+                "id",
+                "case_id",
+                "field_key",
+                "file_name",
+                "media_type",
+                "size",
+                "sha256",
+                "created_at",
+                "created_by",
+                "removed_at",
+                "removed_by",
             ],
         }
     }
@@ -524,6 +553,19 @@ pub fn validate(m: &Mutation) -> Result<(), String> {
         && (!is_uuid(id) || *id != m.record_id)
     {
         return Err("รหัสระเบียนไม่ถูกต้อง".into());
+    }
+    if m.entity == Entity::Attachments && !m.fields.is_empty() {
+        let text = |k: &str| m.fields.get(k).and_then(Value::as_str).unwrap_or("");
+        if !is_sha256_hex(text("sha256")) {
+            return Err("ค่าตรวจสอบไฟล์แนบไม่ถูกต้อง".into());
+        }
+        if !BLOB_MEDIA_TYPES.contains(&text("media_type")) {
+            return Err("ชนิดไฟล์แนบไม่ได้รับอนุญาต".into());
+        }
+        let size = m.fields.get("size").and_then(Value::as_u64).unwrap_or(0);
+        if size == 0 || size > MAX_BLOB_BYTES as u64 {
+            return Err("ขนาดไฟล์แนบไม่ถูกต้อง".into());
+        }
     }
     if m.entity == Entity::People {
         let kind = m.fields.get("id_kind").and_then(Value::as_str);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -215,6 +215,36 @@ async fn pull(
     Ok(Json(r).into_response())
 }
 
+async fn put_blob(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let d = device(&state, &headers).await?;
+    if body.len() > raksa_protocol::MAX_BLOB_BYTES {
+        return Err(ApiError(
+            413,
+            ErrorBody::new("too_large", "ไฟล์แนบใหญ่เกินกำหนด", "Attachment too large"),
+            None,
+        ));
+    }
+    let st = state.clone();
+    blocking(move || st.store.put_blob(&d, &sha256, &body)).await?;
+    Ok(Json(serde_json::json!({"stored": true})).into_response())
+}
+
+async fn get_blob(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    let d = device(&state, &headers).await?;
+    let st = state.clone();
+    let data = blocking(move || st.store.blob(&d, &sha256)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data).into_response())
+}
+
 /// Staff credential from `Authorization: Bearer <token>` or, for the browser page, HTTP
 /// Basic with the token as the password.
 async fn staff(state: &Arc<AppState>, headers: &HeaderMap) -> Result<String, ApiError> {
@@ -308,9 +338,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/blobs/{sha256}", get(get_blob).put(put_blob))
         .route("/v1/national", get(national_json))
         .route("/national", get(national_page))
         .route("/openapi.json", get(openapi))
+        // One limit for every body (axum's own 2 MB default would cut pushes and files).
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             raksa_protocol::MAX_BODY_BYTES,
         ))

@@ -12,6 +12,7 @@ use raksa_protocol::{
     EnrolResponse, Entity, ErrorBody, ItemResult, Mutation, Outcome, PROTOCOL_VERSION,
     PullResponse, PushRequest, PushResponse, RecordState,
 };
+use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -172,6 +173,11 @@ pub trait Tx {
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>>;
     /// The office of each visibility grant of an entity (one row per record and office).
     fn shared_with(&mut self, entity: &str) -> Result<Vec<String>>;
+    /// The size of a live (not removed) attachment of the office with these bytes.
+    fn live_attachment_size(&mut self, office: &str, sha256: &str) -> Result<Option<u64>>;
+    fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()>;
+    fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>>;
+    fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()>;
 }
 
 // ---- the operations, written once ----------------------------------------------------
@@ -319,6 +325,13 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
     }
     if m.entity == Entity::Referrals {
         share_referral(tx, device, &key, &merged)?;
+    }
+    if m.entity == Entity::Attachments && merged.get("removed_at").is_some_and(|v| !v.is_null()) {
+        // Removed: the bytes go too, unless another live attachment has the same file.
+        let sha = text(&merged, "sha256").to_owned();
+        if tx.live_attachment_size(&device.office, &sha)?.is_none() {
+            tx.delete_blob(&device.office, &sha)?;
+        }
     }
     Ok(if conflicts.is_empty() {
         Outcome::Applied
@@ -478,6 +491,43 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     Ok(Outcome::Applied)
 }
 
+fn op_put_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
+    use sha2::Digest;
+    let actual: String = sha2::Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if !raksa_protocol::is_sha256_hex(sha256) || actual != sha256 {
+        return Err(refuse(
+            400,
+            "invalid",
+            "ไฟล์แนบเสียหายระหว่างส่ง (ค่าตรวจสอบไม่ตรง)",
+            "The bytes do not match their SHA-256",
+        ));
+    }
+    // Only bytes an attachment record of this office announced, at the size it announced.
+    if tx.live_attachment_size(&device.office, sha256)? != Some(data.len() as u64) {
+        return Err(refuse(
+            404,
+            "not_found",
+            "ไม่พบรายการไฟล์แนบที่อ้างถึงไฟล์นี้ (ส่งรายการก่อนส่งไฟล์)",
+            "No live attachment of this office announces these bytes",
+        ));
+    }
+    tx.put_blob(&device.office, sha256, data, &Utc::now().to_rfc3339())
+}
+
+fn op_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str) -> Result<Vec<u8>> {
+    tx.blob(&device.office, sha256)?.ok_or_else(|| {
+        refuse(
+            404,
+            "not_found",
+            "เซิร์ฟเวอร์ยังไม่มีไฟล์นี้ (เครื่องที่บันทึกยังส่งไม่ถึง)",
+            "Blob not (yet) on the server",
+        )
+    })
+}
+
 fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> {
     let now = Utc::now().to_rfc3339();
     let normalised: String = code.chars().filter(char::is_ascii_digit).collect();
@@ -624,11 +674,15 @@ CREATE TABLE IF NOT EXISTS visibility (entity TEXT NOT NULL, record_key TEXT NOT
 CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
 CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (office TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,
+    stored_at TEXT NOT NULL, PRIMARY KEY (office, sha256));
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
 
 fn schema_postgres() -> String {
-    SCHEMA_SQLITE.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+    SCHEMA_SQLITE
+        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        .replace("data BLOB NOT NULL", "data BYTEA NOT NULL")
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -856,6 +910,14 @@ impl Store {
     }
     pub fn national_input(&self) -> Result<crate::national::Input> {
         in_tx!(self, op_national())
+    }
+    /// Stores an attachment's bytes for the device's office (content-addressed).
+    pub fn put_blob(&self, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
+        in_tx!(self, op_put_blob(device, sha256, data))
+    }
+    /// An attachment's bytes, within the device's office only.
+    pub fn blob(&self, device: &Device, sha256: &str) -> Result<Vec<u8>> {
+        in_tx!(self, op_blob(device, sha256))
     }
 }
 
@@ -1134,6 +1196,45 @@ impl Tx for SqliteTx<'_> {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
+    }
+    fn live_attachment_size(&mut self, office: &str, sha256: &str) -> Result<Option<u64>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT json_extract(fields, '$.size') FROM records
+                 WHERE entity = 'attachments' AND office = ?1
+                   AND json_extract(fields, '$.sha256') = ?2
+                   AND json_extract(fields, '$.removed_at') IS NULL LIMIT 1",
+                rusqlite::params![office, sha256],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|n| n as u64))
+    }
+    fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO blobs (office, sha256, data, stored_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (office, sha256) DO NOTHING",
+            rusqlite::params![office, sha256, data, now],
+        )?;
+        Ok(())
+    }
+    fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT data FROM blobs WHERE office = ?1 AND sha256 = ?2",
+                rusqlite::params![office, sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM blobs WHERE office = ?1 AND sha256 = ?2",
+            rusqlite::params![office, sha256],
+        )?;
+        Ok(())
     }
     fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
         let mut stmt = self
@@ -1456,6 +1557,40 @@ impl Tx for PgTx<'_> {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect())
+    }
+    fn live_attachment_size(&mut self, office: &str, sha256: &str) -> Result<Option<u64>> {
+        Ok(self
+            .run(
+                "SELECT (fields::jsonb ->> 'size')::bigint FROM records
+                 WHERE entity = 'attachments' AND office = $1
+                   AND fields::jsonb ->> 'sha256' = $2
+                   AND fields::jsonb ->> 'removed_at' IS NULL LIMIT 1",
+                |t, st| t.query_opt(st, &[&office, &sha256]),
+            )?
+            .map(|r| r.get::<_, i64>(0) as u64))
+    }
+    fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO blobs (office, sha256, data, stored_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (office, sha256) DO NOTHING",
+            |t, st| t.execute(st, &[&office, &sha256, &data, &now]),
+        )?;
+        Ok(())
+    }
+    fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .run(
+                "SELECT data FROM blobs WHERE office = $1 AND sha256 = $2",
+                |t, st| t.query_opt(st, &[&office, &sha256]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()> {
+        self.run(
+            "DELETE FROM blobs WHERE office = $1 AND sha256 = $2",
+            |t, st| t.execute(st, &[&office, &sha256]),
+        )?;
+        Ok(())
     }
     fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
         Ok(self

@@ -86,6 +86,12 @@ fn http() -> reqwest::Client {
 async fn send<T: serde::de::DeserializeOwned>(
     req: reqwest::RequestBuilder,
 ) -> Result<T, SyncError> {
+    let bytes = send_raw(req).await?;
+    serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+}
+
+/// The body of a 200 reply, or the error the reply means.
+async fn send_raw(req: reqwest::RequestBuilder) -> Result<Vec<u8>, SyncError> {
     let resp = req
         .send()
         .await
@@ -101,7 +107,7 @@ async fn send<T: serde::de::DeserializeOwned>(
         .await
         .map_err(|e| SyncError::Offline(e.to_string()))?;
     if status == 200 {
-        return serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()));
+        return Ok(bytes.to_vec());
     }
     if status == 429 || status == 503 {
         return Err(SyncError::RetryAfter(retry.unwrap_or(30)));
@@ -151,7 +157,9 @@ pub async fn sync_once<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
 
 async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
     let mut report = push_all(local).await?;
+    upload_blobs(local).await?;
     report.pulled = pull_all(local).await?;
+    download_blobs(local).await?;
     tracing::info!(
         pushed = report.pushed,
         pulled = report.pulled,
@@ -209,6 +217,71 @@ pub async fn push_all<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
         }
     }
     Ok(report)
+}
+
+/// Sends the bytes of attachments whose records the server has acknowledged, one file
+/// per request (content-addressed: a repeat is harmless).
+pub async fn upload_blobs<L: Local>(local: &L) -> Result<u32, SyncError> {
+    let cfg = config(local)?;
+    let client = http();
+    let auth = format!("Bearer {}", cfg.token);
+    let mut sent = 0;
+    loop {
+        let blobs = local.with(|s| s.blobs_to_upload(8))?;
+        if blobs.is_empty() {
+            return Ok(sent);
+        }
+        for (sha, data) in blobs {
+            let r = send_raw(
+                client
+                    .put(url(&cfg.server_url, &format!("/v1/blobs/{sha}")))
+                    .header("authorization", &auth)
+                    .header("content-type", "application/octet-stream")
+                    .body(data),
+            )
+            .await;
+            match r {
+                Ok(_) => {
+                    local.with(|s| s.blob_uploaded(&sha, false))?;
+                    sent += 1;
+                }
+                // The server will never take these bytes (the record was refused or
+                // removed): stop offering them.
+                Err(SyncError::Refused { status, body }) if (400..500).contains(&status) => {
+                    tracing::warn!(code = %body.code, "attachment bytes refused");
+                    local.with(|s| s.blob_uploaded(&sha, true))?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Fetches the bytes of attachments made on the office's other PCs. Bytes the server
+/// does not have yet are tried again next cycle.
+pub async fn download_blobs<L: Local>(local: &L) -> Result<u32, SyncError> {
+    let cfg = config(local)?;
+    let client = http();
+    let auth = format!("Bearer {}", cfg.token);
+    let mut got = 0;
+    for sha in local.with(|s| s.missing_blobs())? {
+        let r = send_raw(
+            client
+                .get(url(&cfg.server_url, &format!("/v1/blobs/{sha}")))
+                .header("authorization", &auth),
+        )
+        .await;
+        match r {
+            Ok(data) => {
+                if local.with(|s| s.store_blob(&sha, &data))? {
+                    got += 1;
+                }
+            }
+            Err(SyncError::Refused { status: 404, .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Pulls every page after the stored cursor.

@@ -24,6 +24,7 @@ type Answers = Record<string, unknown>;
 type SaveState = "saved" | "dirty" | "saving" | "failed";
 
 const L = {
+  notHere: ["บันทึกจากเครื่องอื่น — กำลังรับไฟล์", "From another PC — file on its way"],
   title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
   back: ["← กลับไปที่กรณี", "← Back to the case"],
   version: ["รุ่นแบบฟอร์ม {v}", "Form version {v}"],
@@ -732,9 +733,13 @@ function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: Fact
         {files.map((a) => (
           <li key={a.id}>
             <span>{a.file_name}</span> <span className="muted small">{(a.size / 1024).toFixed(0)} KB</span>{" "}
-            <button type="button" className="link small" onClick={() => void show(a)}>
-              {pick(L.view)}
-            </button>
+            {a.available ? (
+              <button type="button" className="link small" onClick={() => void show(a)}>
+                {pick(L.view)}
+              </button>
+            ) : (
+              <span className="pill muted small">{pick(L.notHere)}</span>
+            )}
             {!readOnly && (
               <button type="button" className="link small" onClick={() => setRemoving(a)}>
                 {pick(L.remove)}

@@ -143,9 +143,19 @@ fn the_openapi_description_and_the_running_server_agree() {
     let paths = doc["paths"].as_object().unwrap();
     for (path, ops) in paths {
         for method in ops.as_object().unwrap().keys() {
-            let r = request(srv.addr, &method.to_uppercase(), path, Some(&token), b"{}");
+            let concrete = path.replace("{sha256}", &"0".repeat(64));
+            let r = request(
+                srv.addr,
+                &method.to_uppercase(),
+                &concrete,
+                Some(&token),
+                b"{}",
+            );
+            // the router's own 404/405 has no body; the API's refusals are JSON
+            let routed =
+                !matches!(r.status, 404 | 405) || serde_json::from_slice::<Value>(&r.body).is_ok();
             assert!(
-                r.status != 404 && r.status != 405,
+                routed,
                 "{method} {path} is described but answers {}",
                 r.status
             );

@@ -766,3 +766,162 @@ fn a_second_pc_of_an_office_takes_over_the_offices_accounts() {
     full_sync(&mut first, &store);
     assert_eq!(users_of(&mut first), users_of(&mut second));
 }
+
+/// The real router on loopback, for tests that go through HTTP.
+fn serve(store: Store) -> (String, Arc<raksa_server::api::AppState>) {
+    let state = Arc::new(raksa_server::api::AppState::new(store, 1e6, 1e6));
+    let served = state.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            axum::serve(l, raksa_server::api::router(served))
+                .await
+                .unwrap();
+        });
+    });
+    (format!("http://{}", rx.recv().unwrap()), state)
+}
+
+/// A PC set up and enrolled over HTTP; returns its session and its device on the server.
+fn http_pc(
+    tmp: &std::path::Path,
+    state: &raksa_server::api::AppState,
+    url: &str,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    office_code: &str,
+) -> (std::sync::Mutex<Session>, Device) {
+    let clock = Arc::new(SkewClock(AtomicI64::new(0)));
+    let (s, _) = office::init_office(
+        &DataDir::new(tmp.join(name)),
+        &OfficeSetup {
+            name: format!("สำนักงาน {office_code}"),
+            address: "ศาลากลางจังหวัด".into(),
+            letter_code: office_code.into(),
+            phone: "055-252-222".into(),
+        },
+        &NewUser {
+            username: format!("admin_{name}"),
+            full_name: format!("เจ้าหน้าที่ {name}"),
+            position: "นักสังคมสงเคราะห์".into(),
+            role: Role::Admin,
+            password: PW.into(),
+        },
+        clock,
+    )
+    .unwrap();
+    state.store.add_office(office_code, office_code).unwrap();
+    let code = state.store.new_enrolment_code(office_code).unwrap();
+    let r = rt.block_on(raksa_sync::enrol(url, &code, name)).unwrap();
+    let local = std::sync::Mutex::new(s);
+    raksa_sync::Local::with(&local, |s| {
+        s.set_sync_config(&raksa_core::sync::SyncConfig {
+            server_url: url.into(),
+            device_id: r.device_id.clone(),
+            token: r.token.clone(),
+            office: r.office.clone(),
+        })
+    })
+    .unwrap();
+    (local, state.store.authenticate(&r.token).unwrap())
+}
+
+#[test]
+fn attachments_reach_the_offices_other_pcs_and_removal_erases_them_everywhere() {
+    use base64::Engine;
+    use raksa_sync::Local;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let (url, state) = serve(store);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (first, _) = http_pc(tmp.path(), &state, &url, &rt, "first", "พล");
+    let (second, _) = http_pc(tmp.path(), &state, &url, &rt, "second", "พล");
+    let (other, other_device) = http_pc(tmp.path(), &state, &url, &rt, "other", "ชม");
+    // a 3 MB scan attached on the first PC
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    png.extend((0..3_000_000).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x as u8
+    }));
+    let info = first
+        .with(|s| {
+            let p = s.register_person(&NewPerson {
+                title: "นาง".into(),
+                first_name: "บุญมี".into(),
+                last_name: "ทองใบ".into(),
+                identity: raksa_core::identity::Identity::CitizenId {
+                    number: citizen_id(7),
+                },
+                birth_date: None,
+                sex: Sex::Female,
+                phone: String::new(),
+                address_text: String::new(),
+                subdistrict_code: None,
+                postcode: None,
+            })?;
+            let today = s.today();
+            let c = s.open_case(&NewCase {
+                person_id: p.id,
+                channel: IntakeChannel::WalkIn,
+                intake_date: today,
+                summary: "ผู้สูงอายุติดเตียง".into(),
+                urgency: Urgency::Normal,
+                target_groups: vec![TargetGroup::Elderly],
+                problem_domains: vec![ProblemDomain::Care],
+                reporter: None,
+                account: String::new(),
+            })?;
+            s.add_attachment(c.id, "documents.files", "ทะเบียนบ้าน.png", &png)
+        })
+        .unwrap();
+    let report = rt.block_on(raksa_sync::sync_once(&first)).unwrap();
+    assert_eq!(report.rejected, 0);
+    rt.block_on(raksa_sync::sync_once(&second)).unwrap();
+    // the record came first, the bytes with the same cycle; identical
+    let got = second.with(|s| s.attachment(info.id)).unwrap();
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(got.data_base64)
+            .unwrap(),
+        png
+    );
+    // another office can neither see the record nor fetch the bytes
+    rt.block_on(raksa_sync::sync_once(&other)).unwrap();
+    assert!(matches!(
+        other.with(|s| s.attachment(info.id)),
+        Err(CoreError::NotFound)
+    ));
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&png)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert!(state.store.blob(&other_device, &sha).is_err());
+    // bytes no record announced are refused
+    assert!(state.store.put_blob(&other_device, &sha, &png).is_err());
+
+    // removed on the second PC: gone from the server and from the first PC
+    second
+        .with(|s| s.remove_attachment(info.id, "แนบผิดคน"))
+        .unwrap();
+    rt.block_on(raksa_sync::sync_once(&second)).unwrap();
+    rt.block_on(raksa_sync::sync_once(&first)).unwrap();
+    assert!(matches!(
+        first.with(|s| s.attachment(info.id)),
+        Err(CoreError::NotFound)
+    ));
+    let devices = state.store.devices().unwrap();
+    let pl = devices.iter().find(|d| d.office == "พล").unwrap();
+    assert!(
+        state.store.blob(pl, &sha).is_err(),
+        "the server erased the bytes"
+    );
+}
