@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "activity",
     "search_cases",
     "search_people",
+    "possible_duplicates",
+    "record_duplicate_decision",
     "register_person",
     "get_person",
     "open_case",

@@ -34,6 +34,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         activity,
         search_cases,
         search_people,
+        possible_duplicates,
+        record_duplicate_decision,
         register_person,
         get_person,
         open_case,
@@ -202,6 +204,35 @@ async fn search_cases(state: State<'_, AppState>, query: String) -> Reply<Vec<Ca
 async fn search_people(state: State<'_, AppState>, query: String) -> Reply<Vec<PersonSummary>> {
     on_workstation(state, move |w| {
         w.with_session(|s| s.search_people(&query, 50))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn possible_duplicates(
+    state: State<'_, AppState>,
+    probe: raksa_core::duplicates::PersonProbe,
+) -> Reply<Vec<raksa_core::duplicates::DuplicateCandidate>> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.possible_duplicates(&probe))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn record_duplicate_decision(
+    state: State<'_, AppState>,
+    chosen: String,
+    linked_existing: bool,
+    shown: Vec<String>,
+) -> Reply<()> {
+    on_workstation(state, move |w| {
+        let chosen = parse_id(&chosen)?;
+        let shown = shown
+            .iter()
+            .map(|s| parse_id(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        w.with_session(|s| s.record_duplicate_decision(chosen, linked_existing, &shown))
     })
     .await
 }

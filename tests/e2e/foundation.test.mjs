@@ -50,6 +50,26 @@ test("registering a person with a wrong ID checksum is refused in Thai, then suc
   assert.equal(title, "นางประภัสสร วงศ์สุวรรณ");
 });
 
+test("registering the same person again, spelled differently, shows the existing record first", { timeout: 180_000 }, async () => {
+  const b = app.browser;
+  await (await b.$("#nav-register")).click();
+  await fill(b, "title", "นาง");
+  await fill(b, "first_name", "ประภัสสร");
+  await fill(b, "last_name", "วงสุวรรณ"); // ศ-less slip of วงศ์สุวรรณ, no ID at hand
+  await (await b.$('input[name="id_kind"][value="no_id"]')).click();
+  await fill(b, "birth_date", "5/3/2490");
+  await (await b.$("#register-submit")).click();
+  const panel = await textOf(b, "#duplicate-check");
+  assert.match(panel, /อาจเป็นบุคคลที่ลงทะเบียนไว้แล้ว/);
+  assert.match(panel, /นางประภัสสร วงศ์สุวรรณ/);
+  assert.match(panel, /นามสกุลออกเสียงเหมือนกัน|นามสกุลสะกดใกล้เคียง/);
+  assert.match(panel, /วันเกิดตรงกัน/);
+  await screenshot(b, "duplicate-check");
+  // the worker uses the existing record: nothing new is saved, the person page opens
+  await (await b.$("#duplicate-check .use-existing")).click();
+  assert.equal(await textOf(b, "#person-title"), "นางประภัสสร วงศ์สุวรรณ");
+});
+
 test("opening a case gives it an office case number", { timeout: 180_000 }, async () => {
   const b = app.browser;
   await (await b.$("#open-case-button")).click();

@@ -53,7 +53,27 @@ pub fn open(path: &Path, key: &DbKey) -> Result<Connection> {
          PRAGMA cache_size = -65536;
          PRAGMA busy_timeout = 5000;",
     )?;
+    register_functions(&conn)?;
     Ok(conn)
+}
+
+/// SQL functions the schema uses (the phonetic name indexes of the duplicate check).
+/// Deterministic, so SQLite can index them; every connection registers them on open.
+pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    for (name, code) in [
+        ("rk_udom83", crate::name_match::udom83 as fn(&str) -> String),
+        ("rk_lk82", crate::name_match::lk82),
+    ] {
+        conn.create_scalar_function(name, 1, flags, move |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| code(&crate::name_match::normalise(&t))))
+        })?;
+    }
+    Ok(())
 }
 
 /// Sets the key of an attached or main schema. Must be the first statement on it.

@@ -733,6 +733,17 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 12,
+        name: "phonetic name indexes for the duplicate check",
+        sql: r#"
+-- rk_udom83 / rk_lk82 are registered by db::open (name_match.rs): Thai phonetic codes of
+-- the normalised name. Candidates for one name are index look-ups, not a scan.
+CREATE INDEX people_sound_udom83 ON people (rk_udom83(last_name), rk_udom83(first_name));
+CREATE INDEX people_sound_lk82 ON people (rk_lk82(last_name), rk_lk82(first_name));
+CREATE INDEX people_sound_first_year ON people (rk_udom83(first_name), substr(birth_date, 1, 4));
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

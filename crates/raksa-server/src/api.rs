@@ -24,7 +24,16 @@ pub struct AppState {
     rate: f64,
     burst: f64,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    /// Pushes in progress or queued for the store. When every PC reconnects at once after
+    /// an outage, the rest are told to come back later (503 + Retry-After) instead of
+    /// waiting past their timeout and sending the same batch again.
+    push_slots: tokio::sync::Semaphore,
 }
+
+/// Pushes admitted at once (the store applies them one after another).
+pub const PUSH_SLOTS: usize = 32;
+/// How long a push may wait for a slot before it is turned away.
+const PUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl AppState {
     pub fn new(store: Store, rate: f64, burst: f64) -> AppState {
@@ -33,6 +42,7 @@ impl AppState {
             rate,
             burst,
             buckets: Mutex::new(HashMap::new()),
+            push_slots: tokio::sync::Semaphore::new(PUSH_SLOTS),
         }
     }
 
@@ -184,6 +194,23 @@ async fn push(
 ) -> Result<Response, ApiError> {
     let d = device(&state, &headers).await?;
     let req: PushRequest = parse(&body)?;
+    let Ok(Ok(_slot)) = tokio::time::timeout(PUSH_WAIT, state.push_slots.acquire()).await else {
+        // Spread the returns: 10–29 s, by device.
+        let wait = 10
+            + d.id
+                .bytes()
+                .fold(0u64, |a, b| a.wrapping_mul(31) + u64::from(b))
+                % 20;
+        return Err(ApiError(
+            503,
+            ErrorBody::new(
+                "busy",
+                "เซิร์ฟเวอร์กำลังรับข้อมูลจากหลายสำนักงานพร้อมกัน ระบบจะส่งอีกครั้งอัตโนมัติ",
+                "The server is busy; retry later",
+            ),
+            Some(wait),
+        ));
+    };
     let st = state.clone();
     let n = req.mutations.len();
     let r = blocking(move || st.store.push(&d, &req)).await?;

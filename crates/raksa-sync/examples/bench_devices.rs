@@ -17,6 +17,9 @@ use raksa_server::api::{AppState, router};
 use raksa_server::store::Store;
 use serde_json::json;
 
+/// Requests turned away (429/503) and retried after the Retry-After the server gave.
+static BUSY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn serve(store: Store) -> String {
     // The server's own defaults for the per-device rate limit (20 requests/s, burst 100).
     let state = Arc::new(AppState::new(store, 20.0, 100.0));
@@ -74,8 +77,16 @@ async fn push(c: &reqwest::Client, url: &str, d: &Device, m: Vec<Mutation>) -> (
             .send()
             .await
             .expect("push");
-        if r.status() == 429 {
-            tokio::time::sleep(Duration::from_millis(500)).await;
+        if r.status() == 429 || r.status() == 503 {
+            // what a PC does: wait as told, then send the same batch again
+            let wait: u64 = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            BUSY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
             continue;
         }
         assert!(r.status().is_success(), "push: {}", r.status());
@@ -125,9 +136,10 @@ fn main() {
         let mut admin =
             postgres::Client::connect(&format!("{backend}/postgres"), postgres::NoTls).unwrap();
         admin
-            .batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"
-            ))
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {db}"))
             .unwrap();
         (
             Store::open(&format!("{backend}/{db}")).unwrap(),
@@ -224,6 +236,7 @@ fn main() {
         .iter_mut()
         .map(|d| (0..backlog).map(|_| change(d)).collect())
         .collect();
+    BUSY.store(0, std::sync::atomic::Ordering::Relaxed);
     let t = Instant::now();
     let mut lat = rt.block_on(async {
         let mut tasks = Vec::new();
@@ -247,8 +260,9 @@ fn main() {
     });
     let drain = t.elapsed();
     let total = devices * backlog;
+    let turned_away = BUSY.load(std::sync::atomic::Ordering::Relaxed);
     println!(
-        "| drain: {devices} devices reconnect at once with {backlog} changes each ({total} changes) | {:.1} s ({:.0} changes/s); push of {} p50 {:.0} ms, p99 {:.0} ms |",
+        "| drain: {devices} devices reconnect at once with {backlog} changes each ({total} changes) | {:.1} s ({:.0} changes/s); admitted push of {} p50 {:.0} ms, p99 {:.0} ms; {turned_away} pushes told to come back later |",
         drain.as_secs_f64(),
         total as f64 / drain.as_secs_f64(),
         raksa_protocol::MAX_BATCH,

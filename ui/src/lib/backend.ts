@@ -14,6 +14,8 @@ import type { OfficeSetup } from "../bindings/OfficeSetup";
 import type { Person } from "../bindings/Person";
 import type { PersonDetail } from "../bindings/PersonDetail";
 import type { PersonSummary } from "../bindings/PersonSummary";
+import type { PersonProbe } from "../bindings/PersonProbe";
+import type { DuplicateCandidate } from "../bindings/DuplicateCandidate";
 import type { SetupResult } from "../bindings/SetupResult";
 import type { UserInfo } from "../bindings/UserInfo";
 import type { ApprovalRequest } from "../bindings/ApprovalRequest";
@@ -91,6 +93,9 @@ export const backend = {
   activity: () => call<boolean>("activity"),
   searchCases: (query: string) => call<CaseSummary[]>("search_cases", { query }),
   searchPeople: (query: string) => call<PersonSummary[]>("search_people", { query }),
+  possibleDuplicates: (probe: PersonProbe) => call<DuplicateCandidate[]>("possible_duplicates", { probe }),
+  recordDuplicateDecision: (chosen: string, linkedExisting: boolean, shown: string[]) =>
+    call<null>("record_duplicate_decision", { chosen, linkedExisting, shown }),
   registerPerson: (person: NewPerson) => call<Person>("register_person", { person }),
   getPerson: (id: string) => call<PersonDetail>("get_person", { id }),
   openCase: (c: NewCase) => call<CaseSummary>("open_case", { case: c }),

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from "react";
 import type { Identity } from "../bindings/Identity";
 import type { NoIdReason } from "../bindings/NoIdReason";
-import type { PersonSummary } from "../bindings/PersonSummary";
+import type { DuplicateCandidate } from "../bindings/DuplicateCandidate";
+import type { MatchReason } from "../bindings/MatchReason";
+import type { PersonProbe } from "../bindings/PersonProbe";
 import type { PlaceMatch } from "../bindings/PlaceMatch";
 import { PlacePicker } from "../lib/PlacePicker";
 import type { Sex } from "../bindings/Sex";
@@ -13,6 +15,31 @@ import { ageOn, formatBe, parseBirthDate, todayBangkokIso } from "../lib/thaiDat
 import type { View } from "./Home";
 
 const TITLES = ["นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง"];
+
+const D = {
+  title: ["อาจเป็นบุคคลที่ลงทะเบียนไว้แล้ว — ตรวจสอบก่อนบันทึก", "This person may already be registered — check before saving"],
+  hint: [
+    "ระบบเทียบเลขประจำตัว ชื่อและนามสกุลตามเสียงอ่าน (รวมการสะกดต่างกัน เช่น ณ/น ศ/ส) ปีเกิด และตำบล",
+    "Compared: ID, first name and surname by sound (spelling variants such as ณ/น, ศ/ส), birth year and sub-district",
+  ],
+  use: ["ใช้รายการนี้", "Use this record"],
+  newPerson: ["ไม่ใช่บุคคลเดียวกัน — ลงทะเบียนใหม่", "Not the same person — register as new"],
+  score: ["ความใกล้เคียง", "Match"],
+} satisfies Record<string, [string, string]>;
+
+const reasonNames: Record<MatchReason, [string, string]> = {
+  citizen_id: ["เลขประจำตัวประชาชนตรงกัน", "Same citizen ID"],
+  first_name_same: ["ชื่อตรงกัน", "Same first name"],
+  first_name_sounds_alike: ["ชื่อออกเสียงเหมือนกัน", "First name sounds alike"],
+  first_name_spelled_alike: ["ชื่อสะกดใกล้เคียง", "First name spelled alike"],
+  last_name_same: ["นามสกุลตรงกัน", "Same surname"],
+  last_name_sounds_alike: ["นามสกุลออกเสียงเหมือนกัน", "Surname sounds alike"],
+  last_name_spelled_alike: ["นามสกุลสะกดใกล้เคียง", "Surname spelled alike"],
+  birth_date_same: ["วันเกิดตรงกัน", "Same date of birth"],
+  birth_year_same: ["ปีเกิดตรงกัน", "Same birth year"],
+  birth_year_close: ["ปีเกิดต่างกันไม่เกิน 1 ปี", "Birth year within one year"],
+  subdistrict_same: ["ตำบลเดียวกัน", "Same sub-district"],
+};
 
 export function RegisterPerson({ go }: { go: (v: View) => void }) {
   const { t, pick, lang } = useI18n();
@@ -30,10 +57,14 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
     phone: "",
     address_text: "",
   });
-  const [similar, setSimilar] = useState<PersonSummary[]>([]);
+  const [dups, setDups] = useState<DuplicateCandidate[]>([]);
+  const [confirmedNew, setConfirmedNew] = useState(false);
   const [place, setPlace] = useState<PlaceMatch | null>(null);
   const [postcode, setPostcode] = useState("");
-  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => {
+    setF({ ...f, [k]: e.target.value });
+    if (k === "first_name" || k === "last_name" || k === "citizen_id") setConfirmedNew(false);
+  };
   const today = todayBangkokIso();
 
   const idProblem = f.id_kind === "citizen_id" && f.citizen_id.replace(/\D/g, "").length >= 13 ? checkCitizenId(f.citizen_id) : null;
@@ -41,14 +72,33 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
   const birth = f.birth.trim() ? parseBirthDate(f.birth, today) : null;
   const birthProblem = birth && !birth.ok ? pick(localProblems[birth.problem] ?? ["", ""]) : undefined;
 
-  async function lookForSimilar() {
-    const q = `${f.first_name} ${f.last_name}`.trim();
-    if (f.first_name.trim().length < 2 || f.last_name.trim().length < 2) return;
+  function probe(): PersonProbe {
+    const digits = f.citizen_id.replace(/\D/g, "");
+    return {
+      first_name: f.first_name,
+      last_name: f.last_name,
+      citizen_id: f.id_kind === "citizen_id" && digits.length === 13 ? digits : null,
+      birth_date: birth && birth.ok ? birth.iso : null,
+      sex: f.sex === "unspecified" ? null : f.sex,
+      subdistrict_code: place?.subdistrict_code ?? null,
+    };
+  }
+
+  /** Candidates for the person as entered so far (shown as soon as the names are in). */
+  async function checkDuplicates(): Promise<DuplicateCandidate[]> {
+    if (f.first_name.trim().length < 2 || f.last_name.trim().length < 1) return [];
     try {
-      setSimilar(await backend.searchPeople(q));
+      const found = await backend.possibleDuplicates(probe());
+      setDups(found);
+      return found;
     } catch {
-      setSimilar([]);
+      return [];
     }
+  }
+
+  async function chooseExisting(c: DuplicateCandidate) {
+    await backend.recordDuplicateDecision(c.person_id, true, dups.map((d) => d.person_id)).catch(() => null);
+    go({ kind: "person", id: c.person_id });
   }
 
   async function submit(e: FormEvent) {
@@ -65,6 +115,17 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
       requestAnimationFrame(() => document.querySelector<HTMLElement>(".field-invalid input")?.focus());
       return;
     }
+    if (!confirmedNew) {
+      const found = await checkDuplicates();
+      if (found.length > 0) {
+        requestAnimationFrame(() => document.querySelector<HTMLElement>("#duplicate-check button")?.focus());
+        return;
+      }
+    }
+    await save();
+  }
+
+  async function save() {
     const identity: Identity =
       f.id_kind === "citizen_id"
         ? { kind: "citizen_id", number: f.citizen_id }
@@ -85,7 +146,10 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
         postcode: place ? postcode || null : null,
       }),
     );
-    if (p) go({ kind: "person", id: p.id, flash: t("personSaved") });
+    if (p) {
+      if (dups.length > 0) await backend.recordDuplicateDecision(p.id, false, dups.map((d) => d.person_id)).catch(() => null);
+      go({ kind: "person", id: p.id, flash: t("personSaved") });
+    }
   }
 
   return (
@@ -112,21 +176,40 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
             {(p) => <input {...p} name="first_name" value={f.first_name} onChange={set("first_name")} maxLength={100} />}
           </Field>
           <Field label={t("lastName")} error={fields.last_name}>
-            {(p) => <input {...p} name="last_name" value={f.last_name} onChange={set("last_name")} onBlur={lookForSimilar} maxLength={100} />}
+            {(p) => <input {...p} name="last_name" value={f.last_name} onChange={set("last_name")} onBlur={() => void checkDuplicates()} maxLength={100} />}
           </Field>
         </div>
-        {similar.length > 0 && (
-          <div className="banner banner-info" role="status">
-            <strong>{t("existingPeople")}</strong>
+        {dups.length > 0 && (
+          <div className="banner banner-info" role="status" id="duplicate-check">
+            <strong>{pick(D.title)}</strong>
+            <p className="muted small">{pick(D.hint)}</p>
             <ul className="similar">
-              {similar.slice(0, 5).map((s) => (
-                <li key={s.id}>
-                  <button type="button" className="link" onClick={() => go({ kind: "person", id: s.id })}>
-                    {s.display_name} · {s.masked_id} · {formatBe(s.birth_date, lang)}
+              {dups.slice(0, 8).map((c) => (
+                <li key={c.person_id}>
+                  <strong>{c.display_name}</strong> · <span className="mono">{c.masked_id}</span>
+                  {c.birth_date && <> · {formatBe(c.birth_date, lang)}</>} ·{" "}
+                  <span className="pill">
+                    {pick(D.score)} {c.score}%
+                  </span>{" "}
+                  <span className="muted small">{c.reasons.map((r) => pick(reasonNames[r])).join(" · ")}</span>{" "}
+                  <button type="button" className="small use-existing" onClick={() => void chooseExisting(c)}>
+                    {pick(D.use)}
                   </button>
                 </li>
               ))}
             </ul>
+            {!confirmedNew && (
+              <button
+                type="button"
+                id="confirm-new"
+                onClick={() => {
+                  setConfirmedNew(true);
+                  void save();
+                }}
+              >
+                {pick(D.newPerson)}
+              </button>
+            )}
           </div>
         )}
         <fieldset className="inline-radios">

@@ -3,6 +3,7 @@
 mod backup;
 mod cases;
 mod casework;
+mod duplicates;
 mod forms;
 mod identity;
 mod migrations;

@@ -1,0 +1,290 @@
+//! "Is this person already registered?" — asked before a person is saved (registration,
+//! import). The exact 13-digit ID decides; otherwise candidates come from the phonetic
+//! indexes (Udom83 and LK82 of first name and surname, and first name with birth year for
+//! a changed surname) and are ranked by a score whose parts are shown to the worker.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::audit::AuditAction;
+use crate::error::Result;
+use crate::model::Sex;
+use crate::name_match::{lk82, normalise, similarity, udom83};
+use crate::session::Session;
+use crate::validate;
+
+/// What is known of the person about to be saved.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonProbe {
+    pub first_name: String,
+    pub last_name: String,
+    /// 13 digits, when given.
+    pub citizen_id: Option<String>,
+    #[ts(type = "string | null")]
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+    pub subdistrict_code: Option<String>,
+}
+
+/// Why a candidate was shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MatchReason {
+    CitizenId,
+    FirstNameSame,
+    FirstNameSoundsAlike,
+    FirstNameSpelledAlike,
+    LastNameSame,
+    LastNameSoundsAlike,
+    LastNameSpelledAlike,
+    BirthDateSame,
+    BirthYearSame,
+    BirthYearClose,
+    SubdistrictSame,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DuplicateCandidate {
+    pub person_id: Uuid,
+    pub display_name: String,
+    pub masked_id: String,
+    #[ts(type = "string | null")]
+    pub birth_date: Option<NaiveDate>,
+    pub subdistrict_code: Option<String>,
+    /// 0–100; 100 is the same citizen ID.
+    pub score: u32,
+    pub reasons: Vec<MatchReason>,
+}
+
+/// Candidates scoring below this are not shown.
+pub const SHOW_FROM: u32 = 50;
+
+/// The facts of one registered person the score compares.
+#[derive(Debug, Clone)]
+pub struct Known {
+    pub first_name: String,
+    pub last_name: String,
+    pub citizen_id: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+    pub subdistrict_code: Option<String>,
+}
+
+/// One name compared: same after normalising, same sound, or a close spelling.
+fn name_part(
+    a: &str,
+    b: &str,
+    same: MatchReason,
+    sound: MatchReason,
+    spelled: MatchReason,
+) -> (i32, Option<MatchReason>) {
+    let (na, nb) = (normalise(a), normalise(b));
+    if na.is_empty() || nb.is_empty() {
+        return (0, None);
+    }
+    if na == nb {
+        return (35, Some(same));
+    }
+    let sim = similarity(&na, &nb);
+    if udom83(&na) == udom83(&nb) || lk82(&na) == lk82(&nb) {
+        return (if sim >= 0.6 { 30 } else { 24 }, Some(sound));
+    }
+    if sim >= 0.75 {
+        return (20, Some(spelled));
+    }
+    (0, None)
+}
+
+/// The score of `known` as the person `probe` describes, with its reasons.
+pub fn score(probe: &PersonProbe, known: &Known) -> (u32, Vec<MatchReason>) {
+    use MatchReason::*;
+    if let (Some(a), Some(b)) = (&probe.citizen_id, &known.citizen_id)
+        && a == b
+    {
+        return (100, vec![CitizenId]);
+    }
+    let mut reasons = Vec::new();
+    let (f, fr) = name_part(
+        &probe.first_name,
+        &known.first_name,
+        FirstNameSame,
+        FirstNameSoundsAlike,
+        FirstNameSpelledAlike,
+    );
+    let (l, lr) = name_part(
+        &probe.last_name,
+        &known.last_name,
+        LastNameSame,
+        LastNameSoundsAlike,
+        LastNameSpelledAlike,
+    );
+    reasons.extend(fr);
+    reasons.extend(lr);
+    let mut s = f + l;
+    let mut same_birthday = false;
+    match (probe.birth_date, known.birth_date) {
+        (Some(a), Some(b)) if a == b => {
+            s += 25;
+            same_birthday = true;
+            reasons.push(BirthDateSame);
+        }
+        (Some(a), Some(b)) if a.year() == b.year() => {
+            s += 15;
+            reasons.push(BirthYearSame);
+        }
+        (Some(a), Some(b)) if (a.year() - b.year()).abs() <= 1 => {
+            s += 5;
+            reasons.push(BirthYearClose);
+        }
+        (Some(_), Some(_)) => s -= 25,
+        _ => {}
+    }
+    // One name alike and the other not at all (a surname changed at marriage, say) is
+    // weak evidence unless the birthday is the same too.
+    if (f == 0 || l == 0) && !same_birthday {
+        s -= 20;
+    }
+    match (&probe.subdistrict_code, &known.subdistrict_code) {
+        (Some(a), Some(b)) if a == b => {
+            s += 10;
+            reasons.push(SubdistrictSame);
+        }
+        _ => {}
+    }
+    if let (Some(a), Some(b)) = (probe.sex, known.sex)
+        && a != b
+        && a != Sex::Unspecified
+        && b != Sex::Unspecified
+    {
+        s -= 30;
+    }
+    // Two different citizen IDs: different people, whatever the names say.
+    if probe.citizen_id.is_some() && known.citizen_id.is_some() {
+        s -= 40;
+    }
+    (s.clamp(0, 99) as u32, reasons)
+}
+
+impl Session {
+    /// People already registered who may be the one about to be saved, best first.
+    /// Reads through indexes only (see migration 12): fast at a million people.
+    pub fn possible_duplicates(&self, probe: &PersonProbe) -> Result<Vec<DuplicateCandidate>> {
+        let first = normalise(&probe.first_name);
+        let last = normalise(&probe.last_name);
+        let year = probe.birth_date.map(|d| format!("{:04}", d.year()));
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, title, first_name, last_name, id_kind, id_number, birth_date, sex,
+                    subdistrict_code
+             FROM people WHERE id IN (
+                 SELECT id FROM people WHERE id_number = ?1
+                 UNION SELECT id FROM people
+                     WHERE rk_udom83(last_name) = ?2 AND rk_udom83(first_name) = ?3
+                 UNION SELECT id FROM people
+                     WHERE rk_lk82(last_name) = ?4 AND rk_lk82(first_name) = ?5
+                 UNION SELECT id FROM people
+                     WHERE rk_udom83(first_name) = ?3 AND substr(birth_date, 1, 4) = ?6
+                 LIMIT 500)",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![
+                probe.citizen_id,
+                udom83(&last),
+                udom83(&first),
+                lk82(&last),
+                lk82(&first),
+                year,
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, title, first_name, last_name, kind, number, birth, sex, sub) = row?;
+            let birth_date = birth.and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
+            let known = Known {
+                first_name: first_name.clone(),
+                last_name: last_name.clone(),
+                citizen_id: number.clone().filter(|_| kind == "citizen_id"),
+                birth_date,
+                sex: Sex::parse(&sex),
+                subdistrict_code: sub.clone(),
+            };
+            let (score, reasons) = score(probe, &known);
+            if score < SHOW_FROM {
+                continue;
+            }
+            out.push(DuplicateCandidate {
+                person_id: Uuid::parse_str(&id)
+                    .map_err(|_| crate::CoreError::Corrupt("id".into()))?,
+                display_name: format!("{title}{first_name} {last_name}"),
+                masked_id: validate::masked_id(&match (kind.as_str(), number) {
+                    ("citizen_id", Some(n)) => crate::identity::Identity::CitizenId { number: n },
+                    ("g_code", Some(n)) => crate::identity::Identity::GCode { code: n },
+                    _ => crate::identity::Identity::NoId {
+                        reason: crate::identity::NoIdReason::Stateless,
+                    },
+                }),
+                birth_date,
+                subdistrict_code: sub,
+                score,
+                reasons,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.display_name.cmp(&b.display_name))
+        });
+        out.truncate(20);
+        self.audit(
+            AuditAction::Search,
+            "person",
+            None,
+            &format!("duplicate check: {} candidate(s)", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// Records what the worker decided about the candidates shown: the person registered
+    /// anyway (`chosen` = the new person) or an existing one used (`chosen` = that one).
+    pub fn record_duplicate_decision(
+        &mut self,
+        chosen: Uuid,
+        linked_existing: bool,
+        candidates: &[Uuid],
+    ) -> Result<()> {
+        let list: Vec<String> = candidates.iter().map(Uuid::to_string).collect();
+        self.audit(
+            AuditAction::Update,
+            "person",
+            Some(&chosen.to_string()),
+            &if linked_existing {
+                format!(
+                    "duplicate check: used the existing record (shown: {})",
+                    list.join(" ")
+                )
+            } else {
+                format!(
+                    "duplicate check: confirmed a new person (shown: {})",
+                    list.join(" ")
+                )
+            },
+        )
+    }
+}
