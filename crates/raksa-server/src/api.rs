@@ -46,6 +46,13 @@ impl AppState {
         }
     }
 
+    /// Occupies every push slot (as a maintenance pause would): pushes are turned away
+    /// with 503 until the permit is dropped. Used by the load-shedding test.
+    #[doc(hidden)]
+    pub fn hold_all_push_slots(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.push_slots.try_acquire_many(PUSH_SLOTS as u32).ok()
+    }
+
     /// Token bucket per device: `None` to go ahead, or seconds to wait.
     fn throttle(&self, key: &str) -> Option<u64> {
         let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());

@@ -239,3 +239,44 @@ fn a_device_sending_too_fast_is_told_when_to_retry() {
     );
     assert_eq!(r.json()["code"], "rate_limited");
 }
+
+#[test]
+fn when_every_push_slot_is_taken_a_push_is_told_to_come_back_later() {
+    let (srv, code) = start(1000.0, 1000.0);
+    let token = enrol(srv.addr, &code);
+    let body = serde_json::to_vec(&raksa_protocol::PushRequest {
+        protocol: raksa_protocol::PROTOCOL_VERSION,
+        mutations: vec![crate::case(1, 1, "ก", None)],
+    })
+    .unwrap();
+    let held = srv.state.hold_all_push_slots().expect("slots free");
+    let t = std::time::Instant::now();
+    let r = request(srv.addr, "POST", "/v1/push", Some(&token), &body);
+    assert_eq!(r.status, 503);
+    assert!(
+        t.elapsed() >= std::time::Duration::from_secs(4),
+        "it waited for a slot first"
+    );
+    assert_eq!(r.json()["code"], "busy");
+    assert!(
+        r.json()["message_th"]
+            .as_str()
+            .unwrap()
+            .contains("ส่งอีกครั้งอัตโนมัติ")
+    );
+    let wait: u64 = r
+        .headers
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("retry-after:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .expect("Retry-After");
+    assert!((10..30).contains(&wait), "{wait}");
+    // nothing was applied; once slots free up the same batch goes through
+    drop(held);
+    let r = request(srv.addr, "POST", "/v1/push", Some(&token), &body);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json()["acknowledged_through"], 1);
+}
