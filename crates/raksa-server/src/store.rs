@@ -679,10 +679,20 @@ CREATE TABLE IF NOT EXISTS blobs (office TEXT NOT NULL, sha256 TEXT NOT NULL, da
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
 
+/// Finding an office's live attachment by its bytes' hash (blob upload and erasure)
+/// without reading every attachment record of the office.
+const ATTACHMENT_INDEX_SQLITE: &str = "
+CREATE INDEX IF NOT EXISTS records_attachment_sha ON records
+    (office, json_extract(fields, '$.sha256')) WHERE entity = 'attachments';";
+const ATTACHMENT_INDEX_POSTGRES: &str = "
+CREATE INDEX IF NOT EXISTS records_attachment_sha ON records
+    (office, ((fields::jsonb) ->> 'sha256')) WHERE entity = 'attachments';";
+
 fn schema_postgres() -> String {
     SCHEMA_SQLITE
         .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
         .replace("data BLOB NOT NULL", "data BYTEA NOT NULL")
+        + ATTACHMENT_INDEX_POSTGRES
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -831,6 +841,7 @@ impl Store {
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
             )?;
             c.execute_batch(SCHEMA_SQLITE)?;
+            c.execute_batch(ATTACHMENT_INDEX_SQLITE)?;
             Ok(Store::Sqlite(Mutex::new(c)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let max = std::env::var("RAKSA_PG_POOL")

@@ -269,4 +269,16 @@ fn main() {
         pct(&mut lat, 0.5),
         pct(&mut lat, 0.99),
     );
+    if backend != "sqlite" {
+        drop(rt);
+        let db = format!("raksa_bench_devices_{}", std::process::id());
+        if let Ok(mut admin) =
+            postgres::Client::connect(&format!("{backend}/postgres"), postgres::NoTls)
+        {
+            let _ = admin.batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"
+            ));
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db}"));
+        }
+    }
 }

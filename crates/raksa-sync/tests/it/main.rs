@@ -829,17 +829,73 @@ fn http_pc(
     (local, state.store.authenticate(&r.token).unwrap())
 }
 
+/// A fresh database on the machine's PostgreSQL, dropped with the guard; `None` when
+/// RAKSA_TEST_PG=0.
+struct PgDb(String);
+
+impl PgDb {
+    fn new(prefix: &str) -> Option<(Store, PgDb)> {
+        if std::env::var("RAKSA_TEST_PG").as_deref() == Ok("0") {
+            return None;
+        }
+        let db = format!(
+            "{prefix}_{}",
+            &uuid::Uuid::now_v7().simple().to_string()[20..]
+        );
+        let mut admin =
+            postgres::Client::connect(&format!("{}/postgres", pg_base()), postgres::NoTls)
+                .expect("PostgreSQL at 127.0.0.1:5432 (or RAKSA_TEST_PG=0)");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {db}"))
+            .unwrap();
+        Some((
+            Store::open(&format!("{}/{db}", pg_base())).unwrap(),
+            PgDb(db),
+        ))
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) =
+            postgres::Client::connect(&format!("{}/postgres", pg_base()), postgres::NoTls)
+        {
+            let _ = admin.batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{0}'; DROP DATABASE IF EXISTS {0}",
+                self.0
+            ));
+        }
+    }
+}
+
+fn pg_base() -> String {
+    std::env::var("RAKSA_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
 #[test]
 fn attachments_reach_the_offices_other_pcs_and_removal_erases_them_everywhere() {
-    use base64::Engine;
-    use raksa_sync::Local;
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    attachments_round_trip(tmp.path(), store);
+}
+
+#[test]
+fn attachments_round_trip_on_postgres() {
+    let tmp = tempfile::tempdir().unwrap();
+    if let Some((store, _db)) = PgDb::new("raksa_blobs") {
+        attachments_round_trip(tmp.path(), store);
+    }
+}
+
+fn attachments_round_trip(tmp: &std::path::Path, store: Store) {
+    use base64::Engine;
+    use raksa_sync::Local;
     let (url, state) = serve(store);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (first, _) = http_pc(tmp.path(), &state, &url, &rt, "first", "พล");
-    let (second, _) = http_pc(tmp.path(), &state, &url, &rt, "second", "พล");
-    let (other, other_device) = http_pc(tmp.path(), &state, &url, &rt, "other", "ชม");
+    let (first, _) = http_pc(tmp, &state, &url, &rt, "first", "พล");
+    let (second, _) = http_pc(tmp, &state, &url, &rt, "second", "พล");
+    let (other, other_device) = http_pc(tmp, &state, &url, &rt, "other", "ชม");
     // a 3 MB scan attached on the first PC
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut x = 0x9e37_79b9_7f4a_7c15u64;
