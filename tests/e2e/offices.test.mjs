@@ -56,10 +56,20 @@ async function enrol(b, url, code, name) {
   await b.waitUntil(async () => /ลงทะเบียนเครื่องแล้ว/.test(await textOf(b, "#sync-card")), { timeout: 15_000 });
 }
 
-/** Settings → "sync now", then waits for the status bar to say everything was sent. */
+/**
+ * Settings → "sync now", then waits for *this* cycle's result (the card clears its last
+ * result when the button is pressed) and for the status bar to say everything was sent.
+ */
 async function syncNow(b) {
   await click(b, "#nav-settings");
   await click(b, "#sync-now");
+  await b.waitUntil(
+    async () => {
+      const banner = await b.$("#sync-card .banner-success");
+      return (await banner.isExisting()) && /ส่ง \d+ รายการ รับ \d+ รายการ/.test(await banner.getText()) && (await (await b.$("#sync-now")).isEnabled());
+    },
+    { timeout: 30_000, timeoutMsg: "the sync cycle did not finish" },
+  );
   await b.waitUntil(async () => /ส่งครบแล้ว/.test(await textOf(b, "#sync-indicator")), { timeout: 30_000 });
 }
 
