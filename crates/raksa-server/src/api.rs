@@ -28,21 +28,35 @@ pub struct AppState {
     /// an outage, the rest are told to come back later (503 + Retry-After) instead of
     /// waiting past their timeout and sending the same batch again.
     push_slots: tokio::sync::Semaphore,
+    slots: usize,
 }
 
-/// Pushes admitted at once (the store applies them one after another).
+/// Pushes admitted at once by default (`RAKSA_PUSH_SLOTS` overrides it). The store applies
+/// them one after another, so more slots mostly lengthen the queue; measured (see
+/// docs/benchmarks.md): PostgreSQL drains a reconnect storm faster and with p99 waits of
+/// ~7 s instead of ~40 s at 4 slots, SQLite (fast per push) best at 32.
 pub const PUSH_SLOTS: usize = 32;
+pub const PUSH_SLOTS_POSTGRES: usize = 4;
 /// How long a push may wait for a slot before it is turned away.
 const PUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl AppState {
     pub fn new(store: Store, rate: f64, burst: f64) -> AppState {
+        let slots = std::env::var("RAKSA_PUSH_SLOTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(match store.backend() {
+                "postgres" => PUSH_SLOTS_POSTGRES,
+                _ => PUSH_SLOTS,
+            });
         AppState {
             store,
             rate,
             burst,
             buckets: Mutex::new(HashMap::new()),
-            push_slots: tokio::sync::Semaphore::new(PUSH_SLOTS),
+            push_slots: tokio::sync::Semaphore::new(slots),
+            slots,
         }
     }
 
@@ -50,7 +64,7 @@ impl AppState {
     /// with 503 until the permit is dropped. Used by the load-shedding test.
     #[doc(hidden)]
     pub fn hold_all_push_slots(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.push_slots.try_acquire_many(PUSH_SLOTS as u32).ok()
+        self.push_slots.try_acquire_many(self.slots as u32).ok()
     }
 
     /// Token bucket per device: `None` to go ahead, or seconds to wait.
