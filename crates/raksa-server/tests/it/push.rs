@@ -279,3 +279,54 @@ fn each_pc_of_an_office_gets_its_own_number_blocks() {
         assert_eq!((letters.first_no, letters.last_no), (10_001, 20_000));
     }
 }
+
+#[test]
+fn g8_no_entity_can_be_overwritten_or_read_by_another_office() {
+    let sha = "ab".repeat(32);
+    for b in backends() {
+        let pl = device(&b.store, "พล", "phitsanulok");
+        let cm = device(&b.store, "ชม", "chiang-mai");
+        let mut seq = 0;
+        for (n, e) in Entity::ALL.into_iter().enumerate() {
+            if e.key_columns() != ["id"] || e == Entity::ReferralReplies {
+                continue;
+            }
+            let mut fields = json!({"id": id(900 + n as u32)});
+            if e == Entity::Attachments {
+                fields = json!({"id": id(900 + n as u32), "sha256": sha, "media_type": "image/png", "size": 10});
+            }
+            seq += 1;
+            let m = |s, f: &serde_json::Value| {
+                Mutation::new(s, e, id(900 + n as u32), fields_of(f), None)
+            };
+            let r = b.store.push(&pl, &req(vec![m(seq, &fields)])).unwrap();
+            assert_eq!(r.results[0].outcome, Outcome::Applied, "{} {e:?}", b.name);
+            let r = b.store.push(&cm, &req(vec![m(seq, &fields)])).unwrap();
+            assert!(
+                matches!(r.results[0].outcome, Outcome::Rejected { .. }),
+                "{} {e:?}: another office wrote it",
+                b.name
+            );
+        }
+        // an answer to a referral never sent to this office is refused too
+        let reply = Mutation::new(
+            seq + 1,
+            Entity::ReferralReplies,
+            id(999),
+            fields_of(&json!({"id": id(999), "referral_id": id(900 + 8), "status": "accepted"})),
+            None,
+        );
+        let r = b.store.push(&cm, &req(vec![reply])).unwrap();
+        assert!(
+            matches!(r.results[0].outcome, Outcome::Rejected { .. }),
+            "{}",
+            b.name
+        );
+        assert!(
+            b.store.pull(&cm, 0, 1000).unwrap().records.is_empty(),
+            "{}",
+            b.name
+        );
+        assert!(b.store.blob(&cm, &sha).is_err(), "{}", b.name);
+    }
+}
