@@ -352,6 +352,16 @@ fn server_cmd(db: &str, args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// A one-time enrolment code for a PC of `office`, from the server's own CLI.
+fn enrol_code(db: &str, office: &str) -> String {
+    server_cmd(db, &["device", "enroll", "--office", office])
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
 fn start_server(db: &str, listen: &str) -> ServerProcess {
     use std::io::BufRead;
     let mut child = Command::new(server_binary())
@@ -411,12 +421,7 @@ fn an_office_pc_syncs_with_a_real_server_and_an_old_backup_cannot_overwrite() {
         &db,
         &["office", "add", "--code", "พล", "--name", "พมจ.พิษณุโลก"],
     );
-    let code = server_cmd(&db, &["device", "enroll", "--office", "พล"])
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned();
+    let code = enrol_code(&db, "พล");
     let server = start_server(&db, "127.0.0.1:0");
     let addr = server.url.trim_start_matches("http://").to_owned();
     let dir = tmp.path().join("office");
@@ -674,12 +679,7 @@ fn g2_every_change_arrives_once_through_a_faulty_network() {
         &db,
         &["office", "add", "--code", "พล", "--name", "พมจ.พิษณุโลก"],
     );
-    let code = server_cmd(&db, &["device", "enroll", "--office", "พล"])
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned();
+    let code = enrol_code(&db, "พล");
     let server = start_server(&db, "127.0.0.1:0");
     let upstream: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
     let seed = std::time::SystemTime::now()

@@ -136,15 +136,6 @@ fn add_people(dir: &Path, user: &str, n: u64) {
     }
 }
 
-fn enrol_code(db: &str, office: &str) -> String {
-    server_cmd(db, &["device", "enroll", "--office", office])
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
 /// Runs `raksa sync --once` and kills it (SIGKILL) after `after`, unless it ended first.
 /// Returns its exit code when it ended by itself.
 fn sync_killed_after(dir: &Path, user: &str, after: std::time::Duration) -> Option<i32> {

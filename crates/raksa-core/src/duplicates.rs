@@ -10,9 +10,10 @@ use uuid::Uuid;
 
 use crate::audit::AuditAction;
 use crate::error::Result;
-use crate::model::Sex;
+use crate::identity::Identity;
+use crate::model::{Person, Sex};
 use crate::name_match::{lk82, normalise, similarity, udom83};
-use crate::session::Session;
+use crate::session::{PERSON_COLS, Session, person_row};
 use crate::validate;
 
 /// What is known of the person about to be saved.
@@ -64,17 +65,6 @@ pub struct DuplicateCandidate {
 /// Candidates scoring below this are not shown.
 pub const SHOW_FROM: u32 = 50;
 
-/// The facts of one registered person the score compares.
-#[derive(Debug, Clone)]
-pub struct Known {
-    pub first_name: String,
-    pub last_name: String,
-    pub citizen_id: Option<String>,
-    pub birth_date: Option<NaiveDate>,
-    pub sex: Option<Sex>,
-    pub subdistrict_code: Option<String>,
-}
-
 /// One name compared: same after normalising, same sound, or a close spelling.
 fn name_part(
     a: &str,
@@ -101,9 +91,13 @@ fn name_part(
 }
 
 /// The score of `known` as the person `probe` describes, with its reasons.
-pub fn score(probe: &PersonProbe, known: &Known) -> (u32, Vec<MatchReason>) {
+pub fn score(probe: &PersonProbe, known: &Person) -> (u32, Vec<MatchReason>) {
     use MatchReason::*;
-    if let (Some(a), Some(b)) = (&probe.citizen_id, &known.citizen_id)
+    let known_id = match &known.identity {
+        Identity::CitizenId { number } => Some(number),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (&probe.citizen_id, known_id)
         && a == b
     {
         return (100, vec![CitizenId]);
@@ -156,7 +150,7 @@ pub fn score(probe: &PersonProbe, known: &Known) -> (u32, Vec<MatchReason>) {
         }
         _ => {}
     }
-    if let (Some(a), Some(b)) = (probe.sex, known.sex)
+    if let (Some(a), b) = (probe.sex, known.sex)
         && a != b
         && a != Sex::Unspecified
         && b != Sex::Unspecified
@@ -164,7 +158,7 @@ pub fn score(probe: &PersonProbe, known: &Known) -> (u32, Vec<MatchReason>) {
         s -= 30;
     }
     // Two different citizen IDs: different people, whatever the names say.
-    if probe.citizen_id.is_some() && known.citizen_id.is_some() {
+    if probe.citizen_id.is_some() && known_id.is_some() {
         s -= 40;
     }
     (s.clamp(0, 99) as u32, reasons)
@@ -188,9 +182,7 @@ impl Session {
         let last = normalise(&probe.last_name);
         let year = probe.birth_date.map(|d| format!("{:04}", d.year()));
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT id, title, first_name, last_name, id_kind, id_number, birth_date, sex,
-                    subdistrict_code
-             FROM people WHERE id IN ({CANDIDATES_SQL})"
+            "SELECT {PERSON_COLS} FROM people p WHERE p.id IN ({CANDIDATES_SQL})"
         ))?;
         let rows = stmt.query_map(
             rusqlite::params![
@@ -201,49 +193,21 @@ impl Session {
                 lk82(&first),
                 year,
             ],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                ))
-            },
+            person_row,
         )?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, title, first_name, last_name, kind, number, birth, sex, sub) = row?;
-            let birth_date = birth.and_then(|b| NaiveDate::parse_from_str(&b, "%Y-%m-%d").ok());
-            let known = Known {
-                first_name: first_name.clone(),
-                last_name: last_name.clone(),
-                citizen_id: number.clone().filter(|_| kind == "citizen_id"),
-                birth_date,
-                sex: Sex::parse(&sex),
-                subdistrict_code: sub.clone(),
-            };
+        for known in rows {
+            let known = known?;
             let (score, reasons) = score(probe, &known);
             if score < SHOW_FROM {
                 continue;
             }
             out.push(DuplicateCandidate {
-                person_id: Uuid::parse_str(&id)
-                    .map_err(|_| crate::CoreError::Corrupt("id".into()))?,
-                display_name: format!("{title}{first_name} {last_name}"),
-                masked_id: validate::masked_id(&match (kind.as_str(), number) {
-                    ("citizen_id", Some(n)) => crate::identity::Identity::CitizenId { number: n },
-                    ("g_code", Some(n)) => crate::identity::Identity::GCode { code: n },
-                    _ => crate::identity::Identity::NoId {
-                        reason: crate::identity::NoIdReason::Stateless,
-                    },
-                }),
-                birth_date,
-                subdistrict_code: sub,
+                person_id: known.id,
+                display_name: known.display_name(),
+                masked_id: validate::masked_id(&known.identity),
+                birth_date: known.birth_date,
+                subdistrict_code: known.subdistrict_code,
                 score,
                 reasons,
             });

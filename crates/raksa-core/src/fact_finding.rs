@@ -6,7 +6,6 @@
 use base64::Engine;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -569,10 +568,7 @@ impl Session {
         let id = Uuid::now_v7();
         let now = self.now();
         let user = self.user().id.to_string();
-        let sha = Sha256::digest(data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
+        let sha = raksa_protocol::sha256_hex(data);
         let size = data.len() as u32;
         self.record_with(
             case_id,

@@ -30,7 +30,7 @@ pub struct Session {
     clock: Arc<dyn Clock>,
 }
 
-const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
+pub(crate) const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
      p.no_id_reason, p.birth_date, p.sex, p.phone, p.address_text, p.created_at, \
      p.subdistrict_code, p.postcode";
 
@@ -66,7 +66,7 @@ fn identity_cols(row: &Row, i: usize) -> rusqlite::Result<Identity> {
     })
 }
 
-fn person_row(row: &Row) -> rusqlite::Result<Person> {
+pub(crate) fn person_row(row: &Row) -> rusqlite::Result<Person> {
     let birth: Option<String> = row.get(7)?;
     Ok(Person {
         id: uuid_col(row, 0)?,
@@ -121,6 +121,35 @@ pub(crate) fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
             None => None,
         },
     })
+}
+
+/// The one INSERT of a validated person (registration one by one or all together).
+fn insert_person(tx: &Connection, id: Uuid, p: &NewPerson, user: &str, now: &str) -> Result<()> {
+    let (kind, number, reason) = identity_params(&p.identity);
+    tx.prepare_cached(
+        "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
+             no_id_reason, birth_date, sex, phone, address_text, created_by, created_at,
+             updated_at, subdistrict_code, postcode)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        id.to_string(),
+        p.title,
+        p.first_name,
+        p.last_name,
+        kind,
+        number,
+        reason,
+        p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        p.sex.as_str(),
+        p.phone,
+        p.address_text,
+        user,
+        now,
+        p.subdistrict_code,
+        p.postcode
+    ])?;
+    Ok(())
 }
 
 fn identity_params(id: &Identity) -> (&'static str, Option<String>, Option<&'static str>) {
@@ -288,59 +317,19 @@ impl Session {
     /// Registers many people at once, all or nothing (imports, benchmarks): every row is
     /// validated and checked for a taken ID before one transaction writes them all.
     pub fn register_people(&mut self, inputs: &[NewPerson]) -> Result<Vec<Uuid>> {
-        let today = self.today();
-        let mut rows = Vec::with_capacity(inputs.len());
         let mut seen = std::collections::HashSet::new();
-        for input in inputs {
-            let mut errs = FieldErrors::default();
-            let p = validate::new_person(input, today, &mut errs);
-            errs.into_result()?;
-            let p = p.expect("validated");
-            let (kind, number, reason) = identity_params(&p.identity);
-            if let Some(n) = &number {
-                let taken: bool = self.conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM people WHERE id_number = ?1)",
-                    [n],
-                    |r| r.get(0),
-                )?;
-                if taken || !seen.insert(n.clone()) {
-                    return Err(CoreError::field("identity", FieldProblem::CitizenIdTaken));
-                }
-            }
-            rows.push((p, kind, number, reason));
-        }
+        let rows = inputs
+            .iter()
+            .map(|input| self.checked_person(input, &mut seen))
+            .collect::<Result<Vec<_>>>()?;
         let now = self.now();
         let user = self.user.id.to_string();
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(rows.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
-                     no_id_reason, birth_date, sex, phone, address_text, created_by, created_at,
-                     updated_at, subdistrict_code, postcode)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
-            )?;
-            for (p, kind, number, reason) in &rows {
-                let id = Uuid::now_v7();
-                insert.execute(params![
-                    id.to_string(),
-                    p.title,
-                    p.first_name,
-                    p.last_name,
-                    kind,
-                    number,
-                    reason,
-                    p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-                    p.sex.as_str(),
-                    p.phone,
-                    p.address_text,
-                    user,
-                    now,
-                    p.subdistrict_code,
-                    p.postcode
-                ])?;
-                ids.push(id);
-            }
+        for p in &rows {
+            let id = Uuid::now_v7();
+            insert_person(&tx, id, p, &user, &now)?;
+            ids.push(id);
         }
         audit::record(
             &tx,
@@ -355,48 +344,37 @@ impl Session {
         Ok(ids)
     }
 
-    pub fn register_person(&mut self, input: &NewPerson) -> Result<Person> {
+    /// A person validated for registration, with an ID not yet taken here (nor among
+    /// `seen`, the IDs of the same batch).
+    fn checked_person(
+        &self,
+        input: &NewPerson,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> Result<NewPerson> {
         let mut errs = FieldErrors::default();
         let p = validate::new_person(input, self.today(), &mut errs);
         errs.into_result()?;
         let p = p.expect("validated");
-        let (kind, number, reason) = identity_params(&p.identity);
-        if let Some(n) = &number {
+        if let (_, Some(n), _) = identity_params(&p.identity) {
             let taken: bool = self.conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM people WHERE id_number = ?1)",
-                [n],
+                [&n],
                 |r| r.get(0),
             )?;
-            if taken {
+            if taken || !seen.insert(n) {
                 return Err(CoreError::field("identity", FieldProblem::CitizenIdTaken));
             }
         }
+        Ok(p)
+    }
+
+    pub fn register_person(&mut self, input: &NewPerson) -> Result<Person> {
+        let p = self.checked_person(input, &mut std::collections::HashSet::new())?;
+        let kind = identity_params(&p.identity).0;
         let id = Uuid::now_v7();
         let now = self.now();
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
-                 no_id_reason, birth_date, sex, phone, address_text, created_by, created_at,
-                 updated_at, subdistrict_code, postcode)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)",
-            params![
-                id.to_string(),
-                p.title,
-                p.first_name,
-                p.last_name,
-                kind,
-                number,
-                reason,
-                p.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-                p.sex.as_str(),
-                p.phone,
-                p.address_text,
-                self.user.id.to_string(),
-                now,
-                p.subdistrict_code,
-                p.postcode
-            ],
-        )?;
+        insert_person(&tx, id, &p, &self.user.id.to_string(), &now)?;
         audit::record(
             &tx,
             &now,

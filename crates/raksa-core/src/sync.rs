@@ -556,12 +556,7 @@ impl Session {
     /// Keeps downloaded bytes, after checking they are the ones the record names. Returns
     /// whether they were used.
     pub fn store_blob(&mut self, sha256: &str, data: &[u8]) -> Result<bool> {
-        use sha2::Digest;
-        let actual: String = sha2::Sha256::digest(data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        if actual != sha256 {
+        if raksa_protocol::sha256_hex(data) != sha256 {
             return Ok(false);
         }
         let tx = self.conn_mut().transaction()?;

@@ -30,6 +30,14 @@ pub const MAX_BLOB_BYTES: usize = 10 * 1024 * 1024;
 /// Media types an attachment may have (the PC checks the content, the server the claim).
 pub const BLOB_MEDIA_TYPES: [&str; 3] = ["image/jpeg", "image/png", "application/pdf"];
 
+/// SHA-256 in lowercase hex: a blob's name, a token's stored form.
+pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
+    Sha256::digest(data.as_ref())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Whether `s` is a SHA-256 in lowercase hex (the name of a blob).
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64

@@ -14,7 +14,6 @@ use raksa_protocol::{
 };
 use rusqlite::OptionalExtension;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,12 +54,7 @@ pub struct Device {
 /// Fields that record bookkeeping, not content: the latest write wins, never a conflict.
 const METADATA: &[&str] = &["updated_at", "updated_by", "revision"];
 
-pub fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use raksa_protocol::sha256_hex;
 
 fn random_bytes<const N: usize>() -> [u8; N] {
     use rand_core::RngCore;
@@ -492,12 +486,7 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
 }
 
 fn op_put_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
-    use sha2::Digest;
-    let actual: String = sha2::Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if !raksa_protocol::is_sha256_hex(sha256) || actual != sha256 {
+    if !raksa_protocol::is_sha256_hex(sha256) || sha256_hex(data) != sha256 {
         return Err(refuse(
             400,
             "invalid",

@@ -416,25 +416,9 @@ fn simulated_offices_converge_through_faults_on_sqlite() {
 
 #[test]
 fn simulated_offices_converge_through_faults_on_postgres() {
-    if std::env::var("RAKSA_TEST_PG").as_deref() == Ok("0") {
-        return;
+    if let Some((store, _db)) = PgDb::new("raksa_sim") {
+        run(store, seed(), steps(120));
     }
-    let base = std::env::var("RAKSA_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let db = format!(
-        "raksa_sim_{}",
-        &uuid::Uuid::now_v7().simple().to_string()[20..]
-    );
-    let mut admin = postgres::Client::connect(&format!("{base}/postgres"), postgres::NoTls)
-        .expect("PostgreSQL at 127.0.0.1:5432 (or RAKSA_TEST_PG=0)");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {db}"))
-        .unwrap();
-    let store = Store::open(&format!("{base}/{db}")).unwrap();
-    run(store, seed(), steps(120));
-    let _ = admin.batch_execute(&format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'; DROP DATABASE IF EXISTS {db}"
-    ));
 }
 
 fn full_sync(pc: &mut Pc, store: &Store) {
@@ -953,13 +937,7 @@ fn attachments_round_trip(tmp: &std::path::Path, store: Store) {
         other.with(|s| s.attachment(info.id)),
         Err(CoreError::NotFound)
     ));
-    let sha = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&png)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let sha = raksa_protocol::sha256_hex(&png);
     assert!(state.store.blob(&other_device, &sha).is_err());
     // bytes no record announced are refused
     assert!(state.store.put_blob(&other_device, &sha, &png).is_err());
