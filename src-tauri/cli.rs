@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use raksa_core::backup::{self, RestoreCredentials};
+use raksa_core::import::ImportDecision;
 use raksa_core::model::{NewUser, OfficeSetup, Role, Uuid};
 use raksa_core::office;
 use raksa_core::thai_date::SystemClock;
@@ -117,11 +118,35 @@ pub enum Command {
         #[arg(long, env = "RAKSA_USER")]
         user: Option<String>,
     },
+    /// Import a register of people (with households and cases) from CSV or .xlsx, all or
+    /// nothing, with the same checks as the app. Exit 0 imported, 3 refused (see report).
+    Import {
+        file: PathBuf,
+        /// Write the row-by-row report (Thai) to this file as well as printing it.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Rows that may be people already registered: refuse the import (default), use
+        /// the best-matching existing record, or register them as new people.
+        #[arg(long, value_enum, default_value_t = DuplicatePolicy::Refuse)]
+        duplicates: DuplicatePolicy,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
     /// Set a new password for a user with the office recovery key.
     ResetPassword {
         #[arg(long)]
         user: String,
     },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DuplicatePolicy {
+    Refuse,
+    Existing,
+    New,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -175,6 +200,19 @@ fn open(dir: &DataDir, user: Option<&str>) -> Result<Session, CoreError> {
     }
 }
 
+/// Reads a file to import, refusing one over the limit before reading it.
+fn read_import_file(path: &std::path::Path) -> Result<Vec<u8>, CoreError> {
+    let len = std::fs::metadata(path)?.len();
+    if len > raksa_core::table::MAX_IMPORT_BYTES {
+        return Err(CoreError::Import(raksa_core::import::ImportRefusal::File(
+            raksa_core::table::FileProblem::TooLarge {
+                limit_mb: (raksa_core::table::MAX_IMPORT_BYTES / (1024 * 1024)) as u32,
+            },
+        )));
+    }
+    Ok(std::fs::read(path)?)
+}
+
 fn report(e: &CoreError) -> i32 {
     eprintln!("ผิดพลาด: {}", e.message_th());
     eprintln!("Error: {}", e.message_en());
@@ -183,6 +221,7 @@ fn report(e: &CoreError) -> i32 {
     }
     match e {
         CoreError::BadCredentials | CoreError::Throttled { .. } | CoreError::Invalid(_) => 2,
+        CoreError::Import(_) => 3,
         _ => 1,
     }
 }
@@ -439,6 +478,53 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                 }
             }
             Ok(0)
+        }
+        Command::Import {
+            file,
+            report,
+            duplicates,
+            dry_run,
+            user,
+        } => {
+            let bytes = read_import_file(&file)?;
+            let mut s = open(dir, user.as_deref())?;
+            let preview = s.import_preview(&bytes)?;
+            let decisions: Vec<ImportDecision> = preview
+                .rows
+                .iter()
+                .filter(|r| !r.duplicates.is_empty())
+                .map(|r| ImportDecision {
+                    line: r.line,
+                    use_existing: (duplicates == DuplicatePolicy::Existing)
+                        .then(|| r.duplicates[0].person_id),
+                })
+                .collect();
+            let outcome = if dry_run {
+                Err("ตรวจสอบอย่างเดียว (--dry-run) / checked only".to_owned())
+            } else if preview.rows_with_errors == 0
+                && preview.rows_with_duplicates > 0
+                && duplicates == DuplicatePolicy::Refuse
+            {
+                Err(raksa_core::import::ImportRefusal::Undecided {
+                    rows: preview.rows_with_duplicates,
+                }
+                .message_th())
+            } else {
+                s.import_commit(&bytes, &decisions)
+                    .map_err(|e| e.message_th())
+            };
+            let text = raksa_core::import::report_text(&preview, &outcome);
+            print!("{text}");
+            if let Some(path) = report {
+                raksa_core::keyslots::write_atomic(&path, text.as_bytes())?;
+            }
+            Ok(
+                if outcome.is_ok() || dry_run && preview.rows_with_errors == 0 {
+                    0
+                } else {
+                    3
+                },
+            )
         }
         Command::ResetPassword { user } => {
             let rk = secret("RAKSA_RECOVERY_KEY", "รหัสกู้คืน / Recovery key: ")?;

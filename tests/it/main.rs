@@ -743,3 +743,70 @@ fn g2_every_change_arrives_once_through_a_faulty_network() {
     );
     drop(server);
 }
+
+#[test]
+fn headless_import_writes_a_report_and_is_all_or_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    let env = [("RAKSA_PASSPHRASE", PASS), ("RAKSA_USER", "admin")];
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "คำนำหน้า,ชื่อ,นามสกุล,เลขประจำตัวประชาชน\nนาง,มาลี,ศรีสุข,3100600182731\nนาย,สมชาย,ใจดี,3100600182732\n",
+    )
+    .unwrap();
+    let report = tmp.path().join("report.txt");
+    let o = raksa(
+        &dir,
+        &[
+            "import",
+            bad.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    let r = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        r.contains("แถว 3\tเลขประจำตัวประชาชน\tเลขประจำตัวประชาชนไม่ถูกต้อง"),
+        "{r}"
+    );
+    assert!(r.contains("ผล: ไม่ได้นำเข้า"), "{r}");
+    let o = raksa(&dir, &["check", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["people"], 0, "nothing written");
+
+    let good = tmp.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "คำนำหน้า,ชื่อ,นามสกุล,เลขประจำตัวประชาชน\nนาง,มาลี,ศรีสุข,3100600182731\nนาย,สมชาย,ใจดี,1101700203450\n",
+    )
+    .unwrap();
+    let o = raksa(&dir, &["import", good.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("บุคคลใหม่ 2 คน"));
+    // The same file again: both rows are people already registered.
+    let o = raksa(&dir, &["import", good.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("อาจซ้ำกับบุคคลในระบบ"));
+    let o = raksa(
+        &dir,
+        &["import", good.to_str().unwrap(), "--duplicates", "existing"],
+        &env,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("ใช้ทะเบียนเดิม 2 คน"));
+    let o = raksa(&dir, &["check", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["people"], 2);
+
+    // A file over the limit is refused before it is read.
+    let huge = tmp.path().join("huge.csv");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    let o = raksa(&dir, &["import", huge.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).contains("ไฟล์ใหญ่เกินกำหนด"), "{}", text(&o));
+}

@@ -178,6 +178,22 @@ impl Session {
     /// People already registered who may be the one about to be saved, best first.
     /// Reads through indexes only (see migration 12): fast at a million people.
     pub fn possible_duplicates(&self, probe: &PersonProbe) -> Result<Vec<DuplicateCandidate>> {
+        let out = self.duplicate_candidates(probe)?;
+        self.audit(
+            AuditAction::Search,
+            "person",
+            None,
+            &format!("duplicate check: {} candidate(s)", out.len()),
+        )?;
+        Ok(out)
+    }
+
+    /// The candidates without an audit entry of their own (an import audits once for the
+    /// whole file).
+    pub(crate) fn duplicate_candidates(
+        &self,
+        probe: &PersonProbe,
+    ) -> Result<Vec<DuplicateCandidate>> {
         let first = normalise(&probe.first_name);
         let last = normalise(&probe.last_name);
         let year = probe.birth_date.map(|d| format!("{:04}", d.year()));
@@ -218,12 +234,6 @@ impl Session {
                 .then(a.display_name.cmp(&b.display_name))
         });
         out.truncate(20);
-        self.audit(
-            AuditAction::Search,
-            "person",
-            None,
-            &format!("duplicate check: {} candidate(s)", out.len()),
-        )?;
         Ok(out)
     }
 

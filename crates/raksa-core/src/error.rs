@@ -190,6 +190,9 @@ pub enum CoreError {
     Corrupt(String),
     #[error("the backup file is not valid: {0}")]
     BackupInvalid(String),
+    /// An import refused as a whole; nothing was written.
+    #[error("import refused: {0:?}")]
+    Import(crate::import::ImportRefusal),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("file error: {0}")]
@@ -222,6 +225,7 @@ impl CoreError {
             CoreError::SchemaTooNew { .. } => "schema_too_new",
             CoreError::Corrupt(_) => "corrupt",
             CoreError::BackupInvalid(_) => "backup_invalid",
+            CoreError::Import(_) => "import_refused",
             CoreError::Db(_) => "database",
             CoreError::Io(_) => "io",
         }
@@ -289,6 +293,7 @@ impl CoreError {
             CoreError::BackupInvalid(_) => {
                 "ไฟล์สำรองข้อมูลไม่ถูกต้องหรือเสียหาย ไม่ได้เปลี่ยนแปลงข้อมูลใด ๆ".into()
             }
+            CoreError::Import(r) => r.message_th(),
             CoreError::Db(_) => "บันทึกหรืออ่านฐานข้อมูลไม่สำเร็จ ข้อมูลที่บันทึกไว้แล้วยังอยู่ครบ กรุณาลองใหม่".into(),
             CoreError::Io(_) => "อ่านหรือเขียนไฟล์ไม่สำเร็จ กรุณาตรวจสอบพื้นที่ดิสก์และสิทธิ์การเข้าถึงไฟล์".into(),
         }
@@ -298,6 +303,7 @@ impl CoreError {
         match self {
             CoreError::Invalid(errs) if errs.len() == 1 => errs[0].message_en.clone(),
             CoreError::Invalid(_) => "Some fields are invalid; see the messages in red".into(),
+            CoreError::Import(r) => r.message_en(),
             other => other.to_string(),
         }
     }

@@ -376,7 +376,7 @@ impl Session {
     }
 }
 
-fn insert_member(
+pub(crate) fn insert_member(
     tx: &rusqlite::Transaction,
     household: Uuid,
     person: Uuid,

@@ -508,6 +508,51 @@ impl TargetGroup {
     }
 }
 
+impl Relationship {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            Relationship::Head => "หัวหน้าครัวเรือน",
+            Relationship::Spouse => "คู่สมรส",
+            Relationship::Child => "บุตร",
+            Relationship::Parent => "บิดา/มารดา",
+            Relationship::Sibling => "พี่/น้อง",
+            Relationship::Grandchild => "หลาน",
+            Relationship::Grandparent => "ปู่ ย่า ตา ยาย",
+            Relationship::Relative => "ญาติ",
+            Relationship::Other => "ผู้อาศัยอื่น",
+        }
+    }
+}
+
+impl CaseStatus {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            CaseStatus::Intake => "รับเรื่อง",
+            CaseStatus::FactFinding => "สอบข้อเท็จจริง",
+            CaseStatus::Assessment => "ประเมิน",
+            CaseStatus::Planning => "วางแผน",
+            CaseStatus::Intervention => "ดำเนินการช่วยเหลือ",
+            CaseStatus::FollowUp => "ติดตามผล",
+            CaseStatus::Closed => "ปิดกรณี",
+        }
+    }
+}
+
+impl IntakeChannel {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            IntakeChannel::Hotline1300 => "สายด่วน 1300",
+            IntakeChannel::Husec => "ศรส. ส่งต่อ",
+            IntakeChannel::WalkIn => "มาติดต่อด้วยตนเอง",
+            IntakeChannel::Volunteer => "อพม. แจ้ง",
+            IntakeChannel::SocialMedia => "สื่อสังคมออนไลน์",
+            IntakeChannel::News => "ข่าว",
+            IntakeChannel::Inspection => "ลงพื้นที่ตรวจพบ",
+            IntakeChannel::ReferralIn => "หน่วยงานอื่นส่งต่อมา",
+        }
+    }
+}
+
 impl ProblemDomain {
     pub fn label_th(self) -> &'static str {
         match self {

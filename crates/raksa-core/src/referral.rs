@@ -1239,7 +1239,7 @@ impl Session {
                 .filter(|m| m.person_id != person.id)
                 .map(|m| {
                     (
-                        relationship_th(m.relationship).to_owned(),
+                        Relationship::label_th(m.relationship).to_owned(),
                         m.age.map(|a| format!("อายุ {a} ปี")).unwrap_or_default(),
                     )
                 })
@@ -1350,20 +1350,6 @@ impl Session {
             thai_digits: s.thai_digits,
         };
         Ok((letter, form, s.thai_digits))
-    }
-}
-
-fn relationship_th(r: Relationship) -> &'static str {
-    match r {
-        Relationship::Head => "หัวหน้าครัวเรือน",
-        Relationship::Spouse => "คู่สมรส",
-        Relationship::Child => "บุตร",
-        Relationship::Parent => "บิดา/มารดา",
-        Relationship::Sibling => "พี่/น้อง",
-        Relationship::Grandchild => "หลาน",
-        Relationship::Grandparent => "ปู่ ย่า ตา ยาย",
-        Relationship::Relative => "ญาติ",
-        Relationship::Other => "ผู้อาศัยอื่น",
     }
 }
 

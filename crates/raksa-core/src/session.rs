@@ -124,7 +124,13 @@ pub(crate) fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
 }
 
 /// The one INSERT of a validated person (registration one by one or all together).
-fn insert_person(tx: &Connection, id: Uuid, p: &NewPerson, user: &str, now: &str) -> Result<()> {
+pub(crate) fn insert_person(
+    tx: &Connection,
+    id: Uuid,
+    p: &NewPerson,
+    user: &str,
+    now: &str,
+) -> Result<()> {
     let (kind, number, reason) = identity_params(&p.identity);
     tx.prepare_cached(
         "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
@@ -152,7 +158,57 @@ fn insert_person(tx: &Connection, id: Uuid, p: &NewPerson, user: &str, now: &str
     Ok(())
 }
 
-fn identity_params(id: &Identity) -> (&'static str, Option<String>, Option<&'static str>) {
+/// The one INSERT of a validated case (opened by hand or imported), with its number from
+/// this PC's block and the "opened" event on its timeline.
+pub(crate) fn insert_case(
+    tx: &rusqlite::Transaction,
+    letter_code: &str,
+    user: Uuid,
+    now: &str,
+    c: &NewCase,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    let year = thai_date::be_year(c.intake_date);
+    // From this PC's block (see `numbering`): never the same number on two PCs.
+    let next = crate::numbering::next_number(tx, crate::numbering::Series::Case, year)?;
+    let case_no = format!("{letter_code}-{year}-{next:06}");
+    tx.execute(
+        "INSERT INTO cases (id, case_no, person_id, channel, intake_date, summary, status,
+                            assigned_to, created_by, created_at, updated_at, urgency,
+                            target_groups, problem_domains, reporter, account, stage_since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'intake', ?7, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?5)",
+        params![
+            id.to_string(),
+            case_no,
+            c.person_id.to_string(),
+            c.channel.as_str(),
+            c.intake_date.format("%Y-%m-%d").to_string(),
+            c.summary,
+            user.to_string(),
+            now,
+            c.urgency.as_str(),
+            serde_json::to_string(&c.target_groups).expect("serialisable"),
+            serde_json::to_string(&c.problem_domains).expect("serialisable"),
+            c.reporter
+                .as_ref()
+                .map(|r| serde_json::to_string(r).expect("serialisable")),
+            c.account,
+        ],
+    )?;
+    crate::casework::append_event(
+        tx,
+        id,
+        user,
+        now,
+        &crate::casework::CaseEventBody::Opened { channel: c.channel },
+        None,
+    )?;
+    Ok(id)
+}
+
+pub(crate) fn identity_params(
+    id: &Identity,
+) -> (&'static str, Option<String>, Option<&'static str>) {
     match id {
         Identity::CitizenId { number } => ("citizen_id", Some(number.clone()), None),
         Identity::GCode { code } => ("g_code", Some(code.clone()), None),
@@ -479,8 +535,6 @@ impl Session {
         errs.into_result()?;
         let c = c.expect("validated");
         let now = self.now();
-        let id = Uuid::now_v7();
-        let year = thai_date::be_year(c.intake_date);
         let tx = self.conn.transaction()?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
@@ -490,40 +544,7 @@ impl Session {
         if !exists {
             return Err(CoreError::NotFound);
         }
-        // From this PC's block (see `numbering`): never the same number on two PCs.
-        let next = crate::numbering::next_number(&tx, crate::numbering::Series::Case, year)?;
-        let case_no = format!("{}-{}-{:06}", self.office.letter_code, year, next);
-        tx.execute(
-            "INSERT INTO cases (id, case_no, person_id, channel, intake_date, summary, status,
-                                assigned_to, created_by, created_at, updated_at, urgency,
-                                target_groups, problem_domains, reporter, account, stage_since)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'intake', ?7, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?5)",
-            params![
-                id.to_string(),
-                case_no,
-                c.person_id.to_string(),
-                c.channel.as_str(),
-                c.intake_date.format("%Y-%m-%d").to_string(),
-                c.summary,
-                self.user.id.to_string(),
-                now,
-                c.urgency.as_str(),
-                serde_json::to_string(&c.target_groups).expect("serialisable"),
-                serde_json::to_string(&c.problem_domains).expect("serialisable"),
-                c.reporter
-                    .as_ref()
-                    .map(|r| serde_json::to_string(r).expect("serialisable")),
-                c.account,
-            ],
-        )?;
-        crate::casework::append_event(
-            &tx,
-            id,
-            self.user.id,
-            &now,
-            &crate::casework::CaseEventBody::Opened { channel: c.channel },
-            None,
-        )?;
+        let id = insert_case(&tx, &self.office.letter_code, self.user.id, &now, &c)?;
         audit::record(
             &tx,
             &now,

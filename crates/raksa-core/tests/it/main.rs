@@ -6,6 +6,7 @@ mod casework;
 mod duplicates;
 mod forms;
 mod identity;
+mod import;
 mod migrations;
 mod outbox;
 mod places;
