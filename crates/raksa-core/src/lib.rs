@@ -25,6 +25,7 @@ pub mod office;
 pub mod places;
 pub mod plan;
 pub mod referral;
+pub mod report;
 pub mod session;
 pub mod sync;
 pub mod table;

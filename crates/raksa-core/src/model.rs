@@ -524,6 +524,22 @@ impl Relationship {
     }
 }
 
+impl ReferralStatus {
+    pub fn label_th(self) -> &'static str {
+        match self {
+            ReferralStatus::Draft => "ร่าง",
+            ReferralStatus::Sent => "ส่งแล้ว รอตอบกลับ",
+            ReferralStatus::Received => "หน่วยงานรับเรื่องแล้ว",
+            ReferralStatus::Accepted => "รับดำเนินการ",
+            ReferralStatus::Declined => "ปฏิเสธ",
+            ReferralStatus::ServiceDelivered => "ให้บริการแล้ว",
+            ReferralStatus::FeedbackReceived => "ได้รับแจ้งผลแล้ว",
+            ReferralStatus::Closed => "ปิดการส่งต่อ",
+            ReferralStatus::Withdrawn => "ยกเลิกการส่งต่อ",
+        }
+    }
+}
+
 impl CaseStatus {
     pub fn label_th(self) -> &'static str {
         match self {

@@ -561,7 +561,7 @@ impl Session {
             .ok_or(CoreError::NotFound)
     }
 
-    fn query_cases(
+    pub(crate) fn query_cases(
         &self,
         where_sql: &str,
         args: &[&dyn rusqlite::ToSql],

@@ -12,6 +12,7 @@ mod outbox;
 mod places;
 mod privacy;
 mod referrals;
+mod report;
 mod thai_date;
 mod unlock;
 
