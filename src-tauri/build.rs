@@ -76,6 +76,12 @@ const COMMANDS: &[&str] = &[
     "incoming_referrals",
     "reply_to_referral",
     "resolve_conflict",
+    "import_preview",
+    "import_commit",
+    "dashboard",
+    "dashboard_cases",
+    "period_report",
+    "save_period_report",
 ];
 
 fn main() {

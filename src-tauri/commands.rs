@@ -6,6 +6,7 @@ use raksa_core::deadlines::{DeadlineRule, WorkList};
 use raksa_core::fact_finding::{AttachmentContent, AttachmentInfo, FactFinding};
 use raksa_core::form::{Answers, FormDefinition};
 use raksa_core::household::{EndMembership, Household, NewMembership};
+use raksa_core::import::{ImportDecision, ImportPreview, ImportRefusal, ImportResult};
 use raksa_core::model::Uuid;
 use raksa_core::model::*;
 use raksa_core::numbering::NumberBlock;
@@ -15,6 +16,7 @@ use raksa_core::referral::{
     Agency, LetterSettings, LetterText, NewAgency, NewReferral, Referral, ReferralChange,
     RegisterEntry,
 };
+use raksa_core::report::{CaseFilter, Dashboard, ReportView};
 use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
 use raksa_core::{CoreError, ErrorReport};
 use tauri::State;
@@ -101,6 +103,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         incoming_referrals,
         reply_to_referral,
         resolve_conflict,
+        import_preview,
+        import_commit,
+        dashboard,
+        dashboard_cases,
+        period_report,
+        save_period_report,
     ]
 }
 
@@ -840,4 +848,88 @@ mod uuid_str {
     pub fn parse_id(s: &str) -> Result<raksa_core::model::Uuid, CoreError> {
         raksa_core::model::Uuid::parse_str(s).map_err(|_| CoreError::NotFound)
     }
+}
+
+fn upload(data_base64: &str) -> raksa_core::Result<Vec<u8>> {
+    raksa_core::table::decode_upload(data_base64)
+        .map_err(|p| CoreError::Import(ImportRefusal::File(p)))
+}
+
+#[tauri::command]
+async fn import_preview(state: State<'_, AppState>, data_base64: String) -> Reply<ImportPreview> {
+    on_workstation(state, move |w| {
+        let bytes = upload(&data_base64)?;
+        w.with_session(|s| s.import_preview(&bytes))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn import_commit(
+    state: State<'_, AppState>,
+    data_base64: String,
+    decisions: Vec<ImportDecision>,
+) -> Reply<ImportResult> {
+    on_workstation(state, move |w| {
+        let bytes = upload(&data_base64)?;
+        w.with_session(|s| s.import_commit(&bytes, &decisions))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn dashboard(state: State<'_, AppState>) -> Reply<Dashboard> {
+    on_workstation(state, |w| w.with_session(|s| s.dashboard())).await
+}
+
+#[tauri::command]
+async fn dashboard_cases(
+    state: State<'_, AppState>,
+    filter: CaseFilter,
+) -> Reply<Vec<CaseSummary>> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.dashboard_cases(&filter))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn period_report(
+    state: State<'_, AppState>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Reply<ReportView> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.period_report(from, to))
+    })
+    .await
+}
+
+/// Saves the period report as .xlsx or .csv in the documents folder; returns where.
+#[tauri::command]
+async fn save_period_report(
+    state: State<'_, AppState>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    format: String,
+) -> Reply<String> {
+    let csv = format == "csv";
+    let bytes = on_workstation(state, move |w| {
+        w.with_session(|s| {
+            if csv {
+                s.period_report_csv(from, to)
+            } else {
+                s.period_report_xlsx(from, to)
+            }
+        })
+    })
+    .await?;
+    let name = format!("รายงาน-{}-{}", from.format("%Y%m%d"), to.format("%Y%m%d"));
+    tauri::async_runtime::spawn_blocking(move || {
+        crate::print::save_as(&name, if csv { "csv" } else { "xlsx" }, &bytes)
+            .map(|p| p.display().to_string())
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+    .map_err(|e| ErrorReport::from(&e))
 }

@@ -109,17 +109,22 @@ fn save_dir() -> PathBuf {
 
 /// Saves the PDF under a name that does not overwrite an earlier file.
 pub fn save(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
+    save_as(name, "pdf", pdf)
+}
+
+/// Saves a file in the documents folder under a name that does not overwrite an earlier one.
+pub fn save_as(name: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, CoreError> {
     let dir = save_dir();
     std::fs::create_dir_all(&dir)?;
     let base = safe_name(name);
-    let mut path = dir.join(format!("{base}.pdf"));
+    let mut path = dir.join(format!("{base}.{ext}"));
     let mut n = 2;
     while path.exists() {
-        path = dir.join(format!("{base}-{n}.pdf"));
+        path = dir.join(format!("{base}-{n}.{ext}"));
         n += 1;
     }
-    std::fs::write(&path, pdf)?;
-    tracing::info!("letter saved as PDF");
+    std::fs::write(&path, bytes)?;
+    tracing::info!(kind = ext, "file saved");
     Ok(path)
 }
 

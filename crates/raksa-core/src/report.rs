@@ -186,17 +186,10 @@ fn place_name(code: &str) -> String {
         return "ไม่ระบุที่อยู่".into();
     }
     let places = crate::places::places();
-    match places.get(code) {
-        Some(p) if code.len() == 4 => p.name_th.clone(),
-        Some(p) => {
-            let district = code.get(..4).and_then(|d| places.get(d));
-            match district {
-                Some(d) => format!("{} ({})", p.name_th, d.name_th),
-                None => p.name_th.clone(),
-            }
-        }
-        None => code.to_owned(),
-    }
+    places
+        .get(code)
+        .map(|p| p.name_th.clone())
+        .unwrap_or_else(|| code.to_owned())
 }
 
 fn tallies<K: Ord + Copy>(

@@ -108,6 +108,20 @@ pub struct Table {
     pub rows: Vec<(u32, Vec<Cell>)>,
 }
 
+/// A file sent by the UI as base64, refused by its size before it is decoded.
+pub fn decode_upload(data_base64: &str) -> Result<Vec<u8>, FileProblem> {
+    use base64::Engine;
+    let too_large = FileProblem::TooLarge {
+        limit_mb: (MAX_IMPORT_BYTES / (1024 * 1024)) as u32,
+    };
+    if data_base64.len() as u64 > MAX_IMPORT_BYTES / 3 * 4 + 8 {
+        return Err(too_large);
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(data_base64.trim())
+        .map_err(|_| FileProblem::NotText)
+}
+
 /// Reads a CSV or workbook. Never panics on hostile bytes.
 pub fn read_table(bytes: &[u8]) -> Result<Table, FileProblem> {
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
@@ -188,9 +202,27 @@ fn read_csv(text: &str, format: SourceFormat) -> Result<Table, FileProblem> {
         .from_reader(text.as_bytes());
     let mut header = None;
     let mut rows = Vec::new();
+    // Line numbers as an editor shows them, counted from byte offsets (the reader's own
+    // line count is off by one with CRLF line ends).
+    let (mut seen_byte, mut seen_line) = (0usize, 1u32);
     for record in reader.records() {
         let record = record.map_err(|_| FileProblem::NotText)?;
-        let line = record.position().map(|p| p.line() as u32).unwrap_or(0);
+        let mut byte = record
+            .position()
+            .map(|p| p.byte() as usize)
+            .unwrap_or(seen_byte);
+        // The position may sit on the previous record's terminator.
+        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte > seen_byte {
+            seen_line += text.as_bytes()[seen_byte..byte]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u32;
+            seen_byte = byte;
+        }
+        let line = seen_line;
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
         if cells.iter().all(|c| c.is_empty()) {
             continue;
@@ -425,6 +457,12 @@ mod tests {
     fn csv_in_every_encoding_thai_excel_writes() {
         let utf8 = "ชื่อ,นามสกุล\nสมชาย,ใจดี\n";
         let t = read_table(utf8.as_bytes()).unwrap();
+        let crlf = read_table("\r\nชื่อ,นามสกุล\r\nสมชาย,ใจดี\r\n\r\nมาลี,ศรีสุข\r\n".as_bytes()).unwrap();
+        assert_eq!(
+            crlf.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            [3, 5],
+            "editor line numbers"
+        );
         assert_eq!(t.header, ["ชื่อ", "นามสกุล"]);
         assert_eq!(t.rows[0].1[0], Cell::Text("สมชาย".into()));
         assert_eq!(t.rows[0].0, 2);

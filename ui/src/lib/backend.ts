@@ -38,6 +38,12 @@ import type { Place } from "../bindings/Place";
 import type { PlanItem } from "../bindings/PlanItem";
 import type { PlanItemUpdate } from "../bindings/PlanItemUpdate";
 import type { Agency } from "../bindings/Agency";
+import type { ImportPreview } from "../bindings/ImportPreview";
+import type { ImportDecision } from "../bindings/ImportDecision";
+import type { ImportResult } from "../bindings/ImportResult";
+import type { Dashboard } from "../bindings/Dashboard";
+import type { CaseFilter } from "../bindings/CaseFilter";
+import type { ReportView } from "../bindings/ReportView";
 import type { LetterSettings } from "../bindings/LetterSettings";
 import type { LetterText } from "../bindings/LetterText";
 import type { NewAgency } from "../bindings/NewAgency";
@@ -161,6 +167,12 @@ export const backend = {
   incomingReferrals: () => call<IncomingReferral[]>("incoming_referrals"),
   replyToReferral: (id: string, reply: ReferralReply) => call<null>("reply_to_referral", { id, reply }),
   resolveConflict: (issueId: number, keepMine: boolean) => call<null>("resolve_conflict", { issueId, keepMine }),
+  importPreview: (dataBase64: string) => call<ImportPreview>("import_preview", { dataBase64 }),
+  importCommit: (dataBase64: string, decisions: ImportDecision[]) => call<ImportResult>("import_commit", { dataBase64, decisions }),
+  dashboard: () => call<Dashboard>("dashboard"),
+  dashboardCases: (filter: CaseFilter) => call<CaseSummary[]>("dashboard_cases", { filter }),
+  periodReport: (from: string, to: string) => call<ReportView>("period_report", { from, to }),
+  savePeriodReport: (from: string, to: string, format: "xlsx" | "csv") => call<string>("save_period_report", { from, to, format }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

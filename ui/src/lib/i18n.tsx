@@ -143,7 +143,7 @@ const th = {
   required: "กรุณากรอกข้อมูลช่องนี้",
   // case work
   navMyWork: "งานของฉัน",
-  navOfficeWork: "ภาพรวมสำนักงาน",
+  navOfficeWork: "กำหนดงานสำนักงาน",
   myWorkTitle: "งานของฉัน",
   officeWorkTitle: "กำหนดงานทั้งสำนักงาน",
   overdueCount: "เกินกำหนด",

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { AppStatus } from "../bindings/AppStatus";
 import { useI18n, roleNames } from "../lib/i18n";
 import { LockIcon, ShieldIcon } from "../lib/icons";
 import { Agencies } from "./Agencies";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
+import { Import } from "./Import";
+import { Reports } from "./Reports";
 import { CaseView } from "./CaseView";
 import { FactFindingForm } from "./FactFindingForm";
 import { WorkView } from "./WorkView";
@@ -13,6 +15,9 @@ import { RegisterPerson } from "./RegisterPerson";
 import { Settings } from "./Settings";
 import { Users } from "./Users";
 import { SyncIndicator } from "./SyncPanel";
+
+// Charts load only when the dashboard is opened (keeps start-up lean).
+const Dashboard = lazy(() => import("./Dashboard").then((m) => ({ default: m.Dashboard })));
 
 export type View =
   | { kind: "cases" }
@@ -25,7 +30,10 @@ export type View =
   | { kind: "agencies" }
   | { kind: "users" }
   | { kind: "settings" }
-  | { kind: "audit" };
+  | { kind: "audit" }
+  | { kind: "dashboard" }
+  | { kind: "reports" }
+  | { kind: "import" };
 
 export function Home({ status, onLock }: { status: AppStatus; onLock: () => void }) {
   const { t, pick, lang, setLang } = useI18n();
@@ -54,6 +62,9 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
     { kind: "cases", label: t("navCases"), show: true },
     { kind: "register", label: t("navRegister"), show: true },
     { kind: "office_work", label: t("navOfficeWork"), show: role !== "case_worker" },
+    { kind: "dashboard", label: lang === "th" ? "แดชบอร์ด" : "Dashboard", show: role !== "case_worker" },
+    { kind: "reports", label: lang === "th" ? "รายงาน" : "Reports", show: role !== "case_worker" },
+    { kind: "import", label: lang === "th" ? "นำเข้า" : "Import", show: role !== "case_worker" },
     { kind: "agencies", label: lang === "th" ? "หน่วยงาน/หนังสือส่ง" : "Agencies & letters", show: true },
     { kind: "users", label: t("navUsers"), show: role === "admin" },
     { kind: "audit", label: t("navAudit"), show: role !== "case_worker" },
@@ -111,6 +122,13 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         {view.kind === "users" && <Users />}
         {view.kind === "settings" && <Settings isAdmin={role === "admin"} isSupervisor={role === "supervisor"} />}
         {view.kind === "audit" && <Audit />}
+        {view.kind === "dashboard" && (
+          <Suspense fallback={<p className="muted">…</p>}>
+            <Dashboard go={go} />
+          </Suspense>
+        )}
+        {view.kind === "reports" && <Reports />}
+        {view.kind === "import" && <Import />}
       </div>
       <footer className="statusbar">
         <span className="status-item">

@@ -27,7 +27,7 @@ const D = {
   score: ["ความใกล้เคียง", "Match"],
 } satisfies Record<string, [string, string]>;
 
-const reasonNames: Record<MatchReason, [string, string]> = {
+export const reasonNames: Record<MatchReason, [string, string]> = {
   citizen_id: ["เลขประจำตัวประชาชนตรงกัน", "Same citizen ID"],
   first_name_same: ["ชื่อตรงกัน", "Same first name"],
   first_name_sounds_alike: ["ชื่อออกเสียงเหมือนกัน", "First name sounds alike"],
