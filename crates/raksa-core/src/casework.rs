@@ -102,6 +102,10 @@ pub enum CaseEventBody {
         letter_no: Option<String>,
         note: String,
     },
+    /// A welfare-rights screening with the rules it used (see `welfare`).
+    WelfareScreened {
+        screening: crate::welfare::WelfareScreening,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -133,6 +137,7 @@ impl CaseEventBody {
             CaseEventBody::PlanItemAdded { .. } => "plan_item_added",
             CaseEventBody::PlanItemUpdated { .. } => "plan_item_updated",
             CaseEventBody::ReferralChanged { .. } => "referral_changed",
+            CaseEventBody::WelfareScreened { .. } => "welfare_screened",
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod sync;
 pub mod table;
 pub mod thai_date;
 pub mod validate;
+pub mod welfare;
 pub mod workstation;
 
 pub use error::{CoreError, ErrorReport, FieldError, FieldProblem, Result};

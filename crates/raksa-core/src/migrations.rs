@@ -744,6 +744,56 @@ CREATE INDEX people_sound_lk82 ON people (rk_lk82(last_name), rk_lk82(first_name
 CREATE INDEX people_sound_first_year ON people (rk_udom83(first_name), substr(birth_date, 1, 4));
 "#,
     },
+    Migration {
+        version: 13,
+        name: "welfare-rights screening rules, dated and versioned",
+        sql: r#"
+-- Welfare-rights screening rules (domain reference §7): versions of scheme bands with an
+-- effective date and a legal reference. Rows are added, never edited, so a screening can
+-- always be explained by the versions in force on its date. Amounts as published; an
+-- administrator adds a new version when a regulation changes.
+CREATE TABLE welfare_rules (
+    id                          TEXT PRIMARY KEY,
+    scheme                      TEXT NOT NULL,
+    band                        TEXT NOT NULL,
+    effective_from              TEXT NOT NULL,
+    min_age                     INTEGER,
+    max_age                     INTEGER,
+    max_income_per_person_year  INTEGER,
+    conditions                  TEXT NOT NULL DEFAULT '[]',
+    amount                      INTEGER NOT NULL CHECK (amount > 0),
+    unit                        TEXT NOT NULL CHECK (unit IN ('month', 'time', 'year', 'case')),
+    up_to                       INTEGER NOT NULL DEFAULT 0,
+    paying_body                 TEXT NOT NULL,
+    legal_ref                   TEXT NOT NULL,
+    note                        TEXT NOT NULL DEFAULT '',
+    created_at                  TEXT NOT NULL,
+    created_by                  TEXT REFERENCES users(id)
+);
+CREATE INDEX welfare_rules_band ON welfare_rules(scheme, band, effective_from);
+CREATE TRIGGER welfare_rules_no_update BEFORE UPDATE ON welfare_rules
+BEGIN SELECT RAISE(ABORT, 'welfare rules are versioned, not edited'); END;
+CREATE TRIGGER welfare_rules_no_delete BEFORE DELETE ON welfare_rules
+BEGIN SELECT RAISE(ABORT, 'welfare rules are versioned, not deleted'); END;
+INSERT INTO welfare_rules (id, scheme, band, effective_from, min_age, max_age,
+    max_income_per_person_year, conditions, amount, unit, up_to, paying_body, legal_ref, note,
+    created_at, created_by) VALUES
+('seed-child_support-01', 'child_support', 'เด็กอายุต่ำกว่า 6 ปี', '2019-10-01', 0, 5, 100000, '["thai"]', 600, 'month', 0, 'กรมกิจการเด็กและเยาวชน (ยื่นที่ อปท./สำนักงานเขต)', 'ระเบียบกรมกิจการเด็กและเยาวชนว่าด้วยการดำเนินงานโครงการเงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด พ.ศ. 2562', 'รายได้เฉลี่ยของครัวเรือนไม่เกิน 100,000 บาท/คน/ปี', '2026-01-01T00:00:00Z', NULL),
+('seed-elderly_allowance-02', 'elderly_allowance', 'อายุ 60–69 ปี', '2011-10-01', 60, 69, NULL, '["thai"]', 600, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยหลักเกณฑ์การจ่ายเงินเบี้ยยังชีพผู้สูงอายุขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2552 และที่แก้ไขเพิ่มเติม (อัตราขั้นบันไดตั้งแต่ปีงบประมาณ 2555)', 'ต้องลงทะเบียนกับ อปท. และไม่ได้รับสวัสดิการอื่นจากรัฐในลักษณะเดียวกัน', '2026-01-01T00:00:00Z', NULL),
+('seed-elderly_allowance-03', 'elderly_allowance', 'อายุ 70–79 ปี', '2011-10-01', 70, 79, NULL, '["thai"]', 700, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยหลักเกณฑ์การจ่ายเงินเบี้ยยังชีพผู้สูงอายุขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2552 และที่แก้ไขเพิ่มเติม (อัตราขั้นบันไดตั้งแต่ปีงบประมาณ 2555)', 'ต้องลงทะเบียนกับ อปท.', '2026-01-01T00:00:00Z', NULL),
+('seed-elderly_allowance-04', 'elderly_allowance', 'อายุ 80–89 ปี', '2011-10-01', 80, 89, NULL, '["thai"]', 800, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยหลักเกณฑ์การจ่ายเงินเบี้ยยังชีพผู้สูงอายุขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2552 และที่แก้ไขเพิ่มเติม (อัตราขั้นบันไดตั้งแต่ปีงบประมาณ 2555)', 'ต้องลงทะเบียนกับ อปท.', '2026-01-01T00:00:00Z', NULL),
+('seed-elderly_allowance-05', 'elderly_allowance', 'อายุ 90 ปีขึ้นไป', '2011-10-01', 90, NULL, NULL, '["thai"]', 1000, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยหลักเกณฑ์การจ่ายเงินเบี้ยยังชีพผู้สูงอายุขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2552 และที่แก้ไขเพิ่มเติม (อัตราขั้นบันไดตั้งแต่ปีงบประมาณ 2555)', 'ต้องลงทะเบียนกับ อปท.', '2026-01-01T00:00:00Z', NULL),
+('seed-disability_allowance-06', 'disability_allowance', 'อายุ 18 ปีขึ้นไป', '2020-10-01', 18, NULL, NULL, '["thai", "disability_card"]', 800, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยการจ่ายเงินเบี้ยความพิการให้คนพิการขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2553 และที่แก้ไขเพิ่มเติม (ฉบับที่ 4) พ.ศ. 2563', '', '2026-01-01T00:00:00Z', NULL),
+('seed-disability_allowance-07', 'disability_allowance', 'อายุต่ำกว่า 18 ปี', '2020-10-01', 0, 17, NULL, '["thai", "disability_card"]', 1000, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยการจ่ายเงินเบี้ยความพิการให้คนพิการขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2553 และที่แก้ไขเพิ่มเติม (ฉบับที่ 4) พ.ศ. 2563', '', '2026-01-01T00:00:00Z', NULL),
+('seed-disability_allowance-08', 'disability_allowance', 'ผู้ถือบัตรสวัสดิการแห่งรัฐ', '2020-10-01', NULL, NULL, NULL, '["thai", "disability_card", "welfare_card_holder"]', 1000, 'month', 0, 'องค์กรปกครองส่วนท้องถิ่น (อบต./เทศบาล) ที่มีภูมิลำเนา', 'ระเบียบกระทรวงมหาดไทยว่าด้วยการจ่ายเงินเบี้ยความพิการให้คนพิการขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2553 และที่แก้ไขเพิ่มเติม (ฉบับที่ 4) พ.ศ. 2563', '', '2026-01-01T00:00:00Z', NULL),
+('seed-welfare_card-09', 'welfare_card', 'อายุ 18 ปีขึ้นไป', '2023-01-01', 18, NULL, 100000, '["thai"]', 300, 'month', 0, 'กระทรวงการคลัง', 'โครงการลงทะเบียนเพื่อสวัสดิการแห่งรัฐ (รอบปี 2566)', 'วงเงินซื้อสินค้า 300 บาท/เดือน และค่าสาธารณูปโภค/ค่าเดินทางตามที่กำหนด; มีเกณฑ์ทรัพย์สินด้วย', '2026-01-01T00:00:00Z', NULL),
+('seed-emergency-10', 'emergency', 'กรณีฉุกเฉิน', '2021-01-01', NULL, NULL, NULL, '["hardship"]', 3000, 'time', 1, 'สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด', 'ระเบียบกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ว่าด้วยการช่วยเหลือผู้ประสบปัญหาทางสังคมกรณีฉุกเฉิน (ฉบับปี 2564)', '', '2026-01-01T00:00:00Z', NULL),
+('seed-low_income_family-11', 'low_income_family', 'ครอบครัวผู้มีรายได้น้อย', '2021-01-01', NULL, NULL, NULL, '["hardship"]', 3000, 'case', 1, 'กรมพัฒนาสังคมและสวัสดิการ / สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด', 'ระเบียบกรมพัฒนาสังคมและสวัสดิการว่าด้วยการให้การสงเคราะห์ครอบครัวผู้มีรายได้น้อยและผู้ไร้ที่พึ่ง (ฉบับปี 2564)', 'หัวหน้าครอบครัวเสียชีวิต เจ็บป่วย หรือไม่มีรายได้; ต้องเยี่ยมบ้าน', '2026-01-01T00:00:00Z', NULL),
+('seed-elderly_hardship-12', 'elderly_hardship', 'ผู้สูงอายุในภาวะยากลำบาก', '2024-01-01', 60, NULL, NULL, '["thai", "hardship"]', 3000, 'time', 0, 'กรมกิจการผู้สูงอายุ', 'ระเบียบกรมกิจการผู้สูงอายุว่าด้วยการจ่ายเงินสงเคราะห์ผู้สูงอายุที่อยู่ในภาวะยากลำบาก (ฉบับปี 2567)', 'ถูกทารุณกรรม ถูกทอดทิ้ง หรือประสบปัญหาความเดือดร้อน', '2026-01-01T00:00:00Z', NULL),
+('seed-elderly_funeral-13', 'elderly_funeral', 'ผู้สูงอายุที่เสียชีวิต', '2022-01-01', 60, NULL, NULL, '["thai", "deceased", "hardship"]', 3000, 'case', 0, 'กรมกิจการผู้สูงอายุ', 'ระเบียบกรมกิจการผู้สูงอายุว่าด้วยการจ่ายเงินสงเคราะห์ในการจัดการศพผู้สูงอายุตามประเพณี (ฉบับปี 2565)', 'ผู้ตายมีฐานะยากจน และญาติไม่สามารถจัดการศพได้', '2026-01-01T00:00:00Z', NULL),
+('seed-equity_grant-14', 'equity_grant', 'นักเรียนยากจน', '2020-05-01', 3, 18, 36000, '["thai", "in_school"]', 3000, 'year', 0, 'กองทุนเพื่อความเสมอภาคทางการศึกษา (กสศ.) ผ่านโรงเรียน', 'พ.ร.บ.กองทุนเพื่อความเสมอภาคทางการศึกษา พ.ศ. 2561 (ทุนเสมอภาค ปีการศึกษา 2563–2564)', 'คัดกรองด้วยรายได้ครัวเรือนไม่เกินประมาณ 3,000 บาท/คน/เดือน และมาเรียนมากกว่าร้อยละ 80', '2026-01-01T00:00:00Z', NULL);
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -15,6 +15,7 @@ mod referrals;
 mod report;
 mod thai_date;
 mod unlock;
+mod welfare;
 
 use std::sync::{Arc, Mutex};
 
