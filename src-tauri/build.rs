@@ -82,6 +82,11 @@ const COMMANDS: &[&str] = &[
     "dashboard_cases",
     "period_report",
     "save_period_report",
+    "welfare_rules",
+    "add_welfare_rule",
+    "welfare_facts",
+    "screen_welfare",
+    "refer_for_right",
 ];
 
 fn main() {

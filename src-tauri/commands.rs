@@ -17,6 +17,7 @@ use raksa_core::referral::{
     RegisterEntry,
 };
 use raksa_core::report::{CaseFilter, Dashboard, ReportView};
+use raksa_core::welfare::{NewWelfareRule, Scheme, ScreeningFacts, WelfareRule, WelfareScreening};
 use raksa_core::workstation::{AppStatus, SetupResult, Workstation};
 use raksa_core::{CoreError, ErrorReport};
 use tauri::State;
@@ -109,6 +110,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         dashboard_cases,
         period_report,
         save_period_report,
+        welfare_rules,
+        add_welfare_rule,
+        welfare_facts,
+        screen_welfare,
+        refer_for_right,
     ]
 }
 
@@ -932,4 +938,45 @@ async fn save_period_report(
     .await
     .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
     .map_err(|e| ErrorReport::from(&e))
+}
+
+#[tauri::command]
+async fn welfare_rules(state: State<'_, AppState>) -> Reply<Vec<WelfareRule>> {
+    on_workstation(state, |w| w.with_session(|s| s.welfare_rules())).await
+}
+
+#[tauri::command]
+async fn add_welfare_rule(state: State<'_, AppState>, rule: NewWelfareRule) -> Reply<WelfareRule> {
+    on_workstation(state, move |w| {
+        w.with_session(|s| s.add_welfare_rule(&rule))
+    })
+    .await
+}
+
+#[tauri::command]
+async fn welfare_facts(state: State<'_, AppState>, id: String) -> Reply<ScreeningFacts> {
+    on_record(state, id, |s, id| s.welfare_facts(id)).await
+}
+
+#[tauri::command]
+async fn screen_welfare(
+    state: State<'_, AppState>,
+    id: String,
+    facts: ScreeningFacts,
+) -> Reply<WelfareScreening> {
+    on_record(state, id, move |s, id| s.screen_welfare(id, &facts)).await
+}
+
+#[tauri::command]
+async fn refer_for_right(
+    state: State<'_, AppState>,
+    id: String,
+    scheme: Scheme,
+    agency_id: String,
+) -> Reply<Referral> {
+    on_record(state, id, move |s, id| {
+        let agency = parse_id(&agency_id)?;
+        s.refer_for_right(id, scheme, agency)
+    })
+    .await
 }

@@ -82,6 +82,19 @@ test("import with one duplicate, the dashboard, and the month's report as .xlsx"
   await click(b, "#dash-list tbody td.mono");
   assert.match(await textOf(b, "#case-title"), /พล-/);
 
+  // His welfare rights: the facts come from the record, the reason is spelled out.
+  await click(b, "#welfare-start");
+  await (await b.$("#welfare-form")).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await b.$('input[name="welfare_thai"]')).isSelected(), true, "Thai by his ID");
+  await click(b, "#welfare-submit");
+  const rights = await textOf(b, '#welfare-results tr[data-scheme="elderly_allowance"]');
+  assert.match(rights, /น่าจะมีสิทธิ/);
+  assert.match(rights, /อายุ \d+ ปี → เบี้ยยังชีพผู้สูงอายุ [678]00 บาท\/เดือน/);
+  assert.match(rights, /อบต\.\/เทศบาล/);
+  assert.ok(await (await b.$('#welfare-results tr[data-scheme="elderly_allowance"] .refer-for-right')).isExisting());
+  await (await b.$("#welfare-card")).scrollIntoView();
+  await screenshot(b, "welfare-rights");
+
   // This month's report, saved as .xlsx and read back.
   await click(b, "#nav-reports");
   const kind = await b.$("#report-kind");

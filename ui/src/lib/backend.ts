@@ -39,6 +39,11 @@ import type { PlanItem } from "../bindings/PlanItem";
 import type { PlanItemUpdate } from "../bindings/PlanItemUpdate";
 import type { Agency } from "../bindings/Agency";
 import type { ImportPreview } from "../bindings/ImportPreview";
+import type { WelfareRule } from "../bindings/WelfareRule";
+import type { NewWelfareRule } from "../bindings/NewWelfareRule";
+import type { ScreeningFacts } from "../bindings/ScreeningFacts";
+import type { WelfareScreening } from "../bindings/WelfareScreening";
+import type { Scheme } from "../bindings/Scheme";
 import type { ImportDecision } from "../bindings/ImportDecision";
 import type { ImportResult } from "../bindings/ImportResult";
 import type { Dashboard } from "../bindings/Dashboard";
@@ -173,6 +178,11 @@ export const backend = {
   dashboardCases: (filter: CaseFilter) => call<CaseSummary[]>("dashboard_cases", { filter }),
   periodReport: (from: string, to: string) => call<ReportView>("period_report", { from, to }),
   savePeriodReport: (from: string, to: string, format: "xlsx" | "csv") => call<string>("save_period_report", { from, to, format }),
+  welfareRules: () => call<WelfareRule[]>("welfare_rules"),
+  addWelfareRule: (rule: NewWelfareRule) => call<WelfareRule>("add_welfare_rule", { rule }),
+  welfareFacts: (caseId: string) => call<ScreeningFacts>("welfare_facts", { id: caseId }),
+  screenWelfare: (caseId: string, facts: ScreeningFacts) => call<WelfareScreening>("screen_welfare", { id: caseId, facts }),
+  referForRight: (caseId: string, scheme: Scheme, agencyId: string) => call<Referral>("refer_for_right", { id: caseId, scheme, agencyId }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

@@ -26,6 +26,7 @@ import { formatBe, formatBeDateTime, isoToBeInput, parseBeDate, todayBangkokIso 
 import type { View } from "./Home";
 import { PlanCard, planKindNames, planStatusNames } from "./PlanCard";
 import { ReferralCard, referralStatusNames } from "./ReferralCard";
+import { schemeNames, WelfarePanel } from "./WelfarePanel";
 
 const FF = {
   title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
@@ -54,6 +55,7 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
   const [mode, setMode] = useState<Mode>(null);
   const [correcting, setCorrecting] = useState<string | null>(null);
   const [users, setUsers] = useState<UserInfo[]>([]);
+  const [referralsShown, setReferralsShown] = useState(0);
   const role = status.user?.role ?? "case_worker";
 
   const load = useCallback(() => {
@@ -246,7 +248,17 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
 
       <PlanCard detail={detail} onChanged={(m) => done(m)} />
 
-      <ReferralCard caseId={c.id} closed={closed} onChanged={load} />
+      <WelfarePanel
+        caseId={c.id}
+        events={detail.events}
+        closed={closed}
+        onChanged={(m) => {
+          done(m);
+          setReferralsShown((n) => n + 1);
+        }}
+      />
+
+      <ReferralCard key={referralsShown} caseId={c.id} closed={closed} onChanged={load} />
 
       <h2>{t("timeline")}</h2>
       <ol className="timeline" id="timeline">
@@ -324,6 +336,13 @@ function eventText(e: CaseEvent, { t, pick, lang }: I18n): { title: string; line
       return { title: `${pick(FF.planUpdated)} · ${pick(planStatusNames[b.status])}`, lines: [b.goal, b.note].filter(Boolean) };
     case "referral_changed":
       return { title: `${pick(FF.referral)} ${b.agency} · ${pick(referralStatusNames[b.to])}`, lines: [b.letter_no ?? "", b.note].filter(Boolean) };
+    case "welfare_screened": {
+      const got = b.screening.results.filter((r) => r.eligibility === "eligible");
+      return {
+        title: lang === "th" ? "ตรวจสอบสิทธิสวัสดิการ" : "Welfare rights screened",
+        lines: got.length > 0 ? got.map((r) => `${pick(schemeNames[r.scheme])}: ${r.reason_th}`) : [lang === "th" ? "ไม่พบสิทธิที่น่าจะได้รับเพิ่ม" : "No further rights found"],
+      };
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { DeadlineRules } from "./DeadlineRules";
 import { LetterSetup } from "./LetterSetup";
+import { WelfareRules } from "./WelfareRules";
 import { SyncCard } from "./SyncPanel";
 
 export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSupervisor: boolean }) {
@@ -90,6 +91,7 @@ export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSuperv
       )}
       <SyncCard isAdmin={isAdmin} canResolve={isAdmin || isSupervisor} />
       <DeadlineRules isAdmin={isAdmin} />
+      <WelfareRules isAdmin={isAdmin} />
       {(isAdmin || isSupervisor) && <LetterSetup isAdmin={isAdmin} />}
       {isAdmin && <InstallForm />}
     </section>
