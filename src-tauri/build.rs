@@ -87,6 +87,9 @@ const COMMANDS: &[&str] = &[
     "welfare_facts",
     "screen_welfare",
     "refer_for_right",
+    "merge_people",
+    "undo_merge",
+    "person_merges",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ use raksa_core::fact_finding::{AttachmentContent, AttachmentInfo, FactFinding};
 use raksa_core::form::{Answers, FormDefinition};
 use raksa_core::household::{EndMembership, Household, NewMembership};
 use raksa_core::import::{ImportDecision, ImportPreview, ImportRefusal, ImportResult};
+use raksa_core::merge::{MergeDetail, MergeRecord};
 use raksa_core::model::Uuid;
 use raksa_core::model::*;
 use raksa_core::numbering::NumberBlock;
@@ -115,6 +116,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         welfare_facts,
         screen_welfare,
         refer_for_right,
+        merge_people,
+        undo_merge,
+        person_merges,
     ]
 }
 
@@ -979,4 +983,27 @@ async fn refer_for_right(
         s.refer_for_right(id, scheme, agency)
     })
     .await
+}
+
+#[tauri::command]
+async fn merge_people(
+    state: State<'_, AppState>,
+    kept: String,
+    merged: String,
+) -> Reply<MergeDetail> {
+    on_record(state, kept, move |s, kept| {
+        let merged = parse_id(&merged)?;
+        s.merge_people(kept, merged)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn undo_merge(state: State<'_, AppState>, audit_seq: i64) -> Reply<MergeDetail> {
+    on_workstation(state, move |w| w.with_session(|s| s.undo_merge(audit_seq))).await
+}
+
+#[tauri::command]
+async fn person_merges(state: State<'_, AppState>, id: String) -> Reply<Vec<MergeRecord>> {
+    on_record(state, id, |s, id| s.person_merges(id)).await
 }

@@ -198,7 +198,7 @@ impl Session {
         let last = normalise(&probe.last_name);
         let year = probe.birth_date.map(|d| format!("{:04}", d.year()));
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {PERSON_COLS} FROM people p WHERE p.id IN ({CANDIDATES_SQL})"
+            "SELECT {PERSON_COLS} FROM people p WHERE p.id IN ({CANDIDATES_SQL}) AND p.merged_into IS NULL"
         ))?;
         let rows = stmt.query_map(
             rusqlite::params![

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod import;
 pub mod keyslots;
 pub mod lifecycle;
+pub mod merge;
 pub mod migrations;
 pub mod model;
 pub mod name_match;

@@ -794,6 +794,28 @@ INSERT INTO welfare_rules (id, scheme, band, effective_from, min_age, max_age,
 ('seed-equity_grant-14', 'equity_grant', 'นักเรียนยากจน', '2020-05-01', 3, 18, 36000, '["thai", "in_school"]', 3000, 'year', 0, 'กองทุนเพื่อความเสมอภาคทางการศึกษา (กสศ.) ผ่านโรงเรียน', 'พ.ร.บ.กองทุนเพื่อความเสมอภาคทางการศึกษา พ.ศ. 2561 (ทุนเสมอภาค ปีการศึกษา 2563–2564)', 'คัดกรองด้วยรายได้ครัวเรือนไม่เกินประมาณ 3,000 บาท/คน/เดือน และมาเรียนมากกว่าร้อยละ 80', '2026-01-01T00:00:00Z', NULL);
 "#,
     },
+    Migration {
+        version: 14,
+        name: "merging duplicate people: merged_into, synced",
+        sql: r#"
+-- A record merged into another stays (its history is the other's now) but leaves searches.
+ALTER TABLE people ADD COLUMN merged_into TEXT REFERENCES people(id);
+DROP TRIGGER sync_people_insert;
+DROP TRIGGER sync_people_update;
+CREATE TRIGGER sync_people_insert AFTER INSERT ON people
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('people', NEW.id, json_object('id', NEW.id, 'title', NEW.title, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'id_kind', NEW.id_kind, 'id_number', NEW.id_number, 'no_id_reason', NEW.no_id_reason, 'birth_date', NEW.birth_date, 'sex', NEW.sex, 'phone', NEW.phone, 'address_text', NEW.address_text, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'subdistrict_code', NEW.subdistrict_code, 'postcode', NEW.postcode, 'merged_into', NEW.merged_into), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_people_update AFTER UPDATE ON people
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('people', NEW.id, json_object('id', NEW.id, 'title', NEW.title, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'id_kind', NEW.id_kind, 'id_number', NEW.id_number, 'no_id_reason', NEW.no_id_reason, 'birth_date', NEW.birth_date, 'sex', NEW.sex, 'phone', NEW.phone, 'address_text', NEW.address_text, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'subdistrict_code', NEW.subdistrict_code, 'postcode', NEW.postcode, 'merged_into', NEW.merged_into), json_object('id', OLD.id, 'title', OLD.title, 'first_name', OLD.first_name, 'last_name', OLD.last_name, 'id_kind', OLD.id_kind, 'id_number', OLD.id_number, 'no_id_reason', OLD.no_id_reason, 'birth_date', OLD.birth_date, 'sex', OLD.sex, 'phone', OLD.phone, 'address_text', OLD.address_text, 'created_by', OLD.created_by, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at, 'subdistrict_code', OLD.subdistrict_code, 'postcode', OLD.postcode, 'merged_into', OLD.merged_into), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -355,6 +355,8 @@ pub struct CaseSummary {
 pub struct PersonDetail {
     pub person: Person,
     pub cases: Vec<CaseSummary>,
+    /// Set when this record was merged into another (the one to open instead).
+    pub merged_into: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

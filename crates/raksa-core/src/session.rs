@@ -475,13 +475,22 @@ impl Session {
             .optional()?
             .ok_or(CoreError::NotFound)?;
         let cases = self.query_cases("WHERE c.person_id = ?1", &[&id.to_string()], 500)?;
+        let merged_into: Option<String> = self.conn.query_row(
+            "SELECT merged_into FROM people WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )?;
         self.audit(
             AuditAction::Read,
             "person",
             Some(&id.to_string()),
             "record opened",
         )?;
-        Ok(PersonDetail { person, cases })
+        Ok(PersonDetail {
+            person,
+            cases,
+            merged_into: merged_into.and_then(|m| Uuid::parse_str(&m).ok()),
+        })
     }
 
     /// Finds people by any part of the name, citizen ID or G-code.
@@ -490,7 +499,7 @@ impl Session {
         let mut sql = format!(
             "SELECT {PERSON_COLS},
                 (SELECT count(*) FROM cases c WHERE c.person_id = p.id AND c.status != 'closed')
-             FROM people p WHERE 1"
+             FROM people p WHERE p.merged_into IS NULL"
         );
         for i in 0..terms.len() {
             sql.push_str(&format!(

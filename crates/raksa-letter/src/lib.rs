@@ -111,6 +111,23 @@ pub struct ReplySlip {
     pub return_to: Vec<String>,
 }
 
+/// A readable record (e.g. everything held about a person, for a PDPA access request):
+/// a title, heading rows, then sections of label/value rows and paragraphs.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub title: String,
+    pub heading: Vec<(String, String)>,
+    pub sections: Vec<RecordSection>,
+    pub thai_digits: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RecordSection {
+    pub title: String,
+    pub rows: Vec<(String, String)>,
+    pub paragraphs: Vec<String>,
+}
+
 struct Fonts<'a> {
     regular: Font,
     bold: Font,
@@ -463,6 +480,55 @@ fn lay_out_form(w: &mut Writer, f: &ReferralForm) {
         w.advance(if i == 0 { LINE * 1.5 } else { LINE });
         w.text_at(LEFT, line, i == 0);
     }
+}
+
+fn lay_out_record(w: &mut Writer, r: &Record) {
+    w.y = 2.0 * CM + LINE;
+    w.centred(CENTER, &r.title, true, BODY_SIZE * 1.25);
+    w.advance(LINE * 1.5);
+    for (label, value) in &r.heading {
+        w.labelled(LEFT, &format!("{label}:"), value, true);
+        w.advance(LINE);
+    }
+    for s in &r.sections {
+        w.advance(GAP);
+        w.keep_together(LINE * 3.0);
+        w.text_at(LEFT, &s.title, true);
+        for (label, value) in &s.rows {
+            w.advance(LINE);
+            w.labelled(LEFT + 0.5 * CM, &format!("{label}:"), value, false);
+        }
+        for p in &s.paragraphs {
+            w.advance(LINE);
+            w.paragraph(p, 0.5 * CM);
+        }
+        w.advance(LINE);
+    }
+}
+
+/// Renders a record (see `Record`) to PDF bytes.
+pub fn render_record(record: &Record) -> Result<Vec<u8>, LetterError> {
+    let fonts = Fonts::load();
+    let mut w = Writer::new(&fonts, record.thai_digits);
+    lay_out_record(&mut w, record);
+    let pages = std::mem::take(&mut w.pages);
+    let mut doc = Document::new();
+    doc.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(record.title.clone())
+            .language("th".into())
+            .creator("Raksa".into()),
+    );
+    for ops in &pages {
+        let mut page = doc.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
+        let mut surface = page.surface();
+        for op in ops {
+            draw(&mut surface, &fonts, op)?;
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|e| LetterError::Pdf(format!("{e:?}")))
 }
 
 fn fill(c: (u8, u8, u8)) -> Fill {

@@ -152,6 +152,7 @@ impl Entity {
                 "updated_at",
                 "subdistrict_code",
                 "postcode",
+                "merged_into",
             ],
             Entity::Cases => &[
                 "id",

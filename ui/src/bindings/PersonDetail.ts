@@ -2,4 +2,8 @@
 import type { CaseSummary } from "./CaseSummary";
 import type { Person } from "./Person";
 
-export type PersonDetail = { person: Person, cases: Array<CaseSummary>, };
+export type PersonDetail = { person: Person, cases: Array<CaseSummary>, 
+/**
+ * Set when this record was merged into another (the one to open instead).
+ */
+merged_into: string | null, };

@@ -39,6 +39,8 @@ import type { PlanItem } from "../bindings/PlanItem";
 import type { PlanItemUpdate } from "../bindings/PlanItemUpdate";
 import type { Agency } from "../bindings/Agency";
 import type { ImportPreview } from "../bindings/ImportPreview";
+import type { MergeDetail } from "../bindings/MergeDetail";
+import type { MergeRecord } from "../bindings/MergeRecord";
 import type { WelfareRule } from "../bindings/WelfareRule";
 import type { NewWelfareRule } from "../bindings/NewWelfareRule";
 import type { ScreeningFacts } from "../bindings/ScreeningFacts";
@@ -183,6 +185,9 @@ export const backend = {
   welfareFacts: (caseId: string) => call<ScreeningFacts>("welfare_facts", { id: caseId }),
   screenWelfare: (caseId: string, facts: ScreeningFacts) => call<WelfareScreening>("screen_welfare", { id: caseId, facts }),
   referForRight: (caseId: string, scheme: Scheme, agencyId: string) => call<Referral>("refer_for_right", { id: caseId, scheme, agencyId }),
+  mergePeople: (kept: string, merged: string) => call<MergeDetail>("merge_people", { kept, merged }),
+  undoMerge: (auditSeq: number) => call<MergeDetail>("undo_merge", { auditSeq }),
+  personMerges: (personId: string) => call<MergeRecord[]>("person_merges", { id: personId }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

@@ -113,7 +113,7 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
       <div className="content">
         {view.kind === "cases" && <Cases go={go} />}
         {view.kind === "register" && <RegisterPerson go={go} />}
-        {view.kind === "person" && <PersonView key={view.id} id={view.id} flash={view.flash ?? null} go={go} />}
+        {view.kind === "person" && <PersonView key={view.id} id={view.id} flash={view.flash ?? null} go={go} canMerge={role !== "case_worker"} />}
         {view.kind === "case" && <CaseView key={view.id} id={view.id} flash={view.flash ?? null} go={go} status={status} />}
         {view.kind === "fact_finding" && <FactFindingForm key={view.id} caseId={view.id} go={go} />}
         {view.kind === "my_work" && <WorkView mine go={go} />}

@@ -23,12 +23,14 @@ import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "./Home";
 import type { Household } from "../bindings/Household";
 import { HouseholdPanel } from "./HouseholdPanel";
+import { MergePanel } from "./MergePanel";
 
-export function PersonView({ id, flash, go }: { id: string; flash: string | null; go: (v: View) => void }) {
+export function PersonView({ id, flash, go, canMerge }: { id: string; flash: string | null; go: (v: View) => void; canMerge: boolean }) {
   const { t, pick, lang } = useI18n();
   const [detail, setDetail] = useState<PersonDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const notice = flash;
+  const [notice, setNotice] = useState<string | null>(flash);
+  const [reloads, setReloads] = useState(0);
   const [opening, setOpening] = useState(false);
   const openButton = useRef<HTMLButtonElement>(null);
   const [household, setHousehold] = useState<Household | null>(null);
@@ -38,7 +40,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
       .personHousehold(id)
       .then(setHousehold)
       .catch(() => undefined);
-  }, [id]);
+  }, [id, reloads]);
 
   useEffect(() => {
     backend
@@ -48,7 +50,7 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
         const err = toBackendError(e);
         setError(lang === "th" ? err.report.message_th : err.report.message_en);
       });
-  }, [id, lang]);
+  }, [id, lang, reloads]);
 
   useEffect(() => {
     if (detail && !opening) openButton.current?.focus();
@@ -68,13 +70,21 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
           {p.title}
           {p.first_name} {p.last_name}
         </h1>
-        {!opening && (
+        {!opening && !detail.merged_into && (
           <button type="button" className="primary" ref={openButton} id="open-case-button" onClick={() => setOpening(true)}>
             + {t("openCase")}
           </button>
         )}
       </div>
       <Banner message={notice} kind="success" />
+      {detail.merged_into && (
+        <div className="banner banner-info" role="status" id="merged-notice">
+          {lang === "th" ? "ระเบียนนี้ถูกรวมเข้ากับระเบียนอื่นแล้ว กรณีและข้อมูลครัวเรือนอยู่ที่ระเบียนนั้น" : "This record was merged into another one."}{" "}
+          <button type="button" className="link" onClick={() => go({ kind: "person", id: detail.merged_into ?? "" })}>
+            {lang === "th" ? "เปิดระเบียนที่ใช้อยู่" : "Open the record in use"}
+          </button>
+        </div>
+      )}
       <dl className="facts card">
         <div>
           <dt>{t("citizenId")}</dt>
@@ -103,6 +113,15 @@ export function PersonView({ id, flash, go }: { id: string; flash: string | null
         <h2 id="household-title">{lang === "th" ? "ครัวเรือน (สมุดพกครอบครัว)" : "Household (family handbook)"}</h2>
         <HouseholdPanel personId={p.id} household={household} onChange={setHousehold} />
       </div>
+      {canMerge && !detail.merged_into && (
+        <MergePanel
+          person={p}
+          onMerged={(msg) => {
+            setNotice(msg);
+            setReloads((n) => n + 1);
+          }}
+        />
+      )}
       {opening && (
         <OpenCase
           personId={p.id}

@@ -7,6 +7,7 @@ mod duplicates;
 mod forms;
 mod identity;
 mod import;
+mod merge;
 mod migrations;
 mod outbox;
 mod places;
