@@ -90,6 +90,7 @@ const COMMANDS: &[&str] = &[
     "merge_people",
     "undo_merge",
     "person_merges",
+    "save_person_export",
 ];
 
 fn main() {

@@ -152,6 +152,8 @@ pub enum DuplicatePolicy {
 #[derive(Copy, Clone, Debug, ValueEnum)]
 pub enum ExportFormat {
     Json,
+    /// The readable PDF of one person's record (with --person and --out).
+    Pdf,
 }
 
 /// No secret in the environment and nobody at a terminal to ask: fail at once, clearly.
@@ -525,6 +527,23 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                     3
                 },
             )
+        }
+        Command::Export {
+            format: ExportFormat::Pdf,
+            person,
+            out,
+            user,
+        } => {
+            let (Some(p), Some(out)) = (person, out) else {
+                eprintln!("ต้องระบุ --person และ --out / --person and --out are required for pdf");
+                return Ok(2);
+            };
+            let s = open(dir, user.as_deref())?;
+            let id = Uuid::parse_str(&p).map_err(|_| CoreError::NotFound)?;
+            let files = s.export_person_files(id)?;
+            raksa_core::keyslots::write_atomic(&out, &files.pdf)?;
+            eprintln!("ส่งออกแล้ว / exported: {}", out.display());
+            Ok(0)
         }
         Command::ResetPassword { user } => {
             let rk = secret("RAKSA_RECOVERY_KEY", "รหัสกู้คืน / Recovery key: ")?;

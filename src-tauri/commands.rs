@@ -119,6 +119,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         merge_people,
         undo_merge,
         person_merges,
+        save_person_export,
     ]
 }
 
@@ -1006,4 +1007,18 @@ async fn undo_merge(state: State<'_, AppState>, audit_seq: i64) -> Reply<MergeDe
 #[tauri::command]
 async fn person_merges(state: State<'_, AppState>, id: String) -> Reply<Vec<MergeRecord>> {
     on_record(state, id, |s, id| s.person_merges(id)).await
+}
+
+/// A person's access request: the JSON and the readable PDF saved side by side.
+#[tauri::command]
+async fn save_person_export(state: State<'_, AppState>, id: String) -> Reply<Vec<String>> {
+    let files = on_record(state, id, |s, id| s.export_person_files(id)).await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let json = crate::print::save_as(&files.base_name, "json", &files.json)?;
+        let pdf = crate::print::save_as(&files.base_name, "pdf", &files.pdf)?;
+        Ok::<_, CoreError>(vec![json.display().to_string(), pdf.display().to_string()])
+    })
+    .await
+    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
+    .map_err(|e| ErrorReport::from(&e))
 }

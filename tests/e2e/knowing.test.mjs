@@ -95,6 +95,13 @@ test("import with one duplicate, the dashboard, and the month's report as .xlsx"
   await (await b.$("#welfare-card")).scrollIntoView();
   await screenshot(b, "welfare-rights");
 
+  // His access request under the PDPA: JSON and a readable PDF, saved together.
+  await click(b, ".case-view .page-head button.link");
+  await click(b, "#access-export");
+  assert.match(await textOf(b, "#access-request .banner-success"), /\.json/);
+  const exported = readdirSync(saveDir);
+  assert.ok(exported.some((f) => f.endsWith(".json")) && exported.some((f) => f.endsWith(".pdf")), exported.join(","));
+
   // This month's report, saved as .xlsx and read back.
   await click(b, "#nav-reports");
   const kind = await b.$("#report-kind");

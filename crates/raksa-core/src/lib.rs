@@ -23,6 +23,7 @@ pub mod model;
 pub mod name_match;
 pub mod numbering;
 pub mod office;
+pub mod pdpa;
 pub mod places;
 pub mod plan;
 pub mod referral;

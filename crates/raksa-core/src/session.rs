@@ -894,6 +894,18 @@ impl Session {
 
     /// Everything held about one person, machine-readable. Audited as an export.
     pub fn export_person(&self, id: Uuid) -> Result<serde_json::Value> {
+        let v = self.person_export_value(id)?;
+        self.audit(
+            AuditAction::Export,
+            "person",
+            Some(&id.to_string()),
+            "json export",
+        )?;
+        Ok(v)
+    }
+
+    /// The export itself, not audited (the callers audit what they hand out).
+    pub(crate) fn person_export_value(&self, id: Uuid) -> Result<serde_json::Value> {
         let detail = self.get_person(id)?;
         let case_ids: Vec<String> = detail.cases.iter().map(|c| c.id.to_string()).collect();
         let mut stmt = self.conn.prepare(
@@ -937,12 +949,6 @@ impl Session {
             cases.push(serde_json::json!({ "case": case, "fact_finding": form }));
         }
         let household = self.person_household(id)?;
-        self.audit(
-            AuditAction::Export,
-            "person",
-            Some(&id.to_string()),
-            "json export",
-        )?;
         Ok(serde_json::json!({
             "format": "raksa-person-export",
             "version": 2,

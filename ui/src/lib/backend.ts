@@ -188,6 +188,7 @@ export const backend = {
   mergePeople: (kept: string, merged: string) => call<MergeDetail>("merge_people", { kept, merged }),
   undoMerge: (auditSeq: number) => call<MergeDetail>("undo_merge", { auditSeq }),
   personMerges: (personId: string) => call<MergeRecord[]>("person_merges", { id: personId }),
+  savePersonExport: (personId: string) => call<string[]>("save_person_export", { id: personId }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

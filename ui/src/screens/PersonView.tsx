@@ -113,6 +113,7 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
         <h2 id="household-title">{lang === "th" ? "ครัวเรือน (สมุดพกครอบครัว)" : "Household (family handbook)"}</h2>
         <HouseholdPanel personId={p.id} household={household} onChange={setHousehold} />
       </div>
+      {canMerge && <AccessRequest personId={p.id} />}
       {canMerge && !detail.merged_into && (
         <MergePanel
           person={p}
@@ -266,5 +267,38 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
         </button>
       </div>
     </form>
+  );
+}
+
+/** PDPA §30/§31: the person's data as JSON and a readable PDF, saved for handing over. */
+function AccessRequest({ personId }: { personId: string }) {
+  const { lang } = useI18n();
+  const { busy, banner, run } = useSubmit();
+  const [saved, setSaved] = useState<string[] | null>(null);
+  return (
+    <div className="card" id="access-request">
+      <div className="page-head">
+        <h2>{lang === "th" ? "คำขอเข้าถึงข้อมูลของเจ้าของข้อมูล (PDPA)" : "Data subject access request (PDPA)"}</h2>
+        <button
+          type="button"
+          id="access-export"
+          disabled={busy}
+          onClick={() =>
+            void run(() => backend.savePersonExport(personId)).then((paths) => {
+              if (paths) setSaved(paths);
+            })
+          }
+        >
+          {lang === "th" ? "ส่งออกข้อมูลทั้งหมด (JSON + PDF)" : "Export everything (JSON + PDF)"}
+        </button>
+      </div>
+      <p className="hint">
+        {lang === "th"
+          ? "ตาม พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล มาตรา 30 และ 31 ต้องให้สำเนาภายใน 30 วัน: ไฟล์ JSON สำหรับนำไปใช้ต่อ และ PDF สำหรับอ่าน การส่งออกถูกบันทึกในประวัติการใช้งาน"
+          : "PDPA §30–31: a copy within 30 days — JSON for portability and a readable PDF. The export is logged."}
+      </p>
+      <Banner message={banner} />
+      {saved && <Banner kind="success" message={`${lang === "th" ? "บันทึกไฟล์แล้ว" : "Saved"}: ${saved.join(" , ")}`} />}
+    </div>
   );
 }

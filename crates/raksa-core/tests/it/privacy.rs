@@ -146,3 +146,49 @@ fn logs_never_contain_personal_data() {
         assert!(!logged.contains(n), "log contains personal data {n}");
     }
 }
+
+#[test]
+fn an_access_request_gives_json_and_a_readable_thai_pdf_logged_once() {
+    let (_o, mut s, _) = new_office();
+    let p = s
+        .register_person(&person("บุญเรือน", "ทองดี", "3100600182731"))
+        .unwrap();
+    let c = s
+        .open_case(&NewCase {
+            person_id: p.id,
+            summary: "ผู้สูงอายุอยู่ลำพัง ขาดรายได้".into(),
+            target_groups: vec![TargetGroup::Elderly],
+            ..intake_defaults()
+        })
+        .unwrap();
+    s.add_note(c.id, "โทรติดตามแล้ว ญาติจะมารับ").unwrap();
+    let before = s.audit_entries(1000).unwrap().len();
+    let files = s.export_person_files(p.id).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&files.json).unwrap();
+    assert_eq!(v["person"]["first_name"], "บุญเรือน");
+    assert_eq!(v["cases"][0]["case"]["case"]["case_no"], c.case_no.as_str());
+    assert!(files.pdf.starts_with(b"%PDF"));
+    assert!(
+        !files.base_name.contains("บุญเรือน"),
+        "the file name carries no personal data"
+    );
+    let text = crate::referrals::pdf_text(&files.pdf);
+    for needle in [
+        "ข้อมูลส่วนบุคคลที่สำนักงานเก็บรักษา",
+        "นางบุญเรือนทองดี",
+        "3-1006-00182-73-1",
+        "มาตรา30และ31",
+        &c.case_no,
+        "โทรติดตามแล้วญาติจะมารับ",
+        "ประวัติการเข้าถึงข้อมูล",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the PDF text");
+    }
+    let audit = s.audit_entries(1000).unwrap();
+    let exports: Vec<_> = audit[..audit.len() - before]
+        .iter()
+        .filter(|a| a.action == "export")
+        .collect();
+    assert_eq!(exports.len(), 1, "one entry for the request, both files");
+    assert_eq!(exports[0].detail, "pdpa access request: json and pdf");
+}

@@ -314,7 +314,7 @@ fn unanswered_referrals_come_up_for_a_reminder_then_overdue() {
     assert!(item(&s).is_none());
 }
 
-fn pdf_text(pdf: &[u8]) -> String {
+pub fn pdf_text(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("l.pdf");
     std::fs::write(&p, pdf).unwrap();
