@@ -4,6 +4,7 @@
 //! a changed surname) and are ranked by a score whose parts are shown to the worker.
 
 use chrono::{Datelike, NaiveDate};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -194,6 +195,24 @@ impl Session {
         &self,
         probe: &PersonProbe,
     ) -> Result<Vec<DuplicateCandidate>> {
+        // The exact 13-digit ID decides: that person, and no one else, is the answer.
+        if let Some(id) = &probe.citizen_id {
+            let mut stmt = self.conn().prepare_cached(&format!(
+                "SELECT {PERSON_COLS} FROM people p WHERE p.id_number = ?1 AND p.merged_into IS NULL"
+            ))?;
+            if let Some(known) = stmt.query_row([id], person_row).optional()? {
+                let (score, reasons) = score(probe, &known);
+                return Ok(vec![DuplicateCandidate {
+                    person_id: known.id,
+                    display_name: known.display_name(),
+                    masked_id: validate::masked_id(&known.identity),
+                    birth_date: known.birth_date,
+                    subdistrict_code: known.subdistrict_code,
+                    score,
+                    reasons,
+                }]);
+            }
+        }
         let first = normalise(&probe.first_name);
         let last = normalise(&probe.last_name);
         let year = probe.birth_date.map(|d| format!("{:04}", d.year()));
