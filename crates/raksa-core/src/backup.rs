@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::audit::AuditAction;
 use crate::crypto::RecoveryKey;
 use crate::db;
 use crate::error::{CoreError, Result};
@@ -80,7 +79,7 @@ impl Session {
         let _ = std::fs::remove_file(&tmp_db);
         let header = result?;
         self.audit(
-            AuditAction::Backup,
+            crate::audit::Access::Backup,
             "office",
             Some(&header.office_id.to_string()),
             "backup written",
@@ -208,7 +207,7 @@ pub fn restore(
     };
     let session = Session::start(dir.clone(), conn, key, header.keyslots.clone(), uid, clock)?;
     session.audit(
-        AuditAction::Restore,
+        crate::audit::Access::Restore,
         "office",
         Some(&header.office_id.to_string()),
         &format!("restored backup of {}", header.created_at),

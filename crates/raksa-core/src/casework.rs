@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::deadlines::{self, CaseFacts, DeadlineRule, DueItem, Milestone, WorkList};
 use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
 use crate::lifecycle::{self, ApprovalKind, TransitionError};
@@ -16,131 +16,7 @@ use crate::model::*;
 use crate::session::{self, Session};
 use crate::validate;
 
-/// One entry of a case's timeline. Stored as JSON in `case_events.body`.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[ts(export)]
-pub enum CaseEventBody {
-    Opened {
-        channel: IntakeChannel,
-    },
-    StageChanged {
-        from: CaseStatus,
-        to: CaseStatus,
-        reason: String,
-    },
-    Assigned {
-        to_user: Uuid,
-        to_name: String,
-    },
-    Note {
-        text: String,
-    },
-    HomeVisit {
-        #[ts(type = "string")]
-        visited_on: NaiveDate,
-        visitors: String,
-        living_conditions: String,
-        findings: String,
-        opinion: String,
-    },
-    Assistance {
-        #[ts(type = "string")]
-        given_on: NaiveDate,
-        form: AssistanceForm,
-        description: String,
-        /// Whole baht; none for goods or services without a value.
-        amount_baht: Option<u32>,
-        /// Scheme or budget it was paid from.
-        funding: String,
-    },
-    ApprovalRequested {
-        approval: ApprovalKind,
-        outcome: Option<ClosureOutcome>,
-        reason: String,
-    },
-    ApprovalDecided {
-        approval: ApprovalKind,
-        approved: bool,
-        comment: String,
-    },
-    Reopened {
-        reason: String,
-    },
-    Correction {
-        text: String,
-    },
-    FactFindingSubmitted {
-        form_id: String,
-        form_version: u32,
-    },
-    FactFindingReopened {
-        reason: String,
-    },
-    AttachmentAdded {
-        file_name: String,
-        size: u32,
-    },
-    AttachmentRemoved {
-        file_name: String,
-        reason: String,
-    },
-    PlanItemAdded {
-        plan: PlanKind,
-        goal: String,
-        #[ts(type = "string")]
-        due_on: NaiveDate,
-    },
-    PlanItemUpdated {
-        goal: String,
-        status: PlanItemStatus,
-        note: String,
-    },
-    ReferralChanged {
-        agency: String,
-        to: ReferralStatus,
-        letter_no: Option<String>,
-        note: String,
-    },
-    /// A welfare-rights screening with the rules it used (see `welfare`).
-    WelfareScreened {
-        screening: crate::welfare::WelfareScreening,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum AssistanceForm {
-    Money,
-    Goods,
-    Service,
-}
-
-impl CaseEventBody {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CaseEventBody::Opened { .. } => "opened",
-            CaseEventBody::StageChanged { .. } => "stage_changed",
-            CaseEventBody::Assigned { .. } => "assigned",
-            CaseEventBody::Note { .. } => "note",
-            CaseEventBody::HomeVisit { .. } => "home_visit",
-            CaseEventBody::Assistance { .. } => "assistance",
-            CaseEventBody::ApprovalRequested { .. } => "approval_requested",
-            CaseEventBody::ApprovalDecided { .. } => "approval_decided",
-            CaseEventBody::Reopened { .. } => "reopened",
-            CaseEventBody::Correction { .. } => "correction",
-            CaseEventBody::FactFindingSubmitted { .. } => "fact_finding_submitted",
-            CaseEventBody::FactFindingReopened { .. } => "fact_finding_reopened",
-            CaseEventBody::AttachmentAdded { .. } => "attachment_added",
-            CaseEventBody::AttachmentRemoved { .. } => "attachment_removed",
-            CaseEventBody::PlanItemAdded { .. } => "plan_item_added",
-            CaseEventBody::PlanItemUpdated { .. } => "plan_item_updated",
-            CaseEventBody::ReferralChanged { .. } => "referral_changed",
-            CaseEventBody::WelfareScreened { .. } => "welfare_screened",
-        }
-    }
-}
+pub use raksa_domain::timeline::{AssistanceForm, CaseEventBody};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -321,7 +197,7 @@ impl Session {
         let first = bodies.first().expect("at least one entry");
         let now = self.now();
         let user = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         change(&tx)?;
         tx.execute(
             "UPDATE cases SET updated_at = ?1 WHERE id = ?2",
@@ -331,10 +207,7 @@ impl Session {
         for body in &bodies[1..] {
             append_event(&tx, case_id, user, &now, body, None)?;
         }
-        audit::record(
-            &tx,
-            &now,
-            Some(user),
+        tx.audit(
             AuditAction::Update,
             "case",
             Some(&case_id.to_string()),
@@ -407,18 +280,33 @@ impl Session {
         let events = stmt
             .query_map([id.to_string()], |r| {
                 let body: String = r.get(3)?;
+                let body: CaseEventBody =
+                    serde_json::from_str(&body).map_err(|_| session::corrupt("event"))?;
+                // Another office's answer is theirs, whoever the row is filed under.
+                let by = match &body {
+                    CaseEventBody::ReferralChanged {
+                        answered_by: Some(who),
+                        ..
+                    } => who.clone(),
+                    _ => r.get(2)?,
+                };
                 Ok(CaseEvent {
                     id: r.get(0)?,
                     at: r.get(1)?,
-                    by: r.get(2)?,
-                    body: serde_json::from_str(&body).map_err(|_| session::corrupt("event"))?,
+                    by,
+                    body,
                     corrects: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let rules = self.deadline_rules()?;
         let today = self.today();
-        let facts = facts_from(&case, &events);
+        let facts = CaseFacts::from_timeline(
+            case.intake_date,
+            case.urgency,
+            case.status,
+            events.iter().map(|e| (e.at.as_str(), &e.body)),
+        );
         let deadlines = deadlines::due_dates(&facts, &rules)
             .into_iter()
             .map(|(m, d)| due_item(&case, m, d, today))
@@ -428,7 +316,7 @@ impl Session {
                 && p.requested_by != self.user().id
         });
         self.audit(
-            AuditAction::Read,
+            crate::audit::Access::Read,
             "case",
             Some(&id.to_string()),
             "case opened",
@@ -776,7 +664,9 @@ impl Session {
         let reference = validate::text(&rule.reference, validate::MAX_LINE, false)
             .map_err(|p| CoreError::field("reference", p))?;
         let now = self.now();
-        self.conn().execute(
+        let uid = self.user().id.to_string();
+        let mut w = self.begin()?;
+        w.execute(
             "INSERT INTO deadline_rules (milestone, urgency, days, effective_from, reference,
                                          created_by, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -788,11 +678,11 @@ impl Session {
                 rule.days,
                 rule.effective_from.format("%Y-%m-%d").to_string(),
                 reference,
-                self.user().id.to_string(),
+                uid,
                 now
             ],
         )?;
-        self.audit(
+        w.audit(
             AuditAction::Update,
             "deadline_rule",
             None,
@@ -803,6 +693,7 @@ impl Session {
                 rule.days
             ),
         )?;
+        w.commit()?;
         Ok(())
     }
 
@@ -819,43 +710,48 @@ impl Session {
             "AND ?1 IS NOT NULL"
         };
         let sql = format!(
-            "SELECT {},
-                (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id
-                   AND (e.kind = 'home_visit' OR (e.kind = 'stage_changed'
-                        AND json_extract(e.body, '$.from') = 'intake'))),
-                (SELECT max(json_extract(e.body, '$.visited_on')) FROM case_events e
-                   WHERE e.case_id = c.id AND e.kind = 'home_visit'),
-                (SELECT max(substr(e.at, 1, 10)) FROM case_events e WHERE e.case_id = c.id
-                   AND e.kind = 'approval_decided' AND json_extract(e.body, '$.approval') = 'plan'
-                   AND json_extract(e.body, '$.approved') = 1)
-             FROM cases c JOIN people p ON p.id = c.person_id
+            "SELECT {} FROM cases c JOIN people p ON p.id = c.person_id
              LEFT JOIN users u ON u.id = c.assigned_to
              WHERE c.status != 'closed' {filter}",
             session::CASE_COLS
         );
         let mut stmt = self.conn().prepare(&sql)?;
-        let date = |s: Option<String>| {
-            s.and_then(|s| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok())
-        };
+        let cases = stmt
+            .query_map([self.user().id.to_string()], session::case_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // The timeline entries the deadline reading needs, for the same open cases.
+        let mut timelines: std::collections::HashMap<String, Vec<(String, CaseEventBody)>> =
+            std::collections::HashMap::new();
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT e.case_id, e.at, e.body FROM case_events e JOIN cases c ON c.id = e.case_id
+             WHERE c.status != 'closed' {filter} AND e.kind IN ({})",
+            CaseFacts::KINDS.map(|k| format!("'{k}'")).join(", ")
+        ))?;
         let rows = stmt.query_map([self.user().id.to_string()], |r| {
             Ok((
-                session::case_row(r)?,
-                r.get::<_, Option<String>>(16)?,
-                r.get::<_, Option<String>>(17)?,
-                r.get::<_, Option<String>>(18)?,
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
             ))
         })?;
-        let mut items = Vec::new();
         for row in rows {
-            let (case, contact, visit, plan) = row?;
-            let facts = CaseFacts {
-                intake_date: case.intake_date,
-                urgency: case.urgency,
-                stage: case.status,
-                first_contact: date(contact),
-                intervention_since: date(plan),
-                last_visit: date(visit),
-            };
+            let (case_id, at, body) = row?;
+            let body: CaseEventBody =
+                serde_json::from_str(&body).map_err(|_| session::corrupt("case_events.body"))?;
+            timelines.entry(case_id).or_default().push((at, body));
+        }
+        let mut items = Vec::new();
+        for case in cases {
+            let timeline = timelines.get(&case.id.to_string());
+            let facts = CaseFacts::from_timeline(
+                case.intake_date,
+                case.urgency,
+                case.status,
+                timeline
+                    .into_iter()
+                    .flatten()
+                    .map(|(at, body)| (at.as_str(), body)),
+            );
             for (m, d) in deadlines::due_dates(&facts, &rules) {
                 items.push(due_item(&case, m, d, today));
             }
@@ -888,37 +784,4 @@ fn due_item(case: &CaseSummary, m: Milestone, due: NaiveDate, today: NaiveDate) 
         referral_id: None,
         note: None,
     }
-}
-
-fn facts_from(case: &CaseSummary, events: &[CaseEvent]) -> CaseFacts {
-    let day = |at: &str| NaiveDate::parse_from_str(at.get(..10).unwrap_or(""), "%Y-%m-%d").ok();
-    let mut f = CaseFacts {
-        intake_date: case.intake_date,
-        urgency: case.urgency,
-        stage: case.status,
-        first_contact: None,
-        intervention_since: None,
-        last_visit: None,
-    };
-    for e in events {
-        match &e.body {
-            CaseEventBody::HomeVisit { visited_on, .. } => {
-                f.first_contact = f.first_contact.or(Some(*visited_on)).min(Some(*visited_on));
-                f.last_visit = f.last_visit.max(Some(*visited_on));
-            }
-            CaseEventBody::StageChanged {
-                from: CaseStatus::Intake,
-                ..
-            } => {
-                f.first_contact = f.first_contact.or(day(&e.at));
-            }
-            CaseEventBody::ApprovalDecided {
-                approval: ApprovalKind::Plan,
-                approved: true,
-                ..
-            } => f.intervention_since = day(&e.at),
-            _ => {}
-        }
-    }
-    f
 }

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::AuditAction;
 use crate::error::Result;
 use crate::identity::Identity;
 use crate::model::{Person, Sex};
@@ -165,6 +164,20 @@ pub fn score(probe: &PersonProbe, known: &Person) -> (u32, Vec<MatchReason>) {
     (s.clamp(0, 99) as u32, reasons)
 }
 
+/// A registered person as shown to the worker, with the score and its reasons.
+fn candidate(probe: &PersonProbe, known: Person) -> DuplicateCandidate {
+    let (score, reasons) = score(probe, &known);
+    DuplicateCandidate {
+        person_id: known.id,
+        display_name: known.display_name(),
+        masked_id: validate::masked_id(&known.identity),
+        birth_date: known.birth_date,
+        subdistrict_code: known.subdistrict_code,
+        score,
+        reasons,
+    }
+}
+
 /// The ids worth scoring: each branch is one index look-up (see migration 12).
 /// Each branch is capped, so a very common name costs at most a few hundred rows.
 const CANDIDATES_SQL: &str = "SELECT id FROM people WHERE id_number = ?1
@@ -181,7 +194,7 @@ impl Session {
     pub fn possible_duplicates(&self, probe: &PersonProbe) -> Result<Vec<DuplicateCandidate>> {
         let out = self.duplicate_candidates(probe)?;
         self.audit(
-            AuditAction::Search,
+            crate::audit::Access::Search,
             "person",
             None,
             &format!("duplicate check: {} candidate(s)", out.len()),
@@ -201,16 +214,7 @@ impl Session {
                 "SELECT {PERSON_COLS} FROM people p WHERE p.id_number = ?1 AND p.merged_into IS NULL"
             ))?;
             if let Some(known) = stmt.query_row([id], person_row).optional()? {
-                let (score, reasons) = score(probe, &known);
-                return Ok(vec![DuplicateCandidate {
-                    person_id: known.id,
-                    display_name: known.display_name(),
-                    masked_id: validate::masked_id(&known.identity),
-                    birth_date: known.birth_date,
-                    subdistrict_code: known.subdistrict_code,
-                    score,
-                    reasons,
-                }]);
+                return Ok(vec![candidate(probe, known)]);
             }
         }
         let first = normalise(&probe.first_name);
@@ -233,19 +237,10 @@ impl Session {
         let mut out = Vec::new();
         for known in rows {
             let known = known?;
-            let (score, reasons) = score(probe, &known);
-            if score < SHOW_FROM {
-                continue;
+            let c = candidate(probe, known);
+            if c.score >= SHOW_FROM {
+                out.push(c);
             }
-            out.push(DuplicateCandidate {
-                person_id: known.id,
-                display_name: known.display_name(),
-                masked_id: validate::masked_id(&known.identity),
-                birth_date: known.birth_date,
-                subdistrict_code: known.subdistrict_code,
-                score,
-                reasons,
-            });
         }
         out.sort_by(|a, b| {
             b.score
@@ -266,7 +261,7 @@ impl Session {
     ) -> Result<()> {
         let list: Vec<String> = candidates.iter().map(Uuid::to_string).collect();
         self.audit(
-            AuditAction::Update,
+            crate::audit::Access::Decision,
             "person",
             Some(&chosen.to_string()),
             &if linked_existing {

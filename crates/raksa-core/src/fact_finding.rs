@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::casework::CaseEventBody;
 use crate::error::{CoreError, FieldError, FieldErrors, FieldProblem, Result};
 use crate::form::{self, AddressValue, Answers, FormDefinition, Mode, SectionProgress};
@@ -155,16 +155,13 @@ impl Session {
         }
         let now = self.now();
         let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         tx.execute(
             "INSERT INTO form_definitions (form_id, version, definition, installed_at,
                  installed_by) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![def.form_id, def.version, json, now, uid.to_string()],
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(uid),
+        tx.audit(
             AuditAction::Create,
             "form_definition",
             Some(&format!("{}@{}", def.form_id, def.version)),
@@ -354,7 +351,7 @@ impl Session {
     pub fn fact_finding(&self, case_id: Uuid) -> Result<FactFinding> {
         let view = self.form_view(case_id, Vec::new())?;
         self.audit(
-            AuditAction::Read,
+            crate::audit::Access::Read,
             "fact_finding",
             Some(&case_id.to_string()),
             "",
@@ -388,7 +385,7 @@ impl Session {
         let mut clean = def.validate(answers, Mode::Draft, self.today(), &mut errs);
         let problems = match errs.into_result() {
             Ok(()) => Vec::new(),
-            Err(e) => e.field_errors().to_vec(),
+            Err(e) => e.0,
         };
         // Keep the last good value of every field whose new value was refused.
         if let Some(s) = &stored {
@@ -401,8 +398,7 @@ impl Session {
         let now = self.now();
         let user = self.user().id.to_string();
         let json = serde_json::to_string(&clean).expect("serialisable");
-        let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         tx.execute(
             "INSERT INTO fact_findings (case_id, form_id, form_version, answers, status,
                  revision, updated_at, updated_by)
@@ -419,17 +415,17 @@ impl Session {
                 user
             ],
         )?;
-        if stored.is_none() {
-            audit::record(
-                &tx,
-                &now,
-                Some(uid),
-                AuditAction::Create,
-                "fact_finding",
-                Some(&case_id.to_string()),
-                &format!("{}@{}", def.form_id, def.version),
-            )?;
-        }
+        // Every autosave is a change to a person's record: audited, first as the creation.
+        tx.audit(
+            if stored.is_none() {
+                AuditAction::Create
+            } else {
+                AuditAction::Update
+            },
+            "fact_finding",
+            Some(&case_id.to_string()),
+            &format!("{}@{} draft", def.form_id, def.version),
+        )?;
         tx.commit()?;
         self.form_view(case_id, problems)
     }
@@ -657,7 +653,7 @@ impl Session {
             return Err(CoreError::NotYetDownloaded);
         };
         self.audit(
-            AuditAction::Read,
+            crate::audit::Access::Read,
             "attachment",
             Some(&id.to_string()),
             &format!("case {}", row.2),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
 use crate::model::{MembershipEnd, Relationship, Role, Sex};
 use crate::session::{Session, corrupt, date_col, uuid_col};
@@ -137,7 +137,12 @@ impl Session {
     /// Opens a household (audited as a read of every member's record).
     pub fn household(&self, id: Uuid) -> Result<Household> {
         let h = self.load_household(id)?;
-        self.audit(AuditAction::Read, "household", Some(&id.to_string()), "")?;
+        self.audit(
+            crate::audit::Access::Read,
+            "household",
+            Some(&id.to_string()),
+            "",
+        )?;
         Ok(h)
     }
 
@@ -207,23 +212,14 @@ impl Session {
         let id = Uuid::now_v7();
         let now = self.now();
         let user = self.user().id.to_string();
-        let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         tx.execute(
             "INSERT INTO households (id, house_code, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4)",
             params![id.to_string(), code.unwrap_or_default(), now, user],
         )?;
         insert_member(&tx, id, head, Relationship::Head, joined_on, &now, &user)?;
-        audit::record(
-            &tx,
-            &now,
-            Some(uid),
-            AuditAction::Create,
-            "household",
-            Some(&id.to_string()),
-            "",
-        )?;
+        tx.audit(AuditAction::Create, "household", Some(&id.to_string()), "")?;
         tx.commit()?;
         self.load_household(id)
     }
@@ -258,8 +254,7 @@ impl Session {
         }
         let now = self.now();
         let user = self.user().id.to_string();
-        let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         insert_member(
             &tx,
             household,
@@ -269,10 +264,7 @@ impl Session {
             &now,
             &user,
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(uid),
+        tx.audit(
             AuditAction::Update,
             "household",
             Some(&household.to_string()),
@@ -303,9 +295,7 @@ impl Session {
         if e.on.format("%Y-%m-%d").to_string() < joined {
             return Err(CoreError::field("on", FieldProblem::DateBeforeStart));
         }
-        let now = self.now();
-        let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         tx.execute(
             "UPDATE household_members SET ended_on = ?2, end_reason = ?3
              WHERE id = ?1 AND ended_on IS NULL",
@@ -315,10 +305,7 @@ impl Session {
                 e.reason.as_str()
             ],
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(uid),
+        tx.audit(
             AuditAction::Update,
             "household",
             Some(&household),
@@ -352,16 +339,12 @@ impl Session {
             None
         };
         let now = self.now();
-        let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         tx.execute(
             "UPDATE cases SET household_id = ?2, updated_at = ?3 WHERE id = ?1",
             params![case_id.to_string(), household, now],
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(uid),
+        tx.audit(
             AuditAction::Update,
             "case",
             Some(&case_id.to_string()),

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::duplicates::{DuplicateCandidate, PersonProbe};
 use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
 use crate::household::insert_member;
@@ -511,7 +511,7 @@ impl Reader {
         };
         let mut fe = FieldErrors::default();
         let person = validate::new_person(&input, self.today, &mut fe);
-        if let Err(CoreError::Invalid(list)) = fe.into_result() {
+        if let Err(raksa_domain::Invalid(list)) = fe.into_result() {
             for e in list {
                 let column = match e.field.as_str() {
                     "title" => col_name(Col::Title),
@@ -605,7 +605,7 @@ impl Reader {
                 };
                 let mut fe = FieldErrors::default();
                 let v = validate::new_case(&c, self.today, &mut fe);
-                if let Err(CoreError::Invalid(list)) = fe.into_result() {
+                if let Err(raksa_domain::Invalid(list)) = fe.into_result() {
                     for e in list {
                         let column = match e.field.as_str() {
                             "summary" => col_name(Col::Summary),
@@ -774,7 +774,7 @@ impl Session {
             });
         }
         self.audit(
-            AuditAction::Search,
+            crate::audit::Access::Search,
             "import",
             None,
             &format!(
@@ -860,7 +860,7 @@ impl Session {
         let user = self.user().id;
         let letter_code = self.office().letter_code.clone();
         let user_s = user.to_string();
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         let mut result = ImportResult {
             people_created: 0,
             people_linked: 0,
@@ -886,10 +886,7 @@ impl Session {
                         return refuse(ImportRefusal::BadDecision { line: r.line });
                     }
                     result.people_linked += 1;
-                    audit::record(
-                        &tx,
-                        &now,
-                        Some(user),
+                    tx.audit(
                         AuditAction::Update,
                         "person",
                         Some(&id.to_string()),
@@ -906,10 +903,7 @@ impl Session {
                     insert_person(&tx, id, p, &user_s, &now)?;
                     result.people_created += 1;
                     if !shown.is_empty() {
-                        audit::record(
-                            &tx,
-                            &now,
-                            Some(user),
+                        tx.audit(
                             AuditAction::Update,
                             "person",
                             Some(&id.to_string()),
@@ -966,10 +960,7 @@ impl Session {
                 result.cases_opened += 1;
             }
         }
-        audit::record(
-            &tx,
-            &now,
-            Some(user),
+        tx.audit(
             AuditAction::Create,
             "import",
             None,

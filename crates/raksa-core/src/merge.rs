@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditAction};
+use crate::audit::AuditAction;
 use crate::error::{CoreError, Result};
 use crate::model::Role;
 use crate::session::{PERSON_COLS, Session, person_row};
@@ -114,8 +114,7 @@ impl Session {
             moved_id: k_num.is_none() && m_num.is_some(),
         };
         let now = self.now();
-        let user = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         for field in FILLABLE {
             let n = tx.execute(
                 &format!(
@@ -131,12 +130,11 @@ impl Session {
         }
         if detail.moved_id {
             // The unique index allows one holder: take it off the merged record first.
-            let (kind, number, reason): (String, Option<String>, Option<String>) = tx.query_row(
-                "SELECT id_kind, id_number, no_id_reason FROM people WHERE id = ?1",
+            let (kind, number): (String, Option<String>) = tx.query_row(
+                "SELECT id_kind, id_number FROM people WHERE id = ?1",
                 [merged.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            let _ = reason;
             tx.execute(
                 "UPDATE people SET id_kind = 'no_id', id_number = NULL, no_id_reason = 'unknown',
                      updated_at = ?2 WHERE id = ?1",
@@ -160,10 +158,7 @@ impl Session {
             "UPDATE people SET merged_into = ?1, updated_at = ?3 WHERE id = ?2",
             params![kept.to_string(), merged.to_string(), now],
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(user),
+        tx.audit(
             AuditAction::Update,
             "person",
             Some(&kept.to_string()),
@@ -193,8 +188,7 @@ impl Session {
         }
         let (kept, merged) = (detail.kept.to_string(), detail.merged.to_string());
         let now = self.now();
-        let user = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         for c in &detail.cases {
             tx.execute(
                 "UPDATE cases SET person_id = ?1, updated_at = ?4 WHERE id = ?2 AND person_id = ?3",
@@ -242,10 +236,7 @@ impl Session {
             "UPDATE people SET merged_into = NULL, updated_at = ?2 WHERE id = ?1",
             params![merged, now],
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(user),
+        tx.audit(
             AuditAction::Update,
             "person",
             Some(&kept),

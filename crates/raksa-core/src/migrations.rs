@@ -816,6 +816,29 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 15,
+        name: "case search follows a case to another person (merge, sync)",
+        sql: r#"
+-- A case moved to another person (a merge, or a pulled change) is found by that person's
+-- name, ID and its case number, and no longer by the old person's.
+CREATE TRIGGER case_search_moved AFTER UPDATE OF person_id ON cases
+WHEN new.person_id IS NOT old.person_id
+BEGIN
+    DELETE FROM case_search WHERE case_id = new.id;
+    INSERT INTO case_search (case_id, text)
+        SELECT new.id, p.title || p.first_name || ' ' || p.last_name || ' '
+                       || ifnull(p.id_number, '') || ' ' || new.case_no
+        FROM people p WHERE p.id = new.person_id;
+END;
+-- Databases merged before this version: rebuild the index from the records.
+DELETE FROM case_search;
+INSERT INTO case_search (case_id, text)
+    SELECT c.id, p.title || p.first_name || ' ' || p.last_name || ' ' || ifnull(p.id_number, '')
+                 || ' ' || c.case_no
+    FROM cases c JOIN people p ON p.id = c.person_id;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

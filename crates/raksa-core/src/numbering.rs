@@ -127,17 +127,19 @@ impl Session {
         }
         let now = self.now();
         let uid = self.user().id.to_string();
-        self.conn().execute(
+        let mut w = self.begin()?;
+        w.execute(
             "UPDATE number_blocks SET first_no = ?2, last_no = ?3, set_at = ?4, set_by = ?5
              WHERE series = ?1",
             params![b.series.as_str(), b.first_no, b.last_no, now, uid],
         )?;
-        self.audit(
+        w.audit(
             AuditAction::Update,
             "number_block",
             Some(b.series.as_str()),
             &format!("{}-{}", b.first_no, b.last_no),
         )?;
+        w.commit()?;
         Ok(())
     }
 }

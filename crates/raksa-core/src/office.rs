@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditAction};
 use crate::crypto::{self, DbKey, KdfParams, RecoveryKey};
 use crate::db;
-use crate::error::{CoreError, FieldErrors, FieldProblem, Result};
+use crate::error::{CoreError, FieldErrors, Result};
 use crate::keyslots::{self, KeySlot, KeySlotsFile, SlotOwner};
 use crate::migrations;
 use crate::model::{NewUser, OfficeSetup, Role};
@@ -270,7 +270,7 @@ pub fn unlock(
     )?;
     let previous_failures = throttle.succeeded(dir)?;
     session.audit(
-        AuditAction::Login,
+        crate::audit::Access::Login,
         "user",
         Some(&user_id.to_string()),
         &if previous_failures > 0 {
@@ -336,17 +336,19 @@ pub fn reset_password_with_recovery(
         &key,
     ));
     slots.save(&dir.keyslots_path())?;
-    conn.execute(
-        "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
-        rusqlite::params![clock.now().to_rfc3339(), user_id.to_string()],
-    )?;
-    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
-    session.audit(
-        AuditAction::Update,
-        "user",
-        Some(&user_id.to_string()),
-        "password reset with the office recovery key",
-    )?;
+    let mut session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
+    session.write(|w| {
+        w.execute(
+            "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
+            rusqlite::params![w.now(), user_id.to_string()],
+        )?;
+        w.audit(
+            AuditAction::Update,
+            "user",
+            Some(&user_id.to_string()),
+            "password reset with the office recovery key",
+        )
+    })?;
     Ok(session)
 }
 
@@ -384,7 +386,7 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
     throttle.succeeded(dir)?;
     let session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
     session.audit(
-        AuditAction::Login,
+        crate::audit::Access::Login,
         "user",
         Some(&user_id.to_string()),
         "headless unlock",
@@ -409,13 +411,3 @@ fn restrict_dir_permissions(p: &Path) {
 }
 #[cfg(not(unix))]
 fn restrict_dir_permissions(_p: &Path) {}
-
-/// Used by validation of set-up input.
-pub(crate) fn letter_code_ok(code: &str) -> std::result::Result<(), FieldProblem> {
-    let n = code.chars().count();
-    if (1..=3).contains(&n) && code.chars().all(|c| ('\u{0E01}'..='\u{0E2E}').contains(&c)) {
-        Ok(())
-    } else {
-        Err(FieldProblem::LetterCodeFormat)
-    }
-}

@@ -5,7 +5,6 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::audit::AuditAction;
 use crate::casework::CaseEventBody;
 use crate::error::{CoreError, Result};
 use crate::identity::{Identity, format_citizen_id};
@@ -298,7 +297,7 @@ impl Session {
         let pdf =
             raksa_letter::render_record(&record).map_err(|e| CoreError::Corrupt(e.to_string()))?;
         self.audit(
-            AuditAction::Export,
+            crate::audit::Access::Export,
             "person",
             Some(&id.to_string()),
             "pdpa access request: json and pdf",

@@ -166,25 +166,8 @@ pub struct RegisterEntry {
     pub issued_by: String,
 }
 
-/// The moves a recorded change may make (sending goes through `send_referral`).
-pub fn allowed(from: ReferralStatus) -> &'static [ReferralStatus] {
-    use ReferralStatus::*;
-    match from {
-        Draft => &[Withdrawn],
-        Sent => &[Received, Accepted, Declined, Withdrawn],
-        Received => &[Accepted, Declined, Withdrawn],
-        Accepted => &[ServiceDelivered, FeedbackReceived, Closed],
-        Declined => &[Closed],
-        ServiceDelivered => &[FeedbackReceived, Closed],
-        FeedbackReceived => &[Closed],
-        Closed | Withdrawn => &[],
-    }
-}
-
-/// Still waiting for the agency's answer.
-fn awaiting_reply(s: ReferralStatus) -> bool {
-    matches!(s, ReferralStatus::Sent)
-}
+pub use raksa_domain::referral::allowed;
+use raksa_domain::referral::awaiting_reply;
 
 const WRITERS: &[Role] = &[Role::CaseWorker, Role::Supervisor, Role::Admin];
 
@@ -289,7 +272,8 @@ impl Session {
         let a = check_agency(a)?;
         let id = Uuid::now_v7();
         let now = self.now();
-        self.conn().execute(
+        let mut w = self.begin()?;
+        w.execute(
             "INSERT INTO agencies (id, name, head_position, address, phone, email, kind,
                  runs_raksa, raksa_office, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
@@ -306,7 +290,8 @@ impl Session {
                 now
             ],
         )?;
-        self.audit(AuditAction::Create, "agency", Some(&id.to_string()), "")?;
+        w.audit(AuditAction::Create, "agency", Some(&id.to_string()), "")?;
+        w.commit()?;
         Ok(Agency {
             id,
             name: a.name,
@@ -324,7 +309,8 @@ impl Session {
     pub fn update_agency(&mut self, id: Uuid, a: &NewAgency, active: bool) -> Result<()> {
         self.require(&[Role::Supervisor, Role::Admin])?;
         let a = check_agency(a)?;
-        let n = self.conn().execute(
+        let mut w = self.begin()?;
+        let n = w.execute(
             "UPDATE agencies SET name = ?2, head_position = ?3, address = ?4, phone = ?5,
                  email = ?6, kind = ?7, runs_raksa = ?8, raksa_office = ?9, active = ?10,
                  updated_at = ?11 WHERE id = ?1",
@@ -339,13 +325,14 @@ impl Session {
                 a.runs_raksa,
                 a.raksa_office,
                 active,
-                self.now()
+                w.now()
             ],
         )?;
         if n == 0 {
             return Err(CoreError::NotFound);
         }
-        self.audit(AuditAction::Update, "agency", Some(&id.to_string()), "")?;
+        w.audit(AuditAction::Update, "agency", Some(&id.to_string()), "")?;
+        w.commit()?;
         Ok(())
     }
 
@@ -410,18 +397,21 @@ impl Session {
             has_emblem: false,
         };
         e.into_result()?;
-        self.conn().execute(
+        let mut w = self.begin()?;
+        w.execute(
             "INSERT INTO settings (key, value) VALUES ('letter_settings', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [serde_json::to_string(&clean).expect("serialisable")],
         )?;
-        self.audit(AuditAction::Update, "settings", None, "letter settings")?;
+        w.audit(AuditAction::Update, "settings", None, "letter settings")?;
+        w.commit()?;
         Ok(())
     }
 
     /// Installs the office's Garuda emblem (PNG or JPEG, ≤ 2 MB); `None` removes it.
     pub fn set_emblem(&mut self, image: Option<&[u8]>) -> Result<()> {
         self.require(&[Role::Admin])?;
+        let mut w = self.begin()?;
         match image {
             Some(data) => {
                 if data.len() > 2 * 1024 * 1024 {
@@ -434,20 +424,20 @@ impl Session {
                 } else {
                     return Err(CoreError::field("emblem", FieldProblem::FileTypeNotAllowed));
                 };
-                self.conn().execute(
+                w.execute(
                     "INSERT INTO office_assets (key, media_type, data, updated_at)
                      VALUES ('emblem', ?1, ?2, ?3)
                      ON CONFLICT (key) DO UPDATE SET media_type = excluded.media_type,
                          data = excluded.data, updated_at = excluded.updated_at",
-                    params![media, data, self.now()],
+                    params![media, data, w.now()],
                 )?;
             }
             None => {
-                self.conn()
-                    .execute("DELETE FROM office_assets WHERE key = 'emblem'", [])?;
+                w.execute("DELETE FROM office_assets WHERE key = 'emblem'", [])?;
             }
         }
-        self.audit(AuditAction::Update, "settings", None, "emblem")?;
+        w.audit(AuditAction::Update, "settings", None, "emblem")?;
+        w.commit()?;
         Ok(())
     }
 
@@ -512,7 +502,8 @@ impl Session {
         let t = check_letter_text(t)?;
         let now = self.now();
         let uid = self.user().id.to_string();
-        self.conn().execute(
+        let mut w = self.begin()?;
+        w.execute(
             "INSERT INTO letter_templates (kind, subject, cause, request, conclusion, updated_at,
                  updated_by) VALUES ('referral', ?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (kind) DO UPDATE SET subject = excluded.subject,
@@ -521,7 +512,8 @@ impl Session {
                  updated_by = excluded.updated_by",
             params![t.subject, t.cause, t.request, t.conclusion, now, uid],
         )?;
-        self.audit(AuditAction::Update, "letter_template", Some("referral"), "")?;
+        w.audit(AuditAction::Update, "letter_template", Some("referral"), "")?;
+        w.commit()?;
         Ok(())
     }
 
@@ -622,6 +614,7 @@ impl Session {
                 to: ReferralStatus::Draft,
                 letter_no: None,
                 note: n.requested.clone(),
+                answered_by: None,
             }],
             None,
             |tx| {
@@ -674,7 +667,8 @@ impl Session {
         let mut shared = n.shared.clone();
         shared.sort();
         shared.dedup();
-        self.conn().execute(
+        let mut w = self.begin()?;
+        w.execute(
             "UPDATE referrals SET agency_id = ?2, urgency = ?3, secrecy = ?4, requested = ?5,
                  legal_basis = ?6, shared = ?7, subject = ?8, body = ?9, updated_at = ?10
              WHERE id = ?1 AND status = 'draft'",
@@ -688,15 +682,16 @@ impl Session {
                 serde_json::to_string(&shared).expect("serialisable"),
                 text.subject,
                 serde_json::to_string(&text).expect("serialisable"),
-                self.now()
+                w.now()
             ],
         )?;
-        self.audit(
+        w.audit(
             AuditAction::Update,
             "referral",
             Some(&id.to_string()),
             "draft",
         )?;
+        w.commit()?;
         self.referral(id)
     }
 
@@ -738,6 +733,7 @@ impl Session {
                 to: ReferralStatus::Sent,
                 letter_no: None,
                 note: String::new(),
+                answered_by: None,
             }],
             None,
             |tx| {
@@ -826,6 +822,7 @@ impl Session {
                 to: c.to,
                 letter_no,
                 note: note.clone(),
+                answered_by: None,
             }],
             None,
             |tx| {
@@ -913,7 +910,12 @@ impl Session {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        self.audit(AuditAction::Read, "referral", Some(&id.to_string()), "")?;
+        self.audit(
+            crate::audit::Access::Read,
+            "referral",
+            Some(&id.to_string()),
+            "",
+        )?;
         Ok(r)
     }
 
@@ -1048,7 +1050,7 @@ impl Session {
             raksa_letter::LetterError::Pdf(m) => CoreError::Corrupt(m),
         })?;
         self.audit(
-            AuditAction::Export,
+            crate::audit::Access::Export,
             "referral",
             Some(&id.to_string()),
             "letter pdf",
@@ -1542,7 +1544,12 @@ impl Session {
                 received_at: received,
             });
         }
-        self.audit(AuditAction::Read, "incoming_referral", None, "list")?;
+        self.audit(
+            crate::audit::Access::Read,
+            "incoming_referral",
+            None,
+            "list",
+        )?;
         Ok(out)
     }
 
@@ -1564,19 +1571,28 @@ impl Session {
         if reply.on > self.today() {
             return Err(CoreError::field("on", FieldProblem::DateInFuture));
         }
-        let exists: bool = self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM incoming_referrals WHERE id = ?1)",
-            [id.to_string()],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            return Err(CoreError::NotFound);
+        let current: String = self
+            .conn()
+            .query_row(
+                "SELECT status FROM incoming_referrals WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(CoreError::NotFound)?;
+        // The same rule the central server applies to this answer (raksa-domain).
+        // `new` is how this office files a referral still waiting for its first answer.
+        let from = match current.as_str() {
+            "new" => Some(ReferralStatus::Sent),
+            other => ReferralStatus::parse(other),
+        };
+        if !from.is_some_and(|from| raksa_domain::referral::reply_allowed(from, reply.status)) {
+            return Err(CoreError::Transition("referral_step"));
         }
         let now = self.now();
         let office = self.office().letter_code.clone();
         let name = format!("{} {}", self.user().full_name, self.user().position);
-        let uid = self.user().id;
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
         tx.execute(
             "INSERT INTO referral_replies (id, referral_id, from_office, status, on_date, note,
                  by_name, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -1595,10 +1611,7 @@ impl Session {
             "UPDATE incoming_referrals SET status = ?2, updated_at = ?3 WHERE id = ?1",
             params![id.to_string(), reply.status.as_str(), now],
         )?;
-        crate::audit::record(
-            &tx,
-            &now,
-            Some(uid),
+        tx.audit(
             AuditAction::Update,
             "incoming_referral",
             Some(&id.to_string()),

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::audit::AuditAction;
 use crate::deadlines::DueState;
 use crate::error::{CoreError, FieldProblem, Result};
 use crate::model::{
@@ -151,27 +150,16 @@ pub fn fiscal_year_of(d: NaiveDate) -> i32 {
     thai_date::be_year(d) + i32::from(d.month() >= 10)
 }
 
-const MONTHS_SHORT: [&str; 12] = [
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-];
-
 fn month_key(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
 fn month_label(y: i32, m: u32) -> String {
-    format!("{} {:02}", MONTHS_SHORT[(m - 1) as usize], (y + 543) % 100)
+    format!(
+        "{} {:02}",
+        thai_date::MONTHS_TH_SHORT[(m - 1) as usize],
+        (y + 543) % 100
+    )
 }
 
 fn district_of(sub: &Option<String>) -> String {
@@ -375,7 +363,12 @@ impl Session {
             [],
             |r| r.get(0),
         )?;
-        self.audit(AuditAction::Read, "dashboard", None, "office dashboard")?;
+        self.audit(
+            crate::audit::Access::Read,
+            "dashboard",
+            None,
+            "office dashboard",
+        )?;
         Ok(Dashboard {
             today,
             fiscal_year: fy,
@@ -441,7 +434,7 @@ impl Session {
             .take(500)
             .collect();
         self.audit(
-            AuditAction::Search,
+            crate::audit::Access::Search,
             "case",
             None,
             &format!("dashboard list: {} case(s)", ids.len()),
@@ -459,13 +452,9 @@ impl Session {
 
     /// The report for a period as tables: summary, cases, areas, months.
     pub fn period_report(&self, from: NaiveDate, to: NaiveDate) -> Result<ReportView> {
-        self.require(SUPERVISORS)?;
-        if to < from {
-            return Err(CoreError::field("to", FieldProblem::DateBeforeStart));
-        }
         let sheets = self.report_sheets(from, to)?;
         self.audit(
-            AuditAction::Read,
+            crate::audit::Access::Read,
             "report",
             None,
             &format!("period report {from} – {to}"),
@@ -497,14 +486,10 @@ impl Session {
 
     /// The period report as an .xlsx workbook (audited as an export).
     pub fn period_report_xlsx(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
-        self.require(SUPERVISORS)?;
-        if to < from {
-            return Err(CoreError::field("to", FieldProblem::DateBeforeStart));
-        }
         let sheets = self.report_sheets(from, to)?;
         let bytes = table::to_xlsx(&sheets).map_err(|e| CoreError::Corrupt(e.to_string()))?;
         self.audit(
-            AuditAction::Export,
+            crate::audit::Access::Export,
             "report",
             None,
             &format!("period report {from} – {to} as xlsx"),
@@ -514,13 +499,9 @@ impl Session {
 
     /// The period's case list as CSV (UTF-8 with BOM), audited as an export.
     pub fn period_report_csv(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
-        self.require(SUPERVISORS)?;
-        if to < from {
-            return Err(CoreError::field("to", FieldProblem::DateBeforeStart));
-        }
         let sheets = self.report_sheets(from, to)?;
         self.audit(
-            AuditAction::Export,
+            crate::audit::Access::Export,
             "report",
             None,
             &format!("period report {from} – {to} as csv"),
@@ -528,7 +509,12 @@ impl Session {
         Ok(table::to_csv(&sheets[1]))
     }
 
+    /// The report's tables, for supervisors and a period that ends after it starts.
     fn report_sheets(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Sheet>> {
+        self.require(SUPERVISORS)?;
+        if to < from {
+            return Err(CoreError::field("to", FieldProblem::DateBeforeStart));
+        }
         let facts = self.case_facts()?;
         let in_range = |d: NaiveDate| d >= from && d <= to;
         let received: Vec<&Fact> = facts.iter().filter(|f| in_range(f.intake)).collect();

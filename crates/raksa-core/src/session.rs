@@ -28,6 +28,8 @@ pub struct Session {
     user: UserInfo,
     office: OfficeProfile,
     clock: Arc<dyn Clock>,
+    /// Debug builds' fault injection (`write::Session::fail_next_commit`).
+    pub(crate) fail_next_commit: bool,
 }
 
 pub(crate) const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
@@ -300,6 +302,7 @@ impl Session {
             user,
             office,
             clock,
+            fail_next_commit: false,
         })
     }
 
@@ -321,6 +324,9 @@ impl Session {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+    pub(crate) fn conn_and_fault_flag(&mut self) -> (&mut Connection, &mut bool) {
+        (&mut self.conn, &mut self.fail_next_commit)
+    }
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
@@ -337,15 +343,16 @@ impl Session {
         }
     }
 
-    /// Appends to the audit trail as the signed-in user.
+    /// Appends an access (read, search, export…) to the audit trail as the signed-in user.
+    /// A change is audited through its unit of work instead (`Session::write`).
     pub fn audit(
         &self,
-        action: AuditAction,
+        action: audit::Access,
         entity: &str,
         entity_id: Option<&str>,
         detail: &str,
     ) -> Result<()> {
-        audit::record(
+        audit::record_access(
             &self.conn,
             &self.now(),
             Some(self.user.id),
@@ -359,7 +366,7 @@ impl Session {
     /// Locks: records it, closes the database and zeroes the key.
     pub fn lock(self) {
         let _ = self.audit(
-            AuditAction::Lock,
+            crate::audit::Access::Lock,
             "user",
             Some(&self.user.id.to_string()),
             "locked",
@@ -380,17 +387,19 @@ impl Session {
             .collect::<Result<Vec<_>>>()?;
         let now = self.now();
         let user = self.user.id.to_string();
-        let tx = self.conn.transaction()?;
+        let mut tx = crate::write::begin_on(
+            &mut self.conn,
+            Some(self.user.id),
+            self.clock.now().to_rfc3339(),
+            &mut self.fail_next_commit,
+        )?;
         let mut ids = Vec::with_capacity(rows.len());
         for p in &rows {
             let id = Uuid::now_v7();
             insert_person(&tx, id, p, &user, &now)?;
             ids.push(id);
         }
-        audit::record(
-            &tx,
-            &now,
-            Some(self.user.id),
+        tx.audit(
             AuditAction::Create,
             "person",
             None,
@@ -429,12 +438,14 @@ impl Session {
         let kind = identity_params(&p.identity).0;
         let id = Uuid::now_v7();
         let now = self.now();
-        let tx = self.conn.transaction()?;
-        insert_person(&tx, id, &p, &self.user.id.to_string(), &now)?;
-        audit::record(
-            &tx,
-            &now,
+        let mut tx = crate::write::begin_on(
+            &mut self.conn,
             Some(self.user.id),
+            self.clock.now().to_rfc3339(),
+            &mut self.fail_next_commit,
+        )?;
+        insert_person(&tx, id, &p, &self.user.id.to_string(), &now)?;
+        tx.audit(
             AuditAction::Create,
             "person",
             Some(&id.to_string()),
@@ -481,7 +492,7 @@ impl Session {
             |r| r.get(0),
         )?;
         self.audit(
-            AuditAction::Read,
+            crate::audit::Access::Read,
             "person",
             Some(&id.to_string()),
             "record opened",
@@ -525,7 +536,7 @@ impl Session {
         })?;
         let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
         self.audit(
-            AuditAction::Search,
+            crate::audit::Access::Search,
             "person",
             None,
             &format!("{} result(s)", out.len()),
@@ -544,7 +555,12 @@ impl Session {
         errs.into_result()?;
         let c = c.expect("validated");
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        let mut tx = crate::write::begin_on(
+            &mut self.conn,
+            Some(self.user.id),
+            self.clock.now().to_rfc3339(),
+            &mut self.fail_next_commit,
+        )?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
             [c.person_id.to_string()],
@@ -554,10 +570,7 @@ impl Session {
             return Err(CoreError::NotFound);
         }
         let id = insert_case(&tx, &self.office.letter_code, self.user.id, &now, &c)?;
-        audit::record(
-            &tx,
-            &now,
-            Some(self.user.id),
+        tx.audit(
             AuditAction::Create,
             "case",
             Some(&id.to_string()),
@@ -622,7 +635,7 @@ impl Session {
         };
         if !terms.is_empty() {
             self.audit(
-                AuditAction::Search,
+                crate::audit::Access::Search,
                 "case",
                 None,
                 &format!("{} result(s)", out.len()),
@@ -664,7 +677,12 @@ impl Session {
         }
         let id = Uuid::now_v7();
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        let mut tx = crate::write::begin_on(
+            &mut self.conn,
+            Some(self.user.id),
+            self.clock.now().to_rfc3339(),
+            &mut self.fail_next_commit,
+        )?;
         tx.execute(
             "INSERT INTO users (id, username, full_name, position, role, active, created_at,
                                 created_by, password_changed_at)
@@ -679,10 +697,7 @@ impl Session {
                 self.user.id.to_string()
             ],
         )?;
-        audit::record(
-            &tx,
-            &now,
-            Some(self.user.id),
+        tx.audit(
             AuditAction::Create,
             "user",
             Some(&id.to_string()),
@@ -751,15 +766,17 @@ impl Session {
         } else {
             slots.remove_user(user_id);
         }
-        let tx = self.conn.transaction()?;
+        let mut tx = crate::write::begin_on(
+            &mut self.conn,
+            Some(self.user.id),
+            self.clock.now().to_rfc3339(),
+            &mut self.fail_next_commit,
+        )?;
         tx.execute(
             "UPDATE users SET active = ?1 WHERE id = ?2",
             params![active, user_id.to_string()],
         )?;
-        audit::record(
-            &tx,
-            &self.clock.now().to_rfc3339(),
-            Some(self.user.id),
+        tx.audit(
             AuditAction::Update,
             "user",
             Some(&user_id.to_string()),
@@ -796,16 +813,14 @@ impl Session {
         slots.save(&self.dir.keyslots_path())?;
         self.slots = slots;
         let now = self.now();
-        self.conn.execute(
+        let uid = self.user.id.to_string();
+        let mut w = self.begin()?;
+        w.execute(
             "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
-            params![now, self.user.id.to_string()],
+            params![now, uid],
         )?;
-        self.audit(
-            AuditAction::Update,
-            "user",
-            Some(&self.user.id.to_string()),
-            "password changed",
-        )?;
+        w.audit(AuditAction::Update, "user", Some(&uid), "password changed")?;
+        w.commit()?;
         Ok(())
     }
 
@@ -833,17 +848,19 @@ impl Session {
                 FieldProblem::OutOfRange,
             ));
         }
-        self.conn.execute(
+        let mut w = self.begin()?;
+        w.execute(
             "INSERT INTO settings (key, value) VALUES ('idle_lock_minutes', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [s.idle_lock_minutes.to_string()],
         )?;
-        self.audit(
+        w.audit(
             AuditAction::Update,
             "settings",
             None,
             &format!("idle_lock_minutes={}", s.idle_lock_minutes),
         )?;
+        w.commit()?;
         Ok(())
     }
 
@@ -896,7 +913,7 @@ impl Session {
     pub fn export_person(&self, id: Uuid) -> Result<serde_json::Value> {
         let v = self.person_export_value(id)?;
         self.audit(
-            AuditAction::Export,
+            crate::audit::Access::Export,
             "person",
             Some(&id.to_string()),
             "json export",
@@ -972,7 +989,7 @@ impl Session {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let cases = self.query_cases("", &[], u32::MAX)?;
         self.audit(
-            AuditAction::Export,
+            crate::audit::Access::Export,
             "office",
             Some(&self.office.id.to_string()),
             &format!(

@@ -190,12 +190,14 @@ impl Session {
         if c.office != self.office().letter_code {
             return Err(CoreError::field("code", FieldProblem::OfficeMismatch));
         }
-        self.conn().execute(
+        let mut w = self.begin()?;
+        w.execute(
             "INSERT INTO settings (key, value) VALUES ('sync_config', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [serde_json::to_string(c).expect("serialisable")],
         )?;
-        self.audit(AuditAction::Update, "settings", None, "sync enrolment")?;
+        w.audit(AuditAction::Update, "settings", None, "sync enrolment")?;
+        w.commit()?;
         Ok(())
     }
 
@@ -648,8 +650,8 @@ impl Session {
             )
             .optional()?
             .ok_or(CoreError::NotFound)?;
-        let now = self.now();
-        let tx = self.conn_mut().transaction()?;
+        let mut tx = self.begin()?;
+        let now = tx.now().to_owned();
         if kind == "conflict" && keep_mine {
             let e = Entity::parse(&entity).ok_or(CoreError::NotFound)?;
             let mine: Map<String, Value> = serde_json::from_str(&detail).unwrap_or_default();
@@ -668,8 +670,7 @@ impl Session {
             "UPDATE sync_issues SET resolved_at = ?2 WHERE id = ?1",
             params![issue_id, now],
         )?;
-        tx.commit()?;
-        self.audit(
+        tx.audit(
             AuditAction::Update,
             &entity,
             Some(&record_id),
@@ -679,6 +680,7 @@ impl Session {
                 "conflict resolved: server's value"
             },
         )?;
+        tx.commit()?;
         Ok(())
     }
 

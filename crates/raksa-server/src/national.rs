@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use raksa_core::deadlines::{self, CaseFacts, DeadlineRule, Milestone};
-use raksa_core::model::{CaseStatus, ProblemDomain, TargetGroup, Urgency};
+use raksa_domain::deadlines::{self, CaseFacts, DeadlineRule, Milestone};
+use raksa_domain::model::{CaseStatus, ProblemDomain, TargetGroup, Urgency};
+use raksa_domain::timeline::CaseEventBody;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -53,22 +54,45 @@ fn date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok()
 }
 
-pub fn compute(input: &Input, today: NaiveDate) -> National {
-    let mut per: BTreeMap<String, OfficeFigures> = input
-        .offices
-        .iter()
-        .map(|(code, name)| {
-            (
-                code.clone(),
-                OfficeFigures {
-                    office: code.clone(),
-                    name: name.clone(),
-                    ..OfficeFigures::default()
-                },
-            )
-        })
-        .collect();
-    // Each office's rules: the defaults plus what it uploaded.
+/// Each case's timeline entries, parsed through the one timeline type (an entry the server
+/// cannot read is skipped, as the office's own PC would refuse it).
+fn timelines(
+    events: &[(String, Map<String, Value>)],
+) -> BTreeMap<&str, Vec<(&str, CaseEventBody)>> {
+    let mut out: BTreeMap<&str, Vec<(&str, CaseEventBody)>> = BTreeMap::new();
+    for (_, e) in events {
+        if !CaseFacts::KINDS.contains(&s(e, "kind")) {
+            continue;
+        }
+        if let Ok(body) = serde_json::from_str::<CaseEventBody>(s(e, "body")) {
+            out.entry(s(e, "case_id"))
+                .or_default()
+                .push((s(e, "at"), body));
+        }
+    }
+    out
+}
+
+fn case_facts(
+    c: &Map<String, Value>,
+    intake: NaiveDate,
+    status: CaseStatus,
+    timelines: &BTreeMap<&str, Vec<(&str, CaseEventBody)>>,
+) -> CaseFacts {
+    CaseFacts::from_timeline(
+        intake,
+        Urgency::parse(s(c, "urgency")).unwrap_or(Urgency::Normal),
+        status,
+        timelines
+            .get(s(c, "id"))
+            .into_iter()
+            .flatten()
+            .map(|(at, body)| (*at, body)),
+    )
+}
+
+/// Each office's deadline rules: the defaults plus what it uploaded.
+fn office_rules(input: &Input) -> BTreeMap<&str, Vec<DeadlineRule>> {
     let mut rules: BTreeMap<&str, Vec<DeadlineRule>> = BTreeMap::new();
     for (office, r) in &input.rules {
         let (Some(m), Some(u), Some(from)) = (
@@ -89,37 +113,47 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
                 reference: String::new(),
             });
     }
+    rules
+}
+
+/// The open deadlines of every open case, by case id — what the national figures count
+/// as overdue, computed exactly as the office's case page and "my work" compute them.
+pub fn case_deadlines(input: &Input) -> BTreeMap<String, Vec<(Milestone, NaiveDate)>> {
+    let rules = office_rules(input);
     let defaults = deadlines::default_rules();
-    // Timeline facts per case.
-    #[derive(Default)]
-    struct Facts {
-        first_contact: Option<NaiveDate>,
-        last_visit: Option<NaiveDate>,
-        plan_approved: Option<NaiveDate>,
+    let timelines = timelines(&input.events);
+    let mut out = BTreeMap::new();
+    for (office, c) in &input.cases {
+        let (Some(status), Some(intake)) =
+            (CaseStatus::parse(s(c, "status")), date(s(c, "intake_date")))
+        else {
+            continue;
+        };
+        let cf = case_facts(c, intake, status, &timelines);
+        let r = rules.get(office.as_str()).unwrap_or(&defaults);
+        out.insert(s(c, "id").to_owned(), deadlines::due_dates(&cf, r));
     }
-    let mut facts: BTreeMap<&str, Facts> = BTreeMap::new();
-    for (_, e) in &input.events {
-        let body: Value = serde_json::from_str(s(e, "body")).unwrap_or(Value::Null);
-        let f = facts.entry(s(e, "case_id")).or_default();
-        let at = date(s(e, "at"));
-        match s(e, "kind") {
-            "home_visit" => {
-                let d = body["visited_on"].as_str().and_then(date).or(at);
-                f.first_contact = match (f.first_contact, d) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                f.last_visit = f.last_visit.max(d);
-            }
-            "stage_changed" if body["from"] == "intake" => {
-                f.first_contact = f.first_contact.or(at);
-            }
-            "approval_decided" if body["approval"] == "plan" && body["approved"] == true => {
-                f.plan_approved = at;
-            }
-            _ => {}
-        }
-    }
+    out
+}
+
+pub fn compute(input: &Input, today: NaiveDate) -> National {
+    let mut per: BTreeMap<String, OfficeFigures> = input
+        .offices
+        .iter()
+        .map(|(code, name)| {
+            (
+                code.clone(),
+                OfficeFigures {
+                    office: code.clone(),
+                    name: name.clone(),
+                    ..OfficeFigures::default()
+                },
+            )
+        })
+        .collect();
+    let rules = office_rules(input);
+    let defaults = deadlines::default_rules();
+    let timelines = timelines(&input.events);
     for (office, c) in &input.cases {
         let fig = per.entry(office.clone()).or_insert_with(|| OfficeFigures {
             office: office.clone(),
@@ -149,15 +183,7 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
         let Some(intake) = date(s(c, "intake_date")) else {
             continue;
         };
-        let f = facts.get(s(c, "id"));
-        let cf = CaseFacts {
-            intake_date: intake,
-            urgency: Urgency::parse(s(c, "urgency")).unwrap_or(Urgency::Normal),
-            stage: status,
-            first_contact: f.and_then(|f| f.first_contact),
-            intervention_since: f.and_then(|f| f.plan_approved),
-            last_visit: f.and_then(|f| f.last_visit),
-        };
+        let cf = case_facts(c, intake, status, &timelines);
         let r = rules.get(office.as_str()).unwrap_or(&defaults);
         if deadlines::due_dates(&cf, r).iter().any(|(_, d)| *d < today) {
             fig.overdue += 1;
@@ -238,7 +264,7 @@ fn domain_th(k: &str) -> &'static str {
 
 /// The page: no script, one small inline style, Thai first.
 pub fn html(n: &National) -> String {
-    let be = |d: NaiveDate| raksa_core::thai_date::format_be_long(d);
+    let be = |d: NaiveDate| raksa_domain::thai_date::format_be_long(d);
     let mut rows = String::new();
     for o in n.offices.iter().chain(std::iter::once(&n.totals)) {
         let pct = (o.overdue * 100).checked_div(o.open).unwrap_or(0);

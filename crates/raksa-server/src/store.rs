@@ -8,6 +8,9 @@
 use std::sync::Mutex;
 
 use chrono::Utc;
+use raksa_domain::model::ReferralStatus;
+use raksa_domain::referral;
+use raksa_domain::timeline::CaseEventBody;
 use raksa_protocol::{
     EnrolResponse, Entity, ErrorBody, ItemResult, Mutation, Outcome, PROTOCOL_VERSION,
     PullResponse, PushRequest, PushResponse, RecordState,
@@ -380,15 +383,11 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
             reason: "การส่งต่อนี้ไม่ได้ส่งมาที่สำนักงานของท่าน".into(),
         });
     }
-    let status = text(&m.fields, "status").to_owned();
-    if !matches!(
-        status.as_str(),
-        "received" | "accepted" | "declined" | "service_delivered" | "feedback_received"
-    ) {
+    let Some(status) = ReferralStatus::parse(text(&m.fields, "status")) else {
         return Ok(Outcome::Rejected {
             reason: "สถานะการตอบกลับไม่ถูกต้อง".into(),
         });
-    }
+    };
     let Some((owner, referral)) = tx.record("referrals", &referral_id)? else {
         return Ok(Outcome::Rejected {
             reason: "ไม่พบการส่งต่อนี้".into(),
@@ -396,6 +395,13 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     };
     let mut referral: Map<String, Value> =
         serde_json::from_str(&referral).map_err(|e| StoreError::Db(e.to_string()))?;
+    let from = ReferralStatus::parse(text(&referral, "status"));
+    if !from.is_some_and(|from| referral::reply_allowed(from, status)) {
+        return Ok(Outcome::Rejected {
+            reason: "สถานะการส่งต่อนี้เปลี่ยนไปยังสถานะที่ตอบกลับไม่ได้ (เช่น ปิดหรือถอนการส่งต่อแล้ว)".into(),
+        });
+    }
+    let from = from.expect("checked");
     let mut reply = m.fields.clone();
     reply.insert("from_office".into(), Value::String(device.office.clone()));
     let pos = tx.next_position()?;
@@ -411,13 +417,10 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     tx.set_visible("referral_replies", &m.record_id, &owner)?;
     // The sender's referral and its history.
     let on_date = text(&m.fields, "on_date").to_owned();
-    let from = text(&referral, "status").to_owned();
-    if referral.get("replied_on").is_none_or(Value::is_null)
-        && matches!(status.as_str(), "received" | "accepted" | "declined")
-    {
+    if referral.get("replied_on").is_none_or(Value::is_null) && referral::is_first_answer(status) {
         referral.insert("replied_on".into(), Value::String(on_date.clone()));
     }
-    referral.insert("status".into(), Value::String(status.clone()));
+    referral.insert("status".into(), Value::String(status.as_str().into()));
     referral.insert("updated_at".into(), Value::String(now.to_owned()));
     let pos = tx.next_position()?;
     tx.put_record(
@@ -429,10 +432,9 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
         pos,
         now,
     )?;
+    let answered_by = format!("สำนักงาน {} — {}", device.office, text(&m.fields, "by_name"));
     let note = format!(
-        "ตอบกลับทางระบบจากสำนักงาน {} โดย {}{}",
-        device.office,
-        text(&m.fields, "by_name"),
+        "ตอบกลับทางระบบจาก{answered_by}{}",
         match text(&m.fields, "note") {
             "" => String::new(),
             n => format!(" — {n}"),
@@ -440,7 +442,8 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     );
     let event = serde_json::json!({
         "id": m.record_id, "referral_id": referral_id, "at": now, "on_date": on_date,
-        "user_id": text(&referral, "created_by"), "from_status": from, "to_status": status,
+        "user_id": text(&referral, "created_by"), "from_status": from.as_str(),
+        "to_status": status.as_str(),
         "note": note,
     });
     let pos = tx.next_position()?;
@@ -463,14 +466,19 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
         (Some(Value::Number(n)), Some(Value::Number(y))) => Value::String(format!("{n}/{y}")),
         _ => Value::Null,
     };
-    let body = serde_json::json!({
-        "kind": "referral_changed", "agency": agency, "to": status, "letter_no": letter_no,
-        "note": note,
-    });
+    let letter_no = letter_no.as_str().map(str::to_owned);
+    // The same timeline entry type the PC writes and reads (raksa-domain).
+    let body = CaseEventBody::ReferralChanged {
+        agency,
+        to: status,
+        letter_no,
+        note: text(&m.fields, "note").to_owned(),
+        answered_by: Some(answered_by),
+    };
     let case_event = serde_json::json!({
         "id": m.record_id, "case_id": text(&referral, "case_id"), "at": now,
         "user_id": text(&referral, "created_by"), "kind": "referral_changed",
-        "body": body.to_string(), "corrects": Value::Null,
+        "body": serde_json::to_string(&body).expect("serialisable"), "corrects": Value::Null,
     });
     let pos = tx.next_position()?;
     tx.put_record(

@@ -20,4 +20,9 @@ amount_baht: number | null,
 /**
  * Scheme or budget it was paid from.
  */
-funding: string, } | { "kind": "approval_requested", approval: ApprovalKind, outcome: ClosureOutcome | null, reason: string, } | { "kind": "approval_decided", approval: ApprovalKind, approved: boolean, comment: string, } | { "kind": "reopened", reason: string, } | { "kind": "correction", text: string, } | { "kind": "fact_finding_submitted", form_id: string, form_version: number, } | { "kind": "fact_finding_reopened", reason: string, } | { "kind": "attachment_added", file_name: string, size: number, } | { "kind": "attachment_removed", file_name: string, reason: string, } | { "kind": "plan_item_added", plan: PlanKind, goal: string, due_on: string, } | { "kind": "plan_item_updated", goal: string, status: PlanItemStatus, note: string, } | { "kind": "referral_changed", agency: string, to: ReferralStatus, letter_no: string | null, note: string, } | { "kind": "welfare_screened", screening: WelfareScreening, };
+funding: string, } | { "kind": "approval_requested", approval: ApprovalKind, outcome: ClosureOutcome | null, reason: string, } | { "kind": "approval_decided", approval: ApprovalKind, approved: boolean, comment: string, } | { "kind": "reopened", reason: string, } | { "kind": "correction", text: string, } | { "kind": "fact_finding_submitted", form_id: string, form_version: number, } | { "kind": "fact_finding_reopened", reason: string, } | { "kind": "attachment_added", file_name: string, size: number, } | { "kind": "attachment_removed", file_name: string, reason: string, } | { "kind": "plan_item_added", plan: PlanKind, goal: string, due_on: string, } | { "kind": "plan_item_updated", goal: string, status: PlanItemStatus, note: string, } | { "kind": "referral_changed", agency: string, to: ReferralStatus, letter_no: string | null, note: string, 
+/**
+ * Set when another office answered through the central server: that office and
+ * the person who answered (the entry is theirs, not the sender's worker's).
+ */
+answered_by?: string, } | { "kind": "welfare_screened", screening: WelfareScreening, };

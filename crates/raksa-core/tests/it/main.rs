@@ -17,6 +17,7 @@ mod report;
 mod thai_date;
 mod unlock;
 mod welfare;
+mod write;
 
 use std::sync::{Arc, Mutex};
 

@@ -181,3 +181,58 @@ fn merges_that_cannot_be_right_are_refused() {
         Err(CoreError::Forbidden)
     ));
 }
+
+/// Issue 12: a merge moved cases with a bare UPDATE that left the search index behind —
+/// the kept person's name no longer found the moved cases, the merged name still did.
+#[test]
+fn after_a_merge_the_kept_persons_name_id_and_case_numbers_find_every_moved_case() {
+    let (_o, mut s, _) = new_office();
+    let kept = s
+        .register_person(&NewPerson {
+            birth_date: None,
+            ..person("ประภา", "ศรีสุข", "3100600182731")
+        })
+        .unwrap();
+    let dup = s.register_person(&no_id("ประภาพร", "สีสุก")).unwrap();
+    let cases: Vec<_> = ["ขาดรายได้", "ถูกทอดทิ้ง"]
+        .into_iter()
+        .map(|summary| {
+            s.open_case(&NewCase {
+                person_id: dup.id,
+                summary: summary.into(),
+                ..intake_defaults()
+            })
+            .unwrap()
+        })
+        .collect();
+    let found = |s: &raksa_core::Session, q: &str| {
+        let mut v: Vec<_> = s
+            .search_cases(q, 50)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        v.sort();
+        v
+    };
+    let mut moved: Vec<_> = cases.iter().map(|c| c.id).collect();
+    moved.sort();
+    assert_eq!(found(&s, "สีสุก"), moved);
+
+    s.merge_people(kept.id, dup.id).unwrap();
+    assert_eq!(found(&s, "ศรีสุข"), moved, "the kept surname");
+    assert_eq!(found(&s, "ประภา ศรีสุข"), moved, "the kept full name");
+    assert_eq!(found(&s, "3100600182731"), moved, "the kept citizen ID");
+    assert_eq!(found(&s, "0182731"), moved, "part of the ID");
+    for c in &cases {
+        assert_eq!(found(&s, &c.case_no), [c.id], "its case number");
+    }
+    assert!(
+        found(&s, "สีสุก").is_empty(),
+        "the merged surname finds nothing"
+    );
+    assert!(
+        found(&s, "ประภาพร").is_empty(),
+        "the merged first name finds nothing"
+    );
+}

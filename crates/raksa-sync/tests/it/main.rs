@@ -549,6 +549,26 @@ fn a_referral_to_an_office_running_raksa_arrives_there_and_its_answer_comes_back
         )),
         "{timeline:?}"
     );
+    // …read through the one timeline type, and attributed to the office that answered,
+    // not to the sender's own worker who created the referral
+    let answer = timeline
+        .iter()
+        .find(|e| {
+            matches!(
+                &e.body,
+                raksa_core::casework::CaseEventBody::ReferralChanged {
+                    to: ReferralStatus::Accepted,
+                    ..
+                }
+            )
+        })
+        .unwrap();
+    assert!(
+        answer.by.contains("ชม") && answer.by.contains("เจ้าหน้าที่ c"),
+        "{}",
+        answer.by
+    );
+    assert!(!answer.by.contains("เจ้าหน้าที่ a"), "{}", answer.by);
     // the reply left the sender's overdue list
     assert!(
         pl.s()
@@ -579,6 +599,264 @@ fn a_referral_to_an_office_running_raksa_arrives_there_and_its_answer_comes_back
         (office("ชม").referrals_in, office("สข").referrals_in),
         (1, 0)
     );
+
+    // The sender closes the referral; the receiving office can no longer move it (issue 12:
+    // the server checked only its own status list, so a closed referral could be reopened).
+    pl.s()
+        .change_referral(
+            r.id,
+            &raksa_core::referral::ReferralChange {
+                to: ReferralStatus::Closed,
+                on: today,
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    full_sync(&mut pl, &store);
+    full_sync(&mut cm, &store);
+    // Chiang Mai's own copy still says "accepted", so its PC lets the worker record more…
+    cm.s()
+        .reply_to_referral(
+            r.id,
+            &ReferralReply {
+                status: ReferralStatus::ServiceDelivered,
+                on: today,
+                note: "ให้บริการแล้ว".into(),
+            },
+        )
+        .unwrap();
+    full_sync(&mut cm, &store);
+    full_sync(&mut pl, &store);
+    // …but the server refuses the move with the same rule, and the sender's referral stays closed.
+    let mine = pl.s().referral(r.id).unwrap();
+    assert_eq!(mine.status, ReferralStatus::Closed);
+    assert!(
+        mine.events
+            .iter()
+            .all(|e| e.to != ReferralStatus::ServiceDelivered)
+    );
+    assert!(
+        cm.s()
+            .sync_status()
+            .unwrap()
+            .issues
+            .iter()
+            .any(|i| i.kind == "rejected"),
+        "the refusal is shown on the replying PC"
+    );
+
+    // A withdrawn referral cannot be answered at all: refused on the receiving PC.
+    let r2 = pl
+        .s()
+        .create_referral(
+            c.id,
+            &NewReferral {
+                agency_id: agency.id,
+                urgency: LetterUrgency::Normal,
+                secrecy: None,
+                requested: "ติดตามเยี่ยม".into(),
+                legal_basis: LegalBasis::ElderlyAct,
+                shared: vec![SharedPart::Identity],
+            },
+        )
+        .unwrap();
+    pl.s().send_referral(r2.id, today).unwrap();
+    full_sync(&mut pl, &store);
+    full_sync(&mut cm, &store);
+    pl.s()
+        .change_referral(
+            r2.id,
+            &raksa_core::referral::ReferralChange {
+                to: ReferralStatus::Withdrawn,
+                on: today,
+                note: "ผู้รับบริการย้ายกลับ".into(),
+            },
+        )
+        .unwrap();
+    full_sync(&mut pl, &store);
+    full_sync(&mut cm, &store);
+    let e = cm
+        .s()
+        .reply_to_referral(
+            r2.id,
+            &ReferralReply {
+                status: ReferralStatus::Accepted,
+                on: today,
+                note: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Transition("referral_step")), "{e:?}");
+}
+
+/// Issue 12: the case page, "my work" and the national view each read a case's timeline
+/// for its deadlines their own way (a visit's date, the moment it was typed, a third
+/// mixture) and could disagree about whether a case is late. Now one function reads it;
+/// for a table of timelines all three give the same due dates and overdue states.
+#[test]
+fn case_page_my_work_and_the_national_view_agree_on_every_deadline() {
+    use raksa_core::deadlines::Milestone;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let mut pc = new_pc(tmp.path(), &store, "a", "พล");
+    let s = pc.s();
+    let today = s.today();
+    // (intake days ago, urgency, what happened since)
+    type Step = fn(&mut Session, uuid::Uuid, chrono::NaiveDate);
+    let table: Vec<(i64, Urgency, Vec<Step>)> = vec![
+        (0, Urgency::Normal, vec![]),
+        (10, Urgency::Normal, vec![]),
+        (2, Urgency::Urgent, vec![]),
+        // a visit typed today for a visit made the day after intake
+        (
+            10,
+            Urgency::High,
+            vec![|s, c, t| {
+                s.add_home_visit(c, &visit_on(t - Duration::days(9)))
+                    .map(drop)
+                    .unwrap()
+            }],
+        ),
+        // left intake today without a visit
+        (
+            5,
+            Urgency::Normal,
+            vec![|s, c, _| {
+                s.change_stage(c, CaseStatus::FactFinding, "โทรนัดแล้ว")
+                    .unwrap()
+            }],
+        ),
+        // in fact-finding for too long, visited twice
+        (
+            20,
+            Urgency::High,
+            vec![
+                |s, c, _| {
+                    s.change_stage(c, CaseStatus::FactFinding, "รับเรื่อง")
+                        .unwrap()
+                },
+                |s, c, t| {
+                    s.add_home_visit(c, &visit_on(t - Duration::days(15)))
+                        .map(drop)
+                        .unwrap()
+                },
+                |s, c, t| {
+                    s.add_home_visit(c, &visit_on(t - Duration::days(3)))
+                        .map(drop)
+                        .unwrap()
+                },
+            ],
+        ),
+        // assessed, planning overdue
+        (
+            30,
+            Urgency::Normal,
+            vec![
+                |s, c, _| {
+                    s.change_stage(c, CaseStatus::FactFinding, "รับเรื่อง")
+                        .unwrap()
+                },
+                |s, c, _| {
+                    s.change_stage(c, CaseStatus::Assessment, "สอบข้อเท็จจริงแล้ว")
+                        .unwrap()
+                },
+            ],
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, (ago, urgency, steps)) in table.iter().enumerate() {
+        let p = s
+            .register_person(&NewPerson {
+                title: "นาง".into(),
+                first_name: format!("ทดสอบ{i}"),
+                last_name: "กำหนดเวลา".into(),
+                identity: raksa_core::identity::Identity::CitizenId {
+                    number: citizen_id(100 + i as u64),
+                },
+                birth_date: None,
+                sex: Sex::Female,
+                phone: String::new(),
+                address_text: String::new(),
+                subdistrict_code: None,
+                postcode: None,
+            })
+            .unwrap();
+        let c = s
+            .open_case(&NewCase {
+                person_id: p.id,
+                channel: IntakeChannel::Hotline1300,
+                intake_date: today - Duration::days(*ago),
+                summary: "ทดสอบ".into(),
+                urgency: *urgency,
+                target_groups: vec![TargetGroup::Elderly],
+                problem_domains: vec![ProblemDomain::Care],
+                reporter: None,
+                account: String::new(),
+            })
+            .unwrap();
+        for step in steps {
+            step(s, c.id, today);
+        }
+        ids.push(c.id);
+    }
+    full_sync(&mut pc, &store);
+    let s = pc.s();
+    let work = s.work_list(false).unwrap();
+    let input = store.national_input().unwrap();
+    let national = raksa_server::national::case_deadlines(&input);
+    let mut overdue_cases = 0;
+    for id in &ids {
+        let mut page: Vec<(Milestone, chrono::NaiveDate)> = s
+            .get_case(*id)
+            .unwrap()
+            .deadlines
+            .iter()
+            .map(|d| (d.milestone, d.due_date))
+            .collect();
+        let mut mine: Vec<_> = work
+            .items
+            .iter()
+            .filter(|i| i.case_id == *id && i.referral_id.is_none())
+            .map(|d| (d.milestone, d.due_date))
+            .collect();
+        let mut hq = national[&id.to_string()].clone();
+        page.sort();
+        mine.sort();
+        hq.sort();
+        assert_eq!(page, mine, "case page vs my work for {id}");
+        assert_eq!(page, hq, "case page vs national view for {id}");
+        if page.iter().any(|(_, d)| *d < today) {
+            overdue_cases += 1;
+        }
+    }
+    assert!(
+        overdue_cases >= 3,
+        "the table has late cases ({overdue_cases})"
+    );
+    let n = raksa_server::national::compute(&input, today);
+    let pl = n.offices.iter().find(|o| o.office == "พล").unwrap();
+    assert_eq!(pl.overdue, overdue_cases, "the national overdue count");
+    let work_overdue: std::collections::BTreeSet<_> = work
+        .items
+        .iter()
+        .filter(|i| i.state == raksa_core::deadlines::DueState::Overdue && i.referral_id.is_none())
+        .map(|i| i.case_id)
+        .collect();
+    assert_eq!(
+        work_overdue.len() as u32,
+        overdue_cases,
+        "my work's overdue cases"
+    );
+}
+
+fn visit_on(on: chrono::NaiveDate) -> raksa_core::casework::NewHomeVisit {
+    raksa_core::casework::NewHomeVisit {
+        visited_on: on,
+        visitors: "นักสังคมสงเคราะห์".into(),
+        living_conditions: "บ้านไม้ชั้นเดียว".into(),
+        findings: "ผู้สูงอายุอยู่ลำพัง".into(),
+        opinion: "ควรได้รับเบี้ยยังชีพ".into(),
+    }
 }
 
 #[test]

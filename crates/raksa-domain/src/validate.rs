@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::{FieldErrors, FieldProblem};
+use crate::field::{FieldErrors, FieldProblem};
 use crate::identity::Identity;
 use crate::model::{NewCase, NewPerson, NewUser, OfficeSetup};
 use crate::thai_date;
@@ -82,8 +82,7 @@ pub fn office_setup(s: &OfficeSetup, errs: &mut FieldErrors) -> Option<OfficeSet
     let address = errs.check("address", required(&s.address, MAX_LINE, true));
     let letter_code = errs.check(
         "letter_code",
-        required(&s.letter_code, 10, false)
-            .and_then(|c| crate::office::letter_code_ok(&c).map(|_| c)),
+        required(&s.letter_code, 10, false).and_then(|c| letter_code_ok(&c).map(|_| c)),
     );
     let phone = errs.check(
         "phone",
@@ -232,5 +231,15 @@ pub fn masked_id(identity: &Identity) -> String {
         Identity::GCode { code } if code.len() == 13 => format!("Gxxxxxxxx{}", &code[9..]),
         Identity::GCode { .. } => "G…".into(),
         Identity::NoId { .. } => "ไม่มีเลขประจำตัว".into(),
+    }
+}
+
+/// The province letter code of an office (`พล`): 1–3 Thai consonants.
+pub fn letter_code_ok(code: &str) -> Result<(), FieldProblem> {
+    let n = code.chars().count();
+    if (1..=3).contains(&n) && code.chars().all(|c| ('\u{0E01}'..='\u{0E2E}').contains(&c)) {
+        Ok(())
+    } else {
+        Err(FieldProblem::LetterCodeFormat)
     }
 }

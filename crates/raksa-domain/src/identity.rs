@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::FieldProblem;
+use crate::field::FieldProblem;
 
 /// How a person is identified. Exactly one applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
-use crate::error::FieldProblem;
+use crate::field::FieldProblem;
 
 pub const BE_OFFSET: i32 = 543;
 
@@ -40,6 +40,15 @@ pub const MONTHS_TH_SHORT: [&str; 12] = [
 /// Asia/Bangkok: UTC+07:00 all year.
 pub fn bangkok() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// The Asia/Bangkok calendar day of a recorded instant (`2026-11-30T18:00:00+00:00` is
+/// 1 December in Thailand). A bare `YYYY-MM-DD…` without an offset is taken as it is.
+pub fn day_of(at: &str) -> Option<NaiveDate> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(at) {
+        return Some(t.with_timezone(&bangkok()).date_naive());
+    }
+    NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok()
 }
 
 /// Where "now" comes from. Injected so deadlines and tests do not depend on the machine.

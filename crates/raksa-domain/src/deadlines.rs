@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::lifecycle::ApprovalKind;
 use crate::model::{CaseStatus, Urgency};
+use crate::thai_date;
+use crate::timeline::CaseEventBody;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Milestone {
@@ -86,6 +89,58 @@ pub struct CaseFacts {
     pub intervention_since: Option<NaiveDate>,
     /// The latest home visit.
     pub last_visit: Option<NaiveDate>,
+}
+
+impl CaseFacts {
+    /// **The** reading of a case's timeline for its deadlines — the case page, "my work",
+    /// the office dashboard and the national view all call this, so they cannot disagree
+    /// about whether a case is late. `timeline` gives each entry's recorded instant (RFC
+    /// 3339) and body, in any order:
+    /// - first contact: the earliest of a home visit's *visit date* and the Bangkok day the
+    ///   case left intake;
+    /// - last visit: the latest home visit's visit date;
+    /// - intervention since: the Bangkok day of the latest approved plan.
+    pub fn from_timeline<'a>(
+        intake_date: NaiveDate,
+        urgency: Urgency,
+        stage: CaseStatus,
+        timeline: impl IntoIterator<Item = (&'a str, &'a CaseEventBody)>,
+    ) -> CaseFacts {
+        let mut f = CaseFacts {
+            intake_date,
+            urgency,
+            stage,
+            first_contact: None,
+            intervention_since: None,
+            last_visit: None,
+        };
+        let earliest = |a: Option<NaiveDate>, b: Option<NaiveDate>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        for (at, body) in timeline {
+            match body {
+                CaseEventBody::HomeVisit { visited_on, .. } => {
+                    f.first_contact = earliest(f.first_contact, Some(*visited_on));
+                    f.last_visit = f.last_visit.max(Some(*visited_on));
+                }
+                CaseEventBody::StageChanged {
+                    from: CaseStatus::Intake,
+                    ..
+                } => f.first_contact = earliest(f.first_contact, thai_date::day_of(at)),
+                CaseEventBody::ApprovalDecided {
+                    approval: ApprovalKind::Plan,
+                    approved: true,
+                    ..
+                } => f.intervention_since = f.intervention_since.max(thai_date::day_of(at)),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The timeline kinds `from_timeline` reads (for loading only what it needs).
+    pub const KINDS: [&'static str; 3] = ["home_visit", "stage_changed", "approval_decided"];
 }
 
 fn add_days(d: NaiveDate, days: u32) -> NaiveDate {
@@ -207,4 +262,80 @@ pub fn default_rules() -> Vec<DeadlineRule> {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn visit(on: NaiveDate) -> CaseEventBody {
+        CaseEventBody::HomeVisit {
+            visited_on: on,
+            visitors: String::new(),
+            living_conditions: String::new(),
+            findings: String::new(),
+            opinion: String::new(),
+        }
+    }
+
+    #[test]
+    fn first_contact_is_the_earliest_visit_date_or_the_bangkok_day_intake_ended() {
+        let left = CaseEventBody::StageChanged {
+            from: CaseStatus::Intake,
+            to: CaseStatus::FactFinding,
+            reason: String::new(),
+        };
+        let v = visit(d(11, 2));
+        // typed on the 20th (UTC evening = the 21st in Bangkok), visited on the 2nd
+        let f = CaseFacts::from_timeline(
+            d(11, 1),
+            Urgency::Normal,
+            CaseStatus::FactFinding,
+            [
+                ("2026-11-20T18:30:00+00:00", &left),
+                ("2026-11-20T19:00:00+00:00", &v),
+            ],
+        );
+        assert_eq!(f.first_contact, Some(d(11, 2)));
+        assert_eq!(f.last_visit, Some(d(11, 2)));
+        let f = CaseFacts::from_timeline(
+            d(11, 1),
+            Urgency::Normal,
+            CaseStatus::FactFinding,
+            [("2026-11-20T18:30:00+00:00", &left)],
+        );
+        assert_eq!(f.first_contact, Some(d(11, 21)), "the Bangkok day");
+    }
+
+    #[test]
+    fn intervention_counts_from_the_latest_approved_plan_and_follow_up_from_the_last_visit() {
+        let approved = CaseEventBody::ApprovalDecided {
+            approval: ApprovalKind::Plan,
+            approved: true,
+            comment: String::new(),
+        };
+        let refused = CaseEventBody::ApprovalDecided {
+            approval: ApprovalKind::Plan,
+            approved: false,
+            comment: "แก้ไข".into(),
+        };
+        let late_visit = visit(d(11, 25));
+        let f = CaseFacts::from_timeline(
+            d(10, 1),
+            Urgency::Normal,
+            CaseStatus::Intervention,
+            [
+                ("2026-11-10T03:00:00+00:00", &approved),
+                ("2026-11-12T03:00:00+00:00", &refused),
+                ("2026-11-25T03:00:00+00:00", &late_visit),
+            ],
+        );
+        assert_eq!(f.intervention_since, Some(d(11, 10)));
+        let due = due_dates(&f, &default_rules());
+        assert_eq!(due, [(Milestone::FollowUp, d(12, 25))]);
+    }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::error::{FieldErrors, FieldProblem};
+use crate::field::{FieldErrors, FieldProblem};
 use crate::identity;
 use crate::model::{ProblemDomain, TargetGroup};
 use crate::places;
