@@ -113,3 +113,40 @@ test("lock, a wrong password is refused, unlock, and the case is found by part o
   await b.waitUntil(async () => (await b.$$("#case-table tbody tr")).length === 1, { timeout: 10_000 });
   await screenshot(b, "home");
 });
+
+test("back and forward move between the case list, a case and its person; unsaved input is kept", { timeout: 180_000 }, async () => {
+  const b = app.browser;
+  const at = async (selector) => (await b.$(selector)).waitForDisplayed({ timeout: 10_000 });
+  // the list → the case → its person
+  await at("#case-table");
+  await (await b.$("#case-table tbody tr")).click();
+  await at("#case-title");
+  const caseTitle = await textOf(b, "#case-title");
+  await (await b.$(".case-view .page-head button.link")).click();
+  await at("#person-title");
+  // back, back: the case, then the list; forward, forward: the case, then the person
+  await (await b.$("#nav-back")).click();
+  await at("#case-title");
+  assert.equal(await textOf(b, "#case-title"), caseTitle);
+  await b.keys(["Alt", "ArrowLeft"]);
+  await at("#case-search");
+  await (await b.$("#nav-forward")).click();
+  await at("#case-title");
+  await b.keys(["Alt", "ArrowRight"]);
+  await at("#person-title");
+
+  // A half-filled registration: Escape in a field keeps the page; leaving asks first.
+  await (await b.$("#nav-register")).click();
+  await fill(b, "first_name", "สมหญิง");
+  await (await b.$('[name="first_name"]')).click();
+  await b.keys("Escape");
+  assert.equal(await (await b.$('[name="first_name"]')).getValue(), "สมหญิง");
+  await (await b.$("#nav-cases")).click();
+  await at('[data-testid="unsaved-dialog"]');
+  await screenshot(b, "unsaved-question");
+  await (await b.$("#unsaved-stay")).click();
+  assert.equal(await (await b.$('[name="first_name"]')).getValue(), "สมหญิง");
+  await (await b.$("#nav-cases")).click();
+  await (await b.$("#unsaved-leave")).click();
+  await at("#case-search");
+});

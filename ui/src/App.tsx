@@ -5,6 +5,7 @@ import { I18nContext, makeI18n, type Lang } from "./lib/i18n";
 import { Home } from "./screens/Home";
 import { Setup } from "./screens/Setup";
 import { Unlock } from "./screens/Unlock";
+import { FailureBar, reportFailure } from "./lib/failures";
 
 function initialLang(): Lang {
   return localStorage.getItem("raksa.lang") === "en" ? "en" : "th";
@@ -23,13 +24,13 @@ export function App() {
   const lastPing = useRef(0);
 
   useEffect(() => {
-    backend.appStatus().then(setStatus).catch(() => undefined);
+    backend.appStatus().then(setStatus).catch(reportFailure);
     const un = backend.onLocked(() => {
       setNotice(makeI18n(initialLang(), () => undefined).t("lockedIdle"));
-      backend.appStatus().then(setStatus).catch(() => undefined);
+      backend.appStatus().then(setStatus).catch(reportFailure);
     });
     return () => {
-      un.then((f) => f()).catch(() => undefined);
+      un.then((f) => f()).catch(reportFailure);
     };
   }, []);
 
@@ -43,9 +44,9 @@ export function App() {
       backend
         .activity()
         .then((alive) => {
-          if (!alive) backend.appStatus().then(setStatus).catch(() => undefined);
+          if (!alive) backend.appStatus().then(setStatus).catch(reportFailure);
         })
-        .catch(() => undefined);
+        .catch(reportFailure);
     };
     window.addEventListener("keydown", ping);
     window.addEventListener("pointerdown", ping);
@@ -56,7 +57,7 @@ export function App() {
   }, [status?.unlocked]);
 
   const lock = useCallback(() => {
-    backend.lock().then(setStatus).catch(() => undefined);
+    backend.lock().then(setStatus).catch(reportFailure);
     setNotice(null);
   }, []);
 
@@ -75,5 +76,10 @@ export function App() {
     );
   else screen = <Home status={status} onLock={lock} />;
 
-  return <I18nContext.Provider value={i18n}>{screen}</I18nContext.Provider>;
+  return (
+    <I18nContext.Provider value={i18n}>
+      {screen}
+      <FailureBar />
+    </I18nContext.Provider>
+  );
 }

@@ -8,6 +8,7 @@ import type { Place } from "../bindings/Place";
 import { backend } from "./backend";
 import { useI18n } from "./i18n";
 import { PlacePicker } from "./PlacePicker";
+import { reportFailure } from "./failures";
 
 const cache = new Map<string, Promise<Place[]>>();
 function children(code: string): Promise<Place[]> {
@@ -31,7 +32,7 @@ function usePlaces(code: string | null): Place[] {
       .then((places) => {
         if (live) setList({ code, places });
       })
-      .catch(() => undefined);
+      .catch(reportFailure);
     return () => {
       live = false;
     };

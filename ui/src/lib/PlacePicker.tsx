@@ -5,6 +5,7 @@ import { useEffect, useId, useState, type KeyboardEvent } from "react";
 import type { PlaceMatch } from "../bindings/PlaceMatch";
 import { backend } from "./backend";
 import { useI18n } from "./i18n";
+import { reportFailure } from "./failures";
 
 export function PlacePicker(props: {
   value: PlaceMatch | null;
@@ -34,7 +35,7 @@ export function PlacePicker(props: {
             setActive(0);
           }
         })
-        .catch(() => undefined);
+        .catch(reportFailure);
     }, 150);
     return () => {
       current = false;
@@ -61,7 +62,9 @@ export function PlacePicker(props: {
       e.preventDefault();
       const o = options[active];
       if (o) pick(o);
-    } else if (e.key === "Escape") {
+    } else if (e.key === "Escape" && options.length > 0) {
+      // Closes the suggestions only; the page stays (and keeps what was typed).
+      e.preventDefault();
       setOptions([]);
     }
   }

@@ -10,6 +10,7 @@ import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { formatBe, todayBangkokIso } from "../lib/thaiDate";
 import { IncomingReferrals } from "./IncomingReferrals";
+import { reportFailure } from "../lib/failures";
 
 const kindNames: Record<AgencyKind, [string, string]> = {
   msdhs: ["หน่วยงานในสังกัด พม.", "MSDHS unit"],
@@ -67,7 +68,10 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
     backend
       .letterRegister(year)
       .then(setRegister)
-      .catch(() => setRegister([]));
+      .catch((e: unknown) => {
+        setRegister([]);
+        reportFailure(e);
+      });
   }, [year]);
 
   return (

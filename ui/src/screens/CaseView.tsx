@@ -23,10 +23,11 @@ import {
   type I18n,
 } from "../lib/i18n";
 import { formatBe, formatBeDateTime, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
-import type { View } from "./Home";
+import type { View } from "../lib/navigation";
 import { PlanCard, planKindNames, planStatusNames } from "./PlanCard";
 import { ReferralCard, referralStatusNames } from "./ReferralCard";
 import { schemeNames, WelfarePanel } from "./WelfarePanel";
+import { reportFailure } from "../lib/failures";
 
 const FF = {
   title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
@@ -46,7 +47,20 @@ const FF = {
 
 type Mode = "note" | "visit" | "assistance" | "stage" | "plan" | "closure" | "reopen" | "correct" | null;
 
-export function CaseView({ id, flash, go, status }: { id: string; flash: string | null; go: (v: View) => void; status: AppStatus }) {
+export function CaseView({
+  id,
+  flash,
+  go,
+  status,
+  focusReferral = null,
+}: {
+  id: string;
+  flash: string | null;
+  go: (v: View) => void;
+  status: AppStatus;
+  /** A deep link to one of the case's referrals: shown and marked once the case is loaded. */
+  focusReferral?: string | null;
+}) {
   const i18n = useI18n();
   const { t, pick, lang } = i18n;
   const [detail, setDetail] = useState<CaseDetail | null>(null);
@@ -69,7 +83,14 @@ export function CaseView({ id, flash, go, status }: { id: string; flash: string 
   }, [id, lang]);
   useEffect(load, [load]);
   useEffect(() => {
-    if (role !== "case_worker") backend.listUsers().then(setUsers).catch(() => undefined);
+    if (!detail || !focusReferral) return;
+    const el = document.querySelector<HTMLElement>(`[data-referral="${CSS.escape(focusReferral)}"]`);
+    if (!el) return;
+    el.classList.add("referral-focused");
+    el.scrollIntoView({ block: "center" });
+  }, [detail, focusReferral]);
+  useEffect(() => {
+    if (role !== "case_worker") backend.listUsers().then(setUsers).catch(reportFailure);
   }, [role]);
 
   const done = (msg: string) => {

@@ -5,7 +5,7 @@ import { Banner } from "../lib/forms";
 import { channelNames, statusNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
-import type { View } from "./Home";
+import type { View } from "../lib/navigation";
 
 export function Cases({ go }: { go: (v: View) => void }) {
   const { t, pick, lang } = useI18n();

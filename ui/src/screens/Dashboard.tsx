@@ -18,7 +18,7 @@ import { Banner } from "../lib/forms";
 import { statusNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
-import type { View } from "./Home";
+import type { View } from "../lib/navigation";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 Chart.defaults.font.family = '"Sarabun", "Noto Sans Thai", "Tahoma", sans-serif';

@@ -16,7 +16,7 @@ import { Banner } from "../lib/forms";
 import { localProblems, problemDomainNames, targetGroupNames, useI18n, type I18n } from "../lib/i18n";
 import { bytesToBase64 } from "../lib/files";
 import { formatBeDateTime, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
-import type { View } from "./Home";
+import type { View } from "../lib/navigation";
 import { HouseholdPanel, relationshipNames } from "./HouseholdPanel";
 import type { Relationship } from "../bindings/Relationship";
 

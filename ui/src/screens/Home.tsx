@@ -1,7 +1,9 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { createContext, lazy, Suspense, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createMemoryRouter, Outlet, RouterProvider, useLocation, useNavigate, useParams, type RouteObject } from "react-router";
 import type { AppStatus } from "../bindings/AppStatus";
 import { useI18n, roleNames } from "../lib/i18n";
 import { LockIcon, ShieldIcon } from "../lib/icons";
+import { pathOf, useGo, type View } from "../lib/navigation";
 import { Agencies } from "./Agencies";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
@@ -16,30 +18,113 @@ import { Settings } from "./Settings";
 import { Users } from "./Users";
 import { SyncIndicator } from "./SyncPanel";
 
+export type { View } from "../lib/navigation";
+
 // Charts load only when the dashboard is opened (keeps start-up lean).
 const Dashboard = lazy(() => import("./Dashboard").then((m) => ({ default: m.Dashboard })));
 
-export type View =
-  | { kind: "cases" }
-  | { kind: "register" }
-  | { kind: "person"; id: string; flash?: string }
-  | { kind: "case"; id: string; flash?: string }
-  | { kind: "fact_finding"; id: string }
-  | { kind: "my_work" }
-  | { kind: "office_work" }
-  | { kind: "agencies" }
-  | { kind: "users" }
-  | { kind: "settings" }
-  | { kind: "audit" }
-  | { kind: "dashboard" }
-  | { kind: "reports" }
-  | { kind: "import" };
+type Props = { status: AppStatus; onLock: () => void };
 
-export function Home({ status, onLock }: { status: AppStatus; onLock: () => void }) {
+/** Whether a key event started in something the user types into. */
+function inField(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement ||
+    (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+/**
+ * The signed-in shell. Each unlock starts a fresh in-memory history at the case list, so
+ * back never returns to what the previous user of this PC had open.
+ */
+export function Home({ status, onLock }: Props) {
+  // The routes read the current status and lock action from context, so the router (and
+  // its history) is made once per unlock while they stay current.
+  const [router] = useState(() => createMemoryRouter(routes(), { initialEntries: ["/cases"] }));
+  const shell = useMemo(() => ({ status, onLock }), [status, onLock]);
+  return (
+    <ShellContext.Provider value={shell}>
+      <RouterProvider router={router} />
+    </ShellContext.Provider>
+  );
+}
+
+const ShellContext = createContext<Props | null>(null);
+function useShell(): Props {
+  const p = useContext(ShellContext);
+  if (!p) throw new Error("outside the signed-in shell");
+  return p;
+}
+function useRole() {
+  return useShell().status.user?.role ?? "case_worker";
+}
+
+function flashOf(state: unknown): string | null {
+  return typeof state === "object" && state !== null && "flash" in state && typeof state.flash === "string" ? state.flash : null;
+}
+
+function routes(): RouteObject[] {
+  const PersonRoute = () => {
+    const { id = "" } = useParams();
+    const go = useGo();
+    const role = useRole();
+    return <PersonView key={id} id={id} flash={flashOf(useLocation().state)} go={go} canMerge={role !== "case_worker"} />;
+  };
+  const CaseRoute = () => {
+    const { id = "", referralId } = useParams();
+    const go = useGo();
+    const { status } = useShell();
+    return <CaseView key={id} id={id} flash={flashOf(useLocation().state)} go={go} status={status} focusReferral={referralId ?? null} />;
+  };
+  const ByRole = ({ render }: { render: (role: ReturnType<typeof useRole>) => ReactNode }) => <>{render(useRole())}</>;
+  const FactFindingRoute = () => {
+    const { id = "" } = useParams();
+    return <FactFindingForm key={id} caseId={id} go={useGo()} />;
+  };
+  const With = ({ render }: { render: (go: (v: View) => void) => ReactNode }) => <>{render(useGo())}</>;
+  return [
+    {
+      path: "/",
+      element: <Shell />,
+      children: [
+        { index: true, element: <With render={(go) => <Cases go={go} />} /> },
+        { path: "cases", element: <With render={(go) => <Cases go={go} />} /> },
+        { path: "register", element: <With render={(go) => <RegisterPerson go={go} />} /> },
+        { path: "people/:id", element: <PersonRoute /> },
+        { path: "cases/:id", element: <CaseRoute /> },
+        { path: "cases/:id/referrals/:referralId", element: <CaseRoute /> },
+        { path: "cases/:id/fact-finding", element: <FactFindingRoute /> },
+        { path: "my-work", element: <With render={(go) => <WorkView mine go={go} />} /> },
+        { path: "office-work", element: <With render={(go) => <WorkView mine={false} go={go} />} /> },
+        { path: "agencies", element: <ByRole render={(role) => <Agencies canEdit={role !== "case_worker"} />} /> },
+        { path: "users", element: <Users /> },
+        { path: "settings", element: <ByRole render={(role) => <Settings isAdmin={role === "admin"} isSupervisor={role === "supervisor"} />} /> },
+        { path: "audit", element: <Audit /> },
+        {
+          path: "dashboard",
+          element: (
+            <Suspense fallback={<p className="muted">…</p>}>
+              <With render={(go) => <Dashboard go={go} />} />
+            </Suspense>
+          ),
+        },
+        { path: "reports", element: <Reports /> },
+        { path: "import", element: <Import /> },
+        { path: "*", element: <With render={(go) => <Cases go={go} />} /> },
+      ],
+    },
+  ];
+}
+
+function Shell() {
+  const { status, onLock } = useShell();
   const { t, pick, lang, setLang } = useI18n();
-  const [view, setView] = useState<View>({ kind: "cases" });
+  const navigate = useNavigate();
+  const location = useLocation();
+  const go = useGo();
   const role = status.user?.role ?? "case_worker";
-  const go = useCallback((v: View) => setView(v), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -48,28 +133,49 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         onLock();
       } else if (e.altKey && (e.key === "n" || e.key === "N")) {
         e.preventDefault();
-        setView({ kind: "register" });
-      } else if (e.key === "Escape" && !(e.target instanceof HTMLSelectElement)) {
-        setView({ kind: "cases" });
+        navigate("/register");
+      } else if (e.altKey && e.key === "ArrowLeft") {
+        e.preventDefault();
+        navigate(-1);
+      } else if (e.altKey && e.key === "ArrowRight") {
+        e.preventDefault();
+        navigate(1);
+      } else if (e.key === "Escape" && !e.defaultPrevented && !inField(e.target)) {
+        // Back to the list — through the same guard as any navigation, so a half-filled
+        // form is never thrown away without asking.
+        navigate("/cases");
       }
     };
+    // The mouse's back and forward buttons.
+    const onMouse = (e: MouseEvent) => {
+      if (e.button === 3) navigate(-1);
+      else if (e.button === 4) navigate(1);
+    };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onLock]);
+    window.addEventListener("mouseup", onMouse);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("mouseup", onMouse);
+    };
+  }, [onLock, navigate]);
 
-  const nav: { kind: View["kind"]; label: string; show: boolean }[] = [
-    { kind: "my_work", label: t("navMyWork"), show: true },
-    { kind: "cases", label: t("navCases"), show: true },
-    { kind: "register", label: t("navRegister"), show: true },
-    { kind: "office_work", label: t("navOfficeWork"), show: role !== "case_worker" },
-    { kind: "dashboard", label: lang === "th" ? "แดชบอร์ด" : "Dashboard", show: role !== "case_worker" },
-    { kind: "reports", label: lang === "th" ? "รายงาน" : "Reports", show: role !== "case_worker" },
-    { kind: "import", label: lang === "th" ? "นำเข้า" : "Import", show: role !== "case_worker" },
-    { kind: "agencies", label: lang === "th" ? "หน่วยงาน/หนังสือส่ง" : "Agencies & letters", show: true },
-    { kind: "users", label: t("navUsers"), show: role === "admin" },
-    { kind: "audit", label: t("navAudit"), show: role !== "case_worker" },
-    { kind: "settings", label: t("navSettings"), show: true },
+  const nav: { view: View; label: string; show: boolean }[] = [
+    { view: { kind: "my_work" }, label: t("navMyWork"), show: true },
+    { view: { kind: "cases" }, label: t("navCases"), show: true },
+    { view: { kind: "register" }, label: t("navRegister"), show: true },
+    { view: { kind: "office_work" }, label: t("navOfficeWork"), show: role !== "case_worker" },
+    { view: { kind: "dashboard" }, label: t("navDashboard"), show: role !== "case_worker" },
+    { view: { kind: "reports" }, label: t("navReports"), show: role !== "case_worker" },
+    { view: { kind: "import" }, label: t("navImport"), show: role !== "case_worker" },
+    { view: { kind: "agencies" }, label: t("navAgencies"), show: true },
+    { view: { kind: "users" }, label: t("navUsers"), show: role === "admin" },
+    { view: { kind: "audit" }, label: t("navAudit"), show: role !== "case_worker" },
+    { view: { kind: "settings" }, label: t("navSettings"), show: true },
   ];
+  // A person, a case and its form belong to the case list's tab.
+  const here = location.pathname;
+  const activeOf = (v: View) =>
+    v.kind === "cases" ? here === "/" || here === "/cases" || here.startsWith("/cases/") || here.startsWith("/people/") : here === pathOf(v);
 
   return (
     <div className="shell">
@@ -95,46 +201,35 @@ export function Home({ status, onLock }: { status: AppStatus; onLock: () => void
         </div>
       </header>
       <nav className="tabs" aria-label="main">
+        <button type="button" className="tab history-button" id="nav-back" title={`${t("navBack")} (Alt+←)`} aria-label={t("navBack")} onClick={() => navigate(-1)}>
+          ‹
+        </button>
+        <button type="button" className="tab history-button" id="nav-forward" title={`${t("navForward")} (Alt+→)`} aria-label={t("navForward")} onClick={() => navigate(1)}>
+          ›
+        </button>
         {nav
           .filter((n) => n.show)
           .map((n) => (
             <button
-              key={n.kind}
+              key={n.view.kind}
               type="button"
-              id={`nav-${n.kind}`}
-              className={view.kind === n.kind || ((view.kind === "person" || view.kind === "case" || view.kind === "fact_finding") && n.kind === "cases") ? "tab active" : "tab"}
-              aria-current={view.kind === n.kind ? "page" : undefined}
-              onClick={() => setView({ kind: n.kind } as View)}
+              id={`nav-${n.view.kind}`}
+              className={activeOf(n.view) ? "tab active" : "tab"}
+              aria-current={here === pathOf(n.view) ? "page" : undefined}
+              onClick={() => go(n.view)}
             >
               {n.label}
             </button>
           ))}
       </nav>
       <div className="content">
-        {view.kind === "cases" && <Cases go={go} />}
-        {view.kind === "register" && <RegisterPerson go={go} />}
-        {view.kind === "person" && <PersonView key={view.id} id={view.id} flash={view.flash ?? null} go={go} canMerge={role !== "case_worker"} />}
-        {view.kind === "case" && <CaseView key={view.id} id={view.id} flash={view.flash ?? null} go={go} status={status} />}
-        {view.kind === "fact_finding" && <FactFindingForm key={view.id} caseId={view.id} go={go} />}
-        {view.kind === "my_work" && <WorkView mine go={go} />}
-        {view.kind === "office_work" && <WorkView mine={false} go={go} />}
-        {view.kind === "agencies" && <Agencies canEdit={role !== "case_worker"} />}
-        {view.kind === "users" && <Users />}
-        {view.kind === "settings" && <Settings isAdmin={role === "admin"} isSupervisor={role === "supervisor"} />}
-        {view.kind === "audit" && <Audit />}
-        {view.kind === "dashboard" && (
-          <Suspense fallback={<p className="muted">…</p>}>
-            <Dashboard go={go} />
-          </Suspense>
-        )}
-        {view.kind === "reports" && <Reports />}
-        {view.kind === "import" && <Import />}
+        <Outlet />
       </div>
       <footer className="statusbar">
         <span className="status-item">
           <ShieldIcon /> {t("storageStatus")}
         </span>
-        <SyncIndicator onOpen={() => setView({ kind: "settings" })} />
+        <SyncIndicator onOpen={() => go({ kind: "settings" })} />
         <span className="shortcuts">{t("shortcuts")}</span>
       </footer>
     </div>

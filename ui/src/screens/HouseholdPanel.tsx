@@ -13,6 +13,7 @@ import { checkCitizenId, digitsOnly } from "../lib/citizenId";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { localProblems, sexNames, useI18n } from "../lib/i18n";
 import { formatBe, isoToBeInput, parseBeDate, parseBirthDate, todayBangkokIso } from "../lib/thaiDate";
+import { reportFailure } from "../lib/failures";
 
 export const relationshipNames: Record<Relationship, [string, string]> = {
   head: ["หัวหน้าครัวเรือน", "Head of household"],
@@ -213,7 +214,7 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
         .then((r) => {
           if (live) setResults(r);
         })
-        .catch(() => undefined);
+        .catch(reportFailure);
     }, 200);
     return () => {
       live = false;

@@ -10,6 +10,7 @@ import { bytesToBase64 } from "../lib/files";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { LetterTextFields } from "./ReferralCard";
+import { reportFailure } from "../lib/failures";
 
 const L = {
   settings: ["หนังสือราชการของสำนักงาน", "Office letters"],
@@ -77,7 +78,7 @@ function SettingsForm() {
     backend
       .letterSettings()
       .then(setS)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
   if (!s) return null;
   const set = (k: keyof LetterSettings) => (e: { target: { value: string } }) => setS({ ...s, [k]: e.target.value });
@@ -165,7 +166,7 @@ function TemplateEditor() {
     backend
       .letterTemplate()
       .then(setT)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
   if (!t) return null;
   const set = (k: keyof LetterText) => (e: { target: { value: string } }) => setT({ ...t, [k]: e.target.value });
@@ -224,7 +225,7 @@ function Blocks() {
     backend
       .numberBlocks()
       .then(setBlocks)
-      .catch(() => undefined);
+      .catch(reportFailure);
   };
   useEffect(load, []);
   const update = (i: number, k: "first_no" | "last_no", v: string) => setBlocks(blocks.map((b, j) => (j === i ? { ...b, [k]: Number(v.replace(/\D/g, "")) } : b)));

@@ -8,6 +8,7 @@ import { Banner, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { formatBe, formatBeDateTime } from "../lib/thaiDate";
 import { reasonNames } from "./RegisterPerson";
+import { reportFailure } from "../lib/failures";
 
 type Other = { id: string; name: string; masked: string; birth: string | null; why: string };
 
@@ -27,7 +28,7 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
     backend
       .personMerges(person.id)
       .then(setHistory)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, [person.id]);
   useEffect(loadHistory, [loadHistory]);
 

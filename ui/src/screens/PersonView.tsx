@@ -20,10 +20,11 @@ import {
 } from "../lib/i18n";
 import { ageOn, formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
-import type { View } from "./Home";
+import type { View } from "../lib/navigation";
 import type { Household } from "../bindings/Household";
 import { HouseholdPanel } from "./HouseholdPanel";
 import { MergePanel } from "./MergePanel";
+import { reportFailure } from "../lib/failures";
 
 export function PersonView({ id, flash, go, canMerge }: { id: string; flash: string | null; go: (v: View) => void; canMerge: boolean }) {
   const { t, pick, lang } = useI18n();
@@ -39,7 +40,7 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
     backend
       .personHousehold(id)
       .then(setHousehold)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, [id, reloads]);
 
   useEffect(() => {

@@ -15,6 +15,7 @@ import { backend, toBackendError } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { localProblems, useI18n } from "../lib/i18n";
 import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
+import { reportFailure } from "../lib/failures";
 
 export const referralStatusNames: Record<ReferralStatus, [string, string]> = {
   draft: ["ร่าง", "Draft"],
@@ -128,7 +129,7 @@ export function ReferralCard({ caseId, closed, onChanged }: { caseId: string; cl
     backend
       .agencies(false)
       .then(setAgencies)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
 
   const changed = (msg: string | null = null) => {
@@ -395,7 +396,7 @@ function EditDraft({ r, onCancel, onDone }: { r: Referral; onCancel: () => void;
     backend
       .agencies(false)
       .then(setAgencies)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
   const setT = (k: keyof LetterText) => (e: { target: { value: string } }) => setText({ ...text, [k]: e.target.value });
   async function submit(e: FormEvent) {

@@ -2,6 +2,7 @@
 // call, and what is sent when the form is valid.
 import { act } from "react";
 import { createRoot, type Root } from "react-dom/client";
+import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NewPerson } from "../bindings/NewPerson";
 
@@ -30,6 +31,7 @@ const { RegisterPerson } = await import("./RegisterPerson");
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 let root: Root;
+let router: ReturnType<typeof createMemoryRouter>;
 let host: HTMLDivElement;
 const go = vi.fn();
 
@@ -39,7 +41,15 @@ beforeEach(() => {
   host = document.createElement("div");
   document.body.appendChild(host);
   root = createRoot(host);
-  act(() => root.render(<RegisterPerson go={go} />));
+  // The screen lives in the app's router (its unsaved-input guard needs one).
+  router = createMemoryRouter(
+    [
+      { path: "/register", element: <RegisterPerson go={go} /> },
+      { path: "/cases", element: <p id="case-list">cases</p> },
+    ],
+    { initialEntries: ["/register"] },
+  );
+  act(() => root.render(<RouterProvider router={router} />));
 });
 afterEach(() => {
   act(() => root.unmount());
@@ -143,5 +153,46 @@ describe("the address picker", () => {
     const sent = registerPerson.mock.calls[0]?.[0];
     expect(sent?.subdistrict_code).toBe("650102");
     expect(sent?.postcode).toBe("65000");
+  });
+});
+
+describe("unsaved input is never thrown away without asking", () => {
+  it("asks before leaving a half-filled registration; staying keeps what was typed", async () => {
+    type("first_name", "สมศรี");
+    type("last_name", "ใจงาม");
+    await act(async () => {
+      await router.navigate("/cases");
+    });
+    expect(host.querySelector('[data-testid="unsaved-dialog"]')).not.toBeNull();
+    expect(router.state.location.pathname).toBe("/register");
+    await act(async () => {
+      host.querySelector<HTMLButtonElement>("#unsaved-stay")?.click();
+    });
+    expect(host.querySelector('[data-testid="unsaved-dialog"]')).toBeNull();
+    expect(host.querySelector<HTMLInputElement>('[name="first_name"]')?.value).toBe("สมศรี");
+    await act(async () => {
+      await router.navigate("/cases");
+    });
+    await act(async () => {
+      host.querySelector<HTMLButtonElement>("#unsaved-leave")?.click();
+    });
+    expect(router.state.location.pathname).toBe("/cases");
+  });
+
+  it("an empty form leaves without a question", async () => {
+    await act(async () => {
+      await router.navigate("/cases");
+    });
+    expect(router.state.location.pathname).toBe("/cases");
+  });
+
+  it("leaves without a question after saving", async () => {
+    registerPerson.mockResolvedValue({ id: "p1" });
+    type("title", "นาง");
+    type("first_name", "สมศรี");
+    type("last_name", "ใจงาม");
+    type("citizen_id", "1112034563562");
+    await submit();
+    expect(go).toHaveBeenCalledWith(expect.objectContaining({ kind: "person", id: "p1" }));
   });
 });

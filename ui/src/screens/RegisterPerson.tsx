@@ -12,7 +12,8 @@ import { checkCitizenId, formatCitizenIdInput } from "../lib/citizenId";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { localProblems, noIdReasonNames, sexNames, useI18n } from "../lib/i18n";
 import { ageOn, formatBe, parseBirthDate, todayBangkokIso } from "../lib/thaiDate";
-import type { View } from "./Home";
+import { useUnsavedGuard, type View } from "../lib/navigation";
+import { reportFailure } from "../lib/failures";
 
 const TITLES = ["นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง"];
 
@@ -66,6 +67,11 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
     if (k === "first_name" || k === "last_name" || k === "citizen_id") setConfirmedNew(false);
   };
   const today = todayBangkokIso();
+  // Anything typed and not yet saved: leaving (a tab, Escape, back) asks first.
+  const dirty =
+    place !== null ||
+    [f.title, f.first_name, f.last_name, f.citizen_id, f.g_code, f.birth, f.phone, f.address_text].some((v) => v.trim() !== "");
+  const { question, saved } = useUnsavedGuard(dirty);
 
   const idProblem = f.id_kind === "citizen_id" && f.citizen_id.replace(/\D/g, "").length >= 13 ? checkCitizenId(f.citizen_id) : null;
   const idOk = f.id_kind === "citizen_id" && f.citizen_id !== "" && checkCitizenId(f.citizen_id) === null;
@@ -91,13 +97,16 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
       const found = await backend.possibleDuplicates(probe());
       setDups(found);
       return found;
-    } catch {
+    } catch (e) {
+      // Registration can still go on; the worker is told the check did not run.
+      reportFailure(e);
       return [];
     }
   }
 
   async function chooseExisting(c: DuplicateCandidate) {
-    await backend.recordDuplicateDecision(c.person_id, true, dups.map((d) => d.person_id)).catch(() => null);
+    await backend.recordDuplicateDecision(c.person_id, true, dups.map((d) => d.person_id)).catch(reportFailure);
+    saved();
     go({ kind: "person", id: c.person_id });
   }
 
@@ -147,13 +156,15 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
       }),
     );
     if (p) {
-      if (dups.length > 0) await backend.recordDuplicateDecision(p.id, false, dups.map((d) => d.person_id)).catch(() => null);
+      if (dups.length > 0) await backend.recordDuplicateDecision(p.id, false, dups.map((d) => d.person_id)).catch(reportFailure);
+      saved();
       go({ kind: "person", id: p.id, flash: t("personSaved") });
     }
   }
 
   return (
     <section aria-labelledby="register-title">
+      {question}
       <div className="page-head">
         <h1 id="register-title">{t("registerTitle")}</h1>
       </div>

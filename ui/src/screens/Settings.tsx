@@ -6,6 +6,7 @@ import { DeadlineRules } from "./DeadlineRules";
 import { LetterSetup } from "./LetterSetup";
 import { WelfareRules } from "./WelfareRules";
 import { SyncCard } from "./SyncPanel";
+import { reportFailure } from "../lib/failures";
 
 export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSupervisor: boolean }) {
   const { t } = useI18n();
@@ -22,7 +23,7 @@ export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSuperv
     backend
       .getSettings()
       .then((s) => setIdle(String(s.idle_lock_minutes)))
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
 
   async function changePassword(e: FormEvent) {

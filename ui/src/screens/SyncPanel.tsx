@@ -8,6 +8,7 @@ import { Banner, Field, useSubmit } from "../lib/forms";
 import { CloudOffIcon } from "../lib/icons";
 import { useI18n } from "../lib/i18n";
 import { formatBeDateTime } from "../lib/thaiDate";
+import { reportFailure } from "../lib/failures";
 
 const L = {
   notConfigured: ["ยังไม่ได้เชื่อมต่อเซิร์ฟเวอร์ส่วนกลาง", "Not connected to the central server"],
@@ -59,7 +60,7 @@ export function useSyncStatus(): [SyncStatus | null, () => void] {
     backend
       .syncStatus()
       .then(setSt)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
   useEffect(() => {
     load();
@@ -68,7 +69,7 @@ export function useSyncStatus(): [SyncStatus | null, () => void] {
     backend
       .onSync(load)
       .then((u) => (off = u))
-      .catch(() => undefined);
+      .catch(reportFailure);
     return () => {
       clearInterval(timer);
       off?.();

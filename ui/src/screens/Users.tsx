@@ -4,6 +4,7 @@ import type { UserInfo } from "../bindings/UserInfo";
 import { backend } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { roleNames, useI18n } from "../lib/i18n";
+import { reportFailure } from "../lib/failures";
 
 const L = {
   noPassword: ["ยังไม่มีรหัสผ่านในเครื่องนี้", "No password on this PC"],
@@ -71,7 +72,7 @@ export function Users() {
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
 
   const reload = useCallback(() => {
-    backend.listUsers().then(setUsers).catch(() => undefined);
+    backend.listUsers().then(setUsers).catch(reportFailure);
   }, []);
   useEffect(reload, [reload]);
 

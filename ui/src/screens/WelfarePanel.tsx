@@ -9,6 +9,7 @@ import { backend } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
+import { reportFailure } from "../lib/failures";
 
 export const schemeNames: Record<Scheme, [string, string]> = {
   child_support: ["เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด", "Child-support grant"],
@@ -63,7 +64,7 @@ export function WelfarePanel({
     backend
       .agencies(false)
       .then(setAgencies)
-      .catch(() => undefined);
+      .catch(reportFailure);
   }, []);
 
   const start = async () => {

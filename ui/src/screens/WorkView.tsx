@@ -5,7 +5,7 @@ import { Banner } from "../lib/forms";
 import { dueStateNames, milestoneNames, statusNames, urgencyNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
-import type { View } from "./Home";
+import type { View } from "../lib/navigation";
 
 /** "My work" (the signed-in worker's deadlines) or the office view for supervisors. */
 export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void }) {
