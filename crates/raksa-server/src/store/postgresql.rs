@@ -1,0 +1,463 @@
+//! The PostgreSQL backend (national scale): a small connection pool, statements prepared
+//! once per connection, `SELECT … FOR UPDATE` on the device and the sequencer row; its
+//! schema is created here.
+
+use std::sync::Mutex;
+
+use super::*;
+
+/// A PostgreSQL connection with the statements prepared on it.
+pub type PgConnection = (
+    postgres::Client,
+    std::collections::HashMap<String, postgres::Statement>,
+);
+
+/// broke (server restart, network) is dropped instead of returned.
+pub struct PgPool {
+    url: String,
+    max: usize,
+    state: Mutex<(Vec<PgConnection>, usize)>,
+    returned: std::sync::Condvar,
+}
+
+/// Default number of PostgreSQL connections (`RAKSA_PG_POOL` overrides it).
+pub const PG_POOL_DEFAULT: usize = 8;
+
+pub(super) struct PooledPg<'a> {
+    pool: &'a PgPool,
+    pub(super) conn: Option<PgConnection>,
+}
+
+impl PgPool {
+    pub(super) fn get(&self) -> Result<PooledPg<'_>> {
+        let mut st = lock(&self.state);
+        loop {
+            if let Some(conn) = st.0.pop() {
+                return Ok(PooledPg {
+                    pool: self,
+                    conn: Some(conn),
+                });
+            }
+            if st.1 < self.max {
+                st.1 += 1;
+                drop(st);
+                return match postgres::Client::connect(&self.url, postgres::NoTls) {
+                    Ok(c) => Ok(PooledPg {
+                        pool: self,
+                        conn: Some((c, std::collections::HashMap::new())),
+                    }),
+                    Err(e) => {
+                        lock(&self.state).1 -= 1;
+                        self.returned.notify_one();
+                        Err(e.into())
+                    }
+                };
+            }
+            st = self.returned.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+impl Drop for PooledPg<'_> {
+    fn drop(&mut self) {
+        let mut st = lock(&self.pool.state);
+        match self.conn.take() {
+            Some(c) if !c.0.is_closed() => st.0.push(c),
+            _ => st.1 -= 1,
+        }
+        drop(st);
+        self.pool.returned.notify_one();
+    }
+}
+
+impl PgPool {
+    /// Connects, creates the schema and keeps the first connection in the pool
+    /// (`RAKSA_PG_POOL` connections at most).
+    pub(super) fn open(url: &str) -> Result<PgPool> {
+        let max = std::env::var("RAKSA_PG_POOL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(PG_POOL_DEFAULT);
+        let mut c = postgres::Client::connect(url, postgres::NoTls)?;
+        c.batch_execute(SCHEMA_POSTGRES)?;
+        c.batch_execute(ATTACHMENT_INDEX_POSTGRES)?;
+        Ok(PgPool {
+            url: url.to_owned(),
+            max,
+            state: Mutex::new((vec![(c, std::collections::HashMap::new())], 1)),
+            returned: std::sync::Condvar::new(),
+        })
+    }
+}
+
+const SCHEMA_POSTGRES: &str = "
+CREATE TABLE IF NOT EXISTS offices (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS enrolment_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL,
+    expires_at TEXT NOT NULL, used_at TEXT);
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, high_water BIGINT NOT NULL DEFAULT 0, revoked_at TEXT,
+    diverged_at TEXT, enrolled_at TEXT NOT NULL, last_seen_at TEXT);
+CREATE TABLE IF NOT EXISTS mutations (device_id TEXT NOT NULL, seq BIGINT NOT NULL,
+    hash TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (device_id, seq));
+CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, record_key TEXT NOT NULL,
+    record_id TEXT NOT NULL, office TEXT NOT NULL, fields TEXT NOT NULL,
+    position BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entity, record_key));
+CREATE INDEX IF NOT EXISTS records_pull ON records (office, position);
+CREATE TABLE IF NOT EXISTS conflicts (id BIGSERIAL PRIMARY KEY, office TEXT NOT NULL,
+    entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
+    device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
+    resolved_at TEXT);
+CREATE TABLE IF NOT EXISTS visibility (entity TEXT NOT NULL, record_key TEXT NOT NULL,
+    office TEXT NOT NULL, PRIMARY KEY (entity, record_key, office));
+CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (office TEXT NOT NULL, sha256 TEXT NOT NULL, data BYTEA NOT NULL,
+    stored_at TEXT NOT NULL, PRIMARY KEY (office, sha256));
+INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+";
+
+const ATTACHMENT_INDEX_POSTGRES: &str = "
+CREATE INDEX IF NOT EXISTS records_attachment_sha ON records
+    (office, ((fields::jsonb) ->> 'sha256')) WHERE entity = 'attachments';";
+
+pub struct PgTx<'a>(
+    pub(super) postgres::Transaction<'a>,
+    pub(super) &'a mut std::collections::HashMap<String, postgres::Statement>,
+);
+
+impl PgTx<'_> {
+    /// Runs a statement prepared once per connection (saves a round trip per call).
+    fn run<R>(
+        &mut self,
+        sql: impl AsRef<str>,
+        f: impl FnOnce(
+            &mut postgres::Transaction<'_>,
+            &postgres::Statement,
+        ) -> std::result::Result<R, postgres::Error>,
+    ) -> Result<R> {
+        let sql = sql.as_ref();
+        let st = match self.1.get(sql) {
+            Some(st) => st.clone(),
+            None => {
+                let st = self.0.prepare(sql)?;
+                self.1.insert(sql.to_owned(), st.clone());
+                st
+            }
+        };
+        Ok(f(&mut self.0, &st)?)
+    }
+}
+
+fn pg_device(r: &postgres::Row) -> Device {
+    Device {
+        id: r.get(0),
+        office: r.get(1),
+        name: r.get(2),
+        high_water: r.get::<_, i64>(3) as u64,
+        revoked: r.get::<_, Option<String>>(4).is_some(),
+        diverged: r.get::<_, Option<String>>(5).is_some(),
+    }
+}
+
+impl Tx for PgTx<'_> {
+    fn lock_device(&mut self, id: &str) -> Result<Option<Device>> {
+        Ok(self
+            .run(
+                format!("SELECT {DEVICE_COLS} FROM devices WHERE id = $1 FOR UPDATE"),
+                |t, st| t.query_opt(st, &[&id]),
+            )?
+            .map(|r| pg_device(&r)))
+    }
+    fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>> {
+        Ok(self
+            .run(
+                format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = $1"),
+                |t, st| t.query_opt(st, &[&token_hash]),
+            )?
+            .map(|r| pg_device(&r)))
+    }
+    fn seen_hash(&mut self, device: &str, seq: u64) -> Result<Option<String>> {
+        Ok(self
+            .run(
+                "SELECT hash FROM mutations WHERE device_id = $1 AND seq = $2",
+                |t, st| t.query_opt(st, &[&device, &(seq as i64)]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn record(&mut self, entity: &str, key: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .run(
+                "SELECT office, fields FROM records WHERE entity = $1 AND record_key = $2",
+                |t, st| t.query_opt(st, &[&entity, &key]),
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+    fn put_record(
+        &mut self,
+        entity: &str,
+        key: &str,
+        record_id: &str,
+        office: &str,
+        fields: &str,
+        position: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.run("INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
+                 position = excluded.position, updated_at = excluded.updated_at", |t, st| t.execute(st, &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now]))?;
+        Ok(())
+    }
+    fn lock_writes(&mut self) -> Result<()> {
+        self.run(
+            "SELECT position FROM sequencer WHERE id = 1 FOR UPDATE",
+            |t, st| t.query_one(st, &[]),
+        )?;
+        Ok(())
+    }
+    fn next_position(&mut self) -> Result<u64> {
+        // The row lock is held until commit: positions follow commit order.
+        Ok(self
+            .run(
+                "UPDATE sequencer SET position = position + 1 WHERE id = 1 RETURNING position",
+                |t, st| t.query_one(st, &[]),
+            )?
+            .get::<_, i64>(0) as u64)
+    }
+    fn add_conflict(
+        &mut self,
+        office: &str,
+        entity: &str,
+        record_id: &str,
+        field: &str,
+        server_value: &str,
+        device_value: &str,
+        device: &str,
+        seq: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO conflicts (office, entity, record_id, field, server_value, device_value,
+                 device_id, seq, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            |t, st| {
+                t.execute(
+                    st,
+                    &[
+                        &office,
+                        &entity,
+                        &record_id,
+                        &field,
+                        &server_value,
+                        &device_value,
+                        &device,
+                        &(seq as i64),
+                        &now,
+                    ],
+                )
+            },
+        )?;
+        Ok(())
+    }
+    fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO mutations (device_id, seq, hash, outcome) VALUES ($1, $2, $3, $4)",
+            |t, st| t.execute(st, &[&device, &(seq as i64), &hash, &outcome]),
+        )?;
+        Ok(())
+    }
+    fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()> {
+        self.run(
+            "UPDATE devices SET high_water = $2, last_seen_at = $3 WHERE id = $1",
+            |t, st| t.execute(st, &[&device, &(seq as i64), &now]),
+        )?;
+        Ok(())
+    }
+    fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()> {
+        self.run(
+            "UPDATE devices SET diverged_at = $2 WHERE id = $1",
+            |t, st| t.execute(st, &[&device, &now]),
+        )?;
+        Ok(())
+    }
+    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
+        let rows = self.run(
+            "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
+             WHERE r.position > $2 AND (r.office = $1 OR EXISTS (SELECT 1 FROM visibility v
+                 WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = $1))
+             ORDER BY r.position LIMIT $3",
+            |t, st| t.query(st, &[&office, &(cursor as i64), &(limit as i64)]),
+        )?;
+        rows.iter()
+            .map(|r| {
+                record_state(
+                    r.get::<_, &str>(0),
+                    r.get(1),
+                    r.get(2),
+                    r.get::<_, &str>(3),
+                    r.get::<_, i64>(4) as u64,
+                )
+            })
+            .collect()
+    }
+    fn office_exists(&mut self, code: &str) -> Result<bool> {
+        Ok(self
+            .run(
+                "SELECT EXISTS (SELECT 1 FROM offices WHERE code = $1)",
+                |t, st| t.query_one(st, &[&code]),
+            )?
+            .get(0))
+    }
+    fn set_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO visibility (entity, record_key, office) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            |t, st| t.execute(st, &[&entity, &key, &office]),
+        )?;
+        Ok(())
+    }
+    fn is_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<bool> {
+        Ok(self
+            .run(
+                "SELECT EXISTS (SELECT 1 FROM visibility WHERE entity = $1 AND record_key = $2
+                     AND office = $3)",
+                |t, st| t.query_one(st, &[&entity, &key, &office]),
+            )?
+            .get(0))
+    }
+    fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO offices (code, name, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            |t, st| t.execute(st, &[&code, &name, &now]),
+        )?;
+        Ok(())
+    }
+    fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO enrolment_codes (code_hash, office, expires_at) VALUES ($1, $2, $3)",
+            |t, st| t.execute(st, &[&hash, &office, &expires]),
+        )?;
+        Ok(())
+    }
+    fn take_enrolment_code(&mut self, hash: &str, now: &str) -> Result<Option<String>> {
+        Ok(self
+            .run(
+                "UPDATE enrolment_codes SET used_at = $2
+                 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2
+                 RETURNING office",
+                |t, st| t.query_opt(st, &[&hash, &now]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn add_device(
+        &mut self,
+        id: &str,
+        office: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO devices (id, office, name, token_hash, enrolled_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            |t, st| t.execute(st, &[&id, &office, &name, &token_hash, &now]),
+        )?;
+        Ok(())
+    }
+    fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool> {
+        Ok(self.run(
+            "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            |t, st| t.execute(st, &[&id, &now]),
+        )? == 1)
+    }
+    fn devices(&mut self) -> Result<Vec<Device>> {
+        Ok(self
+            .run(
+                format!("SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"),
+                |t, st| t.query(st, &[]),
+            )?
+            .iter()
+            .map(pg_device)
+            .collect())
+    }
+    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO staff (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+            |t, st| t.execute(st, &[&id, &name, &token_hash, &now]),
+        )?;
+        Ok(())
+    }
+    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .run(
+                "SELECT name FROM staff WHERE token_hash = $1 AND revoked_at IS NULL",
+                |t, st| t.query_opt(st, &[&token_hash]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn offices(&mut self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .run("SELECT code, name FROM offices ORDER BY code", |t, st| {
+                t.query(st, &[])
+            })?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn live_attachment_size(&mut self, office: &str, sha256: &str) -> Result<Option<u64>> {
+        Ok(self
+            .run(
+                "SELECT (fields::jsonb ->> 'size')::bigint FROM records
+                 WHERE entity = 'attachments' AND office = $1
+                   AND fields::jsonb ->> 'sha256' = $2
+                   AND fields::jsonb ->> 'removed_at' IS NULL LIMIT 1",
+                |t, st| t.query_opt(st, &[&office, &sha256]),
+            )?
+            .map(|r| r.get::<_, i64>(0) as u64))
+    }
+    fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO blobs (office, sha256, data, stored_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (office, sha256) DO NOTHING",
+            |t, st| t.execute(st, &[&office, &sha256, &data, &now]),
+        )?;
+        Ok(())
+    }
+    fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .run(
+                "SELECT data FROM blobs WHERE office = $1 AND sha256 = $2",
+                |t, st| t.query_opt(st, &[&office, &sha256]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()> {
+        self.run(
+            "DELETE FROM blobs WHERE office = $1 AND sha256 = $2",
+            |t, st| t.execute(st, &[&office, &sha256]),
+        )?;
+        Ok(())
+    }
+    fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
+        Ok(self
+            .run(
+                "SELECT office FROM visibility WHERE entity = $1",
+                |t, st| t.query(st, &[&entity]),
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+    fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .run(
+                "SELECT office, fields FROM records WHERE entity = $1",
+                |t, st| t.query(st, &[&entity]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+}

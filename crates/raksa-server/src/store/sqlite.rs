@@ -1,0 +1,381 @@
+//! The SQLite backend (the embedded default): one connection, WAL, `synchronous=FULL`;
+//! its schema is created here.
+
+use rusqlite::OptionalExtension;
+
+use super::*;
+
+const SCHEMA_SQLITE: &str = "
+CREATE TABLE IF NOT EXISTS offices (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS enrolment_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL,
+    expires_at TEXT NOT NULL, used_at TEXT);
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, high_water BIGINT NOT NULL DEFAULT 0, revoked_at TEXT,
+    diverged_at TEXT, enrolled_at TEXT NOT NULL, last_seen_at TEXT);
+CREATE TABLE IF NOT EXISTS mutations (device_id TEXT NOT NULL, seq BIGINT NOT NULL,
+    hash TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (device_id, seq));
+CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, record_key TEXT NOT NULL,
+    record_id TEXT NOT NULL, office TEXT NOT NULL, fields TEXT NOT NULL,
+    position BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entity, record_key));
+CREATE INDEX IF NOT EXISTS records_pull ON records (office, position);
+CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, office TEXT NOT NULL,
+    entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
+    device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
+    resolved_at TEXT);
+CREATE TABLE IF NOT EXISTS visibility (entity TEXT NOT NULL, record_key TEXT NOT NULL,
+    office TEXT NOT NULL, PRIMARY KEY (entity, record_key, office));
+CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (office TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,
+    stored_at TEXT NOT NULL, PRIMARY KEY (office, sha256));
+INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+";
+
+/// Finding an office's live attachment by its bytes' hash (blob upload and erasure)
+/// without reading every attachment record of the office.
+const ATTACHMENT_INDEX_SQLITE: &str = "
+CREATE INDEX IF NOT EXISTS records_attachment_sha ON records
+    (office, json_extract(fields, '$.sha256')) WHERE entity = 'attachments';";
+
+/// Opens (creating if needed) the server's SQLite file.
+pub(super) fn open(path: &str) -> Result<rusqlite::Connection> {
+    let c = rusqlite::Connection::open(path)?;
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+    )?;
+    c.execute_batch(SCHEMA_SQLITE)?;
+    c.execute_batch(ATTACHMENT_INDEX_SQLITE)?;
+    Ok(c)
+}
+
+pub struct SqliteTx<'a>(pub(super) rusqlite::Transaction<'a>);
+
+fn device_row(r: &rusqlite::Row) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: r.get(0)?,
+        office: r.get(1)?,
+        name: r.get(2)?,
+        high_water: r.get::<_, i64>(3)? as u64,
+        revoked: r.get::<_, Option<String>>(4)?.is_some(),
+        diverged: r.get::<_, Option<String>>(5)?.is_some(),
+    })
+}
+
+impl Tx for SqliteTx<'_> {
+    fn lock_device(&mut self, id: &str) -> Result<Option<Device>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE id = ?1"),
+                [id],
+                device_row,
+            )
+            .optional()?)
+    }
+    fn device_by_token(&mut self, token_hash: &str) -> Result<Option<Device>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {DEVICE_COLS} FROM devices WHERE token_hash = ?1"),
+                [token_hash],
+                device_row,
+            )
+            .optional()?)
+    }
+    fn seen_hash(&mut self, device: &str, seq: u64) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "SELECT hash FROM mutations WHERE device_id = ?1 AND seq = ?2",
+                rusqlite::params![device, seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn record(&mut self, entity: &str, key: &str) -> Result<Option<(String, String)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "SELECT office, fields FROM records WHERE entity = ?1 AND record_key = ?2",
+                [entity, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+    fn put_record(
+        &mut self,
+        entity: &str,
+        key: &str,
+        record_id: &str,
+        office: &str,
+        fields: &str,
+        position: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
+                 position = excluded.position, updated_at = excluded.updated_at",
+            rusqlite::params![entity, key, record_id, office, fields, position as i64, now],
+        )?;
+        Ok(())
+    }
+    fn lock_writes(&mut self) -> Result<()> {
+        // An IMMEDIATE transaction already holds SQLite's one write lock.
+        Ok(())
+    }
+    fn next_position(&mut self) -> Result<u64> {
+        Ok(self.0.query_row(
+            "UPDATE sequencer SET position = position + 1 WHERE id = 1 RETURNING position",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+    fn add_conflict(
+        &mut self,
+        office: &str,
+        entity: &str,
+        record_id: &str,
+        field: &str,
+        server_value: &str,
+        device_value: &str,
+        device: &str,
+        seq: u64,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO conflicts (office, entity, record_id, field, server_value, device_value,
+                 device_id, seq, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            rusqlite::params![
+                office,
+                entity,
+                record_id,
+                field,
+                server_value,
+                device_value,
+                device,
+                seq as i64,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+    fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO mutations (device_id, seq, hash, outcome) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![device, seq as i64, hash, outcome],
+        )?;
+        Ok(())
+    }
+    fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE devices SET high_water = ?2, last_seen_at = ?3 WHERE id = ?1",
+            rusqlite::params![device, seq as i64, now],
+        )?;
+        Ok(())
+    }
+    fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE devices SET diverged_at = ?2 WHERE id = ?1",
+            [device, now],
+        )?;
+        Ok(())
+    }
+    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
+             WHERE r.position > ?2 AND (r.office = ?1 OR EXISTS (SELECT 1 FROM visibility v
+                 WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = ?1))
+             ORDER BY r.position LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            rusqlite::params![office, cursor as i64, limit as i64],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (e, id, office, fields, pos) = row?;
+            out.push(record_state(&e, id, office, &fields, pos as u64)?);
+        }
+        Ok(out)
+    }
+    fn office_exists(&mut self, code: &str) -> Result<bool> {
+        Ok(self.0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM offices WHERE code = ?1)",
+            [code],
+            |r| r.get(0),
+        )?)
+    }
+    fn set_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO visibility (entity, record_key, office) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+            [entity, key, office],
+        )?;
+        Ok(())
+    }
+    fn is_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<bool> {
+        Ok(self.0.query_row(
+            "SELECT EXISTS (SELECT 1 FROM visibility WHERE entity = ?1 AND record_key = ?2
+                 AND office = ?3)",
+            [entity, key, office],
+            |r| r.get(0),
+        )?)
+    }
+    fn add_office(&mut self, code: &str, name: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO offices (code, name, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            [code, name, now],
+        )?;
+        Ok(())
+    }
+    fn add_enrolment_code(&mut self, hash: &str, office: &str, expires: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO enrolment_codes (code_hash, office, expires_at) VALUES (?1, ?2, ?3)",
+            [hash, office, expires],
+        )?;
+        Ok(())
+    }
+    fn take_enrolment_code(&mut self, hash: &str, now: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "UPDATE enrolment_codes SET used_at = ?2
+                 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2
+                 RETURNING office",
+                [hash, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn add_device(
+        &mut self,
+        id: &str,
+        office: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO devices (id, office, name, token_hash, enrolled_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            [id, office, name, token_hash, now],
+        )?;
+        Ok(())
+    }
+    fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool> {
+        Ok(self.0.execute(
+            "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            [id, now],
+        )? == 1)
+    }
+    fn devices(&mut self) -> Result<Vec<Device>> {
+        let mut stmt = self.0.prepare(&format!(
+            "SELECT {DEVICE_COLS} FROM devices ORDER BY enrolled_at"
+        ))?;
+        let v = stmt
+            .query_map([], device_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO staff (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            [id, name, token_hash, now],
+        )?;
+        Ok(())
+    }
+    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .0
+            .query_row(
+                "SELECT name FROM staff WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [token_hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn offices(&mut self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT code, name FROM offices ORDER BY code")?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn live_attachment_size(&mut self, office: &str, sha256: &str) -> Result<Option<u64>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT json_extract(fields, '$.size') FROM records
+                 WHERE entity = 'attachments' AND office = ?1
+                   AND json_extract(fields, '$.sha256') = ?2
+                   AND json_extract(fields, '$.removed_at') IS NULL LIMIT 1",
+                rusqlite::params![office, sha256],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|n| n as u64))
+    }
+    fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO blobs (office, sha256, data, stored_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (office, sha256) DO NOTHING",
+            rusqlite::params![office, sha256, data, now],
+        )?;
+        Ok(())
+    }
+    fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT data FROM blobs WHERE office = ?1 AND sha256 = ?2",
+                rusqlite::params![office, sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM blobs WHERE office = ?1 AND sha256 = ?2",
+            rusqlite::params![office, sha256],
+        )?;
+        Ok(())
+    }
+    fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT office FROM visibility WHERE entity = ?1")?;
+        let v = stmt
+            .query_map([entity], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT office, fields FROM records WHERE entity = ?1")?;
+        let v = stmt
+            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+}
