@@ -3,7 +3,7 @@
 // refused) → the case is found by a partial Thai name. Screenshots go to artifacts/.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ADMIN, beYearToday, fill, launch, screenshot, setUpOffice, textOf } from "./driver.mjs";
+import { ADMIN, beYearToday, click, fill, launch, screenshot, setUpOffice, textOf } from "./driver.mjs";
 
 let app;
 before(async () => {
@@ -119,34 +119,34 @@ test("back and forward move between the case list, a case and its person; unsave
   const at = async (selector) => (await b.$(selector)).waitForDisplayed({ timeout: 10_000 });
   // the list → the case → its person
   await at("#case-table");
-  await (await b.$("#case-table tbody tr")).click();
+  await click(b, "#case-table tbody tr td");
   await at("#case-title");
   const caseTitle = await textOf(b, "#case-title");
-  await (await b.$(".case-view .page-head button.link")).click();
+  await click(b, ".case-view .page-head button.link");
   await at("#person-title");
   // back, back: the case, then the list; forward, forward: the case, then the person
-  await (await b.$("#nav-back")).click();
+  await click(b, "#nav-back");
   await at("#case-title");
   assert.equal(await textOf(b, "#case-title"), caseTitle);
   await b.keys(["Alt", "ArrowLeft"]);
   await at("#case-search");
-  await (await b.$("#nav-forward")).click();
+  await click(b, "#nav-forward");
   await at("#case-title");
   await b.keys(["Alt", "ArrowRight"]);
   await at("#person-title");
 
   // A half-filled registration: Escape in a field keeps the page; leaving asks first.
-  await (await b.$("#nav-register")).click();
+  await click(b, "#nav-register");
   await fill(b, "first_name", "สมหญิง");
-  await (await b.$('[name="first_name"]')).click();
+  await click(b, '[name="first_name"]');
   await b.keys("Escape");
   assert.equal(await (await b.$('[name="first_name"]')).getValue(), "สมหญิง");
-  await (await b.$("#nav-cases")).click();
+  await click(b, "#nav-cases");
   await at('[data-testid="unsaved-dialog"]');
   await screenshot(b, "unsaved-question");
-  await (await b.$("#unsaved-stay")).click();
+  await click(b, "#unsaved-stay");
   assert.equal(await (await b.$('[name="first_name"]')).getValue(), "สมหญิง");
-  await (await b.$("#nav-cases")).click();
-  await (await b.$("#unsaved-leave")).click();
+  await click(b, "#nav-cases");
+  await click(b, "#unsaved-leave");
   await at("#case-search");
 });

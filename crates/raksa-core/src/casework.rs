@@ -221,8 +221,9 @@ impl Session {
     /// The case with its timeline and deadlines (audited as a read).
     pub fn get_case(&self, id: Uuid) -> Result<CaseDetail> {
         let sql = format!(
-            "SELECT {}, c.target_groups, c.problem_domains, c.reporter, c.account, c.outcome,
-                    c.pending_request, c.household_id
+            "SELECT {}, c.target_groups AS target_groups, c.problem_domains AS problem_domains,
+                    c.reporter AS reporter, c.account AS account, c.outcome AS outcome,
+                    c.pending_request AS pending_request, c.household_id AS household_id
              FROM cases c JOIN people p ON p.id = c.person_id
              LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ?1",
             session::CASE_COLS
@@ -242,13 +243,13 @@ impl Session {
                 Ok((
                     session::case_row(r)?,
                     (
-                        r.get(16)?,
-                        r.get(17)?,
-                        r.get(18)?,
-                        r.get(19)?,
-                        r.get(20)?,
-                        r.get(21)?,
-                        r.get(22)?,
+                        r.get("target_groups")?,
+                        r.get("problem_domains")?,
+                        r.get("reporter")?,
+                        r.get("account")?,
+                        r.get("outcome")?,
+                        r.get("pending_request")?,
+                        r.get("household_id")?,
                     ),
                 ))
             })

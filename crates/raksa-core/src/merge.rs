@@ -69,9 +69,11 @@ impl Session {
         let load = |id: Uuid| -> Result<(crate::model::Person, Option<String>)> {
             self.conn()
                 .query_row(
-                    &format!("SELECT {PERSON_COLS}, p.merged_into FROM people p WHERE p.id = ?1"),
+                    &format!(
+                        "SELECT {PERSON_COLS}, p.merged_into AS merged_into FROM people p WHERE p.id = ?1"
+                    ),
                     [id.to_string()],
-                    |r| Ok((person_row(r)?, r.get(14)?)),
+                    |r| Ok((person_row(r)?, r.get("merged_into")?)),
                 )
                 .optional()?
                 .ok_or(CoreError::NotFound)

@@ -944,7 +944,7 @@ impl Session {
             "AND ?1 IS NOT NULL"
         };
         let sql = format!(
-            "SELECT {}, r.id, r.sent_on, a.name
+            "SELECT {}, r.id AS r_id, r.sent_on AS r_sent_on, a.name AS a_name
              FROM referrals r JOIN cases c ON c.id = r.case_id
              JOIN people p ON p.id = c.person_id LEFT JOIN users u ON u.id = c.assigned_to
              JOIN agencies a ON a.id = r.agency_id
@@ -955,9 +955,9 @@ impl Session {
         let rows = stmt.query_map([self.user().id.to_string()], |x| {
             Ok((
                 session::case_row(x)?,
-                uuid_col(x, 16)?,
-                session::date_col(x, 17)?,
-                x.get::<_, String>(18)?,
+                uuid_col(x, "r_id")?,
+                session::date_col(x, "r_sent_on")?,
+                x.get::<_, String>("a_name")?,
             ))
         })?;
         let mut out = Vec::new();

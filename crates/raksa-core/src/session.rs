@@ -32,32 +32,41 @@ pub struct Session {
     pub(crate) fail_next_commit: bool,
 }
 
-pub(crate) const PERSON_COLS: &str = "p.id, p.title, p.first_name, p.last_name, p.id_kind, p.id_number, \
-     p.no_id_reason, p.birth_date, p.sex, p.phone, p.address_text, p.created_at, \
-     p.subdistrict_code, p.postcode";
+/// A person's columns, named for `person_row` (rows are read by name, never by position;
+/// the `p_` prefix keeps them apart from other tables' columns in the same SELECT).
+pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.title AS p_title, \
+     p.first_name AS p_first_name, p.last_name AS p_last_name, p.id_kind AS p_id_kind, \
+     p.id_number AS p_id_number, p.no_id_reason AS p_no_id_reason, p.birth_date AS p_birth_date, \
+     p.sex AS p_sex, p.phone AS p_phone, p.address_text AS p_address_text, \
+     p.created_at AS p_created_at, p.subdistrict_code AS p_subdistrict_code, \
+     p.postcode AS p_postcode";
 
-pub(crate) const CASE_COLS: &str = "c.id, c.case_no, c.person_id, p.title, p.first_name, p.last_name, \
-     p.id_kind, p.id_number, p.no_id_reason, c.channel, c.intake_date, c.summary, c.status, \
-     u.full_name, c.urgency, c.pending_approval";
+/// A case summary's columns, named for `case_row` (`c` cases, `p` people, `u` users).
+pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.case_no AS c_case_no, \
+     c.person_id AS c_person_id, p.title AS p_title, p.first_name AS p_first_name, \
+     p.last_name AS p_last_name, p.id_kind AS p_id_kind, p.id_number AS p_id_number, \
+     p.no_id_reason AS p_no_id_reason, c.channel AS c_channel, c.intake_date AS c_intake_date, \
+     c.summary AS c_summary, c.status AS c_status, u.full_name AS u_full_name, \
+     c.urgency AS c_urgency, c.pending_approval AS c_pending_approval";
 
 pub(crate) fn corrupt(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Text)
 }
 
-pub(crate) fn uuid_col(row: &Row, i: usize) -> rusqlite::Result<Uuid> {
+pub(crate) fn uuid_col<I: rusqlite::RowIndex>(row: &Row, i: I) -> rusqlite::Result<Uuid> {
     let s: String = row.get(i)?;
     Uuid::parse_str(&s).map_err(|_| corrupt("uuid"))
 }
 
-pub(crate) fn date_col(row: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+pub(crate) fn date_col<I: rusqlite::RowIndex>(row: &Row, i: I) -> rusqlite::Result<NaiveDate> {
     let s: String = row.get(i)?;
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt("date"))
 }
 
-fn identity_cols(row: &Row, i: usize) -> rusqlite::Result<Identity> {
-    let kind: String = row.get(i)?;
-    let number: Option<String> = row.get(i + 1)?;
-    let reason: Option<String> = row.get(i + 2)?;
+fn identity_cols(row: &Row) -> rusqlite::Result<Identity> {
+    let kind: String = row.get("p_id_kind")?;
+    let number: Option<String> = row.get("p_id_number")?;
+    let reason: Option<String> = row.get("p_no_id_reason")?;
     Ok(match (kind.as_str(), number, reason) {
         ("citizen_id", Some(n), _) => Identity::CitizenId { number: n },
         ("g_code", Some(c), _) => Identity::GCode { code: c },
@@ -69,54 +78,56 @@ fn identity_cols(row: &Row, i: usize) -> rusqlite::Result<Identity> {
 }
 
 pub(crate) fn person_row(row: &Row) -> rusqlite::Result<Person> {
-    let birth: Option<String> = row.get(7)?;
+    let birth: Option<String> = row.get("p_birth_date")?;
+    let subdistrict: Option<String> = row.get("p_subdistrict_code")?;
     Ok(Person {
-        id: uuid_col(row, 0)?,
-        title: row.get(1)?,
-        first_name: row.get(2)?,
-        last_name: row.get(3)?,
-        identity: identity_cols(row, 4)?,
+        id: uuid_col(row, "p_id")?,
+        title: row.get("p_title")?,
+        first_name: row.get("p_first_name")?,
+        last_name: row.get("p_last_name")?,
+        identity: identity_cols(row)?,
         birth_date: match birth {
             Some(s) => {
                 Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt("date"))?)
             }
             None => None,
         },
-        sex: Sex::parse(&row.get::<_, String>(8)?).ok_or_else(|| corrupt("sex"))?,
-        phone: row.get(9)?,
-        address_text: row.get(10)?,
-        created_at: row.get(11)?,
-        place_label: row
-            .get::<_, Option<String>>(12)?
+        sex: Sex::parse(&row.get::<_, String>("p_sex")?).ok_or_else(|| corrupt("sex"))?,
+        phone: row.get("p_phone")?,
+        address_text: row.get("p_address_text")?,
+        created_at: row.get("p_created_at")?,
+        place_label: subdistrict
             .as_deref()
             .and_then(|c| crate::places::places().label(c))
             .map(|m| m.label_th),
-        subdistrict_code: row.get(12)?,
-        postcode: row.get(13)?,
+        subdistrict_code: subdistrict,
+        postcode: row.get("p_postcode")?,
     })
 }
 
 pub(crate) fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
-    let identity = identity_cols(row, 6)?;
+    let identity = identity_cols(row)?;
     Ok(CaseSummary {
-        id: uuid_col(row, 0)?,
-        case_no: row.get(1)?,
-        person_id: uuid_col(row, 2)?,
+        id: uuid_col(row, "c_id")?,
+        case_no: row.get("c_case_no")?,
+        person_id: uuid_col(row, "c_person_id")?,
         person_name: format!(
             "{}{} {}",
-            row.get::<_, String>(3)?,
-            row.get::<_, String>(4)?,
-            row.get::<_, String>(5)?
+            row.get::<_, String>("p_title")?,
+            row.get::<_, String>("p_first_name")?,
+            row.get::<_, String>("p_last_name")?
         ),
         masked_id: validate::masked_id(&identity),
-        channel: IntakeChannel::parse(&row.get::<_, String>(9)?)
+        channel: IntakeChannel::parse(&row.get::<_, String>("c_channel")?)
             .ok_or_else(|| corrupt("channel"))?,
-        intake_date: date_col(row, 10)?,
-        summary: row.get(11)?,
-        status: CaseStatus::parse(&row.get::<_, String>(12)?).ok_or_else(|| corrupt("status"))?,
-        assigned_to: row.get(13)?,
-        urgency: Urgency::parse(&row.get::<_, String>(14)?).ok_or_else(|| corrupt("urgency"))?,
-        pending_approval: match row.get::<_, Option<String>>(15)? {
+        intake_date: date_col(row, "c_intake_date")?,
+        summary: row.get("c_summary")?,
+        status: CaseStatus::parse(&row.get::<_, String>("c_status")?)
+            .ok_or_else(|| corrupt("status"))?,
+        assigned_to: row.get("u_full_name")?,
+        urgency: Urgency::parse(&row.get::<_, String>("c_urgency")?)
+            .ok_or_else(|| corrupt("urgency"))?,
+        pending_approval: match row.get::<_, Option<String>>("c_pending_approval")? {
             Some(k) => {
                 Some(crate::lifecycle::ApprovalKind::parse(&k).ok_or_else(|| corrupt("approval"))?)
             }
@@ -510,6 +521,7 @@ impl Session {
         let mut sql = format!(
             "SELECT {PERSON_COLS},
                 (SELECT count(*) FROM cases c WHERE c.person_id = p.id AND c.status != 'closed')
+                    AS open_cases
              FROM people p WHERE p.merged_into IS NULL"
         );
         for i in 0..terms.len() {
@@ -531,7 +543,7 @@ impl Session {
                 display_name: p.display_name(),
                 masked_id: validate::masked_id(&p.identity),
                 birth_date: p.birth_date,
-                open_cases: r.get(14)?,
+                open_cases: r.get("open_cases")?,
             })
         })?;
         let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
