@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import type { AddressValue } from "../bindings/AddressValue";
 import type { Place } from "../bindings/Place";
 import { backend } from "./backend";
-import { useI18n } from "./i18n";
+import { useI18n, type MessageKey } from "./i18n";
 import { PlacePicker } from "./PlacePicker";
 import { reportFailure } from "./failures";
 
@@ -42,20 +42,6 @@ function usePlaces(code: string | null): Place[] {
 
 export const emptyAddress: AddressValue = { house_code: "", house_no: "", moo: "", alley: "", soi: "", road: "", subdistrict_code: null, postcode: null };
 
-const L = {
-  houseCode: ["รหัสประจำบ้าน (11 หลัก)", "House code (11 digits)"],
-  houseNo: ["บ้านเลขที่", "House no."],
-  moo: ["หมู่ที่", "Village no. (moo)"],
-  alley: ["ตรอก", "Alley (trok)"],
-  soi: ["ซอย", "Soi"],
-  road: ["ถนน", "Road"],
-  province: ["จังหวัด", "Province"],
-  district: ["อำเภอ/เขต", "District"],
-  subdistrict: ["ตำบล/แขวง", "Sub-district"],
-  postcode: ["รหัสไปรษณีย์", "Postcode"],
-  choose: ["— เลือก —", "— choose —"],
-  search: ["หรือค้นหาตำบล", "Or search"],
-} satisfies Record<string, [string, string]>;
 
 export function AddressInput(props: {
   idPrefix: string;
@@ -65,7 +51,7 @@ export function AddressInput(props: {
   error?: string | undefined;
   disabled?: boolean;
 }) {
-  const { pick } = useI18n();
+  const { t } = useI18n();
   const v = props.value;
   const code = v.subdistrict_code ?? "";
   const [province, setProvince] = useState(code.slice(0, 2));
@@ -86,9 +72,9 @@ export function AddressInput(props: {
   const set = (k: keyof AddressValue) => (e: { target: { value: string } }) => props.onChange({ ...v, [k]: e.target.value });
   const id = (k: string) => `${props.idPrefix}-${k}`;
 
-  const line = (k: "house_code" | "house_no" | "moo" | "alley" | "soi" | "road", label: [string, string], size: string, max: number) => (
+  const line = (k: "house_code" | "house_no" | "moo" | "alley" | "soi" | "road", label: MessageKey, size: string, max: number) => (
     <div className={`field ${size}`}>
-      <label htmlFor={id(k)}>{pick(label)}</label>
+      <label htmlFor={id(k)}>{t(label)}</label>
       <input id={id(k)} name={id(k)} value={v[k]} onChange={set(k)} maxLength={max} disabled={props.disabled} inputMode={k === "house_code" ? "numeric" : undefined} />
     </div>
   );
@@ -96,19 +82,19 @@ export function AddressInput(props: {
   return (
     <fieldset className={"address" + (props.error ? " field-invalid" : "")} disabled={props.disabled}>
       <div className="row">
-        {props.withHouseCode && line("house_code", L.houseCode, "w-md", 11)}
-        {line("house_no", L.houseNo, "w-sm", 30)}
-        {line("moo", L.moo, "w-xs", 10)}
+        {props.withHouseCode && line("house_code", "addressInput.houseCode", "w-md", 11)}
+        {line("house_no", "addressInput.houseNo", "w-sm", 30)}
+        {line("moo", "addressInput.moo", "w-xs", 10)}
       </div>
       <div className="row">
-        {line("alley", L.alley, "", 100)}
-        {line("soi", L.soi, "", 100)}
-        {line("road", L.road, "", 100)}
+        {line("alley", "addressInput.alley", "", 100)}
+        {line("soi", "addressInput.soi", "", 100)}
+        {line("road", "addressInput.road", "", 100)}
       </div>
       <div className="row">
         <PlaceSelect
           id={id("province")}
-          label={pick(L.province)}
+          label={t("addressInput.province")}
           value={province}
           places={provinces}
           onChange={(c) => {
@@ -119,7 +105,7 @@ export function AddressInput(props: {
         />
         <PlaceSelect
           id={id("district")}
-          label={pick(L.district)}
+          label={t("addressInput.district")}
           value={district}
           places={districts}
           disabled={props.disabled === true || districts.length === 0}
@@ -130,7 +116,7 @@ export function AddressInput(props: {
         />
         <PlaceSelect
           id={id("subdistrict")}
-          label={pick(L.subdistrict)}
+          label={t("addressInput.subdistrict")}
           value={code}
           places={subdistricts}
           disabled={props.disabled === true || subdistricts.length === 0}
@@ -140,7 +126,7 @@ export function AddressInput(props: {
           }}
         />
         <div className="field w-sm">
-          <label htmlFor={id("postcode")}>{pick(L.postcode)}</label>
+          <label htmlFor={id("postcode")}>{t("addressInput.postcode")}</label>
           <select id={id("postcode")} name={id("postcode")} value={v.postcode ?? ""} disabled={props.disabled || !sub} onChange={set("postcode")}>
             {(sub?.postcodes ?? (v.postcode ? [v.postcode] : [""])).map((pc) => (
               <option key={pc} value={pc}>
@@ -152,7 +138,7 @@ export function AddressInput(props: {
       </div>
       {!props.disabled && (
         <div className="address-search">
-          <span className="muted small">{pick(L.search)}</span>
+          <span className="muted small">{t("addressInput.search")}</span>
           <PlacePicker
             value={null}
             onChange={(p) => {
@@ -174,12 +160,12 @@ export function AddressInput(props: {
 
 /** One level of the cascade: a native select, so typing the first letters jumps. */
 function PlaceSelect(props: { id: string; label: string; value: string; places: Place[]; disabled?: boolean; onChange: (code: string) => void }) {
-  const { pick, lang } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
       <select id={props.id} name={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">{pick(L.choose)}</option>
+        <option value="">{t("addressInput.choose")}</option>
         {props.places.map((p) => (
           <option key={p.code} value={p.code}>
             {lang === "th" ? p.name_th : p.name_en}

@@ -17,7 +17,7 @@ export function reportFailure(e: unknown): void {
 type Shown = { message_th: string; message_en: string; n: number };
 
 export function FailureBar() {
-  const { lang, t } = useI18n();
+  const { t, lang } = useI18n();
   const [shown, setShown] = useState<Shown | null>(null);
   useEffect(() => {
     let n = 0;

@@ -17,39 +17,11 @@ const kindNames: Record<AgencyKind, [string, string]> = {
   outside: ["หน่วยงานภายนอก", "Outside agency"],
 };
 
-const L = {
-  title: ["หน่วยงานที่ส่งต่อ", "Agencies"],
-  add: ["เพิ่มหน่วยงาน", "Add an agency"],
-  noAgencies: ["ยังไม่มีหน่วยงานในทะเบียน — กด \"เพิ่มหน่วยงาน\" เพื่อเพิ่มโรงพยาบาล โรงเรียน หรือสำนักงานที่ส่งต่อบ่อย", "No agencies yet — add the hospitals, schools and offices you refer to"],
-  edit: ["แก้ไขหน่วยงาน", "Edit agency"],
-  name: ["ชื่อหน่วยงาน", "Name"],
-  head: ["ตำแหน่งหัวหน้าหน่วยงาน (ใช้ในคำขึ้นต้น \"เรียน\")", "Head's position (for the salutation)"],
-  address: ["ที่อยู่", "Address"],
-  phone: ["โทรศัพท์", "Phone"],
-  email: ["อีเมล", "E-mail"],
-  kind: ["ประเภท", "Kind"],
-  raksa: ["หน่วยงานนี้ใช้ระบบรักษา (รับ–ตอบการส่งต่อทางระบบ)", "Runs Raksa (referrals travel electronically)"],
-  raksaOffice: ["รหัสสำนักงานในระบบรักษา", "Raksa office code"],
-  active: ["ใช้งานอยู่", "Active"],
-  inactive: ["เลิกใช้", "Inactive"],
-  save: ["บันทึก", "Save"],
-  cancel: ["ยกเลิก", "Cancel"],
-  saved: ["บันทึกหน่วยงานแล้ว", "Agency saved"],
-  register: ["ทะเบียนหนังสือส่ง ปี พ.ศ. {y}", "Outgoing letter register {y}"],
-  no: ["เลขที่", "No."],
-  date: ["ลงวันที่", "Date"],
-  to: ["ถึง", "To"],
-  subject: ["เรื่อง", "Subject"],
-  by: ["ผู้ออกเลข", "Issued by"],
-  empty: ["ยังไม่มีหนังสือส่งในปีนี้", "No letters this year"],
-  prevYear: ["← ปีก่อน", "← Previous year"],
-  nextYear: ["ปีถัดไป →", "Next year →"],
-} satisfies Record<string, [string, string]>;
 
 const blank: NewAgency = { name: "", head_position: "", address: "", phone: "", email: "", kind: "outside", runs_raksa: false, raksa_office: "" };
 
 export function Agencies({ canEdit }: { canEdit: boolean }) {
-  const { pick, lang } = useI18n();
+  const { t, pick, lang } = useI18n();
   const [list, setList] = useState<Agency[]>([]);
   const [editing, setEditing] = useState<Agency | "new" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -77,10 +49,10 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
   return (
     <section aria-labelledby="agencies-title">
       <div className="page-head">
-        <h1 id="agencies-title">{pick(L.title)}</h1>
+        <h1 id="agencies-title">{t("agencies.title")}</h1>
         {canEdit && editing === null && (
           <button type="button" className="primary" id="add-agency" onClick={() => setEditing("new")}>
-            + {pick(L.add)}
+            + {t("agencies.add")}
           </button>
         )}
       </div>
@@ -93,19 +65,19 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
           onCancel={() => setEditing(null)}
           onDone={() => {
             setEditing(null);
-            setNotice(pick(L.saved));
+            setNotice(t("agencies.saved"));
             load();
           }}
         />
       )}
-      {list.length === 0 && <p className="muted">{pick(L.noAgencies)}</p>}
+      {list.length === 0 && <p className="muted">{t("agencies.noAgencies")}</p>}
       <table className="grid" id="agency-table" hidden={list.length === 0}>
         <thead>
           <tr>
-            <th>{pick(L.name)}</th>
-            <th>{pick(L.head).split(" (")[0]}</th>
-            <th>{pick(L.kind)}</th>
-            <th>{pick(L.phone)}</th>
+            <th>{t("agencies.name")}</th>
+            <th>{t("agencies.head").split(" (")[0]}</th>
+            <th>{t("agencies.kind")}</th>
+            <th>{t("agencies.phone")}</th>
             <th />
           </tr>
         </thead>
@@ -120,10 +92,10 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
               <td>{pick(kindNames[a.kind])}</td>
               <td>{a.phone}</td>
               <td>
-                {!a.active && pick(L.inactive)}{" "}
+                {!a.active && t("agencies.inactive")}{" "}
                 {canEdit && (
                   <button type="button" className="link small" onClick={() => setEditing(a)}>
-                    {pick(L.edit)}
+                    {t("agencies.edit")}
                   </button>
                 )}
               </td>
@@ -134,27 +106,27 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
 
       <div className="card" aria-labelledby="register-title" id="letter-register">
         <div className="page-head">
-          <h2 id="register-title">{pick(L.register).replace("{y}", String(year))}</h2>
+          <h2 id="register-title">{t("agencies.register").replace("{y}", String(year))}</h2>
           <div className="actions">
             <button type="button" className="small" onClick={() => setYear(year - 1)}>
-              {pick(L.prevYear)}
+              {t("agencies.prevYear")}
             </button>
             <button type="button" className="small" onClick={() => setYear(year + 1)}>
-              {pick(L.nextYear)}
+              {t("agencies.nextYear")}
             </button>
           </div>
         </div>
         {register.length === 0 ? (
-          <p className="muted">{pick(L.empty)}</p>
+          <p className="muted">{t("agencies.empty")}</p>
         ) : (
           <table className="data">
             <thead>
               <tr>
-                <th>{pick(L.no)}</th>
-                <th>{pick(L.date)}</th>
-                <th>{pick(L.to)}</th>
-                <th>{pick(L.subject)}</th>
-                <th>{pick(L.by)}</th>
+                <th>{t("agencies.no")}</th>
+                <th>{t("agencies.date")}</th>
+                <th>{t("agencies.to")}</th>
+                <th>{t("agencies.subject")}</th>
+                <th>{t("agencies.by")}</th>
               </tr>
             </thead>
             <tbody>
@@ -176,7 +148,7 @@ export function Agencies({ canEdit }: { canEdit: boolean }) {
 }
 
 function AgencyForm({ agency, onCancel, onDone }: { agency: Agency | null; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, run } = useSubmit();
   const [v, setV] = useState<NewAgency>(agency ? { ...agency } : blank);
   const [active, setActive] = useState(agency?.active ?? true);
@@ -188,25 +160,25 @@ function AgencyForm({ agency, onCancel, onDone }: { agency: Agency | null; onCan
   }
   return (
     <form className="card form-card" onSubmit={submit} noValidate id="agency-form">
-      <h2>{pick(agency ? L.edit : L.add)}</h2>
+      <h2>{t(agency ? "agencies.edit" : "agencies.add")}</h2>
       <Banner message={banner} />
-      <Field label={pick(L.name)} error={fields.name}>
+      <Field label={t("agencies.name")} error={fields.name}>
         {(p) => <input {...p} name="agency_name" value={v.name} onChange={set("name")} maxLength={300} autoFocus />}
       </Field>
-      <Field label={pick(L.head)} error={fields.head_position}>
+      <Field label={t("agencies.head")} error={fields.head_position}>
         {(p) => <input {...p} name="agency_head" value={v.head_position} onChange={set("head_position")} maxLength={300} />}
       </Field>
-      <Field label={pick(L.address)} error={fields.address}>
+      <Field label={t("agencies.address")} error={fields.address}>
         {(p) => <textarea {...p} name="agency_address" rows={2} value={v.address} onChange={set("address")} maxLength={1000} />}
       </Field>
       <div className="row">
-        <Field label={pick(L.phone)} error={fields.phone}>
+        <Field label={t("agencies.phone")} error={fields.phone}>
           {(p) => <input {...p} name="agency_phone" value={v.phone} onChange={set("phone")} maxLength={100} />}
         </Field>
-        <Field label={pick(L.email)} error={fields.email}>
+        <Field label={t("agencies.email")} error={fields.email}>
           {(p) => <input {...p} name="agency_email" value={v.email} onChange={set("email")} maxLength={200} />}
         </Field>
-        <Field label={pick(L.kind)}>
+        <Field label={t("agencies.kind")}>
           {(p) => (
             <select {...p} name="agency_kind" value={v.kind} onChange={set("kind")}>
               {(Object.keys(kindNames) as AgencyKind[]).map((k) => (
@@ -220,25 +192,25 @@ function AgencyForm({ agency, onCancel, onDone }: { agency: Agency | null; onCan
       </div>
       <label className="check-item">
         <input type="checkbox" name="agency_raksa" checked={v.runs_raksa} onChange={(e) => setV({ ...v, runs_raksa: e.target.checked })} />
-        {pick(L.raksa)}
+        {t("agencies.raksa")}
       </label>
       {v.runs_raksa && (
-        <Field label={pick(L.raksaOffice)} error={fields.raksa_office}>
+        <Field label={t("agencies.raksaOffice")} error={fields.raksa_office}>
           {(p) => <input {...p} name="agency_raksa_office" value={v.raksa_office} onChange={set("raksa_office")} maxLength={20} />}
         </Field>
       )}
       {agency && (
         <label className="check-item">
           <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
-          {pick(L.active)}
+          {t("agencies.active")}
         </label>
       )}
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("agencies.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy} id="agency-submit">
-          {pick(L.save)}
+          {t("agencies.save")}
         </button>
       </div>
     </form>

@@ -29,21 +29,6 @@ import { ReferralCard, referralStatusNames } from "./ReferralCard";
 import { schemeNames, WelfarePanel } from "./WelfarePanel";
 import { reportFailure } from "../lib/failures";
 
-const FF = {
-  title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
-  new: ["ยังไม่ได้เริ่มกรอก", "Not started"],
-  draft: ["ร่าง (บันทึกอัตโนมัติ) — ยังไม่ได้ส่ง", "Draft (autosaved) — not submitted"],
-  submitted: ["ส่งแล้ว", "Submitted"],
-  open: ["เปิดแบบสอบข้อเท็จจริง", "Open the form"],
-  start: ["เริ่มกรอกแบบสอบข้อเท็จจริง", "Start the form"],
-  submittedEvent: ["ส่งแบบสอบข้อเท็จจริง (รุ่น {v})", "Fact-finding form submitted (version {v})"],
-  reopenedEvent: ["เปิดแก้ไขแบบสอบข้อเท็จจริง", "Fact-finding form reopened"],
-  attachmentAdded: ["แนบไฟล์", "File attached"],
-  attachmentRemoved: ["นำไฟล์แนบออก", "File removed"],
-  planAdded: ["เพิ่มเป้าหมายในแผน", "Goal added to the plan"],
-  planUpdated: ["ปรับสถานะเป้าหมาย", "Goal status changed"],
-  referral: ["ส่งต่อ", "Referral to"],
-} satisfies Record<string, [string, string]>;
 
 type Mode = "note" | "visit" | "assistance" | "stage" | "plan" | "closure" | "reopen" | "correct" | null;
 
@@ -116,8 +101,8 @@ export function CaseView({
             </span>{" "}
             {c.urgency !== "normal" && <span className={`pill urgency-pill-${c.urgency}`}>{pick(urgencyNames[c.urgency]).split(" ")[0]}</span>}{" "}
             {detail.unsynced && (
-              <span className="pill pill-unsynced" id="case-unsynced" title={lang === "th" ? "มีการเปลี่ยนแปลงที่ยังรอส่งไปเซิร์ฟเวอร์ส่วนกลาง" : "Changes waiting to be sent"}>
-                {lang === "th" ? "ยังไม่ได้ส่งขึ้นเซิร์ฟเวอร์" : "Not yet on the server"}
+              <span className="pill pill-unsynced" id="case-unsynced" title={t("caseView.changesWaitingToBeSent")}>
+                {t("caseView.notYetOnTheServer")}
               </span>
             )}
           </h1>
@@ -149,14 +134,14 @@ export function CaseView({
       )}
 
       <div className="card ff-card" id="ff-card">
-        <h2>{pick(FF.title)}</h2>
+        <h2>{t("caseView.ff_title")}</h2>
         <p>
           <span className={`pill ff-status-${detail.fact_finding}`} id="ff-status">
-            {pick(FF[detail.fact_finding])}
+            {t(`caseView.form_${detail.fact_finding}`)}
           </span>
         </p>
         <button type="button" className={detail.fact_finding === "submitted" ? "" : "primary"} id="open-fact-finding" onClick={() => go({ kind: "fact_finding", id: c.id })}>
-          {pick(detail.fact_finding === "new" ? FF.start : FF.open)}
+          {t(detail.fact_finding === "new" ? "caseView.ff_start" : "caseView.ff_open")}
         </button>
       </div>
 
@@ -344,24 +329,24 @@ function eventText(e: CaseEvent, { t, pick, lang }: I18n): { title: string; line
     case "correction":
       return { title: t("correction"), lines: [b.text] };
     case "fact_finding_submitted":
-      return { title: pick(FF.submittedEvent).replace("{v}", String(b.form_version)), lines: [] };
+      return { title: t("caseView.ff_submittedEvent").replace("{v}", String(b.form_version)), lines: [] };
     case "fact_finding_reopened":
-      return { title: pick(FF.reopenedEvent), lines: [b.reason] };
+      return { title: t("caseView.ff_reopenedEvent"), lines: [b.reason] };
     case "attachment_added":
-      return { title: pick(FF.attachmentAdded), lines: [`${b.file_name} (${Math.ceil(b.size / 1024)} KB)`] };
+      return { title: t("caseView.ff_attachmentAdded"), lines: [`${b.file_name} (${Math.ceil(b.size / 1024)} KB)`] };
     case "attachment_removed":
-      return { title: pick(FF.attachmentRemoved), lines: [b.file_name, b.reason] };
+      return { title: t("caseView.ff_attachmentRemoved"), lines: [b.file_name, b.reason] };
     case "plan_item_added":
-      return { title: `${pick(FF.planAdded)} · ${pick(planKindNames[b.plan])}`, lines: [`${b.goal} — ${formatBe(b.due_on, lang)}`] };
+      return { title: `${t("caseView.ff_planAdded")} · ${pick(planKindNames[b.plan])}`, lines: [`${b.goal} — ${formatBe(b.due_on, lang)}`] };
     case "plan_item_updated":
-      return { title: `${pick(FF.planUpdated)} · ${pick(planStatusNames[b.status])}`, lines: [b.goal, b.note].filter(Boolean) };
+      return { title: `${t("caseView.ff_planUpdated")} · ${pick(planStatusNames[b.status])}`, lines: [b.goal, b.note].filter(Boolean) };
     case "referral_changed":
-      return { title: `${pick(FF.referral)} ${b.agency} · ${pick(referralStatusNames[b.to])}`, lines: [b.letter_no ?? "", b.note].filter(Boolean) };
+      return { title: `${t("caseView.ff_referral")} ${b.agency} · ${pick(referralStatusNames[b.to])}`, lines: [b.letter_no ?? "", b.note].filter(Boolean) };
     case "welfare_screened": {
       const got = b.screening.results.filter((r) => r.eligibility === "eligible");
       return {
-        title: lang === "th" ? "ตรวจสอบสิทธิสวัสดิการ" : "Welfare rights screened",
-        lines: got.length > 0 ? got.map((r) => `${pick(schemeNames[r.scheme])}: ${r.reason_th}`) : [lang === "th" ? "ไม่พบสิทธิที่น่าจะได้รับเพิ่ม" : "No further rights found"],
+        title: t("caseView.welfareRightsScreened"),
+        lines: got.length > 0 ? got.map((r) => `${pick(schemeNames[r.scheme])}: ${r.reason_th}`) : [t("caseView.noFurtherRightsFound")],
       };
     }
   }

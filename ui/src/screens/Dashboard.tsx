@@ -91,7 +91,7 @@ function BarChart({
 
 /** A breakdown: a chart, and the same numbers as buttons for the keyboard. */
 function Breakdown({ title, id, items, onPick }: { title: string; id: string; items: Tally[]; onPick: (t: Tally) => void }) {
-  const { lang } = useI18n();
+  const { t } = useI18n();
   const sorted = [...items].sort((a, b) => b.count - a.count);
   const labels = sorted.map((t) => t.label_th);
   const data = sorted.map((t) => t.count);
@@ -99,7 +99,7 @@ function Breakdown({ title, id, items, onPick }: { title: string; id: string; it
     <div className="card dash-card" id={id}>
       <h2>{title}</h2>
       {sorted.length === 0 ? (
-        <p className="empty">{lang === "th" ? "ไม่มีกรณีที่ยังดำเนินการอยู่" : "No open cases"}</p>
+        <p className="empty">{t("dashboard.noOpenCases")}</p>
       ) : (
         <>
           <BarChart
@@ -126,8 +126,7 @@ function Breakdown({ title, id, items, onPick }: { title: string; id: string; it
 }
 
 export function Dashboard({ go }: { go: (v: View) => void }) {
-  const { pick, lang } = useI18n();
-  const L = (th: string, en: string) => (lang === "th" ? th : en);
+  const { t, pick, lang } = useI18n();
   const [d, setD] = useState<Figures | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [drill, setDrill] = useState<{ title: string; cases: CaseSummary[] } | null>(null);
@@ -166,94 +165,94 @@ export function Dashboard({ go }: { go: (v: View) => void }) {
   return (
     <section aria-labelledby="dash-title" className="dashboard">
       <div className="page-head">
-        <h1 id="dash-title">{L("แดชบอร์ดสำนักงาน", "Office dashboard")}</h1>
+        <h1 id="dash-title">{t("dashboard.officeDashboard")}</h1>
         <span className="muted">
-          {L("ข้อมูล ณ", "As of")} {formatBe(d.today, lang)} · {L("ปีงบประมาณ", "Fiscal year")} {d.fiscal_year}
+          {t("dashboard.asOf")} {formatBe(d.today, lang)} · {t("dashboard.fiscalYear")} {d.fiscal_year}
         </span>
       </div>
       <div className="counters">
-        <button type="button" className="counter" id="dash-open" onClick={() => open(L("กรณีที่ยังดำเนินการอยู่", "Open cases"), none)}>
+        <button type="button" className="counter" id="dash-open" onClick={() => open(t("dashboard.openCases"), none)}>
           <span className="n">{d.open_cases}</span>
-          <span>{L("กรณีที่ยังดำเนินการอยู่", "open cases")}</span>
+          <span>{t("dashboard.openCases2")}</span>
         </button>
         <button
           type="button"
           className={`counter counter-overdue${d.overdue_cases > 0 ? " alarm" : ""}`}
           id="dash-overdue"
-          onClick={() => open(L("กรณีที่เกินกำหนด", "Overdue cases"), { ...none, overdue: true })}
+          onClick={() => open(t("dashboard.overdueCases"), { ...none, overdue: true })}
         >
           <span className="n">{d.overdue_cases}</span>
-          <span>{L("กรณีเกินกำหนด", "overdue")}</span>
+          <span>{t("dashboard.overdue")}</span>
         </button>
         <button type="button" className="counter" id="dash-referrals" onClick={() => go({ kind: "office_work" })}>
           <span className="n">{d.referrals_waiting}</span>
           <span>
-            {L("หนังสือส่งต่อรอตอบ", "referrals awaiting reply")}
-            {d.referrals_overdue > 0 && <strong className="late"> ({L("เกินกำหนด", "overdue")} {d.referrals_overdue})</strong>}
+            {t("dashboard.referralsAwaitingReply")}
+            {d.referrals_overdue > 0 && <strong className="late"> ({t("dashboard.overdue2")} {d.referrals_overdue})</strong>}
           </span>
         </button>
         <div className="counter">
           <span className="n">{d.opened_this_fiscal_year}</span>
           <span>
-            {L("รับเรื่องปีงบนี้", "received this fiscal year")} · {L("ปิดแล้ว", "closed")} {d.closed_this_fiscal_year}
+            {t("dashboard.receivedThisFiscalYear")} · {t("dashboard.closed")} {d.closed_this_fiscal_year}
           </span>
         </div>
       </div>
 
       <div className="dash-grid">
         <div className="card dash-card wide" id="dash-months">
-          <h2>{L("รับเรื่องและปิดกรณีรายเดือน (12 เดือนล่าสุด)", "Cases opened and closed per month (last 12 months)")}</h2>
+          <h2>{t("dashboard.casesOpenedAndClosedPer")}</h2>
           <BarChart
             labels={monthLabels}
             series={[
-              { label: L("รับเรื่อง", "Opened"), data: d.months.map((m) => m.opened), color: TEAL },
-              { label: L("ปิดกรณี", "Closed"), data: d.months.map((m) => m.closed), color: AMBER },
+              { label: t("dashboard.opened"), data: d.months.map((m) => m.opened), color: TEAL },
+              { label: t("dashboard.closed2"), data: d.months.map((m) => m.closed), color: AMBER },
             ]}
             label={d.months.map((m) => `${m.label_th}: ${m.opened}/${m.closed}`).join(", ")}
             onPick={(i, s) => {
               const m = d.months[i];
               if (!m) return;
-              if (s === 0) open(`${L("รับเรื่องเดือน", "Opened in")} ${m.label_th}`, { ...none, opened_in: m.month });
-              else open(`${L("ปิดกรณีเดือน", "Closed in")} ${m.label_th}`, { ...none, closed_in: m.month });
+              if (s === 0) open(`${t("dashboard.openedIn")} ${m.label_th}`, { ...none, opened_in: m.month });
+              else open(`${t("dashboard.closedIn")} ${m.label_th}`, { ...none, closed_in: m.month });
             }}
           />
         </div>
         <Breakdown
           id="dash-status"
-          title={L("ตามขั้นตอน", "By stage")}
+          title={t("dashboard.byStage")}
           items={d.by_status.map((t) => ({ ...t, label_th: lang === "th" ? t.label_th : pick(statusNames[t.key as keyof typeof statusNames]) }))}
           onPick={(t) => open(t.label_th, { ...none, status: t.key as CaseFilter["status"] })}
         />
         <Breakdown
           id="dash-urgency"
-          title={L("ตามความเร่งด่วน", "By urgency")}
+          title={t("dashboard.byUrgency")}
           items={d.by_urgency}
           onPick={(t) => open(t.label_th, { ...none, urgency: t.key as CaseFilter["urgency"] })}
         />
         <Breakdown
           id="dash-target"
-          title={L("ตามกลุ่มเป้าหมาย", "By target group")}
+          title={t("dashboard.byTargetGroup")}
           items={d.by_target_group}
           onPick={(t) => open(t.label_th, { ...none, target_group: t.key as CaseFilter["target_group"] })}
         />
         <Breakdown
           id="dash-domain"
-          title={L("ตามประเด็นปัญหา", "By problem domain")}
+          title={t("dashboard.byProblemDomain")}
           items={d.by_problem_domain}
           onPick={(t) => open(t.label_th, { ...none, problem_domain: t.key as CaseFilter["problem_domain"] })}
         />
       </div>
 
       <div className="card dash-card" id="dash-areas">
-        <h2>{L("กรณีรายอำเภอ/ตำบล", "Cases by district and sub-district")}</h2>
+        <h2>{t("dashboard.casesByDistrictAndSub")}</h2>
         <table className="grid">
           <thead>
             <tr>
-              <th>{L("อำเภอ / ตำบล", "District / sub-district")}</th>
-              <th className="num">{L("ยังดำเนินการ", "Open")}</th>
-              <th className="num">{L("เร่งด่วน", "Urgent")}</th>
-              <th className="num">{L("เกินกำหนด", "Overdue")}</th>
-              <th className="num">{L("ปิดในปีงบนี้", "Closed this FY")}</th>
+              <th>{t("dashboard.districtSubDistrict")}</th>
+              <th className="num">{t("dashboard.open")}</th>
+              <th className="num">{t("dashboard.urgent")}</th>
+              <th className="num">{t("dashboard.overdue3")}</th>
+              <th className="num">{t("dashboard.closedThisFy")}</th>
             </tr>
           </thead>
           <tbody>
@@ -280,23 +279,23 @@ export function Dashboard({ go }: { go: (v: View) => void }) {
         <section className="card dash-card" id="dash-list" ref={listRef} aria-live="polite">
           <div className="page-head">
             <h2>
-              {drill.title} — {drill.cases.length} {L("กรณี", "cases")}
+              {drill.title} — {drill.cases.length} {t("dashboard.cases")}
             </h2>
             <button type="button" className="ghost" onClick={() => setDrill(null)}>
-              {L("ปิดรายการ", "Close list")}
+              {t("dashboard.closeList")}
             </button>
           </div>
           {drill.cases.length === 0 ? (
-            <p className="empty">{L("ไม่มีกรณี", "No cases")}</p>
+            <p className="empty">{t("dashboard.noCases")}</p>
           ) : (
             <table className="grid">
               <thead>
                 <tr>
-                  <th>{L("เลขที่กรณี", "Case no.")}</th>
-                  <th>{L("ชื่อ", "Name")}</th>
-                  <th>{L("วันที่รับเรื่อง", "Intake")}</th>
-                  <th>{L("ขั้นตอน", "Stage")}</th>
-                  <th>{L("ผู้รับผิดชอบ", "Assigned")}</th>
+                  <th>{t("dashboard.caseNo")}</th>
+                  <th>{t("dashboard.name")}</th>
+                  <th>{t("dashboard.intake")}</th>
+                  <th>{t("dashboard.stage")}</th>
+                  <th>{t("dashboard.assigned")}</th>
                 </tr>
               </thead>
               <tbody>

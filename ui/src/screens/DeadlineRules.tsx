@@ -10,30 +10,12 @@ import { Banner, Field, useSubmit } from "../lib/forms";
 import { localProblems, milestoneNames, urgencyNames, useI18n } from "../lib/i18n";
 import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 
-const L = {
-  title: ["กฎกำหนดเวลา", "Deadline rules"],
-  intro: [
-    "จำนวนวันนับจากวันรับเรื่อง (การติดตามผลนับจากการเยี่ยมครั้งล่าสุด) กรณีใช้กฎที่มีผล ณ วันรับเรื่อง กฎใหม่จึงไม่เปลี่ยนกำหนดของกรณีเก่า",
-    "Days from intake (follow-ups: from the last visit). A case uses the rules in force on its intake date, so a new rule never changes older cases.",
-  ],
-  inForce: ["มีผลวันนี้", "In force today"],
-  days: ["{n} วัน", "{n} days"],
-  history: ["ประวัติการกำหนดกฎ", "All rules"],
-  effective: ["มีผลตั้งแต่ (พ.ศ.)", "Effective from (BE)"],
-  reference: ["อ้างอิง (คำสั่ง/หนังสือสั่งการ)", "Reference (order/instruction)"],
-  milestone: ["ขั้นตอน", "Milestone"],
-  urgency: ["ความเร่งด่วน", "Urgency"],
-  dayCount: ["จำนวนวัน", "Days"],
-  add: ["เพิ่มกฎ", "Add a rule"],
-  saved: ["บันทึกกฎแล้ว", "Rule saved"],
-  range: ["จำนวนวันต้องอยู่ระหว่าง 1–366", "Days must be 1–366"],
-} satisfies Record<string, [string, string]>;
 
 const milestones = Object.keys(milestoneNames) as Milestone[];
 const urgencies = Object.keys(urgencyNames) as Urgency[];
 
 export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
-  const { pick, lang } = useI18n();
+  const { t, pick, lang } = useI18n();
   const [rules, setRules] = useState<DeadlineRule[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -60,7 +42,7 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
     const days = Number(f.days);
     const errs: Record<string, string> = {};
     if (!d.ok) errs.effective_from = pick(localProblems[d.problem] ?? ["", ""]);
-    if (!Number.isInteger(days) || days < 1 || days > 366) errs.days = pick(L.range);
+    if (!Number.isInteger(days) || days < 1 || days > 366) errs.days = t("deadlineRules.range");
     if (!d.ok || Object.keys(errs).length > 0) {
       setFields(errs);
       return;
@@ -68,7 +50,7 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
     const from = d.iso;
     const r = await run(() => backend.setDeadlineRule({ milestone: f.milestone, urgency: f.urgency, days, effective_from: from, reference: f.reference }));
     if (r !== undefined) {
-      setNotice(pick(L.saved));
+      setNotice(t("deadlineRules.saved"));
       setF({ ...f, days: "", reference: "" });
       load();
     }
@@ -76,14 +58,14 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <div className="card" aria-labelledby="rules-title" id="deadline-rules">
-      <h2 id="rules-title">{pick(L.title)}</h2>
-      <p className="muted small">{pick(L.intro)}</p>
+      <h2 id="rules-title">{t("deadlineRules.title")}</h2>
+      <p className="muted small">{t("deadlineRules.intro")}</p>
       <Banner message={error} />
       <table className="data rules-table">
-        <caption className="small muted">{pick(L.inForce)}</caption>
+        <caption className="small muted">{t("deadlineRules.inForce")}</caption>
         <thead>
           <tr>
-            <th>{pick(L.milestone)}</th>
+            <th>{t("deadlineRules.milestone")}</th>
             {urgencies.map((u) => (
               <th key={u}>{pick(urgencyNames[u]).split(" ")[0]}</th>
             ))}
@@ -95,14 +77,14 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
               <td>{pick(milestoneNames[m])}</td>
               {urgencies.map((u) => {
                 const r = inForce(m, u);
-                return <td key={u}>{r ? pick(L.days).replace("{n}", String(r.days)) : "–"}</td>;
+                return <td key={u}>{r ? t("deadlineRules.days").replace("{n}", String(r.days)) : "–"}</td>;
               })}
             </tr>
           ))}
         </tbody>
       </table>
       <details>
-        <summary>{pick(L.history)}</summary>
+        <summary>{t("deadlineRules.history")}</summary>
         <table className="data">
           <tbody>
             {[...rules]
@@ -112,7 +94,7 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
                   <td>{formatBe(r.effective_from, lang)}</td>
                   <td>{pick(milestoneNames[r.milestone])}</td>
                   <td>{pick(urgencyNames[r.urgency]).split(" ")[0]}</td>
-                  <td>{pick(L.days).replace("{n}", String(r.days))}</td>
+                  <td>{t("deadlineRules.days").replace("{n}", String(r.days))}</td>
                   <td className="muted">{r.reference}</td>
                 </tr>
               ))}
@@ -121,11 +103,11 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
       </details>
       {isAdmin && (
         <form onSubmit={submit} noValidate className="action-form" id="rule-form">
-          <h3>{pick(L.add)}</h3>
+          <h3>{t("deadlineRules.add")}</h3>
           <Banner message={notice} kind="success" />
           <Banner message={banner} />
           <div className="row">
-            <Field label={pick(L.milestone)}>
+            <Field label={t("deadlineRules.milestone")}>
               {(p) => (
                 <select {...p} name="rule_milestone" value={f.milestone} onChange={set("milestone")}>
                   {milestones.map((m) => (
@@ -136,7 +118,7 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
                 </select>
               )}
             </Field>
-            <Field label={pick(L.urgency)}>
+            <Field label={t("deadlineRules.urgency")}>
               {(p) => (
                 <select {...p} name="rule_urgency" value={f.urgency} onChange={set("urgency")}>
                   {urgencies.map((u) => (
@@ -147,19 +129,19 @@ export function DeadlineRules({ isAdmin }: { isAdmin: boolean }) {
                 </select>
               )}
             </Field>
-            <Field label={pick(L.dayCount)} error={fields.days}>
+            <Field label={t("deadlineRules.dayCount")} error={fields.days}>
               {(p) => <input {...p} name="rule_days" inputMode="numeric" value={f.days} onChange={set("days")} maxLength={3} />}
             </Field>
-            <Field label={pick(L.effective)} error={fields.effective_from}>
+            <Field label={t("deadlineRules.effective")} error={fields.effective_from}>
               {(p) => <input {...p} name="rule_from" value={f.from} onChange={set("from")} maxLength={10} />}
             </Field>
           </div>
-          <Field label={pick(L.reference)} error={fields.reference}>
+          <Field label={t("deadlineRules.reference")} error={fields.reference}>
             {(p) => <input {...p} name="rule_reference" value={f.reference} onChange={set("reference")} maxLength={300} />}
           </Field>
           <div className="actions">
             <button type="submit" className="primary" disabled={busy} id="rule-submit">
-              {pick(L.add)}
+              {t("deadlineRules.add")}
             </button>
           </div>
         </form>

@@ -23,47 +23,6 @@ import type { Relationship } from "../bindings/Relationship";
 type Answers = Record<string, unknown>;
 type SaveState = "saved" | "dirty" | "saving" | "failed";
 
-const L = {
-  notHere: ["บันทึกจากเครื่องอื่น — กำลังรับไฟล์", "From another PC — file on its way"],
-  title: ["แบบสอบข้อเท็จจริง", "Fact-finding form"],
-  back: ["← กลับไปที่กรณี", "← Back to the case"],
-  version: ["รุ่นแบบฟอร์ม {v}", "Form version {v}"],
-  saved: ["บันทึกร่างอัตโนมัติแล้ว {t}", "Draft saved {t}"],
-  saving: ["กำลังบันทึก…", "Saving…"],
-  dirty: ["มีการแก้ไขที่ยังไม่บันทึก", "Unsaved changes"],
-  failed: ["บันทึกไม่สำเร็จ จะลองใหม่เมื่อแก้ไขครั้งถัดไป", "Save failed; will retry on the next change"],
-  notSaved: ["ยังไม่ได้บันทึก", "Not saved yet"],
-  prev: ["← ส่วนก่อนหน้า", "← Previous section"],
-  next: ["ส่วนถัดไป →", "Next section →"],
-  submit: ["ส่งแบบสอบข้อเท็จจริง", "Submit the form"],
-  submitted: ["ส่งแบบสอบข้อเท็จจริงแล้วเมื่อ {t} (แก้ไขไม่ได้จนกว่าจะเปิดแก้ไข)", "Submitted {t} (read-only until reopened)"],
-  reopen: ["เปิดแก้ไข", "Reopen for changes"],
-  reopenReason: ["เหตุผลที่เปิดแก้ไข", "Why it is reopened"],
-  missing: ["ยังกรอกไม่ครบ: {n} ช่องในส่วนที่มีเครื่องหมาย", "Incomplete: {n} field(s) in the marked sections"],
-  submittedOk: ["ส่งแบบสอบข้อเท็จจริงเรียบร้อย", "The form was submitted"],
-  required: ["จำเป็น", "required"],
-  yes: ["ใช่", "Yes"],
-  no: ["ไม่ใช่", "No"],
-  choose: ["— เลือก —", "— choose —"],
-  lat: ["ละติจูด", "Latitude"],
-  lon: ["ลองจิจูด", "Longitude"],
-  here: ["ใช้ตำแหน่งปัจจุบันของเครื่อง", "Use this device's location"],
-  noGps: ["อ่านตำแหน่งจากเครื่องไม่ได้ กรุณากรอกพิกัดเอง (เช่น จาก Google Maps)", "Could not read the location; type the coordinates"],
-  numberBad: ["กรุณากรอกเป็นตัวเลข", "Enter a number"],
-  attach: ["แนบไฟล์…", "Attach a file…"],
-  uploading: ["กำลังแนบไฟล์…", "Attaching…"],
-  remove: ["นำออก", "Remove"],
-  removeReason: ["เหตุผลที่นำไฟล์ออก", "Why the file is removed"],
-  tooBig: ["ไฟล์ใหญ่เกินกำหนด (ไม่เกิน 10 MB ต่อไฟล์)", "File too large (10 MB at most)"],
-  view: ["ดู", "View"],
-  sectionsNav: ["ส่วนของแบบฟอร์ม", "Form sections"],
-  shortcut: ["Alt+PageDown / Alt+PageUp เปลี่ยนส่วน · บันทึกอัตโนมัติ", "Alt+PageDown / Alt+PageUp change section · autosaves"],
-  householdHint: [
-    "สมาชิกครัวเรือนบันทึกไว้ในสมุดพกครอบครัวของผู้รับบริการ เมื่อส่งแบบฟอร์ม ระบบจะบันทึกรายชื่อสมาชิก ณ วันนั้นไว้กับแบบฟอร์มด้วย",
-    "Members are kept in the client's family handbook; submitting the form stores the list as it stands that day",
-  ],
-  snapshot: ["สมาชิก ณ วันส่งแบบฟอร์ม", "Members on the day of submission"],
-} satisfies Record<string, [string, string]>;
 
 const MAX_FILE = 10 * 1024 * 1024;
 
@@ -115,7 +74,7 @@ function choicesOf(f: FormField, pick: I18n["pick"]): { value: string; label: st
 
 export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) => void }) {
   const i18n = useI18n();
-  const { pick, lang } = i18n;
+  const { t, pick, lang } = i18n;
   const [ff, setFf] = useState<FactFinding | null>(null);
   const [answers, setAnswers] = useState<Answers>({});
   const [section, setSection] = useState(0);
@@ -225,14 +184,14 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
       setAnswers(f.answers);
       latest.current = f.answers;
       setProblems({});
-      setNotice(pick(L.submittedOk));
+      setNotice(t("factFindingForm.submittedOk"));
       window.scrollTo({ top: 0 });
     } catch (e) {
       const err = toBackendError(e);
       const map: Record<string, string> = {};
       for (const fe of err.report.fields) map[fe.field] = fieldText(fe);
       setProblems(map);
-      setBanner(err.report.fields.length > 0 ? fill(pick(L.missing), { n: err.report.fields.length }) : msg(e));
+      setBanner(err.report.fields.length > 0 ? fill(t("factFindingForm.missing"), { n: err.report.fields.length }) : msg(e));
       const first = err.report.fields[0]?.field;
       const idx = sections.findIndex((s) => s.fields.some((f) => f.key === first));
       if (idx >= 0) setSection(idx);
@@ -262,23 +221,23 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
       <div className="page-head">
         <div>
           <button type="button" className="link" id="ff-back" onClick={() => go({ kind: "case", id: caseId })}>
-            {pick(L.back)}
+            {t("factFindingForm.back")}
           </button>
           <h1 id="ff-title">{pick([def.title_th, def.title_en])}</h1>
-          <span className="muted small">{fill(pick(L.version), { v: def.version })}</span>
+          <span className="muted small">{fill(t("factFindingForm.version"), { v: def.version })}</span>
         </div>
         <div className={`save-state save-${readOnly ? "saved" : saveState}`} role="status" aria-live="polite" id="save-state">
           {readOnly
-            ? fill(pick(L.submitted), { t: time(ff.submitted_at) })
+            ? fill(t("factFindingForm.submitted"), { t: time(ff.submitted_at) })
             : saveState === "saving"
-              ? pick(L.saving)
+              ? t("factFindingForm.saving")
               : saveState === "dirty"
-                ? pick(L.dirty)
+                ? t("factFindingForm.dirty")
                 : saveState === "failed"
-                  ? pick(L.failed)
+                  ? t("factFindingForm.failed")
                   : savedAt
-                    ? fill(pick(L.saved), { t: time(savedAt) })
-                    : pick(L.notSaved)}
+                    ? fill(t("factFindingForm.saved"), { t: time(savedAt) })
+                    : t("factFindingForm.notSaved")}
         </div>
       </div>
       <Banner message={notice} kind="success" />
@@ -287,26 +246,26 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
         <div className="card">
           {reopening ? (
             <div className="action-form">
-              <label htmlFor="reopen-reason">{pick(L.reopenReason)}</label>
+              <label htmlFor="reopen-reason">{t("factFindingForm.reopenReason")}</label>
               <textarea id="reopen-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={5000} autoFocus />
               <div className="actions">
                 <button type="button" onClick={() => setReopening(false)}>
                   {i18n.t("cancel")}
                 </button>
                 <button type="button" className="primary" onClick={() => void reopen()}>
-                  {pick(L.reopen)}
+                  {t("factFindingForm.reopen")}
                 </button>
               </div>
             </div>
           ) : (
             <button type="button" id="reopen-form" onClick={() => setReopening(true)}>
-              {pick(L.reopen)}
+              {t("factFindingForm.reopen")}
             </button>
           )}
         </div>
       )}
       <div className="ff-layout">
-        <nav className="ff-nav" aria-label={pick(L.sectionsNav)}>
+        <nav className="ff-nav" aria-label={t("factFindingForm.sectionsNav")}>
           <ol>
             {sections.map((s, i) => {
               const left = missing[s.key] ?? 0;
@@ -331,7 +290,7 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
               );
             })}
           </ol>
-          <p className="muted small">{pick(L.shortcut)}</p>
+          <p className="muted small">{t("factFindingForm.shortcut")}</p>
         </nav>
         <div className="ff-section card" id={`ff-section-${current.key}`}>
           <h2>
@@ -355,16 +314,16 @@ export function FactFindingForm({ caseId, go }: { caseId: string; go: (v: View) 
             ))}
           <div className="actions ff-actions">
             <button type="button" disabled={section === 0} onClick={() => goSection(section - 1)}>
-              {pick(L.prev)}
+              {t("factFindingForm.prev")}
             </button>
             {section < sections.length - 1 ? (
               <button type="button" className="primary" id="ff-next" onClick={() => goSection(section + 1)}>
-                {pick(L.next)}
+                {t("factFindingForm.next")}
               </button>
             ) : (
               !readOnly && (
                 <button type="button" className="primary" id="ff-submit" onClick={() => void submit()}>
-                  {pick(L.submit)}
+                  {t("factFindingForm.submit")}
                 </button>
               )
             )}
@@ -386,14 +345,14 @@ function FormFieldInput(props: {
   onFf: (f: FactFinding) => void;
   caseId: string;
 }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { f, value, onChange, readOnly } = props;
   const id = `ff-${f.key.replace(/\./g, "-")}`;
   const [local, setLocal] = useState<string | null>(null);
   const label = (
     <label htmlFor={id}>
       {pick([f.label_th, f.label_en])}
-      {f.required && <span className="req" title={pick(L.required)}> *</span>}
+      {f.required && <span className="req" title={t("factFindingForm.required")}> *</span>}
     </label>
   );
   const err = local ?? props.error;
@@ -426,7 +385,7 @@ function FormFieldInput(props: {
     case "choice":
       return wrap(
         <select {...common} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
-          <option value="">{pick(L.choose)}</option>
+          <option value="">{t("factFindingForm.choose")}</option>
           {choicesOf(f, pick).map((c) => (
             <option key={c.value} value={c.value}>
               {c.label}
@@ -472,7 +431,7 @@ function FormFieldInput(props: {
           {[true, false].map((b) => (
             <label key={String(b)} className="check-item">
               <input type="radio" name={f.key} value={b ? "yes" : "no"} checked={value === b} onChange={() => onChange(b)} />
-              {pick(b ? L.yes : L.no)}
+              {t(b ? "factFindingForm.yes" : "factFindingForm.no")}
             </label>
           ))}
           {err && (
@@ -518,10 +477,10 @@ function FormFieldInput(props: {
       return (
         <div className="field wide" data-field={f.key}>
           <span className="label">{pick([f.label_th, f.label_en])}</span>
-          <p className="hint">{pick(L.householdHint)}</p>
+          <p className="hint">{t("factFindingForm.householdHint")}</p>
           {snapshot ? (
             <table className="data" id="household-snapshot">
-              <caption className="small muted">{pick(L.snapshot)}</caption>
+              <caption className="small muted">{t("factFindingForm.snapshot")}</caption>
               <tbody>
                 {snapshot.map((m, i) => (
                   <tr key={i}>
@@ -548,7 +507,7 @@ function FormFieldInput(props: {
 type Common = { id: string; name: string; disabled: boolean; onBlur: () => void; "aria-invalid": boolean; "aria-describedby": string };
 
 function NumberInput({ common, value, onChange, setLocal }: { common: Common; value: unknown; onChange: (v: unknown) => void; setLocal: (s: string | null) => void }) {
-  const { pick } = useI18n();
+  const { t } = useI18n();
   const [raw, setRaw] = useState(typeof value === "number" ? value.toLocaleString("en-US") : "");
   return (
     <input
@@ -558,15 +517,15 @@ function NumberInput({ common, value, onChange, setLocal }: { common: Common; va
       maxLength={15}
       onChange={(e) => {
         setRaw(e.target.value);
-        const t = e.target.value.replace(/,/g, "").trim();
-        if (t === "") {
+        const typed = e.target.value.replace(/,/g, "").trim();
+        if (typed === "") {
           setLocal(null);
           onChange(undefined);
-        } else if (/^\d+(\.\d{0,2})?$/.test(t)) {
+        } else if (/^\d+(\.\d{0,2})?$/.test(typed)) {
           setLocal(null);
-          onChange(Number(t));
+          onChange(Number(typed));
         } else {
-          setLocal(pick(L.numberBad));
+          setLocal(t("factFindingForm.numberBad"));
         }
       }}
     />
@@ -602,7 +561,7 @@ function DateInput({ common, value, pastOnly, onChange, setLocal }: { common: Co
 }
 
 function GpsInput({ id, f, value, onChange, error, readOnly }: { id: string; f: FormField; value: unknown; onChange: (v: unknown) => void; error: string | undefined; readOnly: boolean }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const v = value && typeof value === "object" ? (value as GpsPoint) : null;
   const [lat, setLat] = useState(v ? String(v.lat) : "");
   const [lon, setLon] = useState(v ? String(v.lon) : "");
@@ -615,7 +574,7 @@ function GpsInput({ id, f, value, onChange, error, readOnly }: { id: string; f: 
   };
   const here = () => {
     if (!("geolocation" in navigator)) {
-      setLocal(pick(L.noGps));
+      setLocal(t("factFindingForm.noGps"));
       return;
     }
     navigator.geolocation.getCurrentPosition(
@@ -623,7 +582,7 @@ function GpsInput({ id, f, value, onChange, error, readOnly }: { id: string; f: 
         setLocal(null);
         push(p.coords.latitude.toFixed(6), p.coords.longitude.toFixed(6));
       },
-      () => setLocal(pick(L.noGps)),
+      () => setLocal(t("factFindingForm.noGps")),
       { timeout: 10000 },
     );
   };
@@ -633,16 +592,16 @@ function GpsInput({ id, f, value, onChange, error, readOnly }: { id: string; f: 
       <legend>{pick([f.label_th, f.label_en])}</legend>
       <div className="row">
         <div className="field">
-          <label htmlFor={`${id}-lat`}>{pick(L.lat)}</label>
+          <label htmlFor={`${id}-lat`}>{t("factFindingForm.lat")}</label>
           <input id={`${id}-lat`} name={`${f.key}.lat`} inputMode="decimal" value={lat} placeholder="16.821100" onChange={(e) => push(e.target.value, lon)} maxLength={12} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-lon`}>{pick(L.lon)}</label>
+          <label htmlFor={`${id}-lon`}>{t("factFindingForm.lon")}</label>
           <input id={`${id}-lon`} name={`${f.key}.lon`} inputMode="decimal" value={lon} placeholder="100.265900" onChange={(e) => push(lat, e.target.value)} maxLength={12} />
         </div>
         {!readOnly && (
           <button type="button" className="small gps-here" onClick={here}>
-            {pick(L.here)}
+            {t("factFindingForm.here")}
           </button>
         )}
       </div>
@@ -657,7 +616,7 @@ function GpsInput({ id, f, value, onChange, error, readOnly }: { id: string; f: 
 
 
 function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: FactFinding; onFf: (f: FactFinding) => void; caseId: string; readOnly: boolean }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ id: string; url: string } | null>(null);
@@ -680,7 +639,7 @@ function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: Fact
       const added: AttachmentInfo[] = [];
       for (const file of Array.from(list)) {
         if (file.size > MAX_FILE) {
-          setError(pick(L.tooBig));
+          setError(t("factFindingForm.tooBig"));
           continue;
         }
         const data = bytesToBase64(await file.arrayBuffer());
@@ -735,14 +694,14 @@ function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: Fact
             <span>{a.file_name}</span> <span className="muted small">{(a.size / 1024).toFixed(0)} KB</span>{" "}
             {a.available ? (
               <button type="button" className="link small" onClick={() => void show(a)}>
-                {pick(L.view)}
+                {t("factFindingForm.view")}
               </button>
             ) : (
-              <span className="pill muted small">{pick(L.notHere)}</span>
+              <span className="pill muted small">{t("factFindingForm.notHere")}</span>
             )}
             {!readOnly && (
               <button type="button" className="link small" onClick={() => setRemoving(a)}>
-                {pick(L.remove)}
+                {t("factFindingForm.remove")}
               </button>
             )}
             {preview?.id === a.id && <img src={preview.url} alt={a.file_name} className="preview" />}
@@ -752,7 +711,7 @@ function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: Fact
       {removing && (
         <div className="action-form">
           <label htmlFor="remove-reason">
-            {pick(L.removeReason)}: {removing.file_name}
+            {t("factFindingForm.removeReason")}: {removing.file_name}
           </label>
           <input id="remove-reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={300} autoFocus />
           <div className="actions">
@@ -760,14 +719,14 @@ function Attachments({ f, ff, onFf, caseId, readOnly }: { f: FormField; ff: Fact
               ✕
             </button>
             <button type="button" className="primary" onClick={() => void remove()}>
-              {pick(L.remove)}
+              {t("factFindingForm.remove")}
             </button>
           </div>
         </div>
       )}
       {!readOnly && (
         <label className="button file-button">
-          {busy ? pick(L.uploading) : pick(L.attach)}
+          {busy ? t("factFindingForm.uploading") : t("factFindingForm.attach")}
           <input type="file" name={f.key} accept="image/jpeg,image/png,application/pdf" multiple disabled={busy} onChange={(e) => void onFiles(e.target.files)} className="visually-hidden" />
         </label>
       )}

@@ -25,6 +25,8 @@ const Dashboard = lazy(() => import("./Dashboard").then((m) => ({ default: m.Das
 
 type Props = { status: AppStatus; onLock: () => void };
 
+const otherLang = { th: "en", en: "th" } as const;
+
 /** Whether a key event started in something the user types into. */
 function inField(target: EventTarget | null): boolean {
   return (
@@ -192,7 +194,7 @@ function Shell() {
             {status.user?.full_name}
           </span>
           <span className="role">{pick(roleNames[role])}</span>
-          <button type="button" className="ghost" onClick={() => setLang(lang === "th" ? "en" : "th")}>
+          <button type="button" className="ghost" onClick={() => setLang(otherLang[lang])}>
             {t("langSwitch")}
           </button>
           <button type="button" className="ghost" id="lock-button" onClick={onLock} title="Ctrl+L">

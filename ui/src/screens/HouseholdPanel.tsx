@@ -32,40 +32,9 @@ const endNames: Record<MembershipEnd, [string, string]> = {
   died: ["เสียชีวิต", "Died"],
 };
 
-const L = {
-  title: ["ครัวเรือน (สมุดพกครอบครัว)", "Household (family handbook)"],
-  none: ["ยังไม่มีข้อมูลครัวเรือนของบุคคลนี้", "No household recorded for this person yet"],
-  create: ["สร้างครัวเรือน โดยบุคคลนี้เป็นหัวหน้าครัวเรือน", "Start a household with this person as head"],
-  houseCode: ["รหัสประจำบ้าน (ถ้ามี)", "House code (if known)"],
-  member: ["สมาชิก", "Member"],
-  relationship: ["ความสัมพันธ์กับหัวหน้าครัวเรือน", "Relationship to the head"],
-  age: ["อายุ", "Age"],
-  joined: ["เข้าร่วมเมื่อ", "Joined"],
-  status: ["สถานะ", "Status"],
-  current: ["อยู่ในครัวเรือน", "Current member"],
-  addMember: ["เพิ่มสมาชิก", "Add a member"],
-  existing: ["บุคคลที่มีในระบบแล้ว", "Someone already registered"],
-  newPerson: ["ลงทะเบียนบุคคลใหม่", "Register a new person"],
-  search: ["ค้นหาชื่อหรือเลขประจำตัวประชาชน", "Search name or citizen ID"],
-  titleField: ["คำนำหน้า", "Title"],
-  firstName: ["ชื่อ", "First name"],
-  lastName: ["นามสกุล", "Surname"],
-  idOptional: ["เลขประจำตัวประชาชน (ถ้าทราบ)", "Citizen ID (if known)"],
-  birth: ["วันเกิด (วว/ดด/ปปปป พ.ศ.)", "Date of birth (dd/mm/BE year)"],
-  sex: ["เพศ", "Sex"],
-  joinedOn: ["วันที่เข้าร่วม (พ.ศ.)", "Joined on (BE)"],
-  end: ["บันทึกย้ายออก/เสียชีวิต", "Record leaving/death"],
-  endOn: ["วันที่ (พ.ศ.)", "Date (BE)"],
-  reason: ["เหตุ", "Reason"],
-  save: ["บันทึก", "Save"],
-  cancel: ["ยกเลิก", "Cancel"],
-  pickOne: ["กรุณาเลือกบุคคลจากผลการค้นหา", "Pick a person from the results"],
-  years: ["{n} ปี", "{n} y"],
-  history: ["ประวัติสมาชิก", "Past members"],
-} satisfies Record<string, [string, string]>;
 
 function MemberRows({ members, onEnd, readOnly }: { members: HouseholdMember[]; onEnd: (m: HouseholdMember) => void; readOnly: boolean }) {
-  const { pick, lang } = useI18n();
+  const { t, pick, lang } = useI18n();
   return (
     <>
       {members.map((m) => (
@@ -74,11 +43,11 @@ function MemberRows({ members, onEnd, readOnly }: { members: HouseholdMember[]; 
           <td>{pick(relationshipNames[m.relationship])}</td>
           <td>{m.age ?? "–"}</td>
           <td>{formatBe(m.joined_on, lang)}</td>
-          <td>{m.ended_on && m.end_reason ? `${pick(endNames[m.end_reason])} ${formatBe(m.ended_on, lang)}` : pick(L.current)}</td>
+          <td>{m.ended_on && m.end_reason ? `${pick(endNames[m.end_reason])} ${formatBe(m.ended_on, lang)}` : t("householdPanel.current")}</td>
           <td>
             {!m.ended_on && !readOnly && (
               <button type="button" className="link small" onClick={() => onEnd(m)}>
-                {pick(L.end)}
+                {t("householdPanel.end")}
               </button>
             )}
           </td>
@@ -89,7 +58,7 @@ function MemberRows({ members, onEnd, readOnly }: { members: HouseholdMember[]; 
 }
 
 export function HouseholdPanel(props: { personId: string; household: Household | null; onChange: (h: Household) => void; readOnly?: boolean }) {
-  const { pick } = useI18n();
+  const { t } = useI18n();
   const h = props.household;
   const [adding, setAdding] = useState(false);
   const [ending, setEnding] = useState<HouseholdMember | null>(null);
@@ -101,24 +70,24 @@ export function HouseholdPanel(props: { personId: string; household: Household |
     <div className="household" id="household-panel">
       {!h ? (
         <>
-          <p className="muted">{pick(L.none)}</p>
+          <p className="muted">{t("householdPanel.none")}</p>
           {!readOnly && <CreateHousehold personId={props.personId} onDone={props.onChange} />}
         </>
       ) : (
         <>
           {h.house_code && (
             <p className="muted">
-              {pick(L.houseCode)}: <span className="mono">{h.house_code}</span>
+              {t("householdPanel.houseCode")}: <span className="mono">{h.house_code}</span>
             </p>
           )}
           <table className="data" id="household-members">
             <thead>
               <tr>
-                <th>{pick(L.member)}</th>
-                <th>{pick(L.relationship)}</th>
-                <th>{pick(L.age)}</th>
-                <th>{pick(L.joined)}</th>
-                <th>{pick(L.status)}</th>
+                <th>{t("householdPanel.member")}</th>
+                <th>{t("householdPanel.relationship")}</th>
+                <th>{t("householdPanel.age")}</th>
+                <th>{t("householdPanel.joined")}</th>
+                <th>{t("householdPanel.status")}</th>
                 <th />
               </tr>
             </thead>
@@ -127,7 +96,7 @@ export function HouseholdPanel(props: { personId: string; household: Household |
               {past.length > 0 && (
                 <tr>
                   <th colSpan={6} className="small">
-                    {pick(L.history)}
+                    {t("householdPanel.history")}
                   </th>
                 </tr>
               )}
@@ -156,7 +125,7 @@ export function HouseholdPanel(props: { personId: string; household: Household |
               />
             ) : (
               <button type="button" id="add-member-button" onClick={() => setAdding(true)}>
-                + {pick(L.addMember)}
+                + {t("householdPanel.addMember")}
               </button>
             ))}
         </>
@@ -166,14 +135,14 @@ export function HouseholdPanel(props: { personId: string; household: Household |
 }
 
 function CreateHousehold({ personId, onDone }: { personId: string; onDone: (h: Household) => void }) {
-  const { pick } = useI18n();
+  const { t } = useI18n();
   const { busy, banner, fields, run } = useSubmit();
   const [code, setCode] = useState("");
   return (
     <div className="action-form">
       <Banner message={banner} />
       <div className="row">
-        <Field label={pick(L.houseCode)} error={fields.house_code}>
+        <Field label={t("householdPanel.houseCode")} error={fields.house_code}>
           {(p) => <input {...p} name="house_code" inputMode="numeric" maxLength={11} value={code} onChange={(e) => setCode(e.target.value)} />}
         </Field>
       </div>
@@ -187,14 +156,14 @@ function CreateHousehold({ personId, onDone }: { personId: string; onDone: (h: H
           if (h) onDone(h);
         }}
       >
-        {pick(L.create)}
+        {t("householdPanel.create")}
       </button>
     </div>
   );
 }
 
 function AddMember({ household, onCancel, onDone }: { household: Household; onCancel: () => void; onDone: (h: Household) => void }) {
-  const { pick, lang } = useI18n();
+  const { t, pick, lang } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [mode, setMode] = useState<"new" | "existing">("new");
   const [rel, setRel] = useState<Relationship>("spouse");
@@ -241,7 +210,7 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
         if (problem) errs.identity = pick(localProblems[problem] ?? ["", ""]);
       }
     } else if (!chosen) {
-      errs.person = pick(L.pickOne);
+      errs.person = t("householdPanel.pickOne");
     }
     if (Object.keys(errs).length > 0 || !j.ok) {
       setFields(errs);
@@ -278,12 +247,12 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
         {(["new", "existing"] as const).map((m) => (
           <label key={m}>
             <input type="radio" name="member_mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
-            {pick(m === "new" ? L.newPerson : L.existing)}
+            {t(m === "new" ? "householdPanel.newPerson" : "householdPanel.existing")}
           </label>
         ))}
       </div>
       {mode === "existing" ? (
-        <Field label={pick(L.search)} error={fields.person ?? fields.person_id}>
+        <Field label={t("householdPanel.search")} error={fields.person ?? fields.person_id}>
           {(p) => (
             <div>
               <input {...p} name="member_search" value={query} onChange={(e) => setQuery(e.target.value)} autoFocus maxLength={100} />
@@ -303,7 +272,7 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
       ) : (
         <>
           <div className="row">
-            <Field label={pick(L.titleField)} error={fields.title}>
+            <Field label={t("householdPanel.titleField")} error={fields.title}>
               {(p) => <input {...p} name="member_title" className="w-sm" value={np.title} onChange={setN("title")} list="member-titles" maxLength={40} autoFocus />}
             </Field>
             <datalist id="member-titles">
@@ -311,21 +280,21 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
                 <option key={x} value={x} />
               ))}
             </datalist>
-            <Field label={pick(L.firstName)} error={fields.first_name}>
+            <Field label={t("householdPanel.firstName")} error={fields.first_name}>
               {(p) => <input {...p} name="member_first_name" value={np.first} onChange={setN("first")} maxLength={100} />}
             </Field>
-            <Field label={pick(L.lastName)} error={fields.last_name}>
+            <Field label={t("householdPanel.lastName")} error={fields.last_name}>
               {(p) => <input {...p} name="member_last_name" value={np.last} onChange={setN("last")} maxLength={100} />}
             </Field>
           </div>
           <div className="row">
-            <Field label={pick(L.idOptional)} error={fields.identity}>
+            <Field label={t("householdPanel.idOptional")} error={fields.identity}>
               {(p) => <input {...p} name="member_citizen_id" inputMode="numeric" value={np.id} onChange={setN("id")} maxLength={17} />}
             </Field>
-            <Field label={pick(L.birth)} error={fields.birth_date}>
+            <Field label={t("householdPanel.birth")} error={fields.birth_date}>
               {(p) => <input {...p} name="member_birth_date" value={np.birth} onChange={setN("birth")} maxLength={10} placeholder="1/6/2558" />}
             </Field>
-            <Field label={pick(L.sex)}>
+            <Field label={t("householdPanel.sex")}>
               {(p) => (
                 <select {...p} name="member_sex" value={np.sex} onChange={setN("sex")}>
                   {(Object.keys(sexNames) as Sex[]).map((s) => (
@@ -340,7 +309,7 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
         </>
       )}
       <div className="row">
-        <Field label={pick(L.relationship)} error={fields.relationship}>
+        <Field label={t("householdPanel.relationship")} error={fields.relationship}>
           {(p) => (
             <select {...p} name="member_relationship" value={rel} onChange={(e) => setRel(e.target.value as Relationship)}>
               {(Object.keys(relationshipNames) as Relationship[]).map((r) => (
@@ -351,16 +320,16 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
             </select>
           )}
         </Field>
-        <Field label={pick(L.joinedOn)} error={fields.joined_on}>
+        <Field label={t("householdPanel.joinedOn")} error={fields.joined_on}>
           {(p) => <input {...p} name="member_joined_on" value={joined} onChange={(e) => setJoined(e.target.value)} maxLength={10} />}
         </Field>
       </div>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("householdPanel.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy} id="add-member-submit">
-          {pick(L.save)}
+          {t("householdPanel.save")}
         </button>
       </div>
     </form>
@@ -368,7 +337,7 @@ function AddMember({ household, onCancel, onDone }: { household: Household; onCa
 }
 
 function EndMember({ member, onCancel, onDone }: { member: HouseholdMember; onCancel: () => void; onDone: (h: Household) => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [reason, setReason] = useState<MembershipEnd>("left");
   const [on, setOn] = useState(isoToBeInput(todayBangkokIso()));
@@ -390,7 +359,7 @@ function EndMember({ member, onCancel, onDone }: { member: HouseholdMember; onCa
         <strong>{member.name}</strong>
       </p>
       <div className="row">
-        <Field label={pick(L.reason)}>
+        <Field label={t("householdPanel.reason")}>
           {(p) => (
             <select {...p} name="end_reason" value={reason} onChange={(e) => setReason(e.target.value as MembershipEnd)} autoFocus>
               {(Object.keys(endNames) as MembershipEnd[]).map((r) => (
@@ -401,16 +370,16 @@ function EndMember({ member, onCancel, onDone }: { member: HouseholdMember; onCa
             </select>
           )}
         </Field>
-        <Field label={pick(L.endOn)} error={fields.on}>
+        <Field label={t("householdPanel.endOn")} error={fields.on}>
           {(p) => <input {...p} name="end_on" value={on} onChange={(e) => setOn(e.target.value)} maxLength={10} />}
         </Field>
       </div>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("householdPanel.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {pick(L.save)}
+          {t("householdPanel.save")}
         </button>
       </div>
     </form>

@@ -15,8 +15,7 @@ type Choice = string | "new";
 
 /** Import a register from CSV/.xlsx: preview, fix or decide, then all or nothing. */
 export function Import() {
-  const { pick, lang } = useI18n();
-  const L = (th: string, en: string) => (lang === "th" ? th : en);
+  const { t, pick, lang } = useI18n();
   const [file, setFile] = useState<{ name: string; data: string } | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [choices, setChoices] = useState<Record<number, Choice>>({});
@@ -33,7 +32,7 @@ export function Import() {
     if (!f) return;
     if (f.size > MAX_BYTES) {
       setFile(null);
-      setTooBig(L("ไฟล์ใหญ่เกินกำหนด (ไม่เกิน 40 MB ต่อครั้ง) กรุณาแบ่งไฟล์เป็นหลายส่วนแล้วนำเข้าทีละส่วน", "File too large (40 MB at most); split it"));
+      setTooBig(t("import.fileTooLarge40Mb"));
       return;
     }
     const data = bytesToBase64(await f.arrayBuffer());
@@ -60,27 +59,24 @@ export function Import() {
   const formatNote: Record<string, string> = {
     utf8: "UTF-8",
     utf16: "UTF-16",
-    tis620: L("TIS-620 (ภาษาไทยแบบเก่าของ Excel) — แปลงเป็น UTF-8 ให้แล้ว กรุณาตรวจสอบตัวอักษรในตัวอย่าง", "TIS-620 (converted; check the Thai below)"),
+    tis620: t("import.tis620ConvertedCheckThe"),
     workbook: "Excel",
   };
 
   return (
     <section aria-labelledby="import-title">
       <div className="page-head">
-        <h1 id="import-title">{L("นำเข้าทะเบียนจากไฟล์", "Import a register")}</h1>
+        <h1 id="import-title">{t("import.importARegister")}</h1>
       </div>
       <div className="card">
         <p>
-          {L(
-            "รับไฟล์ CSV หรือ Excel (.xlsx) ที่แถวแรกเป็นหัวตาราง ต้องมีคอลัมน์ ชื่อ และ นามสกุล (หรือ ชื่อ-นามสกุล) คอลัมน์อื่นที่รู้จัก: คำนำหน้า, เลขประจำตัวประชาชน, วันเกิด (วัน/เดือน/ปี พ.ศ.), เพศ, โทรศัพท์, ที่อยู่, ตำบล, อำเภอ, จังหวัด (หรือ รหัสตำบล), รหัสไปรษณีย์, ครัวเรือน, ความสัมพันธ์, รหัสประจำบ้าน, วันที่รับเรื่อง, สรุปเรื่อง, ช่องทาง, ความเร่งด่วน",
-            "CSV or Excel (.xlsx) with a header row. Required: first name and surname columns (Thai headers ชื่อ, นามสกุล).",
-          )}
+          {t("import.csvOrExcelXlsxWith")}
         </p>
         <p className="hint">
-          {L("ระบบจะตรวจทุกแถวและแสดงผลก่อน ยังไม่บันทึกข้อมูลใดจนกว่าจะกดยืนยัน และจะบันทึกทั้งไฟล์หรือไม่บันทึกเลย", "Every row is checked and shown first; nothing is saved until you confirm, and then all or nothing.")}
+          {t("import.everyRowIsCheckedAnd")}
         </p>
         <label className="button file-button">
-          {busy ? L("กำลังตรวจสอบ…", "Checking…") : L("เลือกไฟล์…", "Choose file…")}
+          {busy ? t("import.checking") : t("import.chooseFile")}
           <input
             type="file"
             id="import-file"
@@ -98,54 +94,51 @@ export function Import() {
         <div className="card" id="import-result">
           <Banner
             kind="success"
-            message={L(
-              `นำเข้าสำเร็จ: บุคคลใหม่ ${result.people_created} คน, ใช้ทะเบียนเดิม ${result.people_linked} คน, ครัวเรือน ${result.households_created} ครัวเรือน, เปิดกรณี ${result.cases_opened} กรณี`,
-              `Imported: ${result.people_created} new, ${result.people_linked} linked, ${result.households_created} households, ${result.cases_opened} cases`,
-            )}
+            message={t("import.importedV1NewV2Linked", { v1: result.people_created, v2: result.people_linked, v3: result.households_created, v4: result.cases_opened })}
           />
         </div>
       )}
 
       {preview && (
         <div className="card" id="import-preview">
-          <h2>{L("ตรวจสอบก่อนนำเข้า", "Check before importing")}</h2>
+          <h2>{t("import.checkBeforeImporting")}</h2>
           <p>
-            {L("รูปแบบไฟล์", "File")}: {formatNote[preview.format]} · {L("ข้อมูล", "rows")} {preview.rows.length} {L("แถว", "")} · {L("ครัวเรือน", "households")}{" "}
-            {preview.households} · {L("เปิดกรณี", "cases")} {preview.cases}
+            {t("import.file")}: {formatNote[preview.format]} · {t("import.rows")} {preview.rows.length} {t("import.text")} · {t("import.households")}{" "}
+            {preview.households} · {t("import.cases")} {preview.cases}
           </p>
           <p className="small">
             {preview.columns.map((c) => (
-              <span key={c.header} className={c.field_th ? "chip static" : "chip static ignored"} title={c.field_th ? undefined : L("ไม่นำเข้า", "not imported")}>
+              <span key={c.header} className={c.field_th ? "chip static" : "chip static ignored"} title={c.field_th ? undefined : t("import.notImported")}>
                 {c.header}
-                {!c.field_th && ` — ${L("ไม่นำเข้า", "not imported")}`}
+                {!c.field_th && ` — ${t("import.notImported")}`}
               </span>
             ))}
           </p>
           <div className="counters">
             <div className={`counter${errRows.length > 0 ? " counter-overdue alarm" : ""}`} id="import-errors">
               <span className="n">{errRows.length}</span>
-              <span>{L("แถวที่ต้องแก้ไข", "rows to fix")}</span>
+              <span>{t("import.rowsToFix")}</span>
             </div>
             <div className="counter" id="import-duplicates">
               <span className="n">{dupRows.length}</span>
-              <span>{L("แถวที่อาจซ้ำกับบุคคลในระบบ", "possible duplicates")}</span>
+              <span>{t("import.possibleDuplicates")}</span>
             </div>
             <div className="counter">
               <span className="n">{preview.rows.length - errRows.length - dupRows.length}</span>
-              <span>{L("แถวพร้อมนำเข้า", "rows ready")}</span>
+              <span>{t("import.rowsReady")}</span>
             </div>
           </div>
 
           {errRows.length > 0 && (
             <>
-              <h3>{L("แถวที่ต้องแก้ไขในไฟล์ก่อน", "Rows to fix in the file first")}</h3>
+              <h3>{t("import.rowsToFixInThe")}</h3>
               <table className="grid" id="import-error-table">
                 <thead>
                   <tr>
-                    <th>{L("แถว", "Row")}</th>
-                    <th>{L("ชื่อ", "Name")}</th>
-                    <th>{L("คอลัมน์", "Column")}</th>
-                    <th>{L("ปัญหา", "Problem")}</th>
+                    <th>{t("import.row")}</th>
+                    <th>{t("import.name")}</th>
+                    <th>{t("import.column")}</th>
+                    <th>{t("import.problem")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -166,11 +159,11 @@ export function Import() {
 
           {dupRows.length > 0 && (
             <>
-              <h3>{L("อาจเป็นบุคคลที่มีในระบบแล้ว — กรุณาเลือก", "May already be registered — please decide")}</h3>
+              <h3>{t("import.mayAlreadyBeRegisteredPlease")}</h3>
               {dupRows.map((r) => (
                 <fieldset key={r.line} className="dup-row" data-line={r.line}>
                   <legend>
-                    {L("แถว", "Row")} {r.line}: <strong>{r.display_name}</strong> {r.masked_id} {r.birth_date ? `· ${formatBe(r.birth_date, lang)}` : ""}
+                    {t("import.row")} {r.line}: <strong>{r.display_name}</strong> {r.masked_id} {r.birth_date ? `· ${formatBe(r.birth_date, lang)}` : ""}
                   </legend>
                   {r.duplicates.map((c) => (
                     <label key={c.person_id} className="choice">
@@ -181,16 +174,16 @@ export function Import() {
                         checked={choices[r.line] === c.person_id}
                         onChange={() => setChoices({ ...choices, [r.line]: c.person_id })}
                       />{" "}
-                      {L("คนเดียวกับ", "Same as")} <strong>{c.display_name}</strong> {c.masked_id} {c.birth_date ? `· ${formatBe(c.birth_date, lang)}` : ""}{" "}
+                      {t("import.sameAs")} <strong>{c.display_name}</strong> {c.masked_id} {c.birth_date ? `· ${formatBe(c.birth_date, lang)}` : ""}{" "}
                       <span className="muted small">
-                        ({L("คะแนน", "score")} {c.score}: {c.reasons.map((x) => pick(reasonNames[x])).join(" · ")})
+                        ({t("import.score")} {c.score}: {c.reasons.map((x) => pick(reasonNames[x])).join(" · ")})
                       </span>
                     </label>
                   ))}
                   {!r.duplicates.some((c) => c.score === 100) && (
                     <label className="choice">
                       <input type="radio" name={`dup-${r.line}`} className="confirm-new" checked={choices[r.line] === "new"} onChange={() => setChoices({ ...choices, [r.line]: "new" })} />{" "}
-                      {L("ไม่ใช่คนเดียวกัน — ลงทะเบียนเป็นบุคคลใหม่", "Not the same person — register as new")}
+                      {t("import.notTheSamePersonRegister")}
                     </label>
                   )}
                 </fieldset>
@@ -200,13 +193,13 @@ export function Import() {
 
           <div className="actions">
             <button type="button" className="primary" id="import-confirm" disabled={!ready || busy} onClick={() => void commit()}>
-              {L(`ยืนยันนำเข้า ${preview.rows.length} แถว`, `Import ${preview.rows.length} rows`)}
+              {t("import.importV1Rows", { v1: preview.rows.length })}
             </button>
             {!ready && (
               <span className="muted">
                 {errRows.length > 0
-                  ? L("แก้ไขแถวที่มีปัญหาในไฟล์แล้วเลือกไฟล์ใหม่", "Fix the rows in the file and choose it again")
-                  : L(`ยังต้องเลือกอีก ${undecided} แถว`, `${undecided} row(s) still need a decision`)}
+                  ? t("import.fixTheRowsInThe")
+                  : t("import.v1RowSStillNeed", { v1: undecided })}
               </span>
             )}
           </div>

@@ -10,26 +10,11 @@ import { localProblems, useI18n } from "../lib/i18n";
 import { formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import { letterUrgencyNames, referralStatusNames } from "./ReferralCard";
 
-const L = {
-  title: ["การส่งต่อจากสำนักงานอื่น (ทางระบบ)", "Referrals from other offices (electronic)"],
-  none: ["ยังไม่มีการส่งต่อเข้ามา", "No incoming referrals"],
-  from: ["จากสำนักงาน", "From office"],
-  no: ["เลขทะเบียนหนังสือ", "Register no."],
-  new: ["รายการใหม่ — ยังไม่ได้ตอบ", "New — not answered"],
-  withdrawn: ["ผู้ส่งยกเลิกแล้ว", "Withdrawn by the sender"],
-  reply: ["ตอบกลับ", "Answer"],
-  status: ["ผลการพิจารณา", "Answer"],
-  on: ["วันที่ (พ.ศ.)", "Date (BE)"],
-  note: ["รายละเอียด (จำเป็นเมื่อปฏิเสธ)", "Details (required when declining)"],
-  send: ["บันทึกและส่งกลับ", "Save and send back"],
-  sent: ["บันทึกแล้ว ระบบจะส่งคำตอบให้ผู้ส่งเมื่อเชื่อมต่อได้", "Saved; the answer goes to the sender when online"],
-  cancel: ["ยกเลิก", "Cancel"],
-} satisfies Record<string, [string, string]>;
 
 const answers: ReferralStatus[] = ["received", "accepted", "declined", "service_delivered", "feedback_received"];
 
 export function IncomingReferrals() {
-  const { pick, lang } = useI18n();
+  const { t, pick, lang } = useI18n();
   const [list, setList] = useState<IncomingReferral[]>([]);
   const [open, setOpen] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -43,22 +28,22 @@ export function IncomingReferrals() {
   useEffect(load, [load]);
   return (
     <div className="card" aria-labelledby="incoming-title" id="incoming-referrals">
-      <h2 id="incoming-title">{pick(L.title)}</h2>
+      <h2 id="incoming-title">{t("incomingReferrals.title")}</h2>
       <Banner message={notice} kind="success" />
       <Banner message={error} />
-      {list.length === 0 && <p className="muted">{pick(L.none)}</p>}
+      {list.length === 0 && <p className="muted">{t("incomingReferrals.none")}</p>}
       {list.map((r) => (
         <div key={r.id} className={"referral" + (r.status === "new" ? " referral-overdue" : "")}>
           <div className="referral-head">
             <strong>{r.letter?.subject ?? r.requested}</strong>{" "}
             <span className={`pill referral-${r.status === "new" ? "sent" : r.status}`}>
-              {r.withdrawn ? pick(L.withdrawn) : r.status === "new" ? pick(L.new) : pick(referralStatusNames[r.status as ReferralStatus] ?? [r.status, r.status])}
+              {r.withdrawn ? t("incomingReferrals.withdrawn") : r.status === "new" ? t("incomingReferrals.new") : pick(referralStatusNames[r.status as ReferralStatus] ?? [r.status, r.status])}
             </span>{" "}
             {r.urgency && r.urgency !== "normal" && <span className="pill urgency-pill-urgent">{pick(letterUrgencyNames[r.urgency])}</span>}
           </div>
           <div className="muted small">
-            {pick(L.from)} {r.from_office}
-            {r.register_no && ` · ${pick(L.no)} ${r.register_no}`}
+            {t("incomingReferrals.from")} {r.from_office}
+            {r.register_no && ` · ${t("incomingReferrals.no")} ${r.register_no}`}
             {r.letter_date && ` · ${formatBe(r.letter_date, lang)}`}
           </div>
           {r.letter && (
@@ -75,13 +60,13 @@ export function IncomingReferrals() {
                 onCancel={() => setOpen(null)}
                 onDone={() => {
                   setOpen(null);
-                  setNotice(pick(L.sent));
+                  setNotice(t("incomingReferrals.sent"));
                   load();
                 }}
               />
             ) : (
               <button type="button" className="reply-referral" onClick={() => setOpen(r.id)}>
-                {pick(L.reply)}
+                {t("incomingReferrals.reply")}
               </button>
             ))}
         </div>
@@ -91,7 +76,7 @@ export function IncomingReferrals() {
 }
 
 function ReplyForm({ id, onCancel, onDone }: { id: string; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [status, setStatus] = useState<ReferralStatus>("accepted");
   const [on, setOn] = useState(isoToBeInput(todayBangkokIso()));
@@ -111,7 +96,7 @@ function ReplyForm({ id, onCancel, onDone }: { id: string; onCancel: () => void;
     <form className="action-form" onSubmit={submit} noValidate>
       <Banner message={banner} />
       <div className="row">
-        <Field label={pick(L.status)}>
+        <Field label={t("incomingReferrals.status")}>
           {(p) => (
             <select {...p} name="reply_status" value={status} onChange={(e) => setStatus(e.target.value as ReferralStatus)} autoFocus>
               {answers.map((a) => (
@@ -122,19 +107,19 @@ function ReplyForm({ id, onCancel, onDone }: { id: string; onCancel: () => void;
             </select>
           )}
         </Field>
-        <Field label={pick(L.on)} error={fields.on}>
+        <Field label={t("incomingReferrals.on")} error={fields.on}>
           {(p) => <input {...p} name="reply_on" value={on} onChange={(e) => setOn(e.target.value)} maxLength={10} />}
         </Field>
       </div>
-      <Field label={pick(L.note)} error={fields.note}>
+      <Field label={t("incomingReferrals.note")} error={fields.note}>
         {(p) => <textarea {...p} name="reply_note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={5000} />}
       </Field>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("incomingReferrals.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {pick(L.send)}
+          {t("incomingReferrals.send")}
         </button>
       </div>
     </form>

@@ -14,8 +14,7 @@ type Other = { id: string; name: string; masked: string; birth: string | null; w
 
 /** A supervisor's merge of a duplicate record into this one, and undo from the audit trail. */
 export function MergePanel({ person, onMerged }: { person: Person; onMerged: (msg: string) => void }) {
-  const { pick, lang } = useI18n();
-  const L = (th: string, en: string) => (lang === "th" ? th : en);
+  const { t, pick, lang } = useI18n();
   const [open, setOpen] = useState(false);
   const [candidates, setCandidates] = useState<Other[]>([]);
   const [query, setQuery] = useState("");
@@ -53,7 +52,7 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
             name: c.display_name,
             masked: c.masked_id,
             birth: c.birth_date,
-            why: `${L("คะแนน", "score")} ${c.score}: ${c.reasons.map((r) => pick(reasonNames[r])).join(" · ")}`,
+            why: `${t("mergePanel.score")} ${c.score}: ${c.reasons.map((r) => pick(reasonNames[r])).join(" · ")}`,
           })),
       );
   };
@@ -74,10 +73,7 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
       setChosen(null);
       loadHistory();
       onMerged(
-        L(
-          `รวมระเบียนแล้ว: ย้ายกรณี ${d.cases.length} รายการ และการเป็นสมาชิกครัวเรือน ${d.memberships.length} รายการมาที่ระเบียนนี้ ยกเลิกได้จากประวัติการรวมด้านล่าง`,
-          `Merged: ${d.cases.length} case(s) and ${d.memberships.length} household link(s) moved here; undo below`,
-        ),
+        t("mergePanel.mergedV1CaseSAnd", { v1: d.cases.length, v2: d.memberships.length }),
       );
     }
   };
@@ -85,7 +81,7 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
     const d = await run(() => backend.undoMerge(seq));
     if (d) {
       loadHistory();
-      onMerged(L("ยกเลิกการรวมระเบียนแล้ว ข้อมูลกลับไปอยู่ที่ระเบียนเดิมทั้งหมด", "Merge undone; everything is back where it was"));
+      onMerged(t("mergePanel.mergeUndoneEverythingIsBack"));
     }
   };
 
@@ -99,10 +95,10 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
   return (
     <div className="card" id="merge-card" aria-labelledby="merge-title">
       <div className="page-head">
-        <h2 id="merge-title">{L("ระเบียนซ้ำ", "Duplicate records")}</h2>
+        <h2 id="merge-title">{t("mergePanel.duplicateRecords")}</h2>
         {!open && (
           <button type="button" id="merge-start" onClick={() => void start()}>
-            {L("รวมระเบียนซ้ำเข้ากับระเบียนนี้", "Merge a duplicate into this record")}
+            {t("mergePanel.mergeADuplicateIntoThis")}
           </button>
         )}
       </div>
@@ -110,17 +106,14 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
       {open && (
         <div className="merge-pick">
           <p className="hint">
-            {L(
-              "ระเบียนที่เลือกจะถูกรวมเข้ากับระเบียนนี้: กรณีและการเป็นสมาชิกครัวเรือนทั้งหมดย้ายมาที่นี่ ช่องที่ระเบียนนี้ยังว่างจะเติมจากระเบียนนั้น ระเบียนนั้นไม่ถูกลบ และยกเลิกการรวมได้ภายหลัง",
-              "The chosen record's cases and household links move here; empty fields here are filled from it; nothing is deleted and the merge can be undone.",
-            )}
+            {t("mergePanel.theChosenRecordSCases")}
           </p>
-          {candidates.length > 0 ? candidates.map(row) : <p className="muted">{L("ไม่พบระเบียนที่น่าจะซ้ำ ค้นหาด้วยชื่อหรือเลขประจำตัว", "No likely duplicates; search below")}</p>}
+          {candidates.length > 0 ? candidates.map(row) : <p className="muted">{t("mergePanel.noLikelyDuplicatesSearchBelow")}</p>}
           <div className="row">
             <input
               name="merge_search"
-              aria-label={L("ค้นหาระเบียนอื่น", "Search another record")}
-              placeholder={L("ค้นหาด้วยชื่อหรือเลขประจำตัว", "Search by name or ID")}
+              aria-label={t("mergePanel.searchAnotherRecord")}
+              placeholder={t("mergePanel.searchByNameOrId")}
               value={query}
               onChange={(e) => setQuery(e.target.value)}
               onKeyDown={(e) => {
@@ -128,16 +121,16 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
               }}
             />
             <button type="button" onClick={() => void search()} disabled={busy || query.trim() === ""}>
-              {L("ค้นหา", "Search")}
+              {t("mergePanel.search")}
             </button>
           </div>
           {found.map(row)}
           <div className="actions">
             <button type="button" className="primary danger" id="merge-confirm" disabled={!chosen || busy} onClick={() => void merge()}>
-              {chosen ? L(`รวม ${chosen.name} เข้ากับระเบียนนี้`, `Merge ${chosen.name} into this record`) : L("เลือกระเบียนที่จะรวม", "Choose a record")}
+              {chosen ? t("mergePanel.mergeV1IntoThisRecord", { v1: chosen.name }) : t("mergePanel.chooseARecord")}
             </button>
             <button type="button" className="ghost" onClick={() => setOpen(false)}>
-              {L("ยกเลิก", "Cancel")}
+              {t("mergePanel.cancel")}
             </button>
           </div>
         </div>
@@ -146,13 +139,13 @@ export function MergePanel({ person, onMerged }: { person: Person; onMerged: (ms
         <ul className="merge-history">
           {history.map((h) => (
             <li key={h.audit_seq}>
-              {formatBeDateTime(h.at, lang)} · {h.by ?? "–"}: {L("รวม", "merged")} <strong>{h.merged_name}</strong> {L("เข้ากับ", "into")} <strong>{h.kept_name}</strong> (
-              {L(`กรณี ${h.detail.cases.length}, ครัวเรือน ${h.detail.memberships.length}`, `${h.detail.cases.length} cases, ${h.detail.memberships.length} household links`)})
+              {formatBeDateTime(h.at, lang)} · {h.by ?? "–"}: {t("mergePanel.merged")} <strong>{h.merged_name}</strong> {t("mergePanel.into")} <strong>{h.kept_name}</strong> (
+              {t("mergePanel.v1CasesV2HouseholdLinks", { v1: h.detail.cases.length, v2: h.detail.memberships.length })})
               {h.undone ? (
-                <span className="muted"> — {L("ยกเลิกแล้ว", "undone")}</span>
+                <span className="muted"> — {t("mergePanel.undone")}</span>
               ) : (
                 <button type="button" className="link undo-merge" disabled={busy} onClick={() => void undo(h.audit_seq)}>
-                  {L("ยกเลิกการรวม", "Undo")}
+                  {t("mergePanel.undo")}
                 </button>
               )}
             </li>

@@ -80,9 +80,9 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
       <Banner message={notice} kind="success" />
       {detail.merged_into && (
         <div className="banner banner-info" role="status" id="merged-notice">
-          {lang === "th" ? "ระเบียนนี้ถูกรวมเข้ากับระเบียนอื่นแล้ว กรณีและข้อมูลครัวเรือนอยู่ที่ระเบียนนั้น" : "This record was merged into another one."}{" "}
+          {t("personView.thisRecordWasMergedInto")}{" "}
           <button type="button" className="link" onClick={() => go({ kind: "person", id: detail.merged_into ?? "" })}>
-            {lang === "th" ? "เปิดระเบียนที่ใช้อยู่" : "Open the record in use"}
+            {t("personView.openTheRecordInUse")}
           </button>
         </div>
       )}
@@ -111,7 +111,7 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
         </div>
       </dl>
       <div className="card" aria-labelledby="household-title">
-        <h2 id="household-title">{lang === "th" ? "ครัวเรือน (สมุดพกครอบครัว)" : "Household (family handbook)"}</h2>
+        <h2 id="household-title">{t("personView.householdFamilyHandbook")}</h2>
         <HouseholdPanel personId={p.id} household={household} onChange={setHousehold} />
       </div>
       {canMerge && <AccessRequest personId={p.id} />}
@@ -273,13 +273,13 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
 
 /** PDPA §30/§31: the person's data as JSON and a readable PDF, saved for handing over. */
 function AccessRequest({ personId }: { personId: string }) {
-  const { lang } = useI18n();
+  const { t, lang } = useI18n();
   const { busy, banner, run } = useSubmit();
   const [saved, setSaved] = useState<string[] | null>(null);
   return (
     <div className="card" id="access-request">
       <div className="page-head">
-        <h2>{lang === "th" ? "คำขอเข้าถึงข้อมูลของเจ้าของข้อมูล (PDPA)" : "Data subject access request (PDPA)"}</h2>
+        <h2>{t("personView.dataSubjectAccessRequestPdpa")}</h2>
         <button
           type="button"
           id="access-export"
@@ -290,7 +290,7 @@ function AccessRequest({ personId }: { personId: string }) {
             })
           }
         >
-          {lang === "th" ? "ส่งออกข้อมูลทั้งหมด (JSON + PDF)" : "Export everything (JSON + PDF)"}
+          {t("personView.exportEverythingJsonPdf")}
         </button>
       </div>
       <p className="hint">
@@ -299,7 +299,7 @@ function AccessRequest({ personId }: { personId: string }) {
           : "PDPA §30–31: a copy within 30 days — JSON for portability and a readable PDF. The export is logged."}
       </p>
       <Banner message={banner} />
-      {saved && <Banner kind="success" message={`${lang === "th" ? "บันทึกไฟล์แล้ว" : "Saved"}: ${saved.join(" , ")}`} />}
+      {saved && <Banner kind="success" message={`${t("personView.saved")}: ${saved.join(" , ")}`} />}
     </div>
   );
 }

@@ -23,25 +23,9 @@ export const planStatusNames: Record<PlanItemStatus, [string, string]> = {
   dropped: ["ยกเลิก", "Dropped"],
 };
 
-const L = {
-  title: ["แผนการช่วยเหลือ", "Plans"],
-  none: ["ยังไม่มีเป้าหมายในแผน (ต้องมีอย่างน้อย 1 เป้าหมายก่อนขออนุมัติแผน)", "No goals yet (at least one is needed before asking for plan approval)"],
-  goal: ["เป้าหมาย", "Goal"],
-  activity: ["กิจกรรม/วิธีการ", "Activity"],
-  responsible: ["หน่วยงาน/ผู้รับผิดชอบ", "Responsible agency/person"],
-  due: ["กำหนดเสร็จ (พ.ศ.)", "Due (BE)"],
-  review: ["วันทบทวน (พ.ศ.)", "Review on (BE)"],
-  status: ["สถานะ", "Status"],
-  add: ["เพิ่มเป้าหมาย", "Add a goal"],
-  plan: ["แผน", "Plan"],
-  wholeHousehold: ["กรณีนี้ดูแลทั้งครัวเรือน (ใช้แผนพัฒนาคุณภาพชีวิตรายครัวเรือนได้)", "This case concerns the whole household (allows a household plan)"],
-  save: ["บันทึก", "Save"],
-  cancel: ["ยกเลิก", "Cancel"],
-  overdue: ["เลยกำหนด", "Overdue"],
-} satisfies Record<string, [string, string]>;
 
 export function PlanCard({ detail, onChanged }: { detail: CaseDetail; onChanged: (msg: string) => void }) {
-  const { pick, lang, t } = useI18n();
+  const { t, pick, lang } = useI18n();
   const [adding, setAdding] = useState(false);
   const toggle = useSubmit();
   const closed = detail.case.status === "closed";
@@ -54,7 +38,7 @@ export function PlanCard({ detail, onChanged }: { detail: CaseDetail; onChanged:
 
   return (
     <div className="card" aria-labelledby="plan-title" id="plan-card">
-      <h2 id="plan-title">{pick(L.title)}</h2>
+      <h2 id="plan-title">{t("planCard.title")}</h2>
       <Banner message={toggle.banner} />
       {!closed && (
         <label className="check-item">
@@ -67,22 +51,22 @@ export function PlanCard({ detail, onChanged }: { detail: CaseDetail; onChanged:
               if (r !== undefined) onChanged(t("saved"));
             }}
           />
-          {pick(L.wholeHousehold)}
+          {t("planCard.wholeHousehold")}
         </label>
       )}
       {detail.plan_items.length === 0 ? (
-        <p className="muted">{pick(L.none)}</p>
+        <p className="muted">{t("planCard.none")}</p>
       ) : (
         <table className="data" id="plan-items">
           <thead>
             <tr>
-              <th>{pick(L.plan)}</th>
-              <th>{pick(L.goal)}</th>
-              <th>{pick(L.activity)}</th>
-              <th>{pick(L.responsible)}</th>
-              <th>{pick(L.due)}</th>
-              <th>{pick(L.review)}</th>
-              <th>{pick(L.status)}</th>
+              <th>{t("planCard.plan")}</th>
+              <th>{t("planCard.goal")}</th>
+              <th>{t("planCard.activity")}</th>
+              <th>{t("planCard.responsible")}</th>
+              <th>{t("planCard.due")}</th>
+              <th>{t("planCard.review")}</th>
+              <th>{t("planCard.status")}</th>
             </tr>
           </thead>
           <tbody>
@@ -95,11 +79,11 @@ export function PlanCard({ detail, onChanged }: { detail: CaseDetail; onChanged:
                   <td className="pre">{i.activity}</td>
                   <td>{i.responsible}</td>
                   <td>
-                    {formatBe(i.due_on, lang)} {late && <strong className="overdue-tag">{pick(L.overdue)}</strong>}
+                    {formatBe(i.due_on, lang)} {late && <strong className="overdue-tag">{t("planCard.overdue")}</strong>}
                   </td>
                   <td>{i.review_on ? formatBe(i.review_on, lang) : "–"}</td>
                   <td>
-                    <select aria-label={pick(L.status)} value={i.status} disabled={closed || toggle.busy} onChange={(e) => void setStatus(i, e.target.value as PlanItemStatus)}>
+                    <select aria-label={t("planCard.status")} value={i.status} disabled={closed || toggle.busy} onChange={(e) => void setStatus(i, e.target.value as PlanItemStatus)}>
                       {(Object.keys(planStatusNames) as PlanItemStatus[]).map((s) => (
                         <option key={s} value={s}>
                           {pick(planStatusNames[s])}
@@ -125,7 +109,7 @@ export function PlanCard({ detail, onChanged }: { detail: CaseDetail; onChanged:
           />
         ) : (
           <button type="button" id="add-goal-button" onClick={() => setAdding(true)}>
-            + {pick(L.add)}
+            + {t("planCard.add")}
           </button>
         ))}
     </div>
@@ -133,7 +117,7 @@ export function PlanCard({ detail, onChanged }: { detail: CaseDetail; onChanged:
 }
 
 function AddGoal({ detail, onCancel, onDone }: { detail: CaseDetail; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [f, setF] = useState({ plan: "individual" as PlanKind, goal: "", activity: "", responsible: "", due: "", review: "" });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
@@ -159,7 +143,7 @@ function AddGoal({ detail, onCancel, onDone }: { detail: CaseDetail; onCancel: (
     <form className="action-form" onSubmit={submit} noValidate id="goal-form">
       <Banner message={banner} />
       <div className="row">
-        <Field label={pick(L.plan)} error={fields.plan}>
+        <Field label={t("planCard.plan")} error={fields.plan}>
           {(p) => (
             <select {...p} name="plan_kind" value={f.plan} onChange={set("plan")} autoFocus>
               {(Object.keys(planKindNames) as PlanKind[]).map((k) => (
@@ -170,30 +154,30 @@ function AddGoal({ detail, onCancel, onDone }: { detail: CaseDetail; onCancel: (
             </select>
           )}
         </Field>
-        <Field label={pick(L.goal)} error={fields.goal}>
+        <Field label={t("planCard.goal")} error={fields.goal}>
           {(p) => <input {...p} name="goal" value={f.goal} onChange={set("goal")} maxLength={300} />}
         </Field>
       </div>
-      <Field label={pick(L.activity)} error={fields.activity}>
+      <Field label={t("planCard.activity")} error={fields.activity}>
         {(p) => <textarea {...p} name="activity" rows={2} value={f.activity} onChange={set("activity")} maxLength={5000} />}
       </Field>
       <div className="row">
-        <Field label={pick(L.responsible)} error={fields.responsible}>
+        <Field label={t("planCard.responsible")} error={fields.responsible}>
           {(p) => <input {...p} name="responsible" value={f.responsible} onChange={set("responsible")} maxLength={300} />}
         </Field>
-        <Field label={pick(L.due)} error={fields.due_on}>
+        <Field label={t("planCard.due")} error={fields.due_on}>
           {(p) => <input {...p} name="due_on" value={f.due} onChange={set("due")} maxLength={10} placeholder="15/12/2569" />}
         </Field>
-        <Field label={pick(L.review)} error={fields.review_on}>
+        <Field label={t("planCard.review")} error={fields.review_on}>
           {(p) => <input {...p} name="review_on" value={f.review} onChange={set("review")} maxLength={10} />}
         </Field>
       </div>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("planCard.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy} id="goal-submit">
-          {pick(L.save)}
+          {t("planCard.save")}
         </button>
       </div>
     </form>

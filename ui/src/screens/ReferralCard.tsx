@@ -64,54 +64,13 @@ export const sharedPartNames: Record<SharedPart, [string, string]> = {
   household: ["สมาชิกครัวเรือน (ความสัมพันธ์และอายุ)", "Household (relationships, ages)"],
 };
 
-const L = {
-  title: ["การส่งต่อ", "Referrals"],
-  none: ["ยังไม่มีการส่งต่อ", "No referrals yet"],
-  start: ["ส่งต่อหน่วยงาน", "Refer to an agency"],
-  agency: ["หน่วยงานที่ส่งต่อ", "Agency"],
-  noAgencies: ["ยังไม่มีหน่วยงานในทะเบียน — หัวหน้างานหรือผู้ดูแลระบบเพิ่มได้ที่เมนู \"หน่วยงาน\"", "No agencies yet — a supervisor or admin adds them under \"Agencies\""],
-  urgency: ["ชั้นความเร็ว", "Urgency"],
-  secrecy: ["ชั้นความลับ", "Secrecy"],
-  none2: ["— ไม่มี —", "— none —"],
-  requested: ["ความช่วยเหลือที่ขอให้หน่วยงานดำเนินการ", "What the agency is asked to do"],
-  basis: ["ฐานในการเปิดเผยข้อมูล (PDPA)", "Lawful basis for sharing (PDPA)"],
-  shared: ["ข้อมูลที่ส่งไปกับการส่งต่อ (เลือกเฉพาะที่จำเป็น)", "What goes with the referral (only what is needed)"],
-  create: ["สร้างร่างหนังสือส่งต่อ", "Create the draft letter"],
-  subject: ["เรื่อง", "Subject"],
-  referTo: ["อ้างถึง (ถ้ามี)", "Reference (if any)"],
-  cause: ["ย่อหน้าที่ 1 เหตุที่มีหนังสือไป", "Paragraph 1: cause"],
-  request: ["ย่อหน้าที่ 2 ความประสงค์", "Paragraph 2: request"],
-  conclusion: ["ย่อหน้าที่ 3 สรุป", "Paragraph 3: conclusion"],
-  saveDraft: ["บันทึกร่าง", "Save draft"],
-  edit: ["แก้ไขร่างหนังสือ", "Edit the draft"],
-  letterDate: ["ลงวันที่ (พ.ศ.)", "Letter date (BE)"],
-  send: ["ออกเลขทะเบียนและส่ง", "Register and send"],
-  sendHint: ["เมื่อส่งแล้ว ระบบออกเลขทะเบียนหนังสือส่งให้ และแก้ไขร่างไม่ได้อีก", "Sending issues the register number; the draft is then final"],
-  print: ["พิมพ์", "Print"],
-  printed: ["ส่งหนังสือและแบบส่งต่อไปยังเครื่องพิมพ์แล้ว", "Letter and form sent to the printer"],
-  save: ["บันทึกเป็น PDF", "Save as PDF"],
-  saved: ["บันทึกไฟล์ PDF แล้วที่ {p}", "PDF saved to {p}"],
-  view: ["เปิดดู", "View"],
-  viewed: ["เปิดหนังสือในโปรแกรมอ่าน PDF แล้ว (ไฟล์ชั่วคราว: {p})", "Opened in the PDF viewer (temporary file: {p})"],
-  record: ["บันทึกผลการส่งต่อ", "Record the answer"],
-  to: ["สถานะใหม่", "New status"],
-  on: ["วันที่ (พ.ศ.)", "Date (BE)"],
-  note: ["รายละเอียด / เหตุผล", "Details / reason"],
-  letterNo: ["เลขที่หนังสือ", "Letter no."],
-  sentOn: ["ลงวันที่", "Dated"],
-  expect: ["ควรได้รับคำตอบภายใน", "Reply expected by"],
-  overdue: ["เกินกำหนดตอบกลับ", "Reply overdue"],
-  overdueOn: ["เกินกำหนดหาก ไม่ตอบภายใน", "Overdue after"],
-  history: ["ประวัติ", "History"],
-  cancel: ["ยกเลิก", "Cancel"],
-} satisfies Record<string, [string, string]>;
 
 function keys<T extends string>(r: Record<T, unknown>): T[] {
   return Object.keys(r) as T[];
 }
 
 export function ReferralCard({ caseId, closed, onChanged }: { caseId: string; closed: boolean; onChanged: () => void }) {
-  const { pick, lang } = useI18n();
+  const { t, lang } = useI18n();
   const [list, setList] = useState<Referral[]>([]);
   const [agencies, setAgencies] = useState<Agency[]>([]);
   const [starting, setStarting] = useState(false);
@@ -140,10 +99,10 @@ export function ReferralCard({ caseId, closed, onChanged }: { caseId: string; cl
 
   return (
     <div className="card" aria-labelledby="referrals-title" id="referral-card">
-      <h2 id="referrals-title">{pick(L.title)}</h2>
+      <h2 id="referrals-title">{t("referralCard.title")}</h2>
       <Banner message={notice} kind="success" />
       <Banner message={error} />
-      {list.length === 0 && <p className="muted">{pick(L.none)}</p>}
+      {list.length === 0 && <p className="muted">{t("referralCard.none")}</p>}
       {list.map((r) => (
         <ReferralItem key={r.id} r={r} lang={lang} onChanged={changed} />
       ))}
@@ -160,7 +119,7 @@ export function ReferralCard({ caseId, closed, onChanged }: { caseId: string; cl
           />
         ) : (
           <button type="button" id="start-referral" onClick={() => setStarting(true)}>
-            + {pick(L.start)}
+            + {t("referralCard.start")}
           </button>
         ))}
     </div>
@@ -178,12 +137,12 @@ function ReferralFields({
   agencies: Agency[];
   fields: Record<string, string>;
 }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   return (
     <>
-      {agencies.length === 0 && <Banner message={pick(L.noAgencies)} kind="info" />}
+      {agencies.length === 0 && <Banner message={t("referralCard.noAgencies")} kind="info" />}
       <div className="row">
-        <Field label={pick(L.agency)} error={fields.agency_id}>
+        <Field label={t("referralCard.agency")} error={fields.agency_id}>
           {(p) => (
             <select {...p} name="referral_agency" value={value.agency_id} onChange={(e) => onChange({ ...value, agency_id: e.target.value })} autoFocus>
               <option value="">—</option>
@@ -195,7 +154,7 @@ function ReferralFields({
             </select>
           )}
         </Field>
-        <Field label={pick(L.urgency)}>
+        <Field label={t("referralCard.urgency")}>
           {(p) => (
             <select {...p} name="referral_urgency" value={value.urgency} onChange={(e) => onChange({ ...value, urgency: e.target.value as LetterUrgency })}>
               {keys(letterUrgencyNames).map((u) => (
@@ -206,10 +165,10 @@ function ReferralFields({
             </select>
           )}
         </Field>
-        <Field label={pick(L.secrecy)}>
+        <Field label={t("referralCard.secrecy")}>
           {(p) => (
             <select {...p} name="referral_secrecy" value={value.secrecy ?? ""} onChange={(e) => onChange({ ...value, secrecy: (e.target.value || null) as Secrecy | null })}>
-              <option value="">{pick(L.none2)}</option>
+              <option value="">{t("referralCard.none2")}</option>
               {keys(secrecyNames).map((u) => (
                 <option key={u} value={u}>
                   {pick(secrecyNames[u])}
@@ -219,10 +178,10 @@ function ReferralFields({
           )}
         </Field>
       </div>
-      <Field label={pick(L.requested)} error={fields.requested}>
+      <Field label={t("referralCard.requested")} error={fields.requested}>
         {(p) => <textarea {...p} name="referral_requested" rows={2} value={value.requested} onChange={(e) => onChange({ ...value, requested: e.target.value })} maxLength={5000} />}
       </Field>
-      <Field label={pick(L.basis)}>
+      <Field label={t("referralCard.basis")}>
         {(p) => (
           <select {...p} name="referral_basis" value={value.legal_basis} onChange={(e) => onChange({ ...value, legal_basis: e.target.value as LegalBasis })}>
             {keys(legalBasisNames).map((b) => (
@@ -234,7 +193,7 @@ function ReferralFields({
         )}
       </Field>
       <fieldset className={"checks" + (fields.shared ? " field-invalid" : "")} id="referral-shared">
-        <legend>{pick(L.shared)}</legend>
+        <legend>{t("referralCard.shared")}</legend>
         {keys(sharedPartNames).map((k) => (
           <label key={k} className="check-item">
             <input
@@ -258,7 +217,7 @@ function ReferralFields({
 }
 
 function StartReferral({ caseId, agencies, onCancel, onDone }: { caseId: string; agencies: Agency[]; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [v, setV] = useState<NewReferral>({ agency_id: "", urgency: "normal", secrecy: null, requested: "", legal_basis: "consent", shared: ["identity", "problems"] });
   async function submit(e: FormEvent) {
@@ -276,10 +235,10 @@ function StartReferral({ caseId, agencies, onCancel, onDone }: { caseId: string;
       <ReferralFields value={v} onChange={setV} agencies={agencies} fields={fields} />
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("referralCard.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy} id="referral-create">
-          {pick(L.create)}
+          {t("referralCard.create")}
         </button>
       </div>
     </form>
@@ -287,7 +246,7 @@ function StartReferral({ caseId, agencies, onCancel, onDone }: { caseId: string;
 }
 
 function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; onChanged: (msg?: string | null) => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const [mode, setMode] = useState<"edit" | "send" | "record" | null>(null);
   const print = useSubmit();
   const overdue = r.overdue;
@@ -299,33 +258,33 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
           {pick(referralStatusNames[r.status])}
         </span>{" "}
         {r.urgency !== "normal" && <span className="pill urgency-pill-urgent">{pick(letterUrgencyNames[r.urgency])}</span>}
-        {overdue && <strong className="overdue-tag"> {pick(L.overdue)}</strong>}
+        {overdue && <strong className="overdue-tag"> {t("referralCard.overdue")}</strong>}
       </div>
       <div className="muted small">
         {r.letter_no && (
           <>
-            {pick(L.letterNo)} <span className="mono" data-testid="letter-no">{r.letter_no}</span> · {pick(L.sentOn)} {formatBe(r.letter_date, lang)} ·{" "}
+            {t("referralCard.letterNo")} <span className="mono" data-testid="letter-no">{r.letter_no}</span> · {t("referralCard.sentOn")} {formatBe(r.letter_date, lang)} ·{" "}
           </>
         )}
         {r.status === "sent" && r.expected_reply_on && (
           <>
-            {pick(L.expect)} {formatBe(r.expected_reply_on, lang)} · {pick(L.overdueOn)} {formatBe(r.overdue_on, lang)}
+            {t("referralCard.expect")} {formatBe(r.expected_reply_on, lang)} · {t("referralCard.overdueOn")} {formatBe(r.overdue_on, lang)}
           </>
         )}
       </div>
       <p className="pre">{r.requested}</p>
       <p className="small muted">
-        {pick(L.shared)}: {r.shared.map((s) => pick(sharedPartNames[s])).join(", ")} · {pick(L.basis)}: {pick(legalBasisNames[r.legal_basis])}
+        {t("referralCard.shared")}: {r.shared.map((s) => pick(sharedPartNames[s])).join(", ")} · {t("referralCard.basis")}: {pick(legalBasisNames[r.legal_basis])}
       </p>
       <Banner message={print.banner} />
       <div className="action-buttons">
         {r.status === "draft" && (
           <>
             <button type="button" onClick={() => setMode("edit")} className="edit-draft">
-              {pick(L.edit)}
+              {t("referralCard.edit")}
             </button>
             <button type="button" className="primary send-referral" onClick={() => setMode("send")}>
-              {pick(L.send)}
+              {t("referralCard.send")}
             </button>
           </>
         )}
@@ -335,10 +294,10 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
           disabled={print.busy}
           onClick={async () => {
             const p = await print.run(() => backend.printReferralLetter(r.id));
-            if (p !== undefined) onChanged(pick(L.printed));
+            if (p !== undefined) onChanged(t("referralCard.printed"));
           }}
         >
-          {pick(L.print)}
+          {t("referralCard.print")}
         </button>
         <button
           type="button"
@@ -346,10 +305,10 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
           disabled={print.busy}
           onClick={async () => {
             const p = await print.run(() => backend.saveReferralLetter(r.id));
-            if (p) onChanged(pick(L.saved).replace("{p}", p));
+            if (p) onChanged(t("referralCard.saved").replace("{p}", p));
           }}
         >
-          {pick(L.save)}
+          {t("referralCard.save")}
         </button>
         <button
           type="button"
@@ -357,14 +316,14 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
           disabled={print.busy}
           onClick={async () => {
             const p = await print.run(() => backend.openReferralLetter(r.id));
-            if (p) onChanged(pick(L.viewed).replace("{p}", p));
+            if (p) onChanged(t("referralCard.viewed").replace("{p}", p));
           }}
         >
-          {pick(L.view)}
+          {t("referralCard.view")}
         </button>
         {r.next.filter((n) => n !== "withdrawn" || r.status !== "draft").length > 0 && r.status !== "draft" && (
           <button type="button" className="record-reply" onClick={() => setMode("record")}>
-            {pick(L.record)}
+            {t("referralCard.record")}
           </button>
         )}
       </div>
@@ -372,7 +331,7 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
       {mode === "send" && <SendReferral r={r} onCancel={() => setMode(null)} onDone={() => { setMode(null); onChanged(); }} />}
       {mode === "record" && <RecordChange r={r} onCancel={() => setMode(null)} onDone={() => { setMode(null); onChanged(); }} />}
       <details>
-        <summary>{pick(L.history)}</summary>
+        <summary>{t("referralCard.history")}</summary>
         <ol className="timeline small">
           {r.events.map((e, i) => (
             <li key={i}>
@@ -387,7 +346,7 @@ function ReferralItem({ r, lang, onChanged }: { r: Referral; lang: "th" | "en"; 
 }
 
 function EditDraft({ r, onCancel, onDone }: { r: Referral; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t } = useI18n();
   const { busy, banner, fields, run } = useSubmit();
   const [agencies, setAgencies] = useState<Agency[]>([]);
   const [v, setV] = useState<NewReferral>({ agency_id: r.agency.id, urgency: r.urgency, secrecy: r.secrecy, requested: r.requested, legal_basis: r.legal_basis, shared: r.shared });
@@ -411,10 +370,10 @@ function EditDraft({ r, onCancel, onDone }: { r: Referral; onCancel: () => void;
       <LetterTextFields text={text} set={setT} fields={fields} />
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("referralCard.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {pick(L.saveDraft)}
+          {t("referralCard.saveDraft")}
         </button>
       </div>
     </form>
@@ -422,22 +381,22 @@ function EditDraft({ r, onCancel, onDone }: { r: Referral; onCancel: () => void;
 }
 
 export function LetterTextFields({ text, set, fields }: { text: LetterText; set: (k: keyof LetterText) => (e: { target: { value: string } }) => void; fields: Record<string, string> }) {
-  const { pick } = useI18n();
+  const { t } = useI18n();
   return (
     <>
-      <Field label={pick(L.subject)} error={fields.subject}>
+      <Field label={t("referralCard.subject")} error={fields.subject}>
         {(p) => <input {...p} name="letter_subject" value={text.subject} onChange={set("subject")} maxLength={300} />}
       </Field>
-      <Field label={pick(L.referTo)} error={fields.refer_to}>
+      <Field label={t("referralCard.referTo")} error={fields.refer_to}>
         {(p) => <input {...p} name="letter_refer_to" value={text.refer_to} onChange={set("refer_to")} maxLength={300} />}
       </Field>
-      <Field label={pick(L.cause)} error={fields.cause}>
+      <Field label={t("referralCard.cause")} error={fields.cause}>
         {(p) => <textarea {...p} name="letter_cause" rows={3} value={text.cause} onChange={set("cause")} maxLength={5000} />}
       </Field>
-      <Field label={pick(L.request)} error={fields.request}>
+      <Field label={t("referralCard.request")} error={fields.request}>
         {(p) => <textarea {...p} name="letter_request" rows={3} value={text.request} onChange={set("request")} maxLength={5000} />}
       </Field>
-      <Field label={pick(L.conclusion)} error={fields.conclusion}>
+      <Field label={t("referralCard.conclusion")} error={fields.conclusion}>
         {(p) => <textarea {...p} name="letter_conclusion" rows={2} value={text.conclusion} onChange={set("conclusion")} maxLength={5000} />}
       </Field>
     </>
@@ -445,7 +404,7 @@ export function LetterTextFields({ text, set, fields }: { text: LetterText; set:
 }
 
 function SendReferral({ r, onCancel, onDone }: { r: Referral; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [date, setDate] = useState(isoToBeInput(todayBangkokIso()));
   async function submit(e: FormEvent) {
@@ -462,16 +421,16 @@ function SendReferral({ r, onCancel, onDone }: { r: Referral; onCancel: () => vo
   return (
     <form className="action-form" onSubmit={submit} noValidate>
       <Banner message={banner} />
-      <p className="hint">{pick(L.sendHint)}</p>
-      <Field label={pick(L.letterDate)} error={fields.letter_date}>
+      <p className="hint">{t("referralCard.sendHint")}</p>
+      <Field label={t("referralCard.letterDate")} error={fields.letter_date}>
         {(p) => <input {...p} name="letter_date" value={date} onChange={(e) => setDate(e.target.value)} maxLength={10} autoFocus />}
       </Field>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("referralCard.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy} id="send-referral-submit">
-          {pick(L.send)}
+          {t("referralCard.send")}
         </button>
       </div>
     </form>
@@ -479,7 +438,7 @@ function SendReferral({ r, onCancel, onDone }: { r: Referral; onCancel: () => vo
 }
 
 function RecordChange({ r, onCancel, onDone }: { r: Referral; onCancel: () => void; onDone: () => void }) {
-  const { pick } = useI18n();
+  const { t, pick } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [to, setTo] = useState<ReferralStatus>(r.next[0] ?? "closed");
   const [on, setOn] = useState(isoToBeInput(todayBangkokIso()));
@@ -499,7 +458,7 @@ function RecordChange({ r, onCancel, onDone }: { r: Referral; onCancel: () => vo
     <form className="action-form" onSubmit={submit} noValidate>
       <Banner message={banner} />
       <div className="row">
-        <Field label={pick(L.to)}>
+        <Field label={t("referralCard.to")}>
           {(p) => (
             <select {...p} name="referral_to" value={to} onChange={(e) => setTo(e.target.value as ReferralStatus)} autoFocus>
               {r.next.map((n) => (
@@ -510,19 +469,19 @@ function RecordChange({ r, onCancel, onDone }: { r: Referral; onCancel: () => vo
             </select>
           )}
         </Field>
-        <Field label={pick(L.on)} error={fields.on}>
+        <Field label={t("referralCard.on")} error={fields.on}>
           {(p) => <input {...p} name="referral_on" value={on} onChange={(e) => setOn(e.target.value)} maxLength={10} />}
         </Field>
       </div>
-      <Field label={pick(L.note)} error={fields.note}>
+      <Field label={t("referralCard.note")} error={fields.note}>
         {(p) => <textarea {...p} name="referral_note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} maxLength={5000} />}
       </Field>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("referralCard.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy} id="referral-change-submit">
-          {pick(L.record)}
+          {t("referralCard.record")}
         </button>
       </div>
     </form>

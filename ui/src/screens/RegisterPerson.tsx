@@ -17,16 +17,6 @@ import { reportFailure } from "../lib/failures";
 
 const TITLES = ["นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง"];
 
-const D = {
-  title: ["อาจเป็นบุคคลที่ลงทะเบียนไว้แล้ว — ตรวจสอบก่อนบันทึก", "This person may already be registered — check before saving"],
-  hint: [
-    "ระบบเทียบเลขประจำตัว ชื่อและนามสกุลตามเสียงอ่าน (รวมการสะกดต่างกัน เช่น ณ/น ศ/ส) ปีเกิด และตำบล",
-    "Compared: ID, first name and surname by sound (spelling variants such as ณ/น, ศ/ส), birth year and sub-district",
-  ],
-  use: ["ใช้รายการนี้", "Use this record"],
-  newPerson: ["ไม่ใช่บุคคลเดียวกัน — ลงทะเบียนใหม่", "Not the same person — register as new"],
-  score: ["ความใกล้เคียง", "Match"],
-} satisfies Record<string, [string, string]>;
 
 export const reasonNames: Record<MatchReason, [string, string]> = {
   citizen_id: ["เลขประจำตัวประชาชนตรงกัน", "Same citizen ID"],
@@ -192,19 +182,19 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
         </div>
         {dups.length > 0 && (
           <div className="banner banner-info" role="status" id="duplicate-check">
-            <strong>{pick(D.title)}</strong>
-            <p className="muted small">{pick(D.hint)}</p>
+            <strong>{t("registerPerson.dup_title")}</strong>
+            <p className="muted small">{t("registerPerson.dup_hint")}</p>
             <ul className="similar">
               {dups.slice(0, 8).map((c) => (
                 <li key={c.person_id}>
                   <strong>{c.display_name}</strong> · <span className="mono">{c.masked_id}</span>
                   {c.birth_date && <> · {formatBe(c.birth_date, lang)}</>} ·{" "}
                   <span className="pill">
-                    {pick(D.score)} {c.score}%
+                    {t("registerPerson.dup_score")} {c.score}%
                   </span>{" "}
                   <span className="muted small">{c.reasons.map((r) => pick(reasonNames[r])).join(" · ")}</span>{" "}
                   <button type="button" className="small use-existing" onClick={() => void chooseExisting(c)}>
-                    {pick(D.use)}
+                    {t("registerPerson.dup_use")}
                   </button>
                 </li>
               ))}
@@ -218,7 +208,7 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
                   void save();
                 }}
               >
-                {pick(D.newPerson)}
+                {t("registerPerson.dup_newPerson")}
               </button>
             )}
           </div>

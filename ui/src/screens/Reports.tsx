@@ -21,8 +21,7 @@ function lastDay(y: number, m: number): number {
 
 /** Reports for a fiscal year, a month or any date range: on screen, printed, .xlsx, CSV. */
 export function Reports() {
-  const { lang } = useI18n();
-  const L = (th: string, en: string) => (lang === "th" ? th : en);
+  const { t } = useI18n();
   const today = todayBangkokIso();
   const [period, setPeriod] = useState<Period>({ kind: "fiscal", year: fiscalYearOf(today) });
   const [fromText, setFromText] = useState(isoToBeInput(`${today.slice(0, 8)}01`));
@@ -42,13 +41,13 @@ export function Reports() {
       return [`${y}-${pad(period.month)}-01`, `${y}-${pad(period.month)}-${pad(lastDay(y, period.month))}`];
     }
     const f = parseBeDate(fromText);
-    const t = parseBeDate(toText);
+    const until = parseBeDate(toText);
     const errs: Record<string, string> = {};
-    const bad = L("วันที่ไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 1/10/2569", "Invalid date; use day/month/BE year");
+    const bad = t("reports.invalidDateUseDayMonth");
     if (!f.ok) errs.from = bad;
-    if (!t.ok) errs.to = bad;
+    if (!until.ok) errs.to = bad;
     setLocalError(errs);
-    return f.ok && t.ok ? [f.iso, t.iso] : null;
+    return f.ok && until.ok ? [f.iso, until.iso] : null;
   };
 
   const show = async () => {
@@ -70,11 +69,11 @@ export function Reports() {
   return (
     <section aria-labelledby="reports-title" className="reports">
       <div className="page-head no-print">
-        <h1 id="reports-title">{L("รายงาน", "Reports")}</h1>
+        <h1 id="reports-title">{t("reports.reports")}</h1>
       </div>
       <div className="card no-print report-form">
         <div className="row">
-          <Field label={L("ช่วงเวลา", "Period")}>
+          <Field label={t("reports.period")}>
             {(p) => (
               <select
                 {...p}
@@ -91,14 +90,14 @@ export function Reports() {
                   );
                 }}
               >
-                <option value="fiscal">{L("ปีงบประมาณ", "Fiscal year")}</option>
-                <option value="month">{L("รายเดือน", "Month")}</option>
-                <option value="range">{L("กำหนดช่วงวันที่เอง", "Date range")}</option>
+                <option value="fiscal">{t("reports.fiscalYear")}</option>
+                <option value="month">{t("reports.month")}</option>
+                <option value="range">{t("reports.dateRange")}</option>
               </select>
             )}
           </Field>
           {period.kind === "fiscal" && (
-            <Field label={L("ปีงบประมาณ พ.ศ.", "Fiscal year (BE)")} hint={L("1 ต.ค. – 30 ก.ย.", "1 Oct – 30 Sep")}>
+            <Field label={t("reports.fiscalYearBe")} hint={t("reports.1Oct30Sep")}>
               {(p) => (
                 <select {...p} id="report-fy" value={period.year} onChange={(e) => setPeriod({ kind: "fiscal", year: Number(e.target.value) })}>
                   {[0, 1, 2, 3, 4].map((i) => (
@@ -112,7 +111,7 @@ export function Reports() {
           )}
           {period.kind === "month" && (
             <>
-              <Field label={L("เดือน", "Month")}>
+              <Field label={t("reports.month2")}>
                 {(p) => (
                   <select {...p} id="report-month" value={period.month} onChange={(e) => setPeriod({ ...period, month: Number(e.target.value) })}>
                     {MONTHS_TH.map((m, i) => (
@@ -123,7 +122,7 @@ export function Reports() {
                   </select>
                 )}
               </Field>
-              <Field label={L("ปี พ.ศ.", "Year (BE)")}>
+              <Field label={t("reports.yearBe")}>
                 {(p) => (
                   <select {...p} id="report-year" value={period.year} onChange={(e) => setPeriod({ ...period, year: Number(e.target.value) })}>
                     {[0, 1, 2, 3, 4].map((i) => (
@@ -138,10 +137,10 @@ export function Reports() {
           )}
           {period.kind === "range" && (
             <>
-              <Field label={L("ตั้งแต่วันที่", "From")} hint={L("วัน/เดือน/ปี พ.ศ.", "d/m/BE year")} error={localError.from ?? fields.from}>
+              <Field label={t("reports.from")} hint={t("reports.dMBeYear")} error={localError.from ?? fields.from}>
                 {(p) => <input {...p} id="report-from" value={fromText} onChange={(e) => setFromText(e.target.value)} inputMode="numeric" />}
               </Field>
-              <Field label={L("ถึงวันที่", "To")} hint={L("วัน/เดือน/ปี พ.ศ.", "d/m/BE year")} error={localError.to ?? fields.to}>
+              <Field label={t("reports.to")} hint={t("reports.dMBeYear")} error={localError.to ?? fields.to}>
                 {(p) => <input {...p} id="report-to" value={toText} onChange={(e) => setToText(e.target.value)} inputMode="numeric" />}
               </Field>
             </>
@@ -149,30 +148,27 @@ export function Reports() {
         </div>
         <div className="actions">
           <button type="button" className="primary" id="report-show" disabled={busy} onClick={() => void show()}>
-            {L("แสดงรายงาน", "Show report")}
+            {t("reports.showReport")}
           </button>
           <button type="button" id="report-xlsx" disabled={busy} onClick={() => void save("xlsx")}>
-            {L("บันทึกเป็น Excel (.xlsx)", "Save as Excel (.xlsx)")}
+            {t("reports.saveAsExcelXlsx")}
           </button>
           <button type="button" id="report-csv" disabled={busy} onClick={() => void save("csv")}>
-            {L("บันทึกรายการกรณีเป็น CSV", "Save case list as CSV")}
+            {t("reports.saveCaseListAsCsv")}
           </button>
           <button type="button" id="report-print" disabled={!view} onClick={() => window.print()}>
-            {L("พิมพ์", "Print")}
+            {t("reports.print")}
           </button>
         </div>
         <Banner message={banner} />
         {saved && (
           <Banner
             kind="success"
-            message={`${L("บันทึกไฟล์แล้วที่", "Saved to")} ${saved}`}
+            message={`${t("reports.savedTo")} ${saved}`}
           />
         )}
         <p className="hint">
-          {L(
-            "รายงานแสดงเลขที่กรณีแทนชื่อและเลขประจำตัวประชาชน เพื่อไม่ให้ข้อมูลส่วนบุคคลติดไปกับไฟล์ ค้นรายละเอียดได้ด้วยเลขที่กรณีในระบบ",
-            "Reports show case numbers, not names or IDs, so personal data does not travel with the file.",
-          )}
+          {t("reports.reportsShowCaseNumbersNot")}
         </p>
       </div>
       {view && (
@@ -182,7 +178,7 @@ export function Reports() {
             <section key={s.name} className="report-sheet">
               <h3>{s.title}</h3>
               {s.rows.length === 0 ? (
-                <p className="empty">{L("ไม่มีข้อมูลในช่วงนี้", "Nothing in this period")}</p>
+                <p className="empty">{t("reports.nothingInThisPeriod")}</p>
               ) : (
                 <table className="grid compact">
                   <thead>

@@ -6,53 +6,25 @@ import type { SyncStatus } from "../bindings/SyncStatus";
 import { backend, toBackendError } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { CloudOffIcon } from "../lib/icons";
-import { useI18n } from "../lib/i18n";
+import { useI18n, type I18n } from "../lib/i18n";
 import { formatBeDateTime } from "../lib/thaiDate";
 import { reportFailure } from "../lib/failures";
 
-const L = {
-  notConfigured: ["ยังไม่ได้เชื่อมต่อเซิร์ฟเวอร์ส่วนกลาง", "Not connected to the central server"],
-  online: ["เชื่อมต่อเซิร์ฟเวอร์แล้ว", "Connected"],
-  offline: ["ออฟไลน์", "Offline"],
-  pending: ["ค้างส่ง {n} รายการ", "{n} waiting"],
-  oldest: ["เก่าสุด {t}", "oldest {t}"],
-  allSent: ["ส่งครบแล้ว", "All sent"],
-  lastPush: ["ส่งล่าสุด {t}", "last sent {t}"],
-  issues: ["ขัดแย้ง {c} · ถูกปฏิเสธ {r}", "{c} conflicts · {r} rejected"],
-  title: ["การส่งข้อมูลไปยังเซิร์ฟเวอร์ส่วนกลาง", "Sync with the central server"],
-  server: ["ที่อยู่เซิร์ฟเวอร์ (เช่น https://raksa.m-society.go.th)", "Server address"],
-  code: ["รหัสลงทะเบียนเครื่อง (จากผู้ดูแลระบบส่วนกลาง)", "Enrolment code (from the central administrator)"],
-  name: ["ชื่อเครื่องนี้ (เช่น พมจ.พิษณุโลก เครื่อง 1)", "This PC's name"],
-  enrol: ["ลงทะเบียนเครื่อง", "Enrol this PC"],
-  enrolled: ["ลงทะเบียนเครื่องแล้ว ระบบจะส่งข้อมูลอัตโนมัติเมื่อเชื่อมต่อได้", "Enrolled; data is sent automatically when online"],
-  now: ["ส่งข้อมูลตอนนี้", "Sync now"],
-  done: ["ส่ง {p} รายการ รับ {q} รายการ", "Sent {p}, received {q}"],
-  lastPull: ["รับล่าสุด", "Last received"],
-  lastSent: ["ส่งล่าสุด", "Last sent"],
-  waiting: ["รอส่ง", "Waiting"],
-  never: ["ยังไม่เคย", "never"],
-  issueList: ["รายการที่เซิร์ฟเวอร์ไม่ได้รับตามปกติ", "What the server did not simply accept"],
-  conflict: ["ขัดแย้ง (อีกเครื่องแก้ไขช่องเดียวกัน — หัวหน้างานตรวจสอบ)", "Conflict (another PC changed the same field — a supervisor reviews)"],
-  rejected: ["ถูกปฏิเสธ", "Rejected"],
-  not_applied: ["รับมาแต่บันทึกในเครื่องไม่ได้", "Received but could not be stored here"],
-  field: ["ช่องข้อมูล", "Field"],
-  mine: ["ค่าที่เครื่องนี้บันทึก", "This PC's value"],
-  current: ["ค่าปัจจุบัน (จากเครื่องอื่น)", "Current value (from another PC)"],
-  keepCurrent: ["ใช้ค่าปัจจุบัน", "Keep the current value"],
-  keepMine: ["ใช้ค่าของเครื่องนี้", "Use this PC's value"],
-  resolved: ["บันทึกการตัดสินแล้ว จะส่งไปเซิร์ฟเวอร์พร้อมข้อมูลอื่น", "Decision saved; it syncs like any change"],
-} satisfies Record<string, [string, string]>;
 
 const when = formatBeDateTime;
 
-function age(iso: string | null, lang: "th" | "en"): string {
+function age(iso: string | null, t: I18n["t"]): string {
   if (!iso) return "";
   const mins = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000));
-  if (mins < 60) return lang === "th" ? `${mins} นาที` : `${mins} min`;
+  if (mins < 60) return t("syncPanel.minutes", { n: mins });
   const h = Math.round(mins / 60);
-  if (h < 48) return lang === "th" ? `${h} ชม.` : `${h} h`;
-  return lang === "th" ? `${Math.round(h / 24)} วัน` : `${Math.round(h / 24)} days`;
+  if (h < 48) return t("syncPanel.hours", { n: h });
+  return t("syncPanel.days", { n: Math.round(h / 24) });
 }
+
+/** The kinds of sync issue the PC records (`raksa_core::sync`). */
+const issueKinds = ["conflict", "rejected", "not_applied"] as const;
+const isIssueKind = (k: string): k is (typeof issueKinds)[number] => (issueKinds as readonly string[]).includes(k);
 
 export function useSyncStatus(): [SyncStatus | null, () => void] {
   const [st, setSt] = useState<SyncStatus | null>(null);
@@ -80,21 +52,21 @@ export function useSyncStatus(): [SyncStatus | null, () => void] {
 
 /** The status-bar item. */
 export function SyncIndicator({ onOpen }: { onOpen: () => void }) {
-  const { pick, lang } = useI18n();
+  const { t, lang } = useI18n();
   const [st] = useSyncStatus();
   if (!st || !st.configured) {
     return (
       <button type="button" className="status-item status-offline link-like" onClick={onOpen} id="sync-indicator">
-        <CloudOffIcon /> {pick(L.notConfigured)}
+        <CloudOffIcon /> {t("syncPanel.notConfigured")}
       </button>
     );
   }
   const online = st.last_error === null && (st.last_push_at !== null || st.last_pull_at !== null);
   const parts = [
-    online ? pick(L.online) : pick(L.offline),
-    st.pending > 0 ? `${pick(L.pending).replace("{n}", String(st.pending))} (${pick(L.oldest).replace("{t}", age(st.oldest_pending_at, lang))})` : pick(L.allSent),
-    st.last_push_at ? pick(L.lastPush).replace("{t}", when(st.last_push_at, lang)) : "",
-    st.conflicts + st.rejected > 0 ? pick(L.issues).replace("{c}", String(st.conflicts)).replace("{r}", String(st.rejected)) : "",
+    online ? t("syncPanel.online") : t("syncPanel.offline"),
+    st.pending > 0 ? `${t("syncPanel.pending").replace("{n}", String(st.pending))} (${t("syncPanel.oldest").replace("{t}", age(st.oldest_pending_at, t))})` : t("syncPanel.allSent"),
+    st.last_push_at ? t("syncPanel.lastPush").replace("{t}", when(st.last_push_at, lang)) : "",
+    st.conflicts + st.rejected > 0 ? t("syncPanel.issues").replace("{c}", String(st.conflicts)).replace("{r}", String(st.rejected)) : "",
   ].filter(Boolean);
   return (
     <button
@@ -111,7 +83,7 @@ export function SyncIndicator({ onOpen }: { onOpen: () => void }) {
 
 /** The sync card in Settings. */
 export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve: boolean }) {
-  const { pick, lang } = useI18n();
+  const { t, lang } = useI18n();
   const [st, reload] = useSyncStatus();
   const enrol = useSubmit();
   const [f, setF] = useState({ server: "", code: "", name: "" });
@@ -125,7 +97,7 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
     setNotice(null);
     const r = await enrol.run(() => backend.enrolDevice(f.server, f.code, f.name));
     if (r !== undefined) {
-      setNotice(pick(L.enrolled));
+      setNotice(t("syncPanel.enrolled"));
       reload();
     }
   }
@@ -133,7 +105,7 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
     setError(null);
     try {
       await backend.resolveConflict(id, keepMine);
-      setNotice(pick(L.resolved));
+      setNotice(t("syncPanel.resolved"));
     } catch (e) {
       setError(toBackendError(e).report.message_th);
     } finally {
@@ -146,7 +118,7 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
     setNotice(null);
     try {
       const r = await backend.syncNow();
-      setNotice(pick(L.done).replace("{p}", String(r.pushed)).replace("{q}", String(r.pulled)));
+      setNotice(t("syncPanel.done").replace("{p}", String(r.pushed)).replace("{q}", String(r.pulled)));
     } catch (e) {
       setError(toBackendError(e).report.message_th);
     } finally {
@@ -157,25 +129,25 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
 
   return (
     <div className="card" aria-labelledby="sync-title" id="sync-card">
-      <h2 id="sync-title">{pick(L.title)}</h2>
+      <h2 id="sync-title">{t("syncPanel.title")}</h2>
       <Banner message={notice} kind="success" />
       <Banner message={error ?? st?.last_error ?? null} />
       {st?.configured ? (
         <>
           <dl className="facts">
             <div>
-              <dt>{pick(L.waiting)}</dt>
+              <dt>{t("syncPanel.waiting")}</dt>
               <dd>
-                {st.pending} {st.pending > 0 && `(${pick(L.oldest).replace("{t}", age(st.oldest_pending_at, lang))})`}
+                {st.pending} {st.pending > 0 && `(${t("syncPanel.oldest").replace("{t}", age(st.oldest_pending_at, t))})`}
               </dd>
             </div>
             <div>
-              <dt>{pick(L.lastSent)}</dt>
-              <dd>{when(st.last_push_at, lang) || pick(L.never)}</dd>
+              <dt>{t("syncPanel.lastSent")}</dt>
+              <dd>{when(st.last_push_at, lang) || t("syncPanel.never")}</dd>
             </div>
             <div>
-              <dt>{pick(L.lastPull)}</dt>
-              <dd>{when(st.last_pull_at, lang) || pick(L.never)}</dd>
+              <dt>{t("syncPanel.lastPull")}</dt>
+              <dd>{when(st.last_pull_at, lang) || t("syncPanel.never")}</dd>
             </div>
             <div>
               <dt>URL</dt>
@@ -183,17 +155,17 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
             </div>
           </dl>
           <button type="button" className="primary" id="sync-now" disabled={busy} onClick={() => void now()}>
-            {busy ? "…" : pick(L.now)}
+            {busy ? "…" : t("syncPanel.now")}
           </button>
           {st.issues.length > 0 && (
             <>
-              <h3>{pick(L.issueList)}</h3>
+              <h3>{t("syncPanel.issueList")}</h3>
               <table className="data">
                 <tbody>
                   {st.issues.map((i) => (
                     <tr key={i.id} className="sync-issue">
                       <td>{when(i.at, lang)}</td>
-                      <td>{pick((L as Record<string, [string, string]>)[i.kind] ?? [i.kind, i.kind])}</td>
+                      <td>{isIssueKind(i.kind) ? t(`syncPanel.${i.kind}`) : i.kind}</td>
                       <td className="mono small">
                         {i.entity} {i.record_id.slice(0, 8)}
                       </td>
@@ -203,9 +175,9 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
                             <table className="data small">
                               <thead>
                                 <tr>
-                                  <th>{pick(L.field)}</th>
-                                  <th>{pick(L.mine)}</th>
-                                  <th>{pick(L.current)}</th>
+                                  <th>{t("syncPanel.field")}</th>
+                                  <th>{t("syncPanel.mine")}</th>
+                                  <th>{t("syncPanel.current")}</th>
                                 </tr>
                               </thead>
                               <tbody>
@@ -221,10 +193,10 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
                             {canResolve && (
                               <div className="actions">
                                 <button type="button" className="small" onClick={() => void resolve(i.id, false)}>
-                                  {pick(L.keepCurrent)}
+                                  {t("syncPanel.keepCurrent")}
                                 </button>
                                 <button type="button" className="small primary" onClick={() => void resolve(i.id, true)}>
-                                  {pick(L.keepMine)}
+                                  {t("syncPanel.keepMine")}
                                 </button>
                               </div>
                             )}
@@ -241,25 +213,25 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
           )}
         </>
       ) : (
-        <p className="muted">{pick(L.notConfigured)}</p>
+        <p className="muted">{t("syncPanel.notConfigured")}</p>
       )}
       {isAdmin && (
         <form onSubmit={submit} noValidate className="action-form" id="enrol-form">
           <Banner message={enrol.banner} />
-          <Field label={pick(L.server)} error={enrol.fields.server_url}>
+          <Field label={t("syncPanel.server")} error={enrol.fields.server_url}>
             {(p) => <input {...p} name="sync_server" value={f.server} onChange={set("server")} maxLength={300} />}
           </Field>
           <div className="row">
-            <Field label={pick(L.code)} error={enrol.fields.code}>
+            <Field label={t("syncPanel.code")} error={enrol.fields.code}>
               {(p) => <input {...p} name="sync_code" value={f.code} onChange={set("code")} maxLength={20} inputMode="numeric" />}
             </Field>
-            <Field label={pick(L.name)}>
+            <Field label={t("syncPanel.name")}>
               {(p) => <input {...p} name="sync_name" value={f.name} onChange={set("name")} maxLength={100} />}
             </Field>
           </div>
           <div className="actions">
             <button type="submit" className="primary" disabled={enrol.busy} id="enrol-submit">
-              {pick(L.enrol)}
+              {t("syncPanel.enrol")}
             </button>
           </div>
         </form>

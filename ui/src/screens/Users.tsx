@@ -6,24 +6,9 @@ import { Banner, Field, useSubmit } from "../lib/forms";
 import { roleNames, useI18n } from "../lib/i18n";
 import { reportFailure } from "../lib/failures";
 
-const L = {
-  noPassword: ["ยังไม่มีรหัสผ่านในเครื่องนี้", "No password on this PC"],
-  setPassword: ["ตั้งรหัสผ่านสำหรับเครื่องนี้", "Set a password for this PC"],
-  reactivate: ["เปิดใช้งานอีกครั้ง", "Reactivate"],
-  passwordTitle: ["ตั้งรหัสผ่านของ {name} สำหรับเครื่องนี้", "Password of {name} on this PC"],
-  passwordHint: [
-    "บัญชีที่มาจากเครื่องอื่นของสำนักงานต้องมีรหัสผ่านในเครื่องนี้ก่อนจึงเข้าระบบได้ แจ้งรหัสผ่านแก่เจ้าของบัญชีโดยตรง",
-    "Accounts from the office's other PCs need a password on this PC before they can sign in; hand it over in person",
-  ],
-  password: ["รหัสผ่านใหม่", "New password"],
-  repeat: ["ยืนยันรหัสผ่าน", "Repeat password"],
-  save: ["บันทึกรหัสผ่าน", "Save password"],
-  cancel: ["ยกเลิก", "Cancel"],
-  passwordSet: ["ตั้งรหัสผ่านของ {name} แล้ว", "Password of {name} set"],
-} satisfies Record<string, [string, string]>;
 
 function PasswordHere({ user, onCancel, onDone }: { user: UserInfo; onCancel: () => void; onDone: () => void }) {
-  const { t, pick } = useI18n();
+  const { t } = useI18n();
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [pw, setPw] = useState("");
   const [repeat, setRepeat] = useState("");
@@ -38,23 +23,23 @@ function PasswordHere({ user, onCancel, onDone }: { user: UserInfo; onCancel: ()
   }
   return (
     <form className="card form-card" onSubmit={submit} noValidate id="password-here" aria-labelledby="password-here-title">
-      <h2 id="password-here-title">{pick(L.passwordTitle).replace("{name}", user.full_name)}</h2>
-      <p className="muted small">{pick(L.passwordHint)}</p>
+      <h2 id="password-here-title">{t("users.passwordTitle").replace("{name}", user.full_name)}</h2>
+      <p className="muted small">{t("users.passwordHint")}</p>
       <Banner message={banner} />
       <div className="row">
-        <Field label={pick(L.password)} error={fields.password}>
+        <Field label={t("users.password")} error={fields.password}>
           {(p) => <input {...p} type="password" name="here_password" value={pw} onChange={(e) => setPw(e.target.value)} autoFocus autoComplete="new-password" />}
         </Field>
-        <Field label={pick(L.repeat)} error={fields.repeat}>
+        <Field label={t("users.repeat")} error={fields.repeat}>
           {(p) => <input {...p} type="password" name="here_repeat" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" />}
         </Field>
       </div>
       <div className="actions">
         <button type="button" onClick={onCancel}>
-          {pick(L.cancel)}
+          {t("users.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          {pick(L.save)}
+          {t("users.save")}
         </button>
       </div>
     </form>
@@ -119,10 +104,10 @@ export function Users() {
               <td>{u.position}</td>
               <td>{pick(roleNames[u.role])}</td>
               <td>
-                {u.active && !u.signs_in_here && <span className="muted small">{pick(L.noPassword)} </span>}
+                {u.active && !u.signs_in_here && <span className="muted small">{t("users.noPassword")} </span>}
                 {(!u.active || !u.signs_in_here) && (
                   <button type="button" className="small set-password" onClick={() => setPasswordFor(u)}>
-                    {pick(u.active ? L.setPassword : L.reactivate)}
+                    {t(u.active ? "users.setPassword" : "users.reactivate")}
                   </button>
                 )}{" "}
                 {u.active ? (
@@ -144,7 +129,7 @@ export function Users() {
           user={passwordFor}
           onCancel={() => setPasswordFor(null)}
           onDone={() => {
-            setNotice(pick(L.passwordSet).replace("{name}", passwordFor.full_name));
+            setNotice(t("users.passwordSet").replace("{name}", passwordFor.full_name));
             setPasswordFor(null);
             reload();
           }}

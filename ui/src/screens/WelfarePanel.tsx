@@ -51,8 +51,7 @@ export function WelfarePanel({
   closed: boolean;
   onChanged: (msg: string) => void;
 }) {
-  const { pick, lang } = useI18n();
-  const L = (th: string, en: string) => (lang === "th" ? th : en);
+  const { t, pick, lang } = useI18n();
   const [facts, setFacts] = useState<ScreeningFacts | null>(null);
   const [agencies, setAgencies] = useState<Agency[]>([]);
   const [referring, setReferring] = useState<Scheme | null>(null);
@@ -77,7 +76,7 @@ export function WelfarePanel({
     const r = await run(() => backend.screenWelfare(caseId, facts));
     if (r) {
       setFacts(null);
-      onChanged(L("บันทึกผลการตรวจสอบสิทธิแล้ว", "Screening recorded"));
+      onChanged(t("welfarePanel.screeningRecorded"));
     }
   };
   const refer = async (scheme: Scheme) => {
@@ -85,7 +84,7 @@ export function WelfarePanel({
     const r = await run(() => backend.referForRight(caseId, scheme, agencyId));
     if (r) {
       setReferring(null);
-      onChanged(L(`สร้างร่างหนังสือส่งต่อถึง ${r.agency.name} แล้ว ตรวจสอบและส่งได้ที่ส่วน "การส่งต่อ"`, `Draft referral to ${r.agency.name} created`));
+      onChanged(t("welfarePanel.draftReferralToV1Created", { v1: r.agency.name }));
     }
   };
   /** The agency most likely to pay: its name shares a word with the paying body. */
@@ -100,10 +99,10 @@ export function WelfarePanel({
   return (
     <div className="card" id="welfare-card" aria-labelledby="welfare-title">
       <div className="page-head">
-        <h2 id="welfare-title">{L("สิทธิสวัสดิการที่ควรได้รับ", "Welfare rights")}</h2>
+        <h2 id="welfare-title">{t("welfarePanel.welfareRights")}</h2>
         {!closed && !facts && (
           <button type="button" id="welfare-start" disabled={busy} onClick={() => void start()}>
-            {last ? L("ตรวจสอบสิทธิอีกครั้ง", "Screen again") : L("ตรวจสอบสิทธิ", "Screen for rights")}
+            {last ? t("welfarePanel.screenAgain") : t("welfarePanel.screenForRights")}
           </button>
         )}
       </div>
@@ -112,31 +111,31 @@ export function WelfarePanel({
       {facts && (
         <form onSubmit={(e) => void submit(e)} id="welfare-form" className="welfare-form">
           <p className="hint">
-            {L("ข้อมูลนี้ดึงจากทะเบียนและกรณี กรุณาตรวจสอบและแก้ไขให้ตรงกับความจริงก่อนตรวจสอบสิทธิ", "Prefilled from the record; check before screening.")}
+            {t("welfarePanel.prefilledFromTheRecordCheck")}
           </p>
           <div className="row">
-            <Field label={L("อายุ (ปี)", "Age")} error={fields.age}>
+            <Field label={t("welfarePanel.age")} error={fields.age}>
               {(p) => <input {...p} name="welfare_age" inputMode="numeric" value={facts.age ?? ""} onChange={(e) => set({ age: num(e.target.value) })} />}
             </Field>
-            <Field label={L("จำนวนสมาชิกในครัวเรือน", "Household members")} error={fields.household_size}>
+            <Field label={t("welfarePanel.householdMembers")} error={fields.household_size}>
               {(p) => <input {...p} name="welfare_household_size" inputMode="numeric" value={facts.household_size} onChange={(e) => set({ household_size: num(e.target.value) ?? 1 })} />}
             </Field>
-            <Field label={L("รายได้รวมของครัวเรือน (บาท/ปี)", "Household income (baht/year)")} hint={L("เว้นว่างถ้าไม่ทราบ", "Leave empty if unknown")} error={fields.household_income_year}>
+            <Field label={t("welfarePanel.householdIncomeBahtYear")} hint={t("welfarePanel.leaveEmptyIfUnknown")} error={fields.household_income_year}>
               {(p) => (
                 <input {...p} name="welfare_income" inputMode="numeric" value={facts.household_income_year ?? ""} onChange={(e) => set({ household_income_year: num(e.target.value) })} />
               )}
             </Field>
           </div>
           <fieldset className="checks">
-            <legend>{L("ข้อเท็จจริง", "Facts")}</legend>
+            <legend>{t("welfarePanel.facts")}</legend>
             {(
               [
-                ["thai", L("มีสัญชาติไทย", "Thai national")],
-                ["disability_card", L("มีบัตรประจำตัวคนพิการ", "Holds a disability card")],
-                ["welfare_card_holder", L("ถือบัตรสวัสดิการแห่งรัฐ", "Holds a state welfare card")],
-                ["in_school", L("กำลังศึกษาอยู่ในโรงเรียน", "In school")],
-                ["hardship", L("ประสบปัญหาความเดือดร้อน (ขาดรายได้ เจ็บป่วย ถูกทอดทิ้ง ภัยพิบัติ)", "In hardship")],
-                ["deceased", L("เสียชีวิตแล้ว (ขอเงินจัดการศพ)", "Deceased (funeral grant)")],
+                ["thai", t("welfarePanel.thaiNational")],
+                ["disability_card", t("welfarePanel.holdsADisabilityCard")],
+                ["welfare_card_holder", t("welfarePanel.holdsAStateWelfareCard")],
+                ["in_school", t("welfarePanel.inSchool")],
+                ["hardship", t("welfarePanel.inHardship")],
+                ["deceased", t("welfarePanel.deceasedFuneralGrant")],
               ] as const
             ).map(([k, label]) => (
               <label key={k} className="check">
@@ -145,7 +144,7 @@ export function WelfarePanel({
             ))}
           </fieldset>
           <fieldset className="checks">
-            <legend>{L("ได้รับสิทธิต่อไปนี้อยู่แล้ว", "Already receives")}</legend>
+            <legend>{t("welfarePanel.alreadyReceives")}</legend>
             {(Object.keys(schemeNames) as Scheme[]).map((s) => (
               <label key={s} className="check">
                 <input
@@ -161,28 +160,28 @@ export function WelfarePanel({
           </fieldset>
           <div className="actions">
             <button type="submit" className="primary" id="welfare-submit" disabled={busy}>
-              {L("ตรวจสอบและบันทึกผล", "Screen and record")}
+              {t("welfarePanel.screenAndRecord")}
             </button>
             <button type="button" className="ghost" onClick={() => setFacts(null)}>
-              {L("ยกเลิก", "Cancel")}
+              {t("welfarePanel.cancel")}
             </button>
           </div>
         </form>
       )}
 
-      {!facts && !last && <p className="muted">{L("ยังไม่ได้ตรวจสอบสิทธิของผู้รับบริการรายนี้", "Not screened yet")}</p>}
+      {!facts && !last && <p className="muted">{t("welfarePanel.notScreenedYet")}</p>}
       {!facts && last && (
         <>
           <p className="muted small">
-            {L("ผลการตรวจสอบเมื่อ", "Screened on")} {formatBe(last.screening.facts.on, lang)} {L("(ตามหลักเกณฑ์ที่ใช้ ณ วันนั้น)", "(rules in force that day)")}
+            {t("welfarePanel.screenedOn")} {formatBe(last.screening.facts.on, lang)} {t("welfarePanel.rulesInForceThatDay")}
           </p>
           <table className="grid" id="welfare-results">
             <thead>
               <tr>
-                <th>{L("สิทธิ", "Scheme")}</th>
-                <th>{L("ผล", "Result")}</th>
-                <th>{L("เหตุผล", "Why")}</th>
-                <th>{L("หน่วยงานที่จ่าย / อ้างอิง", "Paid by / reference")}</th>
+                <th>{t("welfarePanel.scheme")}</th>
+                <th>{t("welfarePanel.result")}</th>
+                <th>{t("welfarePanel.why")}</th>
+                <th>{t("welfarePanel.paidByReference")}</th>
                 <th />
               </tr>
             </thead>
@@ -201,7 +200,7 @@ export function WelfarePanel({
                     {r.paying_body}
                     <div className="muted">
                       {r.legal_ref}
-                      {r.effective_from && ` (${L("ใช้ตั้งแต่", "from")} ${formatBe(r.effective_from, lang)})`}
+                      {r.effective_from && ` (${t("welfarePanel.from")} ${formatBe(r.effective_from, lang)})`}
                     </div>
                   </td>
                   <td>
@@ -211,11 +210,11 @@ export function WelfarePanel({
                         <div className="refer-right">
                           <select
                             name="right_agency"
-                            aria-label={L("ส่งต่อถึงหน่วยงาน", "Refer to")}
+                            aria-label={t("welfarePanel.referTo")}
                             value={agencyId}
                             onChange={(e) => setAgencyId(e.target.value)}
                           >
-                            <option value="">{L("— เลือกหน่วยงาน —", "— choose —")}</option>
+                            <option value="">{t("welfarePanel.choose")}</option>
                             {agencies.map((a) => (
                               <option key={a.id} value={a.id}>
                                 {a.name}
@@ -223,12 +222,12 @@ export function WelfarePanel({
                             ))}
                           </select>
                           <button type="button" className="primary" disabled={!agencyId || busy} onClick={() => void refer(r.scheme)}>
-                            {L("สร้างร่างหนังสือ", "Draft letter")}
+                            {t("welfarePanel.draftLetter")}
                           </button>
                           <button type="button" className="ghost" onClick={() => setReferring(null)}>
-                            {L("ยกเลิก", "Cancel")}
+                            {t("welfarePanel.cancel")}
                           </button>
-                          {agencies.length === 0 && <div className="muted small">{L("ยังไม่มีหน่วยงานในทะเบียน", "No agencies yet")}</div>}
+                          {agencies.length === 0 && <div className="muted small">{t("welfarePanel.noAgenciesYet")}</div>}
                         </div>
                       ) : (
                         <button
@@ -239,7 +238,7 @@ export function WelfarePanel({
                             setAgencyId(suggest(r.paying_body));
                           }}
                         >
-                          {L("ส่งต่อเพื่อขอรับสิทธินี้", "Refer for this right")}
+                          {t("welfarePanel.referForThisRight")}
                         </button>
                       ))}
                   </td>

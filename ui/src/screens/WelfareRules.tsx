@@ -30,8 +30,7 @@ const conditionNames: Record<Condition, [string, string]> = {
 const bandKey = (r: WelfareRule) => `${r.scheme}|${r.band}`;
 
 export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
-  const { pick, lang } = useI18n();
-  const L = (th: string, en: string) => (lang === "th" ? th : en);
+  const { t, pick, lang } = useI18n();
   const [rules, setRules] = useState<WelfareRule[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -71,7 +70,7 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
     setNotice(null);
     const d = parseBeDate(from);
     if (!d.ok) {
-      setFields({ effective_from: L("วันที่ไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ.", "Invalid date") });
+      setFields({ effective_from: t("welfareRules.invalidDate") });
       return;
     }
     const saved = await run(() =>
@@ -92,7 +91,7 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
       }),
     );
     if (saved) {
-      setNotice(L(`บันทึกหลักเกณฑ์ใหม่แล้ว มีผลตั้งแต่ ${formatBe(saved.effective_from, lang)}`, "New version saved"));
+      setNotice(t("welfareRules.newVersionSaved", { v1: formatBe(saved.effective_from, lang) }));
       setBase(null);
       setDraft(null);
       load();
@@ -102,23 +101,20 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <div className="card" id="welfare-rules" aria-labelledby="welfare-rules-title">
-      <h2 id="welfare-rules-title">{L("หลักเกณฑ์สิทธิสวัสดิการ", "Welfare-rights rules")}</h2>
+      <h2 id="welfare-rules-title">{t("welfareRules.welfareRightsRules")}</h2>
       <p className="hint">
-        {L(
-          "จำนวนเงินและเงื่อนไขเป็นข้อมูลที่แก้ไขได้ ไม่ได้เขียนตายตัวในโปรแกรม เมื่อระเบียบเปลี่ยน ให้เพิ่มหลักเกณฑ์ฉบับใหม่พร้อมวันที่มีผลและอ้างอิง ผลการตรวจสอบที่บันทึกไว้แล้วยังคงเป็นไปตามหลักเกณฑ์เดิม",
-          "Amounts and conditions are data. When a regulation changes, add a version with its effective date and reference; recorded screenings keep the rules they used.",
-        )}
+        {t("welfareRules.amountsAndConditionsAreData")}
       </p>
       <Banner message={error} />
       <Banner message={notice} kind="success" />
       <table className="grid compact">
         <thead>
           <tr>
-            <th>{L("สิทธิ", "Scheme")}</th>
-            <th>{L("กลุ่ม", "Band")}</th>
-            <th>{L("จำนวนเงิน", "Amount")}</th>
-            <th>{L("มีผลตั้งแต่", "From")}</th>
-            <th>{L("อ้างอิง", "Reference")}</th>
+            <th>{t("welfareRules.scheme")}</th>
+            <th>{t("welfareRules.band")}</th>
+            <th>{t("welfareRules.amount")}</th>
+            <th>{t("welfareRules.from")}</th>
+            <th>{t("welfareRules.reference")}</th>
           </tr>
         </thead>
         <tbody>
@@ -127,7 +123,7 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
               <td>{pick(schemeNames[r.scheme])}</td>
               <td>{r.band}</td>
               <td className="nowrap">
-                {r.up_to ? L("ไม่เกิน ", "up to ") : ""}
+                {r.up_to ? t("welfareRules.upTo") : ""}
                 {r.amount.toLocaleString("th-TH")} {pick(unitNames[r.unit])}
               </td>
               <td className="nowrap">{formatBe(r.effective_from, lang)}</td>
@@ -137,12 +133,12 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
         </tbody>
       </table>
       <details>
-        <summary>{L(`ทุกฉบับ (${rules.length})`, `All versions (${rules.length})`)}</summary>
+        <summary>{t("welfareRules.allVersionsV1", { v1: rules.length })}</summary>
         <ul className="small">
           {rules.map((r) => (
             <li key={r.id}>
-              {pick(schemeNames[r.scheme])} · {r.band} · {r.amount.toLocaleString("th-TH")} {pick(unitNames[r.unit])} · {L("ตั้งแต่", "from")} {formatBe(r.effective_from, lang)}
-              {r.effective_from > today && <strong> ({L("ยังไม่มีผล", "not yet in force")})</strong>}
+              {pick(schemeNames[r.scheme])} · {r.band} · {r.amount.toLocaleString("th-TH")} {pick(unitNames[r.unit])} · {t("welfareRules.from2")} {formatBe(r.effective_from, lang)}
+              {r.effective_from > today && <strong> ({t("welfareRules.notYetInForce")})</strong>}
             </li>
           ))}
         </ul>
@@ -150,9 +146,9 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
 
       {isAdmin && (
         <form onSubmit={(e) => void submit(e)} id="welfare-rule-form">
-          <h3>{L("เพิ่มหลักเกณฑ์ฉบับใหม่", "Add a version")}</h3>
+          <h3>{t("welfareRules.addAVersion")}</h3>
           <Banner message={banner} />
-          <Field label={L("แก้จากหลักเกณฑ์", "Based on")}>
+          <Field label={t("welfareRules.basedOn")}>
             {(p) => (
               <select {...p} name="rule_base" value={base ? bandKey(base) : ""} onChange={(e) => pickBase(e.target.value)}>
                 <option value="">—</option>
@@ -167,13 +163,13 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
           {draft && (
             <>
               <div className="row">
-                <Field label={L("ชื่อกลุ่ม", "Band")} error={fields.band}>
+                <Field label={t("welfareRules.band2")} error={fields.band}>
                   {(p) => <input {...p} name="rule_band" value={draft.band} onChange={(e) => setDraft({ ...draft, band: e.target.value })} />}
                 </Field>
-                <Field label={L("จำนวนเงิน (บาท)", "Amount (baht)")} error={fields.amount}>
+                <Field label={t("welfareRules.amountBaht")} error={fields.amount}>
                   {(p) => <input {...p} name="rule_amount" inputMode="numeric" value={draft.amount} onChange={(e) => setDraft({ ...draft, amount: num(e.target.value) ?? 0 })} />}
                 </Field>
-                <Field label={L("หน่วย", "Unit")}>
+                <Field label={t("welfareRules.unit")}>
                   {(p) => (
                     <select {...p} name="rule_unit" value={draft.unit} onChange={(e) => setDraft({ ...draft, unit: e.target.value as AmountUnit })}>
                       {(Object.keys(unitNames) as AmountUnit[]).map((u) => (
@@ -184,18 +180,18 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
                     </select>
                   )}
                 </Field>
-                <Field label={L("มีผลตั้งแต่ (พ.ศ.)", "Effective from (BE)")} error={fields.effective_from}>
+                <Field label={t("welfareRules.effectiveFromBe")} error={fields.effective_from}>
                   {(p) => <input {...p} name="rule_from" value={from} onChange={(e) => setFrom(e.target.value)} />}
                 </Field>
               </div>
               <div className="row">
-                <Field label={L("อายุตั้งแต่", "Min age")} error={fields.min_age}>
+                <Field label={t("welfareRules.minAge")} error={fields.min_age}>
                   {(p) => <input {...p} name="rule_min_age" inputMode="numeric" value={draft.min_age ?? ""} onChange={(e) => setDraft({ ...draft, min_age: num(e.target.value) })} />}
                 </Field>
-                <Field label={L("อายุไม่เกิน", "Max age")} error={fields.max_age}>
+                <Field label={t("welfareRules.maxAge")} error={fields.max_age}>
                   {(p) => <input {...p} name="rule_max_age" inputMode="numeric" value={draft.max_age ?? ""} onChange={(e) => setDraft({ ...draft, max_age: num(e.target.value) })} />}
                 </Field>
-                <Field label={L("รายได้ไม่เกิน (บาท/คน/ปี)", "Income limit (baht/person/year)")} error={fields.max_income_per_person_year}>
+                <Field label={t("welfareRules.incomeLimitBahtPersonYear")} error={fields.max_income_per_person_year}>
                   {(p) => (
                     <input
                       {...p}
@@ -208,7 +204,7 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
                 </Field>
               </div>
               <fieldset className="checks">
-                <legend>{L("เงื่อนไข", "Conditions")}</legend>
+                <legend>{t("welfareRules.conditions")}</legend>
                 {(Object.keys(conditionNames) as Condition[]).map((c) => (
                   <label key={c} className="check">
                     <input
@@ -220,18 +216,18 @@ export function WelfareRules({ isAdmin }: { isAdmin: boolean }) {
                   </label>
                 ))}
                 <label className="check">
-                  <input type="checkbox" checked={draft.up_to} onChange={(e) => setDraft({ ...draft, up_to: e.target.checked })} /> {L("เป็นวงเงินสูงสุด (ไม่เกิน)", "Amount is a ceiling")}
+                  <input type="checkbox" checked={draft.up_to} onChange={(e) => setDraft({ ...draft, up_to: e.target.checked })} /> {t("welfareRules.amountIsACeiling")}
                 </label>
               </fieldset>
-              <Field label={L("หน่วยงานที่จ่าย", "Paid by")} error={fields.paying_body}>
+              <Field label={t("welfareRules.paidBy")} error={fields.paying_body}>
                 {(p) => <input {...p} name="rule_body" value={draft.paying_body} onChange={(e) => setDraft({ ...draft, paying_body: e.target.value })} />}
               </Field>
-              <Field label={L("อ้างอิงระเบียบ/กฎหมาย", "Legal reference")} error={fields.legal_ref}>
+              <Field label={t("welfareRules.legalReference")} error={fields.legal_ref}>
                 {(p) => <textarea {...p} name="rule_legal_ref" rows={2} value={draft.legal_ref} onChange={(e) => setDraft({ ...draft, legal_ref: e.target.value })} />}
               </Field>
               <div className="actions">
                 <button type="submit" className="primary" disabled={busy}>
-                  {L("บันทึกหลักเกณฑ์ฉบับใหม่", "Save the new version")}
+                  {t("welfareRules.saveTheNewVersion")}
                 </button>
               </div>
             </>
