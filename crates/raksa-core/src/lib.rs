@@ -2,23 +2,21 @@
 //! key management, audit, backup and export. It knows nothing of Tauri or any UI; the
 //! desktop shell and the headless CLI both call into it.
 
-pub mod audit;
+// Folders by domain; the old flat paths stay as aliases (`crate::casework`, …).
+pub mod cases;
+pub mod people;
+pub mod store;
+pub use cases::{casework, fact_finding, numbering, plan};
+pub use people::{duplicates, household, merge};
+pub use store::{audit, db, migrations, write};
+
 pub mod backup;
-pub mod casework;
 pub mod crypto;
-pub mod db;
-pub mod duplicates;
 pub mod error;
-pub mod fact_finding;
-pub mod household;
 pub mod import;
 pub mod keyslots;
-pub mod merge;
-pub mod migrations;
-pub mod numbering;
 pub mod office;
 pub mod pdpa;
-pub mod plan;
 pub mod referral;
 pub mod report;
 pub mod session;
@@ -26,7 +24,6 @@ pub mod sync;
 pub mod table;
 pub mod welfare;
 pub mod workstation;
-pub mod write;
 
 // The rules live in raksa-domain; the core re-exports them under their old paths.
 pub use raksa_domain::{
