@@ -43,6 +43,8 @@ pub enum FieldProblem {
     DateBeforeStart,
     BlockOverlaps,
     OfficeMismatch,
+    RuleInPast,
+    RuleVersionExists,
 }
 
 impl FieldProblem {
@@ -84,6 +86,10 @@ impl FieldProblem {
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
             OfficeMismatch => "รหัสลงทะเบียนนี้ออกให้สำนักงานอื่น กรุณาขอรหัสของสำนักงานนี้จากผู้ดูแลระบบส่วนกลาง",
+            RuleInPast => "หลักเกณฑ์ใหม่ต้องมีผลตั้งแต่วันนี้หรือหลังจากนี้ เพื่อไม่ให้กำหนดเวลาของกรณีที่รับไว้แล้วเปลี่ยนไป",
+            RuleVersionExists => {
+                "มีหลักเกณฑ์ที่มีผลตั้งแต่วันนี้อยู่แล้ว หลักเกณฑ์แก้ไขไม่ได้ กรุณาเพิ่มฉบับใหม่ที่มีผลในวันถัดไป"
+            }
         }
     }
 
@@ -125,6 +131,12 @@ impl FieldProblem {
             DateBeforeStart => "The date must not be before the start date",
             BlockOverlaps => "This range overlaps numbers this PC already issued this year",
             OfficeMismatch => "This enrolment code belongs to another office",
+            RuleInPast => {
+                "A new rule takes effect today or later, so cases already received keep their deadlines"
+            }
+            RuleVersionExists => {
+                "A rule from this date exists; rules are never edited — add a version from a later date"
+            }
         }
     }
 }

@@ -376,6 +376,22 @@ async fn national_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -
     }
 }
 
+/// Sarabun (SIL OFL, `assets/fonts/`), served so the Thai pages read right in a browser on
+/// a machine without Thai fonts. Public, no personal data; cached for a year.
+const SARABUN_REGULAR: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Regular.ttf");
+const SARABUN_BOLD: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Bold.ttf");
+
+fn font(bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "font/ttf"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
 }
@@ -390,6 +406,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/national", get(national_json))
         .route("/national", get(national_page))
         .route("/openapi.json", get(openapi))
+        .route(
+            "/fonts/sarabun-regular.ttf",
+            get(|| async { font(SARABUN_REGULAR) }),
+        )
+        .route(
+            "/fonts/sarabun-bold.ttf",
+            get(|| async { font(SARABUN_BOLD) }),
+        )
         // One limit for every body (axum's own 2 MB default would cut pushes and files).
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(

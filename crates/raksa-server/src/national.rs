@@ -292,7 +292,9 @@ pub fn html(n: &National) -> String {
     format!(
         "<!doctype html><html lang=th><head><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
 <title>ภาพรวมระดับประเทศ — รักษา</title><style>\
-body{{font-family:Sarabun,'Noto Sans Thai',Tahoma,sans-serif;margin:2rem;color:#1f2933}}\
+@font-face{{font-family:RaksaSarabun;src:url(/fonts/sarabun-regular.ttf) format('truetype');font-weight:400}}\
+@font-face{{font-family:RaksaSarabun;src:url(/fonts/sarabun-bold.ttf) format('truetype');font-weight:700}}\
+body{{font-family:RaksaSarabun,Sarabun,'Noto Sans Thai',Tahoma,sans-serif;margin:2rem;color:#1f2933}}\
 table{{border-collapse:collapse;margin-bottom:1.5rem}}td,th{{padding:.35rem .7rem;border-bottom:1px solid #d9e2e7;text-align:left}}\
 .n{{text-align:right}}.late{{color:#b42318}}.bar{{display:inline-block;height:.6rem;background:#f5c2bd;margin-left:.4rem}}\
 .total td{{font-weight:700}}.cols{{display:flex;gap:3rem;flex-wrap:wrap}}</style></head><body>\

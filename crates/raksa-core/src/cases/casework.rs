@@ -664,15 +664,34 @@ impl Session {
         }
         let reference = validate::text(&rule.reference, validate::MAX_LINE, false)
             .map_err(|p| CoreError::field("reference", p))?;
+        // Rules are versions, never edits: a case is measured by the rules in force on its
+        // intake date, so a rule may only start today or later, and never replace one.
+        if rule.effective_from < self.today() {
+            return Err(CoreError::field("effective_from", FieldProblem::RuleInPast));
+        }
+        let exists: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM deadline_rules
+                 WHERE milestone = ?1 AND urgency = ?2 AND effective_from = ?3)",
+            params![
+                rule.milestone.as_str(),
+                rule.urgency.as_str(),
+                rule.effective_from.format("%Y-%m-%d").to_string()
+            ],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Err(CoreError::field(
+                "effective_from",
+                FieldProblem::RuleVersionExists,
+            ));
+        }
         let now = self.now();
         let uid = self.user().id.to_string();
         let mut w = self.begin()?;
         w.execute(
             "INSERT INTO deadline_rules (milestone, urgency, days, effective_from, reference,
                                          created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (milestone, urgency, effective_from)
-             DO UPDATE SET days = excluded.days, reference = excluded.reference",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 rule.milestone.as_str(),
                 rule.urgency.as_str(),

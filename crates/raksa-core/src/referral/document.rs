@@ -141,7 +141,7 @@ impl Session {
             ));
         }
         let mut sections = vec![raksa_letter::FormSection {
-            title: "1. ข้อมูลผู้รับบริการ".into(),
+            title: "ข้อมูลผู้รับบริการ".into(),
             rows: client,
         }];
         let mut contact = Vec::new();
@@ -164,7 +164,7 @@ impl Session {
         }
         if !contact.is_empty() {
             sections.push(raksa_letter::FormSection {
-                title: "2. ที่อยู่และการติดต่อ".into(),
+                title: "ที่อยู่และการติดต่อ".into(),
                 rows: contact,
             });
         }
@@ -196,7 +196,7 @@ impl Session {
         }
         if !problem.is_empty() {
             sections.push(raksa_letter::FormSection {
-                title: "3. สภาพปัญหาและระดับความเสี่ยง".into(),
+                title: "สภาพปัญหาและระดับความเสี่ยง".into(),
                 rows: problem,
             });
         }
@@ -214,7 +214,7 @@ impl Session {
                 })
                 .collect::<Vec<_>>();
             sections.push(raksa_letter::FormSection {
-                title: "4. สมาชิกในครัวเรือน (ความสัมพันธ์และอายุ)".into(),
+                title: "สมาชิกในครัวเรือน (ความสัมพันธ์และอายุ)".into(),
                 rows: if rows.is_empty() {
                     vec![("สมาชิก".into(), "อยู่ลำพัง".into())]
                 } else {
@@ -249,7 +249,7 @@ impl Session {
                 })
                 .collect();
             sections.push(raksa_letter::FormSection {
-                title: "5. ความช่วยเหลือที่ได้รับแล้ว".into(),
+                title: "ความช่วยเหลือที่ได้รับแล้ว".into(),
                 rows: if rows.is_empty() {
                     vec![("รายการ".into(), "ยังไม่มี".into())]
                 } else {
@@ -258,15 +258,15 @@ impl Session {
             });
         }
         sections.push(raksa_letter::FormSection {
-            title: "6. ความช่วยเหลือที่ขอให้ดำเนินการ".into(),
+            title: "ความช่วยเหลือที่ขอให้ดำเนินการ".into(),
             rows: vec![("รายการ".into(), r.requested.clone())],
         });
         sections.push(raksa_letter::FormSection {
-            title: "7. ฐานในการเปิดเผยข้อมูลส่วนบุคคล".into(),
+            title: "ฐานในการเปิดเผยข้อมูลส่วนบุคคล".into(),
             rows: vec![("ฐาน".into(), r.legal_basis.label_th().to_owned())],
         });
         sections.push(raksa_letter::FormSection {
-            title: "8. ผู้ส่งต่อ".into(),
+            title: "ผู้ส่งต่อ".into(),
             rows: vec![
                 (
                     "เจ้าหน้าที่".into(),
@@ -276,8 +276,9 @@ impl Session {
                 ("โทร.".into(), s.phone.clone()),
             ],
         });
-        for sec in &mut sections {
-            sec.title = digits(&sec.title);
+        // Numbered in the order they appear, whatever parts were shared (1, 2, 3 … never 1, 2, 6).
+        for (i, sec) in sections.iter_mut().enumerate() {
+            sec.title = digits(&format!("{}. {}", i + 1, sec.title));
             for row in &mut sec.rows {
                 row.1 = digits(&row.1);
                 row.0 = digits(&row.0);

@@ -839,6 +839,20 @@ INSERT INTO case_search (case_id, text)
     FROM cases c JOIN people p ON p.id = c.person_id;
 "#,
     },
+    Migration {
+        version: 16,
+        name: "deadline rules are versions, never edited",
+        sql: r#"
+-- Like welfare rules: a change is a new row from a date. Pulled copies of rules (the same
+-- rows from another PC of the office) still apply while sync is applying.
+CREATE TRIGGER deadline_rules_no_update BEFORE UPDATE ON deadline_rules
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN SELECT RAISE(ABORT, 'deadline rules are never edited; add a version'); END;
+CREATE TRIGGER deadline_rules_no_delete BEFORE DELETE ON deadline_rules
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN SELECT RAISE(ABORT, 'deadline rules are never deleted'); END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

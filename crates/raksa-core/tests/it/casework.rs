@@ -3,7 +3,7 @@ use raksa_core::casework::*;
 use raksa_core::deadlines::{self, CaseFacts, DueState, Milestone};
 use raksa_core::lifecycle::{self, ApprovalKind, TransitionError};
 use raksa_core::model::*;
-use raksa_core::{CoreError, Session, office};
+use raksa_core::{CoreError, FieldProblem, Session, office};
 
 use crate::*;
 
@@ -453,7 +453,7 @@ fn an_administrator_changes_a_rule_from_a_date() {
             milestone: Milestone::FirstContact,
             urgency: Urgency::Normal,
             days: 2,
-            effective_from: d(2026, 11, 1),
+            effective_from: d(2026, 11, 23),
             reference: "คำสั่ง พม. ที่ ๑/๒๕๖๙".into(),
         })
         .unwrap();
@@ -472,6 +472,48 @@ fn an_administrator_changes_a_rule_from_a_date() {
                 ..deadlines::default_rules()[0].clone()
             })
             .is_err()
+    );
+    // Issue 13: rules are versions. A rule cannot start in the past (it would rewrite the
+    // deadlines of cases already received), nor replace the version of the same date, nor
+    // be changed behind the app's back.
+    let from_past = deadlines::DeadlineRule {
+        milestone: Milestone::FirstContact,
+        urgency: Urgency::Normal,
+        days: 9,
+        effective_from: d(2026, 11, 1),
+        reference: "ย้อนหลัง".into(),
+    };
+    let e = t.admin.set_deadline_rule(&from_past).unwrap_err();
+    assert_eq!(e.field_errors()[0].problem, FieldProblem::RuleInPast);
+    let e = t
+        .admin
+        .set_deadline_rule(&deadlines::DeadlineRule {
+            effective_from: d(2026, 11, 23),
+            ..from_past.clone()
+        })
+        .unwrap_err();
+    assert_eq!(e.field_errors()[0].problem, FieldProblem::RuleVersionExists);
+    assert!(e.message_th().contains("แก้ไขไม่ได้"));
+    let due = |s: &Session| -> Vec<(Milestone, NaiveDate)> {
+        s.get_case(c.id)
+            .unwrap()
+            .deadlines
+            .iter()
+            .map(|i| (i.milestone, i.due_date))
+            .collect()
+    };
+    let first_again = due(&t.admin);
+    assert!(first_again.contains(&(Milestone::FirstContact, d(2026, 11, 25))));
+    t.admin
+        .set_deadline_rule(&deadlines::DeadlineRule {
+            effective_from: d(2026, 12, 1),
+            ..from_past
+        })
+        .unwrap();
+    assert_eq!(
+        due(&t.admin),
+        first_again,
+        "a later version leaves this case alone"
     );
     drop(t.admin);
     let mut w = login(&t.o, "worker");

@@ -377,6 +377,45 @@ fn the_letter_discloses_only_what_the_referral_shares() {
     assert!(!text.contains("ผู้สูงอายุติดเตียง"), "problems were not shared");
 }
 
+/// Issue 13: the referral form numbered its sections by their place in the full form, so a
+/// referral sharing only some parts printed 1, 2, 3, 6, 7, 8.
+#[test]
+fn the_referral_form_numbers_its_sections_consecutively_whatever_is_shared() {
+    let (_o, mut s, _) = new_office();
+    let a = agency(&mut s);
+    let c = case(&mut s, "3100600182731");
+    for shared in [
+        vec![SharedPart::Problems],
+        vec![SharedPart::Identity],
+        vec![
+            SharedPart::Identity,
+            SharedPart::CitizenId,
+            SharedPart::Problems,
+        ],
+    ] {
+        let r = s
+            .create_referral(c.id, &request(&a, shared.clone()))
+            .unwrap();
+        let (_, form, thai) = s.referral_document(r.id).unwrap();
+        let numbers: Vec<String> = form
+            .sections
+            .iter()
+            .map(|sec| sec.title.split('.').next().unwrap().to_owned())
+            .collect();
+        let expected: Vec<String> = (1..=form.sections.len())
+            .map(|i| {
+                let n = i.to_string();
+                if thai {
+                    raksa_core::thai_date::thai_digits(&n)
+                } else {
+                    n
+                }
+            })
+            .collect();
+        assert_eq!(numbers, expected, "{shared:?}");
+    }
+}
+
 #[test]
 fn the_office_template_shapes_new_referrals() {
     let (_o, mut s, _) = new_office();

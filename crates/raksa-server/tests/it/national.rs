@@ -174,4 +174,20 @@ fn only_central_staff_see_the_national_view() {
         "{html}"
     );
     assert!(!html.contains("<script"));
+    // The page carries its own Thai font (issue 13): a browser without Thai fonts installed
+    // still shows Thai, not boxes. The font is served, whole, without a credential.
+    assert!(html.contains("url(/fonts/sarabun-regular.ttf)"), "{html}");
+    for (path, file) in [
+        ("/fonts/sarabun-regular.ttf", "Sarabun-Regular.ttf"),
+        ("/fonts/sarabun-bold.ttf", "Sarabun-Bold.ttf"),
+    ] {
+        let r = crate::http::request(srv.addr, "GET", path, None, b"");
+        assert_eq!(r.status, 200, "{path}");
+        let shipped = std::fs::read(format!(
+            "{}/../../assets/fonts/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        assert_eq!(r.body, shipped, "{path}");
+    }
 }
