@@ -9,7 +9,7 @@ cargo build --release --bin raksa
 dir=$(mktemp -d)/office
 export RAKSA_PASSPHRASE="benchmark-pass-2569"
 "$target/release/raksa" --data-dir "$dir" init --office-name "สำนักงานทดสอบ" --office-address "ศาลากลาง" \
-  --letter-code พล --office-phone 055252222 --admin-user admin --admin-name "ผู้ดูแล" --admin-position "ทดสอบ" >/dev/null
+  --letter-code พล --office-number 0027 --office-phone 055252222 --admin-user admin --admin-name "ผู้ดูแล" --admin-position "ทดสอบ" >/dev/null
 (cd tests/e2e && RAKSA_APP="$target/release/raksa" RAKSA_BENCH_DIR="$dir" \
   xvfb-run -a -s "-screen 0 1280x860x24" node bench-app.mjs)
 echo

@@ -44,6 +44,9 @@ pub enum Command {
         /// Province letter code, e.g. พล
         #[arg(long)]
         letter_code: String,
+        /// The office's number in the ที่ line of its letters, e.g. 0027 (พล ๐๐๒๗/๑๒๓)
+        #[arg(long)]
+        office_number: String,
         #[arg(long)]
         office_phone: String,
         #[arg(long)]
@@ -242,6 +245,7 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             office_name,
             office_address,
             letter_code,
+            office_number,
             office_phone,
             admin_user,
             admin_name,
@@ -257,6 +261,7 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                     name: office_name,
                     address: office_address,
                     letter_code,
+                    office_number,
                     phone: office_phone,
                 },
                 &NewUser {

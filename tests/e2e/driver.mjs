@@ -125,6 +125,7 @@ export async function setUpOffice(b, { shots = false, office = PHITSANULOK } = {
   await fill(b, "office_name", office.name);
   await fill(b, "office_address", office.address);
   await fill(b, "letter_code", office.code);
+  await fill(b, "office_number", office.number ?? "0027");
   await fill(b, "office_phone", office.phone);
   await fill(b, "admin_name", ADMIN.name);
   await fill(b, "admin_position", "นักสังคมสงเคราะห์ชำนาญการ");

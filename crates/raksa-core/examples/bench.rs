@@ -86,6 +86,7 @@ fn main() {
     let (mut s, _) = office::init_office(
         &dir,
         &OfficeSetup {
+            office_number: "0027".into(),
             name: "สำนักงานทดสอบ".into(),
             address: "ศาลากลางจังหวัด".into(),
             letter_code: "พล".into(),

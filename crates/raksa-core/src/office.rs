@@ -115,6 +115,10 @@ pub fn init_office(
             ],
         )?;
         tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('office_number', ?1)",
+            [&setup.office_number],
+        )?;
+        tx.execute(
             "INSERT INTO users (id, username, full_name, position, role, active, created_at,
                                 password_changed_at)
              VALUES (?1, ?2, ?3, ?4, 'admin', 1, ?5, ?5)",

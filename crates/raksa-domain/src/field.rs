@@ -45,6 +45,7 @@ pub enum FieldProblem {
     OfficeMismatch,
     RuleInPast,
     RuleVersionExists,
+    OfficeNumberFormat,
 }
 
 impl FieldProblem {
@@ -86,6 +87,7 @@ impl FieldProblem {
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
             OfficeMismatch => "รหัสลงทะเบียนนี้ออกให้สำนักงานอื่น กรุณาขอรหัสของสำนักงานนี้จากผู้ดูแลระบบส่วนกลาง",
+            OfficeNumberFormat => "เลขประจำของสำนักงานต้องเป็นตัวเลข 1–4 หลัก เช่น ๐๐๒๗",
             RuleInPast => "หลักเกณฑ์ใหม่ต้องมีผลตั้งแต่วันนี้หรือหลังจากนี้ เพื่อไม่ให้กำหนดเวลาของกรณีที่รับไว้แล้วเปลี่ยนไป",
             RuleVersionExists => {
                 "มีหลักเกณฑ์ที่มีผลตั้งแต่วันนี้อยู่แล้ว หลักเกณฑ์แก้ไขไม่ได้ กรุณาเพิ่มฉบับใหม่ที่มีผลในวันถัดไป"
@@ -131,6 +133,7 @@ impl FieldProblem {
             DateBeforeStart => "The date must not be before the start date",
             BlockOverlaps => "This range overlaps numbers this PC already issued this year",
             OfficeMismatch => "This enrolment code belongs to another office",
+            OfficeNumberFormat => "The office number is 1–4 digits, e.g. 0027",
             RuleInPast => {
                 "A new rule takes effect today or later, so cases already received keep their deadlines"
             }

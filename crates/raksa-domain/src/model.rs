@@ -45,6 +45,9 @@ pub struct OfficeSetup {
     pub address: String,
     /// Province letter code used in letter and case numbers, e.g. `พล`.
     pub letter_code: String,
+    /// The office's own number in the ที่ line of its letters (`พล ๐๐๒๗/๑๒๓`): up to four
+    /// digits, Thai or Arabic; kept as four Arabic digits (`0027`).
+    pub office_number: String,
     pub phone: String,
 }
 

@@ -88,12 +88,37 @@ pub fn office_setup(s: &OfficeSetup, errs: &mut FieldErrors) -> Option<OfficeSet
         "phone",
         required(&s.phone, 40, false).and_then(|p| phone(&p)),
     );
+    let office_number = errs.check("office_number", office_number(&s.office_number));
     Some(OfficeSetup {
         name: name?,
         address: address?,
         letter_code: letter_code?,
+        office_number: office_number?,
         phone: phone?,
     })
+}
+
+/// The office number of the ที่ line: 1–4 digits (Thai or Arabic), not all zero, kept as
+/// four Arabic digits (`๒๗` → `0027`).
+pub fn office_number(s: &str) -> Result<String, FieldProblem> {
+    let digits: String = s
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '\u{0E50}'..='\u{0E59}' => char::from(b'0' + (c as u32 - 0x0E50) as u8),
+            c => c,
+        })
+        .collect();
+    if digits.is_empty() {
+        return Err(FieldProblem::Required);
+    }
+    if digits.len() > 4
+        || !digits.chars().all(|c| c.is_ascii_digit())
+        || digits.chars().all(|c| c == '0')
+    {
+        return Err(FieldProblem::OfficeNumberFormat);
+    }
+    Ok(format!("{digits:0>4}"))
 }
 
 pub fn new_user(u: &NewUser, errs: &mut FieldErrors) -> Option<NewUser> {
@@ -241,5 +266,25 @@ pub fn letter_code_ok(code: &str) -> Result<(), FieldProblem> {
         Ok(())
     } else {
         Err(FieldProblem::LetterCodeFormat)
+    }
+}
+
+#[cfg(test)]
+mod office_number_tests {
+    use super::*;
+
+    #[test]
+    fn the_office_number_is_one_to_four_digits_kept_as_four() {
+        assert_eq!(office_number("27").unwrap(), "0027");
+        assert_eq!(office_number(" ๐๐๒๗ ").unwrap(), "0027");
+        assert_eq!(office_number("1234").unwrap(), "1234");
+        assert_eq!(office_number("").unwrap_err(), FieldProblem::Required);
+        for bad in ["12345", "00a7", "0000", "๐", "-27"] {
+            assert_eq!(
+                office_number(bad).unwrap_err(),
+                FieldProblem::OfficeNumberFormat,
+                "{bad}"
+            );
+        }
     }
 }

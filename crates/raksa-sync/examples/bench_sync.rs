@@ -102,6 +102,7 @@ fn main() {
     let (mut s, _) = office::init_office(
         &DataDir::new(&base),
         &OfficeSetup {
+            office_number: "0027".into(),
             name: "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก".into(),
             address: "ศาลากลางจังหวัดพิษณุโลก".into(),
             letter_code: "พล".into(),

@@ -11,4 +11,9 @@ name: string, address: string,
 /**
  * Province letter code used in letter and case numbers, e.g. `พล`.
  */
-letter_code: string, phone: string, };
+letter_code: string, 
+/**
+ * The office's own number in the ที่ line of its letters (`พล ๐๐๒๗/๑๒๓`): up to four
+ * digits, Thai or Arabic; kept as four Arabic digits (`0027`).
+ */
+office_number: string, phone: string, };

@@ -16,6 +16,8 @@ export const en: Catalogue = {
   officeAddress: "Office address",
   letterCode: "Province letter code",
   letterCodeHint: "Used in letter and case numbers, e.g. พล",
+  officeNumber: "Office number",
+  officeNumberHint: "The number in the ที่ line of letters, e.g. 0027 in ที่ พล ๐๐๒๗/๑๒๓",
   officePhone: "Office phone",
   adminSection: "First administrator",
   fullName: "Full name",

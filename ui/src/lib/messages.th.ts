@@ -15,6 +15,8 @@ export const th = {
   officeAddress: "ที่อยู่สำนักงาน",
   letterCode: "รหัสตัวอักษรจังหวัด",
   letterCodeHint: "ใช้ในเลขที่หนังสือและเลขที่กรณี เช่น พล",
+  officeNumber: "เลขประจำของสำนักงาน",
+  officeNumberHint: "ตัวเลขในบรรทัด \"ที่\" ของหนังสือ เช่น ๐๐๒๗ ใน ที่ พล ๐๐๒๗/๑๒๓",
   officePhone: "โทรศัพท์สำนักงาน",
   adminSection: "ผู้ดูแลระบบคนแรก",
   fullName: "ชื่อ-นามสกุล",

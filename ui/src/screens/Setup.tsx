@@ -12,6 +12,7 @@ export function Setup({ onDone }: { onDone: (s: AppStatus) => void }) {
     name: "",
     address: "",
     letter_code: "",
+    office_number: "",
     phone: "",
     full_name: "",
     position: "",
@@ -32,7 +33,7 @@ export function Setup({ onDone }: { onDone: (s: AppStatus) => void }) {
     const role: Role = "admin";
     const r = await run(() =>
       backend.setUpOffice(
-        { name: f.name, address: f.address, letter_code: f.letter_code, phone: f.phone },
+        { name: f.name, address: f.address, letter_code: f.letter_code, office_number: f.office_number, phone: f.phone },
         { username: f.username, full_name: f.full_name, position: f.position, role, password: f.password },
       ),
     );
@@ -84,6 +85,9 @@ export function Setup({ onDone }: { onDone: (s: AppStatus) => void }) {
           <div className="row">
             <Field label={t("letterCode")} hint={t("letterCodeHint")} error={fields.letter_code}>
               {(p) => <input {...p} name="letter_code" value={f.letter_code} onChange={set("letter_code")} maxLength={3} className="short" />}
+            </Field>
+            <Field label={t("officeNumber")} hint={t("officeNumberHint")} error={fields.office_number}>
+              {(p) => <input {...p} name="office_number" inputMode="numeric" value={f.office_number} onChange={set("office_number")} maxLength={4} className="short" />}
             </Field>
             <Field label={t("officePhone")} error={fields.phone}>
               {(p) => <input {...p} name="office_phone" type="tel" value={f.phone} onChange={set("phone")} maxLength={40} />}

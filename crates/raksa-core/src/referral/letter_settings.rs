@@ -15,10 +15,23 @@ impl Session {
                 |r| r.get(0),
             )
             .optional()?;
+        // The office number asked at set-up (offices set up before it was asked: 0000).
+        let office_number: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'office_number'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
         let mut s = match json {
             Some(j) => serde_json::from_str(&j).map_err(|e| CoreError::Corrupt(e.to_string()))?,
             None => LetterSettings {
-                ref_prefix: format!("{} 0000", self.office().letter_code),
+                ref_prefix: format!(
+                    "{} {}",
+                    self.office().letter_code,
+                    office_number.as_deref().unwrap_or("0000")
+                ),
                 owning_unit: String::new(),
                 phone: self.office().phone.clone(),
                 fax: String::new(),

@@ -55,6 +55,7 @@ pub const ADMIN_PW: &str = "รหัสผ่านยาวพอ-2569";
 
 pub fn office_setup() -> OfficeSetup {
     OfficeSetup {
+        office_number: "0027".into(),
         name: "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก".into(),
         address: "ศาลากลางจังหวัดพิษณุโลก ถนนวังจันทน์ อำเภอเมืองพิษณุโลก จังหวัดพิษณุโลก 65000".into(),
         letter_code: "พล".into(),

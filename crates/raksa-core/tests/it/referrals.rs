@@ -93,7 +93,7 @@ fn two_pcs_with_their_own_blocks_never_issue_the_same_number() {
         }
     }
     assert_eq!(numbers.len(), 6);
-    assert!(numbers.contains("พล ๐๐๐๐/๕๐๐๑"), "{numbers:?}");
+    assert!(numbers.contains("พล ๐๐๒๗/๕๐๐๑"), "{numbers:?}");
     assert!(case_nos.contains("พล-2569-500001"), "{case_nos:?}");
     let blocks = pc2.number_blocks().unwrap();
     let letters = blocks.iter().find(|b| b.series == Series::Letter).unwrap();
@@ -182,7 +182,7 @@ fn a_referral_moves_through_its_lifecycle_and_the_register_is_append_only() {
         .unwrap();
     let sent = s.send_referral(r.id, d).unwrap();
     assert_eq!(sent.status, ReferralStatus::Sent);
-    assert_eq!(sent.letter_no.as_deref(), Some("พล ๐๐๐๐/๑"));
+    assert_eq!(sent.letter_no.as_deref(), Some("พล ๐๐๒๗/๑"));
     assert_eq!(
         sent.expected_reply_on,
         Some(d + chrono::Duration::days(15)),
@@ -455,7 +455,7 @@ fn numbering_restarts_with_the_thai_year() {
         .unwrap();
     let d = today(&s);
     let sent = s.send_referral(r.id, d).unwrap();
-    assert_eq!(sent.letter_no.as_deref(), Some("พล ๐๐๐๐/๑"));
+    assert_eq!(sent.letter_no.as_deref(), Some("พล ๐๐๒๗/๑"));
     assert_eq!(s.letter_register(2569).unwrap().len(), 2);
     assert_eq!(s.letter_register(2570).unwrap().len(), 1);
     let p = s
@@ -470,4 +470,36 @@ fn numbering_restarts_with_the_thai_year() {
         })
         .unwrap();
     assert_eq!(c2.case_no, "พล-2570-000001");
+}
+
+/// Issue 13: the ที่ line's office number is asked at set-up; a new office printed
+/// `ที่ พล ๐๐๐๐/๑` before anyone found the letter settings.
+#[test]
+fn a_new_office_letters_carry_the_office_number_given_at_set_up() {
+    let (_o, mut s, _) = new_office();
+    assert_eq!(s.letter_settings().unwrap().ref_prefix, "พล 0027");
+    let a = agency(&mut s);
+    let c = case(&mut s, "3100600182731");
+    let r = s
+        .create_referral(c.id, &request(&a, vec![SharedPart::Identity]))
+        .unwrap();
+    let d = today(&s);
+    s.send_referral(r.id, d).unwrap();
+    let text = pdf_text(&s.referral_letter_pdf(r.id).unwrap());
+    assert!(text.contains("ที่พล๐๐๒๗/๑"), "{text}");
+    // and set-up refuses a number that is not one
+    let tmp = tempfile::tempdir().unwrap();
+    let e = raksa_core::office::init_office(
+        &raksa_core::office::DataDir::new(tmp.path().join("x")),
+        &OfficeSetup {
+            office_number: "27ก".into(),
+            ..office_setup()
+        },
+        &admin_user(),
+        TestClock::at(nov_23()),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(e.field_errors()[0].field, "office_number");
+    assert!(e.message_th().contains("เลขประจำของสำนักงาน"));
 }

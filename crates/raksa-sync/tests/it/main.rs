@@ -92,6 +92,7 @@ fn new_pc_as(
     let (s, _) = office::init_office(
         &dir,
         &OfficeSetup {
+            office_number: "0027".into(),
             name: format!("สำนักงาน {office_code}"),
             address: "ศาลากลางจังหวัด".into(),
             letter_code: office_code.into(),
@@ -1060,6 +1061,7 @@ fn http_pc(
     let (s, _) = office::init_office(
         &DataDir::new(tmp.join(name)),
         &OfficeSetup {
+            office_number: "0027".into(),
             name: format!("สำนักงาน {office_code}"),
             address: "ศาลากลางจังหวัด".into(),
             letter_code: office_code.into(),
