@@ -7,4 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
 export TAURI_FRONTEND_PATH=ui
+# On Linux the default is the .deb: the AppImage step downloads linuxdeploy and its
+# plugins at build time, which a build machine without internet cannot do. Where it can,
+# `bash scripts/build-installers.sh --bundles appimage` makes one.
+if [ $# -eq 0 ] && [ "$(uname -s)" = Linux ]; then
+  set -- --bundles deb
+fi
 npx --yes @tauri-apps/cli@2.12.5 build "$@"

@@ -59,4 +59,7 @@ step "end-to-end test of the real app (tauri-driver + WebKitWebDriver under Xvfb
 (cd tests/e2e && RAKSA_APP="$target/debug/raksa" xvfb-run -a -s "-screen 0 1280x860x24" \
   node --test --test-concurrency=1 ./*.test.mjs)
 
+step "the installer: build the .deb, install it with dpkg, run the installed app"
+bash scripts/test-installer.sh
+
 printf '\nAll checks and tests passed.\n'
