@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every check and test of Raksa: hygiene (rustfmt, clippy, tsc, eslint), generated
-# TypeScript bindings up to date, Rust tests of every crate, front-end unit tests, and the
-# end-to-end test of the real app under Xvfb. Exits non-zero on the first failure.
+# Runs every check and test of Raksa: hygiene (rustfmt, cargo audit against the offline
+# RustSec snapshot, clippy, tsc, eslint), layer boundaries, generated TypeScript bindings
+# up to date, Rust tests of every crate, front-end unit tests, the end-to-end test of the
+# real app under Xvfb, and the .deb built, installed and run. Exits non-zero on the first
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -25,6 +27,23 @@ step "build the UI (embedded into the app binary)"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "cargo audit: no known vulnerability, every warning decided (docs/security.md)"
+advisory_db="$PWD/../shared/advisory-db"
+if [ -d "$advisory_db" ]; then
+  command -v cargo-audit >/dev/null 2>&1 || cargo install cargo-audit --version 0.22.2 --locked --quiet
+  # The IDs the table in docs/security.md decided to accept.
+  ignores=()
+  for id in $(grep -oE '^\| RUSTSEC-[0-9]{4}-[0-9]{4}' docs/security.md | tr -d '| '); do
+    ignores+=(--ignore "$id")
+  done
+  cargo audit --db "$advisory_db" --no-fetch --deny warnings "${ignores[@]}"
+elif [ -n "${CI:-}" ]; then
+  echo "the advisory database ../shared/advisory-db is missing" >&2
+  exit 1
+else
+  echo "(no ../shared/advisory-db here: skipped)"
+fi
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
