@@ -11,6 +11,10 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver   # E2E: a display and the WebKit WebDriver
   poppler-utils                  # pdftotext/pdffonts/pdftoppm for PDF checks
 )
+if [ "${1:-}" = "--with-test-tools" ]; then
+  # A real browser for the pages raksa-server serves (tests/e2e/national-page.test.mjs).
+  APT_PACKAGES+=(chromium chromium-driver)
+fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -357,8 +357,14 @@ async fn national_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -
                     (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                     (
                         header::CONTENT_SECURITY_POLICY,
-                        "default-src 'none'; style-src 'unsafe-inline'",
+                        "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; \
+                         frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
                     ),
+                    // Figures of named offices: never kept in a shared cache or history.
+                    (header::CACHE_CONTROL, "no-store"),
+                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                    (header::REFERRER_POLICY, "no-referrer"),
+                    (header::X_FRAME_OPTIONS, "DENY"),
                 ],
                 crate::national::html(&n),
             )

@@ -177,6 +177,15 @@ fn only_central_staff_see_the_national_view() {
     // The page carries its own Thai font (issue 13): a browser without Thai fonts installed
     // still shows Thai, not boxes. The font is served, whole, without a credential.
     assert!(html.contains("url(/fonts/sarabun-regular.ttf)"), "{html}");
+    // …which the page's own Content-Security-Policy must let it load; and the page is
+    // neither cached nor framed.
+    let h = r.headers.to_ascii_lowercase();
+    assert!(h.contains("font-src 'self'"), "{h}");
+    assert!(h.contains("cache-control: no-store"), "{h}");
+    assert!(
+        h.contains("x-frame-options: deny") && h.contains("x-content-type-options: nosniff"),
+        "{h}"
+    );
     for (path, file) in [
         ("/fonts/sarabun-regular.ttf", "Sarabun-Regular.ttf"),
         ("/fonts/sarabun-bold.ttf", "Sarabun-Bold.ttf"),
