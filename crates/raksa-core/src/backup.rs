@@ -106,6 +106,10 @@ pub fn verify(path: &Path) -> Result<(BackupHeader, Vec<u8>)> {
     }
     let header: BackupHeader = serde_json::from_slice(&rest[4..4 + hlen as usize])
         .map_err(|_| bad("unreadable header"))?;
+    header
+        .keyslots
+        .check()
+        .map_err(|_| bad("key-derivation cost out of bounds"))?;
     let db = &rest[4 + hlen as usize..];
     if db.len() as u64 != header.db_len {
         return Err(bad("database length differs from header"));

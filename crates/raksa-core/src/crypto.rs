@@ -59,6 +59,15 @@ impl KdfParams {
         t: 3,
         p: 1,
     };
+
+    /// Whether these costs are ones Raksa would ever have written: 8 MiB–1 GiB, 1–16
+    /// passes, 1–8 lanes. Costs come from files an attacker may edit (the key-slot file, a
+    /// backup header); out of these bounds they would exhaust memory or abort the app.
+    pub fn is_sane(self) -> bool {
+        (8 * 1024..=1024 * 1024).contains(&self.m_kib)
+            && (1..=16).contains(&self.t)
+            && (1..=8).contains(&self.p)
+    }
 }
 
 /// Derives a 256-bit key-encryption key from a secret (password or recovery key).

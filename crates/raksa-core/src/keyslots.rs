@@ -91,6 +91,9 @@ impl KeySlot {
 
     /// Tries the secret against this slot. Always pays the full KDF cost.
     pub fn open(&self, office_id: Uuid, secret: &[u8]) -> Option<DbKey> {
+        if !self.kdf.is_sane() {
+            return None;
+        }
         let salt = B64.decode(&self.salt).ok()?;
         let nonce = B64.decode(&self.nonce).ok()?;
         let wrapped = B64.decode(&self.wrapped).ok()?;
@@ -107,6 +110,17 @@ impl KeySlot {
 }
 
 impl KeySlotsFile {
+    /// Refuses slots whose key-derivation costs are out of bounds (a tampered file).
+    pub fn check(&self) -> Result<()> {
+        if self.slots.iter().all(|s| s.kdf.is_sane()) {
+            Ok(())
+        } else {
+            Err(CoreError::Corrupt(
+                "keyslots: key-derivation cost out of bounds".into(),
+            ))
+        }
+    }
+
     pub fn load(path: &Path) -> Result<KeySlotsFile> {
         let bytes = std::fs::read(path)?;
         let f: KeySlotsFile = serde_json::from_slice(&bytes)
@@ -117,6 +131,7 @@ impl KeySlotsFile {
                 f.format
             )));
         }
+        f.check()?;
         Ok(f)
     }
 

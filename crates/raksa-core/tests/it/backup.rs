@@ -127,3 +127,29 @@ fn restore_with_a_wrong_password_is_refused_and_nothing_changes() {
     assert!(matches!(e, CoreError::BadCredentials));
     office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
 }
+
+/// Issue 14 §2: the backup header (with its key slots) is read before anything is
+/// verified; an edited key-derivation cost is refused rather than run.
+#[test]
+fn a_backup_whose_key_slots_ask_for_absurd_kdf_costs_is_refused() {
+    let (o, s, _) = office_with_a_case();
+    let file = o._tmp.path().join("office.raksa-backup");
+    s.backup_to(&file).unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    let pos = ["\"p\":1", "\"p\": 1"]
+        .iter()
+        .find_map(|pat| {
+            bytes
+                .windows(pat.len())
+                .position(|w| w == pat.as_bytes())
+                .map(|i| i + pat.len() - 1)
+        })
+        .expect("the header names its lanes");
+    let mut bad = bytes.clone();
+    bad[pos] = b'9'; // nine lanes: out of bounds, same length
+    let path = o._tmp.path().join("edited.raksa-backup");
+    std::fs::write(&path, &bad).unwrap();
+    let e = backup::verify(&path).unwrap_err();
+    assert!(matches!(e, CoreError::BackupInvalid(_)), "{e:?}");
+    assert!(e.message_th().contains("ไม่ถูกต้องหรือเสียหาย"));
+}

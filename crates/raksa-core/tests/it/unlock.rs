@@ -270,3 +270,34 @@ fn the_workstation_locks_itself_after_the_idle_period_and_drops_the_session() {
     ws.lock();
     assert!(!ws.status().unlocked);
 }
+
+/// Issue 14 §2: key-derivation costs are read from files an attacker may edit. Huge
+/// values used to abort the app (or exhaust memory) on unlock; now the file is refused as
+/// damaged, at once, and nothing is opened.
+#[test]
+fn a_key_slot_file_with_absurd_kdf_costs_is_refused_as_damaged() {
+    let (o, s, _) = new_office();
+    drop(s);
+    let path = o.dir.keyslots_path();
+    let good = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in [
+        ("\"m_kib\": 65536", "\"m_kib\": 4000000000"),
+        ("\"t\": 3", "\"t\": 4000000000"),
+        ("\"p\": 1", "\"p\": 0"),
+        ("\"m_kib\": 65536", "\"m_kib\": 8"),
+    ] {
+        std::fs::write(&path, good.replacen(from, to, 1)).unwrap();
+        let t = Instant::now();
+        let e = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone())
+            .err()
+            .unwrap();
+        assert!(matches!(e, CoreError::Corrupt(_)), "{to}: {e:?}");
+        assert!(e.message_th().contains("เสียหาย"), "{to}");
+        assert!(
+            t.elapsed().as_secs() < 5,
+            "{to}: refused before any key derivation"
+        );
+    }
+    std::fs::write(&path, good).unwrap();
+    assert!(office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).is_ok());
+}
