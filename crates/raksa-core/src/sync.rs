@@ -183,10 +183,8 @@ impl Session {
     /// Stores the server and this PC's credential after enrolment (administrators).
     pub fn set_sync_config(&mut self, c: &SyncConfig) -> Result<()> {
         self.require(&[Role::Admin])?;
-        let url = c.server_url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 300 {
-            return Err(CoreError::field("server_url", FieldProblem::WrongType));
-        }
+        crate::validate::server_url(&c.server_url)
+            .map_err(|p| CoreError::field("server_url", p))?;
         if c.office != self.office().letter_code {
             return Err(CoreError::field("code", FieldProblem::OfficeMismatch));
         }

@@ -46,6 +46,7 @@ pub enum FieldProblem {
     RuleInPast,
     RuleVersionExists,
     OfficeNumberFormat,
+    InsecureServerUrl,
 }
 
 impl FieldProblem {
@@ -87,6 +88,9 @@ impl FieldProblem {
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
             OfficeMismatch => "รหัสลงทะเบียนนี้ออกให้สำนักงานอื่น กรุณาขอรหัสของสำนักงานนี้จากผู้ดูแลระบบส่วนกลาง",
+            InsecureServerUrl => {
+                "ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย https:// (ใช้ http:// ได้เฉพาะเซิร์ฟเวอร์ในเครื่องนี้เอง) เพื่อไม่ให้ข้อมูลและรหัสลงทะเบียนถูกดักอ่านระหว่างทาง"
+            }
             OfficeNumberFormat => "เลขประจำของสำนักงานต้องเป็นตัวเลข 1–4 หลัก เช่น ๐๐๒๗",
             RuleInPast => "หลักเกณฑ์ใหม่ต้องมีผลตั้งแต่วันนี้หรือหลังจากนี้ เพื่อไม่ให้กำหนดเวลาของกรณีที่รับไว้แล้วเปลี่ยนไป",
             RuleVersionExists => {
@@ -133,6 +137,9 @@ impl FieldProblem {
             DateBeforeStart => "The date must not be before the start date",
             BlockOverlaps => "This range overlaps numbers this PC already issued this year",
             OfficeMismatch => "This enrolment code belongs to another office",
+            InsecureServerUrl => {
+                "The server address must start with https:// (http:// only for a server on this machine)"
+            }
             OfficeNumberFormat => "The office number is 1–4 digits, e.g. 0027",
             RuleInPast => {
                 "A new rule takes effect today or later, so cases already received keep their deadlines"

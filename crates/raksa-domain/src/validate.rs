@@ -269,6 +269,92 @@ pub fn letter_code_ok(code: &str) -> Result<(), FieldProblem> {
     }
 }
 
+/// The central server's address: `https://` to any host, `http://` only to this machine
+/// (127.0.0.0/8, `localhost`, `[::1]` — a test server or a local TLS proxy). No user name
+/// or password in the address. Checked before anything is sent to it.
+pub fn server_url(url: &str) -> Result<String, FieldProblem> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(FieldProblem::Required);
+    }
+    if url.len() > 300 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(FieldProblem::WrongType);
+    }
+    let lower = url.to_ascii_lowercase();
+    let (secure, rest) = if let Some(r) = lower.strip_prefix("https://") {
+        (true, r)
+    } else if let Some(r) = lower.strip_prefix("http://") {
+        (false, r)
+    } else {
+        return Err(FieldProblem::InsecureServerUrl);
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') {
+        return Err(FieldProblem::WrongType);
+    }
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    if host.is_empty() {
+        return Err(FieldProblem::WrongType);
+    }
+    let loopback = host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    if secure || loopback {
+        Ok(url.trim_end_matches('/').to_owned())
+    } else {
+        Err(FieldProblem::InsecureServerUrl)
+    }
+}
+
+#[cfg(test)]
+mod server_url_tests {
+    use super::*;
+
+    #[test]
+    fn https_anywhere_plain_http_only_to_this_machine() {
+        for ok in [
+            "https://raksa.m-society.go.th",
+            "https://10.0.0.5:8443/",
+            "http://127.0.0.1:8787",
+            "http://127.5.0.1",
+            "http://localhost:8787/",
+            "http://[::1]:8787",
+            "HTTPS://Raksa.example",
+        ] {
+            assert!(server_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            server_url("https://raksa.example/").unwrap(),
+            "https://raksa.example"
+        );
+        for bad in [
+            "http://raksa.m-society.go.th",
+            "http://192.168.1.10:8787",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "ftp://raksa.example",
+            "raksa.example",
+        ] {
+            assert_eq!(
+                server_url(bad).unwrap_err(),
+                FieldProblem::InsecureServerUrl,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            server_url("https://user:pw@raksa.example").unwrap_err(),
+            FieldProblem::WrongType
+        );
+        assert_eq!(server_url("").unwrap_err(), FieldProblem::Required);
+    }
+}
+
 #[cfg(test)]
 mod office_number_tests {
     use super::*;

@@ -128,6 +128,9 @@ pub async fn enrol(
     code: &str,
     device_name: &str,
 ) -> Result<EnrolResponse, SyncError> {
+    // Nothing (the one-time code least of all) goes to an address that is not https.
+    let server = &raksa_core::validate::server_url(server)
+        .map_err(|p| raksa_core::CoreError::field("server_url", p))?;
     let body = serde_json::to_vec(&EnrolRequest {
         code: code.trim().into(),
         device_name: device_name.into(),
@@ -169,9 +172,14 @@ async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
 }
 
 fn config<L: Local>(local: &L) -> Result<raksa_core::sync::SyncConfig, SyncError> {
-    local
+    let cfg = local
         .with(|s| s.sync_config())?
-        .ok_or(SyncError::NotConfigured)
+        .ok_or(SyncError::NotConfigured)?;
+    // A stored address from before the rule (or edited in the file) is refused too: the
+    // PC's token and records never travel in the clear.
+    raksa_core::validate::server_url(&cfg.server_url)
+        .map_err(|p| raksa_core::CoreError::field("server_url", p))?;
+    Ok(cfg)
 }
 
 /// Pushes every queued change, batch by batch, settling each reply locally.

@@ -135,3 +135,29 @@ fn an_acknowledged_push_empties_the_queue_and_keeps_issues() {
         .unwrap();
     assert_eq!(s.outbox_batch(1).unwrap()[0].seq, last + 1);
 }
+
+/// Issue 14 §8: sync accepted `http://` to any host, so a PC's token and every record could
+/// cross the network in the clear. Only https — or plain http to this machine — is kept.
+#[test]
+fn the_server_address_must_be_https_unless_it_is_this_machine() {
+    let (_o, mut s, _) = new_office();
+    let cfg = |url: &str| raksa_core::sync::SyncConfig {
+        server_url: url.into(),
+        device_id: "dev-1".into(),
+        token: "secret-token".into(),
+        office: "พล".into(),
+    };
+    for bad in [
+        "http://raksa.m-society.go.th",
+        "http://10.1.2.3:8787",
+        "ftp://raksa.example",
+    ] {
+        let e = s.set_sync_config(&cfg(bad)).unwrap_err();
+        assert_eq!(e.field_errors()[0].field, "server_url", "{bad}");
+        assert!(e.message_th().contains("https://"), "{bad}");
+        assert!(s.sync_config().unwrap().is_none(), "{bad}: nothing stored");
+    }
+    s.set_sync_config(&cfg("https://raksa.m-society.go.th"))
+        .unwrap();
+    s.set_sync_config(&cfg("http://127.0.0.1:8787")).unwrap();
+}
