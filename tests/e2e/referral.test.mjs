@@ -124,7 +124,11 @@ test("a month without an answer the referral is overdue; the reply slip takes it
     }
   }
   await (await b.$("#referral-card")).waitForDisplayed({ timeout: 10_000 });
-  assert.match(await textOf(b, "#referral-card"), /เกินกำหนดตอบกลับ/);
+  // The card loads its referrals after the case itself: wait for them, not for the card.
+  await b.waitUntil(async () => /เกินกำหนดตอบกลับ/.test(await textOf(b, "#referral-card")), {
+    timeout: 10_000,
+    timeoutMsg: `the referral should show as overdue: ${await textOf(b, "#referral-card")}`,
+  });
   await click(b, ".record-reply");
   await select(b, "referral_to", "received");
   await click(b, "#referral-change-submit");

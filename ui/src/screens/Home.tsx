@@ -182,6 +182,14 @@ function Shell() {
   return (
     <div className="shell">
       <header className="topbar">
+        <div className="history">
+        <button type="button" className="ghost history-button" id="nav-back" title={`${t("navBack")} (Alt+←)`} aria-label={t("navBack")} onClick={() => navigate(-1)}>
+            ‹
+          </button>
+          <button type="button" className="ghost history-button" id="nav-forward" title={`${t("navForward")} (Alt+→)`} aria-label={t("navForward")} onClick={() => navigate(1)}>
+            ›
+          </button>
+        </div>
         <div className="brand">
           <span className="logo" aria-hidden="true">
             ♥
@@ -203,12 +211,6 @@ function Shell() {
         </div>
       </header>
       <nav className="tabs" aria-label="main">
-        <button type="button" className="tab history-button" id="nav-back" title={`${t("navBack")} (Alt+←)`} aria-label={t("navBack")} onClick={() => navigate(-1)}>
-          ‹
-        </button>
-        <button type="button" className="tab history-button" id="nav-forward" title={`${t("navForward")} (Alt+→)`} aria-label={t("navForward")} onClick={() => navigate(1)}>
-          ›
-        </button>
         {nav
           .filter((n) => n.show)
           .map((n) => (
