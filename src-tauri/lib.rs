@@ -77,7 +77,7 @@ fn run_gui(dir: raksa_core::DataDir) {
                 .spawn(move || {
                     loop {
                         std::thread::sleep(Duration::from_secs(5));
-                        let locked = idle.lock().map(|mut w| w.lock_if_idle()).unwrap_or(false);
+                        let locked = poll_idle_lock(&idle);
                         if locked {
                             let _ = handle.emit("locked", "idle");
                         }
@@ -94,9 +94,11 @@ fn run_gui(dir: raksa_core::DataDir) {
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
                 // Close the database and drop the key on the way out.
-                if let Ok(mut w) = app.state::<AppState>().0.lock() {
-                    w.lock();
-                }
+                app.state::<AppState>()
+                    .0
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .lock();
                 print::sweep();
             }
         });
@@ -115,3 +117,73 @@ fn attach_parent_console() {
 
 #[cfg(not(windows))]
 fn attach_parent_console() {}
+
+/// One poll of the idle lock. A panic elsewhere that poisoned the workstation's mutex must
+/// not switch the idle lock off for good (it did: a poisoned lock read as "not idle"): the
+/// workstation is taken back from the poison and still locks.
+fn poll_idle_lock(ws: &Mutex<Workstation>) -> bool {
+    ws.lock().unwrap_or_else(|p| p.into_inner()).lock_if_idle()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    use chrono::{DateTime, TimeZone, Utc};
+    use raksa_core::model::{NewUser, OfficeSetup, Role};
+    use raksa_core::office::DataDir;
+    use raksa_core::thai_date::Clock;
+
+    use super::*;
+
+    struct Moving(AtomicI64);
+    impl Clock for Moving {
+        fn now(&self) -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
+                + chrono::Duration::seconds(self.0.load(Ordering::Relaxed))
+        }
+    }
+
+    /// Issue 14 §9: after one panic while the workstation was held, the idle lock still locks.
+    #[test]
+    fn the_idle_lock_survives_a_panic_that_poisoned_the_workstation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = Arc::new(Moving(AtomicI64::new(0)));
+        let mut w = Workstation::new(DataDir::new(tmp.path().join("office")), clock.clone());
+        w.set_up(
+            &OfficeSetup {
+                name: "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดพิษณุโลก".into(),
+                address: "ศาลากลางจังหวัดพิษณุโลก".into(),
+                letter_code: "พล".into(),
+                office_number: "0027".into(),
+                phone: "055-252-222".into(),
+            },
+            &NewUser {
+                username: "somchai".into(),
+                full_name: "นายสมชาย ใจดี".into(),
+                position: "นักสังคมสงเคราะห์".into(),
+                role: Role::Admin,
+                password: "รหัสผ่านยาวพอ-2569".into(),
+            },
+        )
+        .unwrap();
+        assert!(w.status().unlocked);
+        let ws = Arc::new(Mutex::new(w));
+        let held = ws.clone();
+        let _ = std::thread::spawn(move || {
+            let _g = held.lock().unwrap();
+            panic!("a command failed while holding the workstation");
+        })
+        .join();
+        assert!(ws.is_poisoned());
+        assert!(!poll_idle_lock(&ws), "not idle yet");
+        clock.0.store(11 * 60, Ordering::Relaxed);
+        assert!(poll_idle_lock(&ws), "idle for 11 minutes: locked");
+        assert!(
+            !ws.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .status()
+                .unlocked
+        );
+    }
+}

@@ -1,15 +1,55 @@
 //! Printing and saving letters. The app hands the PDF to the platform: CUPS `lp` on Linux
 //! and macOS, the default PDF application's "print" verb on Windows; "open" shows it in the
 //! system viewer (which has its own print dialog); "save" writes it to the user's Documents
-//! folder. Files to print or view go to a private folder under the system temp directory
-//! (owner-only on Unix) that is emptied when the app starts, locks and exits.
+//! folder. Files to print or view go to a private folder of this user — the per-user
+//! runtime directory where there is one (`$XDG_RUNTIME_DIR`), else a per-user folder in
+//! the temp directory — owner-only on Unix, refused if it is a symlink or someone else's,
+//! and emptied when the app starts, locks and exits.
 
 use std::path::{Path, PathBuf};
 
 use raksa_core::CoreError;
 
 fn print_dir() -> PathBuf {
-    std::env::temp_dir().join("raksa-print")
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
+    print_dir_from(
+        std::env::var_os("XDG_RUNTIME_DIR").as_deref(),
+        &user,
+        &std::env::temp_dir(),
+    )
+}
+
+/// The print folder for a runtime directory (if any), a user name and the temp directory.
+/// (A shared `/tmp/raksa-print` let every account on the PC read the letters.)
+fn print_dir_from(runtime: Option<&std::ffi::OsStr>, user: &str, tmp: &Path) -> PathBuf {
+    match runtime.filter(|r| !r.is_empty()) {
+        Some(r) => PathBuf::from(r).join("raksa-print"),
+        None => tmp.join(format!("raksa-print-{}", safe_name(user))),
+    }
+}
+
+/// Refuses a print folder that another account could have planted: a symlink, not a
+/// folder, or (Linux) owned by someone else.
+fn check_private(dir: &Path) -> Result<(), CoreError> {
+    let meta = std::fs::symlink_metadata(dir)?;
+    let planted = || {
+        CoreError::Io(std::io::Error::other(
+            "the print folder is not this user's own",
+        ))
+    };
+    if meta.file_type().is_symlink() || !meta.is_dir() {
+        return Err(planted());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != std::fs::metadata("/proc/self")?.uid() {
+            return Err(planted());
+        }
+    }
+    Ok(())
 }
 
 /// Deletes every file left in the print folder.
@@ -36,6 +76,7 @@ fn safe_name(name: &str) -> String {
 fn temp_file(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
     let dir = print_dir();
     std::fs::create_dir_all(&dir)?;
+    check_private(&dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -137,5 +178,43 @@ fn open(path: &Path) {
     let r = std::process::Command::new("xdg-open").arg(path).spawn();
     if let Err(e) = r {
         tracing::warn!(error = %e, "no PDF viewer could be started");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_print_folder_is_per_user() {
+        let tmp = Path::new("/tmp");
+        assert_eq!(
+            print_dir_from(Some(std::ffi::OsStr::new("/run/user/1000")), "somchai", tmp),
+            PathBuf::from("/run/user/1000/raksa-print")
+        );
+        assert_eq!(
+            print_dir_from(None, "somchai", tmp),
+            PathBuf::from("/tmp/raksa-print-somchai")
+        );
+        assert_eq!(
+            print_dir_from(Some(std::ffi::OsStr::new("")), "../x", tmp),
+            PathBuf::from("/tmp/raksa-print----x"),
+            "no path tricks in the user name"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_print_folder_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        let elsewhere = t.path().join("attacker");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let planted = t.path().join("raksa-print-somchai");
+        std::os::unix::fs::symlink(&elsewhere, &planted).unwrap();
+        assert!(check_private(&planted).is_err(), "a symlink");
+        let file = t.path().join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(check_private(&file).is_err(), "not a folder");
+        assert!(check_private(&elsewhere).is_ok(), "our own folder");
     }
 }
