@@ -34,6 +34,19 @@ pub struct Session {
 
 /// A person's columns, named for `person_row` (rows are read by name, never by position;
 /// the `p_` prefix keeps them apart from other tables' columns in the same SELECT).
+/// `Session::begin` spelled over the fields it needs, so the code between it and the
+/// commit may still read the session's other fields (a method borrows all of `self`).
+macro_rules! begin_write {
+    ($s:ident) => {
+        crate::write::begin_on(
+            &mut $s.conn,
+            Some($s.user.id),
+            $s.clock.now().to_rfc3339(),
+            &mut $s.fail_next_commit,
+        )
+    };
+}
+
 pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.title AS p_title, \
      p.first_name AS p_first_name, p.last_name AS p_last_name, p.id_kind AS p_id_kind, \
      p.id_number AS p_id_number, p.no_id_reason AS p_no_id_reason, p.birth_date AS p_birth_date, \
@@ -398,12 +411,7 @@ impl Session {
             .collect::<Result<Vec<_>>>()?;
         let now = self.now();
         let user = self.user.id.to_string();
-        let mut tx = crate::write::begin_on(
-            &mut self.conn,
-            Some(self.user.id),
-            self.clock.now().to_rfc3339(),
-            &mut self.fail_next_commit,
-        )?;
+        let mut tx = begin_write!(self)?;
         let mut ids = Vec::with_capacity(rows.len());
         for p in &rows {
             let id = Uuid::now_v7();
@@ -449,12 +457,7 @@ impl Session {
         let kind = identity_params(&p.identity).0;
         let id = Uuid::now_v7();
         let now = self.now();
-        let mut tx = crate::write::begin_on(
-            &mut self.conn,
-            Some(self.user.id),
-            self.clock.now().to_rfc3339(),
-            &mut self.fail_next_commit,
-        )?;
+        let mut tx = begin_write!(self)?;
         insert_person(&tx, id, &p, &self.user.id.to_string(), &now)?;
         tx.audit(
             AuditAction::Create,
@@ -567,12 +570,7 @@ impl Session {
         errs.into_result()?;
         let c = c.expect("validated");
         let now = self.now();
-        let mut tx = crate::write::begin_on(
-            &mut self.conn,
-            Some(self.user.id),
-            self.clock.now().to_rfc3339(),
-            &mut self.fail_next_commit,
-        )?;
+        let mut tx = begin_write!(self)?;
         let exists: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM people WHERE id = ?1)",
             [c.person_id.to_string()],
@@ -689,12 +687,7 @@ impl Session {
         }
         let id = Uuid::now_v7();
         let now = self.now();
-        let mut tx = crate::write::begin_on(
-            &mut self.conn,
-            Some(self.user.id),
-            self.clock.now().to_rfc3339(),
-            &mut self.fail_next_commit,
-        )?;
+        let mut tx = begin_write!(self)?;
         tx.execute(
             "INSERT INTO users (id, username, full_name, position, role, active, created_at,
                                 created_by, password_changed_at)
@@ -778,12 +771,7 @@ impl Session {
         } else {
             slots.remove_user(user_id);
         }
-        let mut tx = crate::write::begin_on(
-            &mut self.conn,
-            Some(self.user.id),
-            self.clock.now().to_rfc3339(),
-            &mut self.fail_next_commit,
-        )?;
+        let mut tx = begin_write!(self)?;
         tx.execute(
             "UPDATE users SET active = ?1 WHERE id = ?2",
             params![active, user_id.to_string()],

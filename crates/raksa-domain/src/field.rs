@@ -178,9 +178,6 @@ impl FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    pub fn field(field: &str, problem: FieldProblem) -> Self {
-        Invalid(vec![FieldError::new(field, problem)])
-    }
     pub fn field_errors(&self) -> &[FieldError] {
         &self.0
     }
@@ -202,9 +199,6 @@ impl FieldErrors {
                 None
             }
         }
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
     pub fn into_result(self) -> Result<(), Invalid> {
         if self.0.is_empty() {

@@ -153,7 +153,7 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
         .collect();
     let rules = office_rules(input);
     let defaults = deadlines::default_rules();
-    let timelines = timelines(&input.events);
+    let due = case_deadlines(input);
     for (office, c) in &input.cases {
         let fig = per.entry(office.clone()).or_insert_with(|| OfficeFigures {
             office: office.clone(),
@@ -180,12 +180,10 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
         {
             *fig.by_problem_domain.entry(d.as_str().into()).or_default() += 1;
         }
-        let Some(intake) = date(s(c, "intake_date")) else {
-            continue;
-        };
-        let cf = case_facts(c, intake, status, &timelines);
-        let r = rules.get(office.as_str()).unwrap_or(&defaults);
-        if deadlines::due_dates(&cf, r).iter().any(|(_, d)| *d < today) {
+        if due
+            .get(s(c, "id"))
+            .is_some_and(|v| v.iter().any(|(_, d)| *d < today))
+        {
             fig.overdue += 1;
         }
     }

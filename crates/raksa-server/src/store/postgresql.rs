@@ -80,7 +80,7 @@ impl PgPool {
             .filter(|n| *n > 0)
             .unwrap_or(PG_POOL_DEFAULT);
         let mut c = postgres::Client::connect(url, postgres::NoTls)?;
-        c.batch_execute(SCHEMA_POSTGRES)?;
+        c.batch_execute(&schema())?;
         c.batch_execute(ATTACHMENT_INDEX_POSTGRES)?;
         Ok(PgPool {
             url: url.to_owned(),
@@ -91,32 +91,12 @@ impl PgPool {
     }
 }
 
-const SCHEMA_POSTGRES: &str = "
-CREATE TABLE IF NOT EXISTS offices (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS enrolment_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL,
-    expires_at TEXT NOT NULL, used_at TEXT);
-CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, office TEXT NOT NULL, name TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE, high_water BIGINT NOT NULL DEFAULT 0, revoked_at TEXT,
-    diverged_at TEXT, enrolled_at TEXT NOT NULL, last_seen_at TEXT);
-CREATE TABLE IF NOT EXISTS mutations (device_id TEXT NOT NULL, seq BIGINT NOT NULL,
-    hash TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (device_id, seq));
-CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, record_key TEXT NOT NULL,
-    record_id TEXT NOT NULL, office TEXT NOT NULL, fields TEXT NOT NULL,
-    position BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entity, record_key));
-CREATE INDEX IF NOT EXISTS records_pull ON records (office, position);
-CREATE TABLE IF NOT EXISTS conflicts (id BIGSERIAL PRIMARY KEY, office TEXT NOT NULL,
-    entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
-    device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
-    resolved_at TEXT);
-CREATE TABLE IF NOT EXISTS visibility (entity TEXT NOT NULL, record_key TEXT NOT NULL,
-    office TEXT NOT NULL, PRIMARY KEY (entity, record_key, office));
-CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
-CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS blobs (office TEXT NOT NULL, sha256 TEXT NOT NULL, data BYTEA NOT NULL,
-    stored_at TEXT NOT NULL, PRIMARY KEY (office, sha256));
-INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
-";
+/// The same tables as SQLite's schema, in PostgreSQL's types (one text, two dialects).
+fn schema() -> String {
+    super::sqlite::SCHEMA_SQLITE
+        .replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
+        .replace("data BLOB NOT NULL", "data BYTEA NOT NULL")
+}
 
 const ATTACHMENT_INDEX_POSTGRES: &str = "
 CREATE INDEX IF NOT EXISTS records_attachment_sha ON records

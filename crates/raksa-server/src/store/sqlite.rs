@@ -5,7 +5,7 @@ use rusqlite::OptionalExtension;
 
 use super::*;
 
-const SCHEMA_SQLITE: &str = "
+pub(super) const SCHEMA_SQLITE: &str = "
 CREATE TABLE IF NOT EXISTS offices (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS enrolment_codes (code_hash TEXT PRIMARY KEY, office TEXT NOT NULL,
     expires_at TEXT NOT NULL, used_at TEXT);
