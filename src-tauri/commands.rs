@@ -2,6 +2,7 @@
 //! and Argon2 must not run on the async runtime) and maps errors once, via `ErrorReport`.
 
 use raksa_core::casework::{ApprovalRequest, CaseDetail, NewAssistance, NewHomeVisit};
+use raksa_core::correction::{CorrectionOutcome, CorrectionRecord, PersonCorrection};
 use raksa_core::deadlines::{DeadlineRule, WorkList};
 use raksa_core::fact_finding::{AttachmentContent, AttachmentInfo, FactFinding};
 use raksa_core::form::{Answers, FormDefinition};
@@ -116,6 +117,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         welfare_facts,
         screen_welfare,
         refer_for_right,
+        correct_person,
+        person_corrections,
         merge_people,
         undo_merge,
         person_merges,
@@ -984,6 +987,23 @@ async fn refer_for_right(
         s.refer_for_right(id, scheme, agency)
     })
     .await
+}
+
+#[tauri::command]
+async fn correct_person(
+    state: State<'_, AppState>,
+    id: String,
+    correction: PersonCorrection,
+) -> Reply<CorrectionOutcome> {
+    on_record(state, id, move |s, id| s.correct_person(id, &correction)).await
+}
+
+#[tauri::command]
+async fn person_corrections(
+    state: State<'_, AppState>,
+    id: String,
+) -> Reply<Vec<CorrectionRecord>> {
+    on_record(state, id, |s, id| s.person_corrections(id)).await
 }
 
 #[tauri::command]

@@ -150,3 +150,55 @@ test("back and forward move between the case list, a case and its person; unsave
   await click(b, "#unsaved-leave");
   await at("#case-search");
 });
+
+test("correcting a person's surname and sub-district: found by the new name, the old values kept as history", { timeout: 180_000 }, async () => {
+  const b = app.browser;
+  const at = async (selector) => (await b.$(selector)).waitForDisplayed({ timeout: 10_000 });
+  await at("#case-search");
+  await (await b.$("#case-search")).setValue("วงศ์สุวรรณ");
+  await b.waitUntil(async () => (await b.$$("#case-table tbody tr")).length === 1, { timeout: 10_000 });
+  await click(b, "#case-table tbody tr td");
+  await at("#case-title");
+  await click(b, ".case-view .page-head button.link");
+  await at("#person-title");
+  await click(b, "#edit-person-button");
+  await at("#edit-person-form");
+  // the form holds the record as it is
+  assert.equal(await (await b.$('[name="last_name"]')).getValue(), "วงศ์สุวรรณ");
+  assert.equal(await textOf(b, "[data-testid=picked-place]"), "ต.บ้านกร่าง อ.เมืองพิษณุโลก จ.พิษณุโลก");
+  // without a reason nothing is saved, and the form says why in Thai
+  await fill(b, "last_name", "ศรีสวัสดิ์");
+  await click(b, "#edit-person-submit");
+  assert.match(await textOf(b, ".field-invalid .error"), /กรุณากรอกข้อมูลช่องนี้/);
+  // a move to another sub-district, picked from the official list
+  await click(b, "[data-testid=change-place]");
+  await fill(b, "place_search", "วังทอง พิษณุโลก");
+  await (await b.$('[role="option"]')).waitForDisplayed({ timeout: 10_000 });
+  await b.keys("Enter");
+  assert.match(await textOf(b, "[data-testid=picked-place]"), /^ต\.วังทอง อ\.วังทอง จ\.พิษณุโลก$/);
+  await fill(b, "reason", "จดทะเบียนสมรส เปลี่ยนนามสกุลตามทะเบียนบ้านใหม่ และย้ายที่อยู่");
+  await screenshot(b, "person-edit");
+  await click(b, "#edit-person-submit");
+  await at("#person-title");
+  assert.equal(await textOf(b, "#person-title"), "นางประภัสสร ศรีสวัสดิ์");
+  assert.match(await textOf(b, ".banner-success"), /บันทึกการแก้ไขแล้ว \(3 ช่อง\)/);
+  // the history: who, why, and (for the administrator) the previous values
+  await click(b, "#person-corrections summary");
+  const history = await textOf(b, "#person-corrections");
+  assert.match(history, /นายสมชาย ใจดี/);
+  assert.match(history, /จดทะเบียนสมรส/);
+  assert.match(history, /วงศ์สุวรรณ/);
+  assert.match(history, /ศรีสวัสดิ์/);
+  await screenshot(b, "person-corrections");
+  // the case list finds the case by the new name, not the old one
+  await click(b, "#nav-cases");
+  await at("#case-search");
+  const search = await b.$("#case-search");
+  await search.setValue("ศรีสวัสดิ์");
+  await b.waitUntil(async () => (await b.$$("#case-table tbody tr")).length === 1, { timeout: 10_000, timeoutMsg: "the new surname finds the case" });
+  assert.ok((await textOf(b, "#case-table tbody tr")).includes("นางประภัสสร ศรีสวัสดิ์"));
+  await search.clearValue();
+  await search.setValue("วงศ์สุวรรณ");
+  await b.waitUntil(async () => (await b.$$("#case-table tbody tr")).length === 0, { timeout: 10_000, timeoutMsg: "the old surname no longer finds it" });
+  await search.clearValue();
+});

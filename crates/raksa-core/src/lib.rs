@@ -7,7 +7,7 @@ pub mod cases;
 pub mod people;
 pub mod store;
 pub use cases::{casework, fact_finding, numbering, plan};
-pub use people::{duplicates, household, merge};
+pub use people::{correction, duplicates, household, merge};
 pub use store::{audit, db, migrations, write};
 
 pub mod backup;

@@ -52,7 +52,7 @@ pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.title AS p_title, \
      p.id_number AS p_id_number, p.no_id_reason AS p_no_id_reason, p.birth_date AS p_birth_date, \
      p.sex AS p_sex, p.phone AS p_phone, p.address_text AS p_address_text, \
      p.created_at AS p_created_at, p.subdistrict_code AS p_subdistrict_code, \
-     p.postcode AS p_postcode";
+     p.postcode AS p_postcode, p.death_date AS p_death_date";
 
 /// A case summary's columns, named for `case_row` (`c` cases, `p` people, `u` users).
 pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.case_no AS c_case_no, \
@@ -115,6 +115,12 @@ pub(crate) fn person_row(row: &Row) -> rusqlite::Result<Person> {
             .map(|m| m.label_th),
         subdistrict_code: subdistrict,
         postcode: row.get("p_postcode")?,
+        death_date: match row.get::<_, Option<String>>("p_death_date")? {
+            Some(s) => {
+                Some(NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt("date"))?)
+            }
+            None => None,
+        },
     })
 }
 
@@ -235,11 +241,7 @@ pub(crate) fn insert_case(
 pub(crate) fn identity_params(
     id: &Identity,
 ) -> (&'static str, Option<String>, Option<&'static str>) {
-    match id {
-        Identity::CitizenId { number } => ("citizen_id", Some(number.clone()), None),
-        Identity::GCode { code } => ("g_code", Some(code.clone()), None),
-        Identity::NoId { reason } => ("no_id", None, Some(reason.as_str())),
-    }
+    id.columns()
 }
 
 /// Splits a search into words; each word must match somewhere. Digits typed with dashes
@@ -484,6 +486,7 @@ impl Session {
                 .map(|m| m.label_th),
             subdistrict_code: p.subdistrict_code,
             postcode: p.postcode,
+            death_date: None,
             created_at: now,
         })
     }

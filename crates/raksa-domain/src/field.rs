@@ -47,6 +47,10 @@ pub enum FieldProblem {
     RuleVersionExists,
     OfficeNumberFormat,
     InsecureServerUrl,
+    NothingChanged,
+    DeathBeforeBirth,
+    DecisionBeforeRequest,
+    RefusalChangesNothing,
 }
 
 impl FieldProblem {
@@ -93,6 +97,10 @@ impl FieldProblem {
             }
             OfficeNumberFormat => "เลขประจำของสำนักงานต้องเป็นตัวเลข 1–4 หลัก เช่น ๐๐๒๗",
             RuleInPast => "หลักเกณฑ์ใหม่ต้องมีผลตั้งแต่วันนี้หรือหลังจากนี้ เพื่อไม่ให้กำหนดเวลาของกรณีที่รับไว้แล้วเปลี่ยนไป",
+            NothingChanged => "ไม่มีข้อมูลที่เปลี่ยนแปลง แก้ไขข้อมูลอย่างน้อยหนึ่งช่องก่อนบันทึก",
+            DeathBeforeBirth => "วันที่เสียชีวิตต้องไม่ก่อนวันเกิด",
+            DecisionBeforeRequest => "วันที่พิจารณาต้องไม่ก่อนวันที่ได้รับคำขอ",
+            RefusalChangesNothing => "เมื่อปฏิเสธคำขอ ข้อมูลต้องคงเดิม กรุณาคืนค่าที่แก้ไข หรือเปลี่ยนผลการพิจารณา",
             RuleVersionExists => {
                 "มีหลักเกณฑ์ที่มีผลตั้งแต่วันนี้อยู่แล้ว หลักเกณฑ์แก้ไขไม่ได้ กรุณาเพิ่มฉบับใหม่ที่มีผลในวันถัดไป"
             }
@@ -143,6 +151,14 @@ impl FieldProblem {
             OfficeNumberFormat => "The office number is 1–4 digits, e.g. 0027",
             RuleInPast => {
                 "A new rule takes effect today or later, so cases already received keep their deadlines"
+            }
+            NothingChanged => "Nothing was changed; change at least one field before saving",
+            DeathBeforeBirth => "The date of death must not be before the date of birth",
+            DecisionBeforeRequest => {
+                "The decision date must not be before the request was received"
+            }
+            RefusalChangesNothing => {
+                "A refused request changes nothing: put the values back or change the decision"
             }
             RuleVersionExists => {
                 "A rule from this date exists; rules are never edited — add a version from a later date"

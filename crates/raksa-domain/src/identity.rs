@@ -113,6 +113,15 @@ pub fn format_citizen_id(digits: &str) -> String {
 }
 
 impl Identity {
+    /// The three columns a person's identity is stored in: (id_kind, id_number, no_id_reason).
+    pub fn columns(&self) -> (&'static str, Option<String>, Option<&'static str>) {
+        match self {
+            Identity::CitizenId { number } => ("citizen_id", Some(number.clone()), None),
+            Identity::GCode { code } => ("g_code", Some(code.clone()), None),
+            Identity::NoId { reason } => ("no_id", None, Some(reason.as_str())),
+        }
+    }
+
     /// Validates and normalises the identity (digits only, upper-case G).
     pub fn normalised(&self) -> Result<Identity, FieldProblem> {
         Ok(match self {

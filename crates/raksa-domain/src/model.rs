@@ -152,6 +152,9 @@ pub struct Person {
     pub postcode: Option<String>,
     /// `ต.… อ.… จ.…`, from the sub-district code.
     pub place_label: Option<String>,
+    /// Recorded by a correction; closes nothing by itself but shows wherever the person does.
+    #[ts(type = "string | null")]
+    pub death_date: Option<NaiveDate>,
     pub created_at: String,
 }
 

@@ -66,10 +66,12 @@ pub enum Entity {
     ReferralReplies,
     /// A photo or document of a case: the record says what it is; the bytes are a blob.
     Attachments,
+    /// A correction of a person's record: who, when, why, the previous values.
+    PersonCorrections,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 15] = [
+    pub const ALL: [Entity; 16] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -85,6 +87,7 @@ impl Entity {
         Entity::Users,
         Entity::ReferralReplies,
         Entity::Attachments,
+        Entity::PersonCorrections,
     ];
 
     pub fn table(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Entity {
             Entity::Users => "users",
             Entity::ReferralReplies => "referral_replies",
             Entity::Attachments => "attachments",
+            Entity::PersonCorrections => "person_corrections",
         }
     }
 
@@ -119,6 +123,7 @@ impl Entity {
                 | Entity::ReferralEvents
                 | Entity::LetterRegister
                 | Entity::ReferralReplies
+                | Entity::PersonCorrections
         )
     }
 
@@ -153,6 +158,7 @@ impl Entity {
                 "subdistrict_code",
                 "postcode",
                 "merged_into",
+                "death_date",
             ],
             Entity::Cases => &[
                 "id",
@@ -314,6 +320,16 @@ impl Entity {
                 "created_by",
                 "removed_at",
                 "removed_by",
+            ],
+            Entity::PersonCorrections => &[
+                "id",
+                "person_id",
+                "at",
+                "user_id",
+                "basis",
+                "reason",
+                "changes",
+                "request",
             ],
         }
     }

@@ -31,4 +31,8 @@ fact_finding: FormStatus,
 /**
  * Changes to this case are still waiting to go to the central server.
  */
-unsynced: boolean, };
+unsynced: boolean, 
+/**
+ * The client's date of death, when recorded (shown on the case; it closes nothing).
+ */
+person_death_date: string | null, };

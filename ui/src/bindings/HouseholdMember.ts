@@ -7,4 +7,8 @@ export type HouseholdMember = {
 /**
  * The membership (not the person).
  */
-id: string, person_id: string, name: string, age: number | null, sex: Sex, relationship: Relationship, joined_on: string, ended_on: string | null, end_reason: MembershipEnd | null, };
+id: string, person_id: string, name: string, age: number | null, sex: Sex, relationship: Relationship, joined_on: string, ended_on: string | null, end_reason: MembershipEnd | null, 
+/**
+ * The member's date of death, when recorded (their age is then their age at death).
+ */
+death_date: string | null, };

@@ -6,4 +6,8 @@ export type Person = { id: string, title: string, first_name: string, last_name:
 /**
  * `ต.… อ.… จ.…`, from the sub-district code.
  */
-place_label: string | null, created_at: string, };
+place_label: string | null, 
+/**
+ * Recorded by a correction; closes nothing by itself but shows wherever the person does.
+ */
+death_date: string | null, created_at: string, };

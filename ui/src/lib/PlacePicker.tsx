@@ -91,6 +91,7 @@ export function PlacePicker(props: {
           <button
             type="button"
             className="small"
+            data-testid="change-place"
             onClick={() => {
               props.onChange(null);
               setQuery("");

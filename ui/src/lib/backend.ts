@@ -5,6 +5,9 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { CaseSummary } from "../bindings/CaseSummary";
+import type { CorrectionOutcome } from "../bindings/CorrectionOutcome";
+import type { CorrectionRecord } from "../bindings/CorrectionRecord";
+import type { PersonCorrection } from "../bindings/PersonCorrection";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { NewCase } from "../bindings/NewCase";
 import type { NewPerson } from "../bindings/NewPerson";
@@ -185,6 +188,8 @@ export const backend = {
   welfareFacts: (caseId: string) => call<ScreeningFacts>("welfare_facts", { id: caseId }),
   screenWelfare: (caseId: string, facts: ScreeningFacts) => call<WelfareScreening>("screen_welfare", { id: caseId, facts }),
   referForRight: (caseId: string, scheme: Scheme, agencyId: string) => call<Referral>("refer_for_right", { id: caseId, scheme, agencyId }),
+  correctPerson: (personId: string, correction: PersonCorrection) => call<CorrectionOutcome>("correct_person", { id: personId, correction }),
+  personCorrections: (personId: string) => call<CorrectionRecord[]>("person_corrections", { id: personId }),
   mergePeople: (kept: string, merged: string) => call<MergeDetail>("merge_people", { kept, merged }),
   undoMerge: (auditSeq: number) => call<MergeDetail>("undo_merge", { auditSeq }),
   personMerges: (personId: string) => call<MergeRecord[]>("person_merges", { id: personId }),

@@ -17,6 +17,8 @@ import type { ClosureOutcome } from "../bindings/ClosureOutcome";
 import type { Milestone } from "../bindings/Milestone";
 import type { AssistanceForm } from "../bindings/AssistanceForm";
 import type { DueState } from "../bindings/DueState";
+import type { CorrectionBasis } from "../bindings/CorrectionBasis";
+import type { RectificationDecision } from "../bindings/RectificationDecision";
 
 import { en, type Catalogue } from "./messages.en";
 import { th } from "./messages.th";
@@ -41,6 +43,31 @@ export const roleNames: Record<Role, [string, string]> = {
   case_worker: ["ผู้ปฏิบัติงานรายกรณี", "Case worker"],
   supervisor: ["หัวหน้างาน", "Supervisor"],
   admin: ["ผู้ดูแลระบบ", "Administrator"],
+};
+export const correctionBasisNames: Record<CorrectionBasis, [string, string]> = {
+  staff: ["เจ้าหน้าที่พบว่าข้อมูลผิดหรือเปลี่ยนไป", "Staff found the record wrong or out of date"],
+  data_subject_request: ["เจ้าของข้อมูลขอให้แก้ไข (PDPA มาตรา 35–36)", "The person asked for a correction (PDPA §35–36)"],
+};
+export const rectificationDecisionNames: Record<RectificationDecision, [string, string]> = {
+  granted: ["แก้ไขตามคำขอ", "Granted"],
+  partly_granted: ["แก้ไขบางส่วน", "Partly granted"],
+  refused: ["ปฏิเสธคำขอ (ข้อมูลคงเดิม)", "Refused (nothing changes)"],
+};
+/** The columns of a person's record, as a correction's history names them. */
+export const personFieldNames: Record<string, [string, string]> = {
+  title: ["คำนำหน้า", "Title"],
+  first_name: ["ชื่อ", "First name"],
+  last_name: ["นามสกุล", "Surname"],
+  id_kind: ["ประเภทเอกสารประจำตัว", "Identity document"],
+  id_number: ["เลขประจำตัว", "ID number"],
+  no_id_reason: ["เหตุที่ไม่มีเลขประจำตัว", "Reason for no ID"],
+  birth_date: ["วันเกิด", "Date of birth"],
+  sex: ["เพศ", "Sex"],
+  phone: ["โทรศัพท์", "Phone"],
+  address_text: ["ที่อยู่", "Address"],
+  subdistrict_code: ["ตำบล/แขวง", "Sub-district"],
+  postcode: ["รหัสไปรษณีย์", "Postcode"],
+  death_date: ["วันที่เสียชีวิต", "Date of death"],
 };
 export const sexNames: Record<Sex, [string, string]> = {
   male: ["ชาย", "Male"],
@@ -143,6 +170,7 @@ export const localProblems: Partial<Record<FieldProblem | "date_invalid" | "date
   date_invalid: ["วันที่ไม่ถูกต้อง กรุณากรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 5/3/2510", "Invalid date; use day/month/BE year"],
   date_in_future: ["วันที่ต้องไม่เป็นวันในอนาคต", "Date must not be in the future"],
   date_too_old: ["วันที่เก่าเกินไป กรุณาตรวจสอบปี พ.ศ.", "Date too far in the past; check the BE year"],
+  required: ["กรุณากรอกข้อมูลช่องนี้", "This field is required"],
 };
 
 export interface I18n {

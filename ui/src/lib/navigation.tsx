@@ -9,6 +9,7 @@ export type View =
   | { kind: "cases" }
   | { kind: "register" }
   | { kind: "person"; id: string; flash?: string }
+  | { kind: "edit_person"; id: string }
   | { kind: "case"; id: string; flash?: string }
   | { kind: "referral"; caseId: string; id: string }
   | { kind: "fact_finding"; id: string }
@@ -31,6 +32,8 @@ export function pathOf(v: View): string {
       return "/register";
     case "person":
       return `/people/${encodeURIComponent(v.id)}`;
+    case "edit_person":
+      return `/people/${encodeURIComponent(v.id)}/edit`;
     case "case":
       return `/cases/${encodeURIComponent(v.id)}`;
     case "referral":

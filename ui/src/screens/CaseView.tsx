@@ -112,6 +112,11 @@ export function CaseView({
         </div>
       </div>
       <Banner message={notice} kind="success" />
+      {detail.person_death_date && (
+        <div className="banner banner-info" role="status" id="client-died">
+          {t("caseView.clientDied", { date: formatBe(detail.person_death_date, lang) })}
+        </div>
+      )}
 
       {detail.pending && (
         <Approval detail={detail} i18n={i18n} onDone={(m) => done(m)} />

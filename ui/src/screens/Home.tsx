@@ -13,6 +13,7 @@ import { CaseView } from "./CaseView";
 import { FactFindingForm } from "./FactFindingForm";
 import { WorkView } from "./WorkView";
 import { PersonView } from "./PersonView";
+import { EditPerson } from "./EditPerson";
 import { RegisterPerson } from "./RegisterPerson";
 import { Settings } from "./Settings";
 import { Users } from "./Users";
@@ -74,6 +75,10 @@ function routes(): RouteObject[] {
     const role = useRole();
     return <PersonView key={id} id={id} flash={flashOf(useLocation().state)} go={go} canMerge={role !== "case_worker"} />;
   };
+  const EditPersonRoute = () => {
+    const { id = "" } = useParams();
+    return <EditPerson key={id} id={id} go={useGo()} />;
+  };
   const CaseRoute = () => {
     const { id = "", referralId } = useParams();
     const go = useGo();
@@ -95,6 +100,7 @@ function routes(): RouteObject[] {
         { path: "cases", element: <With render={(go) => <Cases go={go} />} /> },
         { path: "register", element: <With render={(go) => <RegisterPerson go={go} />} /> },
         { path: "people/:id", element: <PersonRoute /> },
+        { path: "people/:id/edit", element: <EditPersonRoute /> },
         { path: "cases/:id", element: <CaseRoute /> },
         { path: "cases/:id/referrals/:referralId", element: <CaseRoute /> },
         { path: "cases/:id/fact-finding", element: <FactFindingRoute /> },

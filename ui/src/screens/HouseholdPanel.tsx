@@ -39,7 +39,15 @@ function MemberRows({ members, onEnd, readOnly }: { members: HouseholdMember[]; 
     <>
       {members.map((m) => (
         <tr key={m.id} className={m.ended_on ? "muted" : ""}>
-          <td>{m.name}</td>
+          <td>
+            {m.name}
+            {m.death_date && (
+              <>
+                {" "}
+                <span className="pill pill-died">✝ {t("householdPanel.died", { date: formatBe(m.death_date, lang) })}</span>
+              </>
+            )}
+          </td>
           <td>{pick(relationshipNames[m.relationship])}</td>
           <td>{m.age ?? "–"}</td>
           <td>{formatBe(m.joined_on, lang)}</td>

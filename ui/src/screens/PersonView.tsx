@@ -7,8 +7,14 @@ import type { PersonDetail } from "../bindings/PersonDetail";
 import { backend, toBackendError } from "../lib/backend";
 import { citizenIdLayout } from "../lib/display";
 import { Banner, CheckboxGroup, Field, useSubmit } from "../lib/forms";
+import type { CorrectionRecord } from "../bindings/CorrectionRecord";
+import type { NoIdReason } from "../bindings/NoIdReason";
+import type { Sex } from "../bindings/Sex";
 import {
   channelNames,
+  correctionBasisNames,
+  personFieldNames,
+  rectificationDecisionNames,
   localProblems,
   noIdReasonNames,
   problemDomainNames,
@@ -18,7 +24,7 @@ import {
   urgencyNames,
   useI18n,
 } from "../lib/i18n";
-import { ageOn, formatBe, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
+import { ageOn, formatBe, formatBeDateTime, isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "../lib/navigation";
 import type { Household } from "../bindings/Household";
@@ -72,9 +78,14 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
           {p.first_name} {p.last_name}
         </h1>
         {!opening && !detail.merged_into && (
-          <button type="button" className="primary" ref={openButton} id="open-case-button" onClick={() => setOpening(true)}>
-            + {t("openCase")}
-          </button>
+          <div className="head-actions">
+            <button type="button" id="edit-person-button" onClick={() => go({ kind: "edit_person", id: p.id })}>
+              ✎ {t("personView.edit")}
+            </button>
+            <button type="button" className="primary" ref={openButton} id="open-case-button" onClick={() => setOpening(true)}>
+              + {t("openCase")}
+            </button>
+          </div>
         )}
       </div>
       <Banner message={notice} kind="success" />
@@ -84,6 +95,11 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
           <button type="button" className="link" onClick={() => go({ kind: "person", id: detail.merged_into ?? "" })}>
             {t("personView.openTheRecordInUse")}
           </button>
+        </div>
+      )}
+      {p.death_date && (
+        <div className="banner banner-info" role="status" id="person-died">
+          ✝ {t("personView.died", { date: formatBe(p.death_date, lang) })}
         </div>
       )}
       <dl className="facts card">
@@ -109,7 +125,14 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
             {[p.address_text, p.place_label, p.postcode].filter(Boolean).join(" ") || "–"}
           </dd>
         </div>
+        {p.death_date && (
+          <div>
+            <dt>{t("personView.deathDate")}</dt>
+            <dd>{formatBe(p.death_date, lang)}</dd>
+          </div>
+        )}
       </dl>
+      <Corrections personId={p.id} reloads={reloads} />
       <div className="card" aria-labelledby="household-title">
         <h2 id="household-title">{t("personView.householdFamilyHandbook")}</h2>
         <HouseholdPanel personId={p.id} household={household} onChange={setHousehold} />
@@ -268,6 +291,74 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
         </button>
       </div>
     </form>
+  );
+}
+
+/** The record's corrections: who, when, why, which fields (and the values, for supervisors). */
+function Corrections({ personId, reloads }: { personId: string; reloads: number }) {
+  const { t, pick, lang } = useI18n();
+  const [list, setList] = useState<CorrectionRecord[] | null>(null);
+  useEffect(() => {
+    backend.personCorrections(personId).then(setList).catch(reportFailure);
+  }, [personId, reloads]);
+  if (!list || list.length === 0) return null;
+  const shown = (field: string, v: string | null) => {
+    if (v === null || v === "") return t("personView.empty");
+    if (field === "birth_date" || field === "death_date") return formatBe(v, lang);
+    if (field === "sex") return pick(sexNames[v as Sex]);
+    if (field === "no_id_reason") return pick(noIdReasonNames[v as NoIdReason]);
+    if (field === "id_number" && /^\d{13}$/.test(v)) return citizenIdLayout(v);
+    return v;
+  };
+  return (
+    <details className="card" id="person-corrections">
+      <summary>
+        <h2 className="inline">
+          {t("personView.corrections")} ({list.length})
+        </h2>
+      </summary>
+      <ol className="corrections">
+        {list.map((c) => (
+          <li key={c.id}>
+            <div>
+              <strong>{formatBeDateTime(c.at, lang)}</strong> · {c.by} · {pick(correctionBasisNames[c.basis])}
+            </div>
+            {c.request && (
+              <div className="muted small">
+                {t("personView.requestLine", {
+                  received: formatBe(c.request.received_on, lang),
+                  decision: pick(rectificationDecisionNames[c.request.decision]),
+                  decided: formatBe(c.request.decided_on, lang),
+                })}
+              </div>
+            )}
+            <div className="pre">{c.reason}</div>
+            {c.fields.length === 0 ? (
+              <div className="muted small">{t("personView.nothingChanged")}</div>
+            ) : c.changes ? (
+              <table className="grid compact">
+                <tbody>
+                  {c.changes.map((ch) => (
+                    <tr key={ch.field}>
+                      <th scope="row">{pick(personFieldNames[ch.field] ?? [ch.field, ch.field])}</th>
+                      <td className="muted">
+                        <s>{shown(ch.field, ch.before)}</s>
+                      </td>
+                      <td>→ {shown(ch.field, ch.after)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <div className="small">
+                {t("personView.fieldsChanged")}: {c.fields.map((f) => pick(personFieldNames[f] ?? [f, f])).join(", ")}{" "}
+                <span className="muted">({t("personView.valuesHidden")})</span>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }
 

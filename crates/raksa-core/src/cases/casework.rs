@@ -64,6 +64,9 @@ pub struct CaseDetail {
     pub fact_finding: crate::fact_finding::FormStatus,
     /// Changes to this case are still waiting to go to the central server.
     pub unsynced: bool,
+    /// The client's date of death, when recorded (shown on the case; it closes nothing).
+    #[ts(type = "string | null")]
+    pub person_death_date: Option<NaiveDate>,
 }
 
 /// What a worker asks a supervisor to approve.
@@ -223,7 +226,8 @@ impl Session {
         let sql = format!(
             "SELECT {}, c.target_groups AS target_groups, c.problem_domains AS problem_domains,
                     c.reporter AS reporter, c.account AS account, c.outcome AS outcome,
-                    c.pending_request AS pending_request, c.household_id AS household_id
+                    c.pending_request AS pending_request, c.household_id AS household_id,
+                    p.death_date AS person_death_date
              FROM cases c JOIN people p ON p.id = c.person_id
              LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ?1",
             session::CASE_COLS
@@ -233,6 +237,7 @@ impl Session {
             String,
             Option<String>,
             String,
+            Option<String>,
             Option<String>,
             Option<String>,
             Option<String>,
@@ -250,6 +255,7 @@ impl Session {
                         r.get("outcome")?,
                         r.get("pending_request")?,
                         r.get("household_id")?,
+                        r.get("person_death_date")?,
                     ),
                 ))
             })
@@ -343,6 +349,12 @@ impl Session {
             plan_items: self.plan_items(id)?,
             fact_finding: self.fact_finding_status(id)?,
             unsynced: self.case_unsynced(id)?,
+            person_death_date: extra
+                .7
+                .as_deref()
+                .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+                .transpose()
+                .map_err(|_| CoreError::Corrupt("date".into()))?,
         })
     }
 

@@ -31,6 +31,9 @@ pub struct HouseholdMember {
     #[ts(type = "string | null")]
     pub ended_on: Option<NaiveDate>,
     pub end_reason: Option<MembershipEnd>,
+    /// The member's date of death, when recorded (their age is then their age at death).
+    #[ts(type = "string | null")]
+    pub death_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -79,6 +82,11 @@ fn member_row(r: &Row, today: NaiveDate) -> rusqlite::Result<HouseholdMember> {
     let birth: Option<String> = r.get(5)?;
     let ended: Option<String> = r.get(9)?;
     let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| corrupt("date"));
+    let death = r
+        .get::<_, Option<String>>(11)?
+        .as_deref()
+        .map(parse)
+        .transpose()?;
     Ok(HouseholdMember {
         id: uuid_col(r, 0)?,
         person_id: uuid_col(r, 1)?,
@@ -88,7 +96,10 @@ fn member_row(r: &Row, today: NaiveDate) -> rusqlite::Result<HouseholdMember> {
             r.get::<_, String>(3)?,
             r.get::<_, String>(4)?
         ),
-        age: age_on(birth.as_deref().map(parse).transpose()?, today),
+        age: age_on(
+            birth.as_deref().map(parse).transpose()?,
+            death.map_or(today, |d| d.min(today)),
+        ),
         sex: Sex::parse(&r.get::<_, String>(6)?).ok_or_else(|| corrupt("sex"))?,
         relationship: Relationship::parse(&r.get::<_, String>(7)?)
             .ok_or_else(|| corrupt("relationship"))?,
@@ -98,6 +109,7 @@ fn member_row(r: &Row, today: NaiveDate) -> rusqlite::Result<HouseholdMember> {
             Some(s) => Some(MembershipEnd::parse(&s).ok_or_else(|| corrupt("end_reason"))?),
             None => None,
         },
+        death_date: death,
     })
 }
 
@@ -119,7 +131,8 @@ impl Session {
             .conn()
             .prepare_cached(
                 "SELECT m.id, m.person_id, p.title, p.first_name, p.last_name, p.birth_date,
-                        p.sex, m.relationship, m.joined_on, m.ended_on, m.end_reason
+                        p.sex, m.relationship, m.joined_on, m.ended_on, m.end_reason,
+                        p.death_date
                  FROM household_members m JOIN people p ON p.id = m.person_id
                  WHERE m.household_id = ?1
                  ORDER BY m.ended_on IS NOT NULL, m.relationship != 'head',

@@ -853,6 +853,50 @@ WHEN (SELECT applying FROM sync_state) = 0
 BEGIN SELECT RAISE(ABORT, 'deadline rules are never deleted'); END;
 "#,
     },
+    Migration {
+        version: 17,
+        name: "correcting a person's record: date of death, correction history, synced",
+        sql: r#"
+ALTER TABLE people ADD COLUMN death_date TEXT;
+-- One row per correction: the changed columns with their values before and after (JSON),
+-- the reason, and for a data subject's request its dates and decision. Never edited.
+CREATE TABLE person_corrections (
+    id         TEXT PRIMARY KEY,
+    person_id  TEXT NOT NULL REFERENCES people(id),
+    at         TEXT NOT NULL,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    basis      TEXT NOT NULL CHECK (basis IN ('staff', 'data_subject_request')),
+    reason     TEXT NOT NULL,
+    changes    TEXT NOT NULL,
+    request    TEXT
+);
+CREATE INDEX person_corrections_person ON person_corrections(person_id, at);
+CREATE TRIGGER person_corrections_no_update BEFORE UPDATE ON person_corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are history and never edited'); END;
+CREATE TRIGGER person_corrections_no_delete BEFORE DELETE ON person_corrections
+BEGIN SELECT RAISE(ABORT, 'corrections are history and never deleted'); END;
+CREATE TRIGGER sync_person_corrections_insert AFTER INSERT ON person_corrections
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('person_corrections', NEW.id, json_object('id', NEW.id, 'person_id', NEW.person_id, 'at', NEW.at, 'user_id', NEW.user_id, 'basis', NEW.basis, 'reason', NEW.reason, 'changes', NEW.changes, 'request', NEW.request), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+DROP TRIGGER sync_people_insert;
+DROP TRIGGER sync_people_update;
+CREATE TRIGGER sync_people_insert AFTER INSERT ON people
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('people', NEW.id, json_object('id', NEW.id, 'title', NEW.title, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'id_kind', NEW.id_kind, 'id_number', NEW.id_number, 'no_id_reason', NEW.no_id_reason, 'birth_date', NEW.birth_date, 'sex', NEW.sex, 'phone', NEW.phone, 'address_text', NEW.address_text, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'subdistrict_code', NEW.subdistrict_code, 'postcode', NEW.postcode, 'merged_into', NEW.merged_into, 'death_date', NEW.death_date), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_people_update AFTER UPDATE ON people
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('people', NEW.id, json_object('id', NEW.id, 'title', NEW.title, 'first_name', NEW.first_name, 'last_name', NEW.last_name, 'id_kind', NEW.id_kind, 'id_number', NEW.id_number, 'no_id_reason', NEW.no_id_reason, 'birth_date', NEW.birth_date, 'sex', NEW.sex, 'phone', NEW.phone, 'address_text', NEW.address_text, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'subdistrict_code', NEW.subdistrict_code, 'postcode', NEW.postcode, 'merged_into', NEW.merged_into, 'death_date', NEW.death_date), json_object('id', OLD.id, 'title', OLD.title, 'first_name', OLD.first_name, 'last_name', OLD.last_name, 'id_kind', OLD.id_kind, 'id_number', OLD.id_number, 'no_id_reason', OLD.no_id_reason, 'birth_date', OLD.birth_date, 'sex', OLD.sex, 'phone', OLD.phone, 'address_text', OLD.address_text, 'created_by', OLD.created_by, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at, 'subdistrict_code', OLD.subdistrict_code, 'postcode', OLD.postcode, 'merged_into', OLD.merged_into, 'death_date', OLD.death_date), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

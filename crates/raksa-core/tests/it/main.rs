@@ -3,6 +3,7 @@
 mod backup;
 mod cases;
 mod casework;
+mod correction;
 mod duplicates;
 mod forms;
 mod identity;

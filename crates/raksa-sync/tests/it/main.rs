@@ -1239,3 +1239,88 @@ fn attachments_round_trip(tmp: &std::path::Path, store: Store) {
         "the server erased the bytes"
     );
 }
+
+/// Issue 13 §1: a correction travels as a field change. Two PCs of one office correct the
+/// same person while apart — one the surname and sub-district, the other the phone — and
+/// after syncing both hold all three changes (the server's field merge), both corrections'
+/// history, and find the person by the new surname.
+#[test]
+fn corrections_made_on_two_pcs_merge_field_by_field_and_their_history_syncs() {
+    use raksa_core::correction::{CorrectionBasis, PersonCorrection};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let mut a = new_pc(tmp.path(), &store, "a", "พล");
+    let mut b = new_pc(tmp.path(), &store, "b", "พล");
+    let new = NewPerson {
+        title: "นาง".into(),
+        first_name: "มาลี".into(),
+        last_name: "วงสุวรรณ".into(),
+        identity: raksa_core::identity::Identity::CitizenId {
+            number: citizen_id(11),
+        },
+        birth_date: None,
+        sex: Sex::Female,
+        phone: String::new(),
+        address_text: "12 หมู่ 3".into(),
+        subdistrict_code: None,
+        postcode: None,
+    };
+    let p = a.s().register_person(&new).unwrap();
+    full_sync(&mut a, &store);
+    full_sync(&mut b, &store);
+    let fix = |person: NewPerson, reason: &str| PersonCorrection {
+        person,
+        death_date: None,
+        reason: reason.into(),
+        basis: CorrectionBasis::Staff,
+        request: None,
+    };
+    a.s()
+        .correct_person(
+            p.id,
+            &fix(
+                NewPerson {
+                    last_name: "วงศ์สุวรรณ".into(),
+                    subdistrict_code: Some("650101".into()),
+                    ..new.clone()
+                },
+                "นามสกุลสะกดผิด; ย้ายบ้าน",
+            ),
+        )
+        .unwrap();
+    b.clock.0.store(60, Ordering::Relaxed);
+    b.s()
+        .correct_person(
+            p.id,
+            &fix(
+                NewPerson {
+                    phone: "089-111-2222".into(),
+                    ..new.clone()
+                },
+                "เบอร์โทรศัพท์ใหม่",
+            ),
+        )
+        .unwrap();
+    for _ in 0..2 {
+        full_sync(&mut a, &store);
+        full_sync(&mut b, &store);
+    }
+    for pc in [&mut a, &mut b] {
+        let name = pc.name;
+        let s = pc.s();
+        let got = s.get_person(p.id).unwrap().person;
+        assert_eq!(
+            (
+                got.last_name.as_str(),
+                got.subdistrict_code.as_deref(),
+                got.phone.as_str()
+            ),
+            ("วงศ์สุวรรณ", Some("650101"), "089-111-2222"),
+            "PC {name}"
+        );
+        assert_eq!(s.person_corrections(p.id).unwrap().len(), 2, "PC {name}");
+        let found = s.search_people("วงศ์สุวรรณ", 10).unwrap();
+        assert_eq!(found.len(), 1, "PC {name}");
+        assert_eq!(s.sync_status().unwrap().conflicts, 0, "PC {name}");
+    }
+}
