@@ -10,6 +10,7 @@ APT_PACKAGES=(
   build-essential pkg-config file
   xvfb xauth webkit2gtk-driver   # E2E: a display and the WebKit WebDriver
   poppler-utils                  # pdftotext/pdffonts/pdftoppm for PDF checks
+  mupdf-tools                    # mutool: MuPDF, one of the six PDF engines letters are read with
 )
 if [ "${1:-}" = "--with-test-tools" ]; then
   # A real browser for the pages raksa-server serves (tests/e2e/national-page.test.mjs).
@@ -32,6 +33,17 @@ if [ "${1:-}" = "--with-test-tools" ]; then
     cargo install tauri-driver --version 2.1.0 --locked --quiet
   fi
 fi
+
+# The other PDF engines of the letters' text test: PDFium, pypdf, pdfminer.six (Python, in
+# a venv of their own) and PDF.js (npm).
+if [ ! -x tests/pdf-engines/.venv/bin/python ] \
+  || ! tests/pdf-engines/.venv/bin/python -c "import pypdf, pdfminer, pypdfium2" 2>/dev/null; then
+  echo "==> python venv (tests/pdf-engines)"
+  python3 -m venv tests/pdf-engines/.venv
+  tests/pdf-engines/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/pdf-engines/requirements.txt
+fi
+echo "==> npm ci (tests/pdf-engines)"
+(cd tests/pdf-engines && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "==> npm ci (ui)"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error)

@@ -87,6 +87,8 @@ const COMMANDS: &[&str] = &[
     "welfare_facts",
     "screen_welfare",
     "refer_for_right",
+    "correct_person",
+    "person_corrections",
     "merge_people",
     "undo_merge",
     "person_merges",

@@ -177,6 +177,7 @@ test("correcting a person's surname and sub-district: found by the new name, the
   await b.keys("Enter");
   assert.match(await textOf(b, "[data-testid=picked-place]"), /^ต\.วังทอง อ\.วังทอง จ\.พิษณุโลก$/);
   await fill(b, "reason", "จดทะเบียนสมรส เปลี่ยนนามสกุลตามทะเบียนบ้านใหม่ และย้ายที่อยู่");
+  await b.execute(() => window.scrollTo(0, 0));
   await screenshot(b, "person-edit");
   await click(b, "#edit-person-submit");
   await at("#person-title");
@@ -189,6 +190,8 @@ test("correcting a person's surname and sub-district: found by the new name, the
   assert.match(history, /จดทะเบียนสมรส/);
   assert.match(history, /วงศ์สุวรรณ/);
   assert.match(history, /ศรีสวัสดิ์/);
+  assert.match(history, /ต\.บ้านกร่าง อ\.เมืองพิษณุโลก จ\.พิษณุโลก \(650113\)/);
+  assert.match(history, /ต\.วังทอง อ\.วังทอง จ\.พิษณุโลก/);
   await screenshot(b, "person-corrections");
   // the case list finds the case by the new name, not the old one
   await click(b, "#nav-cases");

@@ -11,14 +11,17 @@
 
 mod text;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Size, Transform};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke, StrokeDash};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, Glyph, GlyphId, KrillaGlyph};
 use krilla::{Data, Document};
-pub use text::{Measure, thai_digits, wrap};
+pub use text::{Measure, Placed, thai_digits, wrap};
 
 const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Bold.ttf");
@@ -133,16 +136,118 @@ struct Fonts<'a> {
     bold: Font,
     m_regular: Measure<'a>,
     m_bold: Measure<'a>,
+    /// Copies of each font for glyphs that stand for different text in different places
+    /// (ท alone, ที่, ทั้ง): a PDF font maps each glyph to one text, so the n-th text of a
+    /// glyph goes into the n-th copy. Index 0 is the font itself.
+    copies: RefCell<[Copies; 2]>,
+}
+
+#[derive(Default)]
+struct Copies {
+    fonts: Vec<Font>,
+    /// For each glyph, the text it stands for in each copy (`None`: not used there yet).
+    texts: HashMap<u32, Vec<Option<String>>>,
 }
 
 impl Fonts<'static> {
     fn load() -> Self {
+        let regular = Font::new(Data::from(REGULAR), 0).expect("bundled font");
+        let bold = Font::new(Data::from(BOLD), 0).expect("bundled font");
         Fonts {
-            regular: Font::new(Data::from(REGULAR), 0).expect("bundled font"),
-            bold: Font::new(Data::from(BOLD), 0).expect("bundled font"),
+            copies: RefCell::new([
+                Copies {
+                    fonts: vec![regular.clone()],
+                    ..Copies::default()
+                },
+                Copies {
+                    fonts: vec![bold.clone()],
+                    ..Copies::default()
+                },
+            ]),
+            regular,
+            bold,
             m_regular: Measure::new(REGULAR).expect("bundled font"),
             m_bold: Measure::new(BOLD).expect("bundled font"),
         }
+    }
+
+    /// The copy of the font in which every glyph of a cluster can stand for its text
+    /// (glyph, text) — `prefer` (the copy of the cluster before it) when it can, so a
+    /// line switches fonts as rarely as possible (PDFium drops a space drawn alone in a
+    /// font between two others), else the first that can. The cluster is drawn whole in
+    /// it, so its `/ActualText` stays whole.
+    fn copy_for(&self, bold: bool, cluster: &[(u32, &str)], prefer: Option<usize>) -> usize {
+        let mut all = self.copies.borrow_mut();
+        let c = &mut all[usize::from(bold)];
+        let fits = |c: &Copies, n: usize| {
+            cluster.iter().all(|(g, t)| {
+                c.texts
+                    .get(g)
+                    .and_then(|v| v.get(n))
+                    .is_none_or(|m| m.as_deref().is_none_or(|m| m == *t))
+            })
+        };
+        let n = prefer
+            .filter(|&n| fits(c, n))
+            .unwrap_or_else(|| (0..).find(|&n| fits(c, n)).expect("a copy always fits"));
+        for (g, t) in cluster {
+            let v = c.texts.entry(*g).or_default();
+            if v.len() <= n {
+                v.resize(n + 1, None);
+            }
+            v[n].get_or_insert_with(|| (*t).to_owned());
+        }
+        while c.fonts.len() <= n {
+            // krilla tells fonts apart by their data's length, among others: the same
+            // font with 4 more zero bytes at the end (ignored by every font reader) is
+            // embedded as a font of its own.
+            let mut data = if bold { BOLD } else { REGULAR }.to_vec();
+            data.resize(data.len() + 4 * c.fonts.len(), 0);
+            c.fonts
+                .push(Font::new(Data::from(data), 0).expect("bundled font"));
+        }
+        n
+    }
+
+    fn copy(&self, bold: bool, n: usize) -> Font {
+        self.copies.borrow()[usize::from(bold)].fonts[n].clone()
+    }
+}
+
+/// A glyph as Raksa draws it: its cluster's text for `/ActualText`, its own characters
+/// for the font's Unicode map (see patches/krilla/RAKSA-PATCH.md).
+struct LetterGlyph {
+    glyph: u32,
+    cluster: std::ops::Range<usize>,
+    own: std::ops::Range<usize>,
+    advance: f32,
+    y: f32,
+}
+
+impl Glyph for LetterGlyph {
+    fn glyph_id(&self) -> GlyphId {
+        GlyphId::new(self.glyph)
+    }
+    fn text_range(&self) -> std::ops::Range<usize> {
+        self.cluster.clone()
+    }
+    fn codepoint_range(&self) -> Option<std::ops::Range<usize>> {
+        Some(self.own.clone())
+    }
+    fn x_advance(&self, size: f32) -> f32 {
+        self.advance * size
+    }
+    fn x_offset(&self, _size: f32) -> f32 {
+        0.0
+    }
+    fn y_offset(&self, size: f32) -> f32 {
+        self.y * size
+    }
+    fn y_advance(&self, _size: f32) -> f32 {
+        0.0
+    }
+    fn location(&self) -> Option<krilla::surface::Location> {
+        None
     }
 }
 
@@ -531,6 +636,123 @@ pub fn render_record(record: &Record) -> Result<Vec<u8>, LetterError> {
     doc.finish().map_err(|e| LetterError::Pdf(format!("{e:?}")))
 }
 
+/// Whether a letter (the glyphs of one cluster) is wrapped in `/ActualText`: only where
+/// poppler needs it — a mark has no width, and one that stands at or past its letter's
+/// end would be given to the next letter. Readers that ignore `/ActualText` read each
+/// glyph's own characters either way.
+fn needs_span(letter: &[&text::Placed]) -> bool {
+    let end = letter
+        .iter()
+        .filter(|g| g.advance > 0.0)
+        .map(|g| g.x + g.advance)
+        .fold(f32::MIN, f32::max);
+    letter
+        .iter()
+        .any(|g| g.advance == 0.0 && g.x >= end - 0.005)
+}
+
+/// Draws one line as `Measure::glyphs` places it: the glyphs that stand for text in
+/// reading order, each cluster (a letter with its marks) in the copy of the font where its
+/// glyphs map to their own characters, wrapped in `/ActualText` with its text; then the
+/// pieces (the ํ of a split ำ) as outlines, which draw the same and read as nothing.
+fn draw_line(
+    surface: &mut Surface,
+    fonts: &Fonts<'static>,
+    bold: bool,
+    at: Point,
+    size: f32,
+    text: &str,
+) {
+    let m = if bold {
+        &fonts.m_bold
+    } else {
+        &fonts.m_regular
+    };
+    let placed = m.glyphs(text);
+    let carriers: Vec<&text::Placed> = placed.iter().filter(|g| g.text.is_some()).collect();
+    // Where the text position goes after each glyph: to the next one that carries text,
+    // so a reader sees no gap where one run ends and the next begins.
+    let next_x = |i: usize| -> f32 {
+        match carriers.get(i + 1) {
+            Some(n) => n.x,
+            None => carriers[i].x + carriers[i].advance,
+        }
+    };
+    // Clusters in reading order, each with the copy of the font it is drawn in.
+    let mut clusters: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    let mut i = 0;
+    while i < carriers.len() {
+        let mut j = i + 1;
+        while j < carriers.len() && carriers[j].cluster == carriers[i].cluster {
+            j += 1;
+        }
+        let members: Vec<(u32, &str)> = carriers[i..j]
+            .iter()
+            .map(|g| (g.glyph, g.text.as_deref().unwrap_or("")))
+            .collect();
+        let prefer = clusters.last().map(|c| c.1);
+        let copy = fonts.copy_for(bold, &members, prefer);
+        // A space after a letter wrapped in `/ActualText` goes into it: PDFium drops a
+        // space that follows such a letter with a mark below (ฎุ ฏุ read as ฎุฏุ).
+        let lone_space = j == i + 1 && carriers[i].text.as_deref() == Some(" ");
+        match clusters.last_mut() {
+            Some(last) if lone_space && last.1 == copy && needs_span(&carriers[last.0.clone()]) => {
+                last.0.end = j;
+            }
+            _ => clusters.push((i..j, copy)),
+        }
+        i = j;
+    }
+    // Runs: consecutive clusters in the same copy, one `draw_glyphs` each.
+    let mut c = 0;
+    while c < clusters.len() {
+        let copy = clusters[c].1;
+        let mut d = c;
+        while d < clusters.len() && clusters[d].1 == copy {
+            d += 1;
+        }
+        let mut s = String::new();
+        let mut glyphs = Vec::new();
+        for (range, _) in &clusters[c..d] {
+            let span = needs_span(&carriers[range.clone()]);
+            let start = s.len();
+            let mut own = Vec::new();
+            for k in range.clone() {
+                let from = s.len();
+                s.push_str(carriers[k].text.as_deref().unwrap_or(""));
+                own.push(from..s.len());
+            }
+            for (k, own) in range.clone().zip(own) {
+                glyphs.push(LetterGlyph {
+                    glyph: carriers[k].glyph,
+                    cluster: if span { start..s.len() } else { own.clone() },
+                    own,
+                    advance: next_x(k) - carriers[k].x,
+                    y: carriers[k].y,
+                });
+            }
+        }
+        let first = carriers[clusters[c].0.start];
+        let start = Point::from_xy(at.x + first.x * size, at.y);
+        surface.draw_glyphs(start, &glyphs, fonts.copy(bold, copy), &s, size, false);
+        c = d;
+    }
+    let pieces: Vec<&text::Placed> = placed.iter().filter(|g| g.text.is_none()).collect();
+    if let Some(first) = pieces.first() {
+        let glyphs: Vec<KrillaGlyph> = pieces
+            .iter()
+            .enumerate()
+            .map(|(n, g)| {
+                let next = pieces.get(n + 1).map_or(g.x, |h| h.x);
+                KrillaGlyph::new(GlyphId::new(g.glyph), next - g.x, 0.0, g.y, 0.0, 0..0, None)
+            })
+            .collect();
+        let main = if bold { &fonts.bold } else { &fonts.regular };
+        let start = Point::from_xy(at.x + first.x * size, at.y);
+        surface.draw_glyphs(start, &glyphs, main.clone(), "", size, true);
+    }
+}
+
 fn fill(c: (u8, u8, u8)) -> Fill {
     Fill {
         paint: rgb::Color::new(c.0, c.1, c.2).into(),
@@ -538,7 +760,7 @@ fn fill(c: (u8, u8, u8)) -> Fill {
     }
 }
 
-fn draw(surface: &mut Surface, fonts: &Fonts, op: &Op) -> Result<(), LetterError> {
+fn draw(surface: &mut Surface, fonts: &Fonts<'static>, op: &Op) -> Result<(), LetterError> {
     match op {
         Op::Text {
             x,
@@ -549,15 +771,7 @@ fn draw(surface: &mut Surface, fonts: &Fonts, op: &Op) -> Result<(), LetterError
             text,
         } => {
             surface.set_fill(Some(fill(if *red { RED } else { (0, 0, 0) })));
-            let font = if *bold { &fonts.bold } else { &fonts.regular };
-            surface.draw_text(
-                Point::from_xy(*x, *y),
-                font.clone(),
-                *size,
-                text,
-                false,
-                TextDirection::Auto,
-            );
+            draw_line(surface, fonts, *bold, Point::from_xy(*x, *y), *size, text);
         }
         Op::Image { data, x, y, h } => {
             let img = emblem_image(data)?;

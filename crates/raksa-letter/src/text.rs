@@ -138,3 +138,142 @@ mod tests {
         assert_eq!(thai_digits("พล 0027/123 ปี 2569"), "พล ๐๐๒๗/๑๒๓ ปี ๒๕๖๙");
     }
 }
+
+/// One glyph of a shaped line as it is drawn: where, and the text it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub glyph: u32,
+    /// From the line's start, in em; `y` is the shaper's vertical offset, in em.
+    pub x: f32,
+    pub y: f32,
+    /// The glyph's own advance, in em.
+    pub advance: f32,
+    /// The shaper's cluster (a letter with its marks): where it starts in the text.
+    pub cluster: usize,
+    /// The characters this glyph stands for, or `None` for a piece of another glyph's
+    /// character (the ํ of a split ำ), drawn as an outline.
+    pub text: Option<String>,
+}
+
+const SARA_AM: char = '\u{0E33}';
+const NIKHAHIT: char = '\u{0E4D}';
+const SARA_AA: char = '\u{0E32}';
+
+impl Measure<'_> {
+    /// Shapes `text` and gives each glyph its own characters, in reading order, so that a
+    /// reader building text from the font's Unicode map alone (PDF.js, MuPDF, pypdf and
+    /// pdfminer ignore `/ActualText`) reads back exactly `text`.
+    ///
+    /// Within one cluster (a letter with its marks, as the shaper groups it), each
+    /// character goes to the glyph the font maps it to, the rest in order; ำ, which Thai
+    /// fonts draw as ํ + า, is carried by its า (the ํ is drawn as an outline). See
+    /// ARCHITECTURE.md, "Letters every PDF reader can read".
+    pub fn glyphs(&self, text: &str) -> Vec<Placed> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.guess_segment_properties();
+        buf.set_direction(rustybuzz::Direction::LeftToRight);
+        let out = rustybuzz::shape(&self.face, &[], buf);
+        let infos = out.glyph_infos();
+        let pos = out.glyph_positions();
+        let mut pen = 0i32;
+        let mut at = Vec::with_capacity(infos.len());
+        for p in pos {
+            at.push((
+                (pen + p.x_offset) as f32 / self.upem,
+                p.y_offset as f32 / self.upem,
+                p.x_advance != 0,
+                p.x_advance as f32 / self.upem,
+            ));
+            pen += p.x_advance;
+        }
+        let gid = |c: char| self.face.glyph_index(c).map(|g| u32::from(g.0));
+        let mut placed = Vec::with_capacity(infos.len());
+        let mut i = 0;
+        while i < infos.len() {
+            let cluster = infos[i].cluster as usize;
+            let mut j = i;
+            while j < infos.len() && infos[j].cluster as usize == cluster {
+                j += 1;
+            }
+            let end = infos.get(j).map_or(text.len(), |g| g.cluster as usize);
+            let chars: Vec<char> = text.get(cluster..end).unwrap_or("").chars().collect();
+            let glyphs: Vec<u32> = infos[i..j].iter().map(|g| g.glyph_id).collect();
+            // Atoms: (character index, the character drawn, whether it carries the text).
+            let whole_am = glyphs.iter().any(|&g| Some(g) == gid(SARA_AM));
+            let mut atoms: Vec<(usize, char, bool)> = Vec::new();
+            for (ci, &c) in chars.iter().enumerate() {
+                if c == SARA_AM && !whole_am {
+                    atoms.push((ci, NIKHAHIT, false));
+                    atoms.push((ci, SARA_AA, true));
+                } else {
+                    atoms.push((ci, c, true));
+                }
+            }
+            let mut glyph_of: Vec<Option<usize>> = vec![None; atoms.len()];
+            let mut taken = vec![false; glyphs.len()];
+            for (a, &(_, c, _)) in atoms.iter().enumerate() {
+                if let Some(k) = (0..glyphs.len()).find(|&k| !taken[k] && Some(glyphs[k]) == gid(c))
+                {
+                    glyph_of[a] = Some(k);
+                    taken[k] = true;
+                }
+            }
+            for a in 0..atoms.len() {
+                if glyph_of[a].is_none() {
+                    glyph_of[a] = Some(match (0..glyphs.len()).find(|&k| !taken[k]) {
+                        Some(k) => {
+                            taken[k] = true;
+                            k
+                        }
+                        None => (0..a).rev().find_map(|b| glyph_of[b]).unwrap_or(0),
+                    });
+                }
+            }
+            // Each glyph stands for the characters of its atoms that carry text.
+            let mut texts: Vec<String> = vec![String::new(); glyphs.len()];
+            let mut first_char: Vec<Option<usize>> = vec![None; glyphs.len()];
+            for (a, &(ci, _, carries)) in atoms.iter().enumerate() {
+                let k = glyph_of[a].unwrap_or(0);
+                if carries {
+                    texts[k].push(chars[ci]);
+                    first_char[k].get_or_insert(ci);
+                }
+            }
+            let mut order: Vec<usize> = (0..glyphs.len()).collect();
+            order.sort_by_key(|&k| (first_char[k].unwrap_or(usize::MAX), k));
+            // Marks stacked on one letter (ที่: ี then ่) read as one: the first carries
+            // both and the next is drawn as a piece. Two glyphs of no width in a row make
+            // pdfminer start a new line between them.
+            let mut stack: Option<usize> = None;
+            for &k in &order {
+                if texts[k].is_empty() {
+                    continue;
+                }
+                if at[i + k].2 {
+                    stack = None;
+                } else if let Some(first) = stack {
+                    let t = std::mem::take(&mut texts[k]);
+                    texts[first].push_str(&t);
+                } else {
+                    stack = Some(k);
+                }
+            }
+            for k in order {
+                placed.push(Placed {
+                    glyph: glyphs[k],
+                    x: at[i + k].0,
+                    y: at[i + k].1,
+                    advance: at[i + k].3,
+                    cluster,
+                    text: (!texts[k].is_empty()).then(|| std::mem::take(&mut texts[k])),
+                });
+            }
+            i = j;
+        }
+        placed
+    }
+}

@@ -53,6 +53,22 @@ pub struct CorrectionRecord {
     pub changes: Option<Vec<FieldChange>>,
 }
 
+/// A change as a reader sees it: a sub-district by its name (`ต.… อ.… จ.…`) as well as
+/// its code.
+fn shown(mut c: FieldChange) -> FieldChange {
+    if c.field == "subdistrict_code" {
+        let label = |v: Option<String>| {
+            v.map(|code| match crate::places::places().label(&code) {
+                Some(m) => format!("{} ({code})", m.label_th),
+                None => code,
+            })
+        };
+        c.before = label(c.before);
+        c.after = label(c.after);
+    }
+    c
+}
+
 impl Session {
     /// The stored values of the correctable columns, in `CORRECTABLE` order.
     fn correctable_values(&self, id: Uuid) -> Result<Option<([Option<String>; 13], bool)>> {
@@ -214,7 +230,7 @@ impl Session {
                     None => None,
                 },
                 fields: changes.iter().map(|c| c.field.clone()).collect(),
-                changes: with_values.then_some(changes),
+                changes: with_values.then(|| changes.into_iter().map(shown).collect()),
             })
         })?;
         let out = rows.collect::<rusqlite::Result<Vec<_>>>()?;

@@ -2,6 +2,7 @@
 //! shows Sarabun embedded and subset with a Unicode map, and the layout puts each part
 //! where the regulation says.
 
+mod engines;
 mod golden;
 mod letter;
 mod wrapping;
