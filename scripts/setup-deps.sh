@@ -37,7 +37,7 @@ fi
 # The other PDF engines of the letters' text test: PDFium, pypdf, pdfminer.six (Python, in
 # a venv of their own) and PDF.js (npm).
 if [ ! -x tests/pdf-engines/.venv/bin/python ] \
-  || ! tests/pdf-engines/.venv/bin/python -c "import pypdf, pdfminer, pypdfium2" 2>/dev/null; then
+  || ! tests/pdf-engines/.venv/bin/python -c "import pypdf, pdfminer, pypdfium2, pythainlp" 2>/dev/null; then
   echo "==> python venv (tests/pdf-engines)"
   python3 -m venv tests/pdf-engines/.venv
   tests/pdf-engines/.venv/bin/pip install --quiet --disable-pip-version-check -r tests/pdf-engines/requirements.txt

@@ -611,6 +611,13 @@ fn lay_out_record(w: &mut Writer, r: &Record) {
     }
 }
 
+/// How a paragraph of a letter's body is broken into lines: the real font, size, width
+/// and first-line indent (the line-break test reads these).
+pub fn body_lines(paragraph: &str) -> Vec<String> {
+    let m = Measure::new(REGULAR).expect("bundled font");
+    wrap(&m, paragraph, BODY_SIZE, WIDTH, PARA_INDENT)
+}
+
 /// Renders a record (see `Record`) to PDF bytes.
 pub fn render_record(record: &Record) -> Result<Vec<u8>, LetterError> {
     let fonts = Fonts::load();

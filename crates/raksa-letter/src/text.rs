@@ -3,6 +3,9 @@
 //! opportunities from ICU4X's Unicode line breaker with its Thai dictionary — Thai has no
 //! spaces between words, so a line may only end where a word ends.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use icu_segmenter::LineSegmenter;
 use icu_segmenter::options::LineBreakOptions;
 
@@ -33,10 +36,137 @@ impl<'a> Measure<'a> {
     }
 }
 
-/// Byte offsets where a line may end (after the segment), excluding 0.
-fn break_points(text: &str) -> Vec<usize> {
-    let seg = LineSegmenter::new_dictionary(LineBreakOptions::default());
-    seg.segment_str(text).filter(|&i| i > 0).collect()
+/// PyThaiNLP's Thai word list (CC0; data/README.md).
+const WORDS: &str = include_str!("../data/words_th.txt");
+
+fn words() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        WORDS
+            .lines()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect()
+    })
+}
+
+/// The longest word looked up, in characters.
+const MAX_WORD: usize = 32;
+
+/// Thai letters and marks (not digits or ฯ/๏ signs): the text a word list segments.
+fn is_thai_letter(c: char) -> bool {
+    matches!(c, '\u{0E01}'..='\u{0E4E}')
+}
+
+/// Whether a Thai word may start at `i` (a Thai character cluster boundary): not before a
+/// mark, a following vowel or ๆ/ฯ, and not after a leading vowel (เ แ โ ใ ไ).
+fn may_start(c: &[char], i: usize) -> bool {
+    if i == 0 || i == c.len() {
+        return true;
+    }
+    let follows = matches!(
+        c[i],
+        '\u{0E30}' | '\u{0E32}' | '\u{0E33}' | '\u{0E45}' | '\u{0E46}' | '\u{0E2F}'
+    ) || is_thai_combining(c[i]);
+    let leads = matches!(c[i - 1], '\u{0E40}'..='\u{0E44}');
+    !follows && !leads
+}
+
+/// Splits a run of Thai letters into words of the word list: the fewest characters left
+/// outside any word, then the fewest words (maximal matching, as PyThaiNLP's `newmm`).
+/// With `parts`, the run itself does not count as a word: a compound comes out in its
+/// parts (หนังสือ|ราชการ), for a line too narrow for the whole. Returns the character
+/// offsets where words end.
+fn thai_words(c: &[char], parts: bool) -> Vec<usize> {
+    let dict = words();
+    let n = c.len();
+    // best[i]: (characters outside words, words) for c[..i], and where it came from
+    let mut best: Vec<Option<((usize, usize), usize)>> = vec![None; n + 1];
+    best[0] = Some(((0, 0), 0));
+    let mut word = String::new();
+    for i in 0..n {
+        let Some(((unknown, count), _)) = best[i] else {
+            continue;
+        };
+        if !may_start(c, i) {
+            continue;
+        }
+        let relax =
+            |j: usize, cost: (usize, usize), best: &mut Vec<Option<((usize, usize), usize)>>| {
+                if best[j].is_none_or(|(b, _)| cost < b) {
+                    best[j] = Some((cost, i));
+                }
+            };
+        word.clear();
+        for j in i + 1..=(i + MAX_WORD).min(n) {
+            word.push(c[j - 1]);
+            let whole = parts && i == 0 && j == n;
+            if !whole && may_start(c, j) && dict.contains(word.as_str()) {
+                relax(j, (unknown, count + 1), &mut best);
+            }
+        }
+        // or one character cluster outside any word (costs its characters)
+        let mut j = i + 1;
+        while j < n && !may_start(c, j) {
+            j += 1;
+        }
+        relax(j, (unknown + (j - i), count + 1), &mut best);
+    }
+    let mut ends = Vec::new();
+    let mut j = n;
+    while j > 0 {
+        ends.push(j);
+        j = best[j].map_or(0, |(_, from)| from);
+    }
+    ends.reverse();
+    ends
+}
+
+/// Byte offsets where a line may end (after the segment), excluding 0: between words of
+/// the word list inside Thai text — ICU's Thai dictionary splits words (ผลก|า|รดำ,
+/// ความเหมาะ|สม, โรง|พยาบาล) — and ICU's line breaks elsewhere (spaces, Latin, digits).
+fn break_points(text: &str, parts: bool) -> Vec<usize> {
+    static SEG: OnceLock<icu_segmenter::LineSegmenterBorrowed<'static>> = OnceLock::new();
+    let seg = SEG.get_or_init(|| LineSegmenter::new_dictionary(LineBreakOptions::default()));
+    let icu: Vec<usize> = seg.segment_str(text).filter(|&i| i > 0).collect();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Thai runs as byte ranges, with the word ends inside them
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut inner: Vec<usize> = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if !is_thai_letter(chars[k].1) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < chars.len() && is_thai_letter(chars[k].1) {
+            k += 1;
+        }
+        let run: Vec<char> = chars[start..k].iter().map(|&(_, c)| c).collect();
+        let byte = |ci: usize| chars.get(start + ci).map_or(text.len(), |&(b, _)| b);
+        let mut from = 0;
+        for end in thai_words(&run, false) {
+            if end < run.len() {
+                inner.push(byte(end));
+            }
+            if parts {
+                for part in thai_words(&run[from..end], true) {
+                    if from + part < end {
+                        inner.push(byte(from + part));
+                    }
+                }
+            }
+            from = end;
+        }
+        runs.push((byte(0), byte(run.len())));
+    }
+    let inside = |b: usize| runs.iter().any(|&(s, e)| b > s && b < e);
+    let mut out: Vec<usize> = icu.into_iter().filter(|&b| !inside(b)).collect();
+    out.extend(inner);
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Wraps one paragraph (no newlines) into lines no wider than `width`, the first line
@@ -46,22 +176,25 @@ pub fn wrap(m: &Measure, text: &str, size: f32, width: f32, first_indent: f32) -
     if text.is_empty() {
         return vec![String::new()];
     }
-    let breaks = break_points(text);
+    let breaks = break_points(text, false);
+    // for a line too narrow for a whole compound: its parts
+    let mut parts: Option<Vec<usize>> = None;
     let mut lines = Vec::new();
     let mut start = 0usize;
     let avail = |n: usize| if n == 0 { width - first_indent } else { width };
     while start < text.len() {
         let limit = avail(lines.len());
-        // The furthest break that still fits.
-        let mut best: Option<usize> = None;
-        for &b in breaks.iter().filter(|&&b| b > start) {
-            let candidate = text[start..b].trim_end();
-            if m.width(candidate, size) <= limit {
-                best = Some(b);
-            } else {
-                break;
-            }
-        }
+        // The furthest break that still fits (widths grow with the text: a binary search).
+        let after = breaks.partition_point(|&b| b <= start);
+        let fits = |b: usize| m.width(text[start..b].trim_end(), size) <= limit;
+        let n_fit = breaks[after..].partition_point(|&b| fits(b));
+        let best = (n_fit > 0).then(|| breaks[after + n_fit - 1]);
+        let best = best.or_else(|| {
+            let parts = parts.get_or_insert_with(|| break_points(text, true));
+            let after = parts.partition_point(|&b| b <= start);
+            let n_fit = parts[after..].partition_point(|&b| fits(b));
+            (n_fit > 0).then(|| parts[after + n_fit - 1])
+        });
         let end = match best {
             Some(b) => b,
             None => {
@@ -82,14 +215,42 @@ pub fn wrap(m: &Measure, text: &str, size: f32, width: f32, first_indent: f32) -
                 end
             }
         };
-        lines.push(text[start..end].trim_end().to_owned());
+        lines.push((start, end));
         start = end;
         // Spaces at the start of a continuation line are dropped.
         while text[start..].starts_with(' ') {
             start += 1;
         }
     }
+    // No paragraph ends with one lone segment (a syllable such as สม on a line of its
+    // own): the line before gives its last segment to the last line when that still fits.
+    let n = lines.len();
+    if n >= 2 {
+        let (prev_start, prev_end) = lines[n - 2];
+        let (last_start, last_end) = lines[n - 1];
+        let lone = !breaks.iter().any(|&b| b > last_start && b < last_end);
+        if lone {
+            let limit = avail(n - 1);
+            let moved = breaks
+                .iter()
+                .copied()
+                .filter(|&b| b > prev_start && b < prev_end)
+                .filter(|&b| {
+                    let from = b + text[b..].len() - text[b..].trim_start_matches(' ').len();
+                    m.width(&text[from..last_end], size) <= limit
+                })
+                .max();
+            if let Some(b) = moved {
+                let from = b + text[b..].len() - text[b..].trim_start_matches(' ').len();
+                lines[n - 2] = (prev_start, b);
+                lines[n - 1] = (from, last_end);
+            }
+        }
+    }
     lines
+        .into_iter()
+        .map(|(a, b)| text[a..b].trim_end().to_owned())
+        .collect()
 }
 
 fn is_thai_combining(c: char) -> bool {
@@ -125,7 +286,7 @@ mod tests {
             assert!(!is_thai_combining(l.chars().next().unwrap()), "{l}");
         }
         // every line ends where the dictionary says a word ends
-        let breaks = break_points(text);
+        let breaks = break_points(text, false);
         let mut at = 0;
         for l in &lines[..lines.len() - 1] {
             at += l.len();

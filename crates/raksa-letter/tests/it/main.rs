@@ -5,4 +5,5 @@
 mod engines;
 mod golden;
 mod letter;
+mod linebreaks;
 mod wrapping;
