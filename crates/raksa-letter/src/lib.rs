@@ -15,12 +15,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Size, Transform};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke, StrokeDash};
 use krilla::surface::Surface;
 use krilla::text::{Font, Glyph, GlyphId, KrillaGlyph};
-use krilla::{Data, Document};
+use krilla::{Data, Document, SerializeSettings};
 pub use text::{Measure, Placed, thai_digits, wrap};
 
 const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/Sarabun-Regular.ttf");
@@ -47,6 +49,19 @@ pub enum LetterError {
     BadEmblem,
     #[error("PDF could not be written: {0}")]
     Pdf(String),
+}
+
+/// A machine-readable file carried inside the PDF (PDF/A-3 allows it): the referral's data
+/// as JSON, so a receiving e-Saraban system reads what was referred without retyping it.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// e.g. `referral.json`
+    pub file_name: String,
+    pub media_type: String,
+    pub description: String,
+    pub data: Vec<u8>,
+    /// When it was made (UTC): year, month 1–12, day, hour, minute, second.
+    pub made: (u16, u8, u8, u8, u8, u8),
 }
 
 /// The letter, every string final (digits and dates already in the office's style).
@@ -624,13 +639,7 @@ pub fn render_record(record: &Record) -> Result<Vec<u8>, LetterError> {
     let mut w = Writer::new(&fonts, record.thai_digits);
     lay_out_record(&mut w, record);
     let pages = std::mem::take(&mut w.pages);
-    let mut doc = Document::new();
-    doc.set_metadata(
-        krilla::metadata::Metadata::new()
-            .title(record.title.clone())
-            .language("th".into())
-            .creator("Raksa".into()),
-    );
+    let mut doc = archival_document(&record.title, None);
     for ops in &pages {
         let mut page = doc.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
         let mut surface = page.surface();
@@ -760,6 +769,84 @@ fn draw_line(
     }
 }
 
+/// A PDF/A-3b document (the archival profile ETDA's Thai e-document standards use): krilla
+/// checks the profile's rules as it writes (fonts embedded, output intent, XMP metadata,
+/// associated files described and dated) and refuses to finish otherwise.
+fn archival_document(title: &str, made: Option<(u16, u8, u8, u8, u8, u8)>) -> Document {
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A3_B)
+        .finish()
+        .expect("PDF/A-3b has a PDF version");
+    let mut doc = Document::new_with(SerializeSettings {
+        configuration,
+        ..SerializeSettings::default()
+    });
+    let mut metadata = krilla::metadata::Metadata::new()
+        .title(title.to_owned())
+        .language("th".into())
+        .creator("Raksa".into());
+    {
+        let (y, mo, d, h, mi, s) = made.unwrap_or_else(now_utc);
+        metadata = metadata.creation_date(
+            krilla::metadata::DateTime::new(y)
+                .month(mo)
+                .day(d)
+                .hour(h)
+                .minute(mi)
+                .second(s),
+        );
+    }
+    doc.set_metadata(metadata);
+    doc
+}
+
+/// The time now (UTC) as (year, month, day, hour, minute, second), from the system clock.
+fn now_utc() -> (u16, u8, u8, u8, u8, u8) {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // civil date from days since 1970-01-01 (H. Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    (
+        year,
+        month,
+        day,
+        (rem / 3600) as u8,
+        (rem % 3600 / 60) as u8,
+        (rem % 60) as u8,
+    )
+}
+
+fn attach(doc: &mut Document, a: &Attachment) {
+    let (y, mo, d, h, mi, s) = a.made;
+    doc.embed_file(EmbeddedFile {
+        path: a.file_name.clone(),
+        mime_type: MimeType::new(&a.media_type),
+        description: Some(a.description.clone()),
+        association_kind: AssociationKind::Data,
+        data: Data::from(a.data.clone()),
+        modification_date: Some(
+            krilla::metadata::DateTime::new(y)
+                .month(mo)
+                .day(d)
+                .hour(h)
+                .minute(mi)
+                .second(s),
+        ),
+        compress: Some(true),
+        location: None,
+    });
+}
+
 fn fill(c: (u8, u8, u8)) -> Fill {
     Fill {
         paint: rgb::Color::new(c.0, c.1, c.2).into(),
@@ -831,6 +918,16 @@ pub fn render(
     form: Option<&ReferralForm>,
     thai: bool,
 ) -> Result<Vec<u8>, LetterError> {
+    render_with(letter, form, thai, None)
+}
+
+/// `render`, with a machine-readable attachment (the referral's data) inside the PDF/A-3b.
+pub fn render_with(
+    letter: &Letter,
+    form: Option<&ReferralForm>,
+    thai: bool,
+    attachment: Option<&Attachment>,
+) -> Result<Vec<u8>, LetterError> {
     if let Some(e) = &letter.emblem {
         emblem_image(e)?;
     }
@@ -841,13 +938,10 @@ pub fn render(
         lay_out_form(&mut w, f);
     }
     let pages = std::mem::take(&mut w.pages);
-    let mut doc = Document::new();
-    doc.set_metadata(
-        krilla::metadata::Metadata::new()
-            .title(letter.subject.clone())
-            .language("th".into())
-            .creator("Raksa".into()),
-    );
+    let mut doc = archival_document(&letter.subject, attachment.map(|a| a.made));
+    if let Some(a) = attachment {
+        attach(&mut doc, a);
+    }
     for (i, ops) in pages.iter().enumerate() {
         let mut page = doc.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("A4"));
         let mut surface = page.surface();

@@ -10,12 +10,31 @@ impl Session {
     /// it carries personal data out of the system).
     pub fn referral_letter_pdf(&self, id: Uuid) -> Result<Vec<u8>> {
         let (letter, form, thai) = self.referral_document(id)?;
-        let pdf = raksa_letter::render(&letter, Some(&form), thai).map_err(|e| match e {
-            raksa_letter::LetterError::BadEmblem => {
-                CoreError::field("emblem", FieldProblem::FileTypeNotAllowed)
-            }
-            raksa_letter::LetterError::Pdf(m) => CoreError::Corrupt(m),
-        })?;
+        let data = self.referral_data(id, &form)?;
+        use chrono::{Datelike, Timelike};
+        let now = chrono::DateTime::parse_from_rfc3339(&self.now())
+            .map_err(|e| CoreError::Corrupt(e.to_string()))?;
+        let attachment = raksa_letter::Attachment {
+            file_name: "referral.json".into(),
+            media_type: "application/json".into(),
+            description: "ข้อมูลการส่งต่อ (Raksa referral, JSON)".into(),
+            data: serde_json::to_vec_pretty(&data).expect("serialisable"),
+            made: (
+                now.year() as u16,
+                now.month() as u8,
+                now.day() as u8,
+                now.hour() as u8,
+                now.minute() as u8,
+                now.second() as u8,
+            ),
+        };
+        let pdf = raksa_letter::render_with(&letter, Some(&form), thai, Some(&attachment))
+            .map_err(|e| match e {
+                raksa_letter::LetterError::BadEmblem => {
+                    CoreError::field("emblem", FieldProblem::FileTypeNotAllowed)
+                }
+                raksa_letter::LetterError::Pdf(m) => CoreError::Corrupt(m),
+            })?;
         self.audit(
             crate::audit::Access::Export,
             "referral",
@@ -23,6 +42,42 @@ impl Session {
             "letter pdf",
         )?;
         Ok(pdf)
+    }
+
+    /// The referral as the JSON carried inside its letter (PDF/A-3 associated file), so a
+    /// receiving e-Saraban system can read what was referred: the letter's particulars and
+    /// the form's sections exactly as printed — only the parts the referral shares.
+    pub fn referral_data(
+        &self,
+        id: Uuid,
+        form: &raksa_letter::ReferralForm,
+    ) -> Result<serde_json::Value> {
+        let r = self.referral(id)?;
+        let office = self.office();
+        Ok(serde_json::json!({
+            "schema": "https://raksa.example.invalid/schema/referral/1",
+            "referral_id": r.id,
+            "case_no": r.case_no,
+            "letter": {
+                "number": r.letter_no,
+                "date": r.letter_date,
+                "subject": r.letter.subject,
+                "urgency": r.urgency,
+                "secrecy": r.secrecy,
+            },
+            "from": { "office": office.name, "letter_code": office.letter_code },
+            "to": { "agency": r.agency.name, "head_position": r.agency.head_position },
+            "requested": r.requested,
+            "legal_basis": r.legal_basis,
+            "shared": r.shared,
+            "expected_reply_on": r.expected_reply_on,
+            "form": form.sections.iter().map(|s| serde_json::json!({
+                "title": s.title,
+                "rows": s.rows.iter().map(|(label, value)| serde_json::json!({
+                    "label": label, "value": value,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        }))
     }
 
     /// Builds the letter and the referral form as data. Only the parts the referral chose

@@ -503,3 +503,81 @@ fn a_new_office_letters_carry_the_office_number_given_at_set_up() {
     assert_eq!(e.field_errors()[0].field, "office_number");
     assert!(e.message_th().contains("เลขประจำของสำนักงาน"));
 }
+
+/// What pypdf finds in a PDF's archival parts (tests/pdf-engines/pdf_facts.py).
+fn pdf_facts(pdf: &[u8]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("l.pdf");
+    std::fs::write(&p, pdf).unwrap();
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venv = repo.join("tests/pdf-engines/.venv/bin/python");
+    let python = if venv.exists() {
+        venv
+    } else {
+        "python3".into()
+    };
+    let out = std::process::Command::new(&python)
+        .arg(repo.join("tests/pdf-engines/pdf_facts.py"))
+        .arg(&p)
+        .output()
+        .expect("python with pypdf (scripts/setup-deps.sh)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Issue 13 §2: the letter is PDF/A-3b and carries the referral's data as a JSON file
+/// (associated as its data), so a receiving e-Saraban system can read what was referred
+/// — with only the parts the referral shares, like the printed form.
+#[test]
+fn the_letter_is_pdf_a_3b_and_carries_the_referral_as_json() {
+    use base64::Engine as _;
+    let (_o, mut s, _) = new_office();
+    let a = agency(&mut s);
+    let c = case(&mut s, "3100600182731");
+    let r = s
+        .create_referral(c.id, &request(&a, vec![SharedPart::Problems]))
+        .unwrap();
+    let d = today(&s);
+    s.send_referral(r.id, d).unwrap();
+    let facts = pdf_facts(&s.referral_letter_pdf(r.id).unwrap());
+    assert_eq!(facts["pdfa_part"], "3", "{facts}");
+    assert_eq!(facts["pdfa_conformance"], "B");
+    assert!(
+        facts["output_intents"].as_u64().unwrap() >= 1,
+        "an output intent"
+    );
+    assert_eq!(
+        facts["catalog_af"], 1,
+        "the file is associated with the document"
+    );
+    let files = facts["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    let f = &files[0];
+    assert_eq!(f["name"], "referral.json");
+    assert_eq!(f["relationship"], "/Data");
+    assert_eq!(f["subtype"], "/application/json");
+    assert_eq!(f["has_mod_date"], true);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(f["data"].as_str().unwrap())
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["case_no"], c.case_no);
+    assert_eq!(json["referral_id"], r.id.to_string());
+    assert_eq!(json["to"]["agency"], a.name);
+    assert!(json["letter"]["number"].as_str().unwrap().contains('/'));
+    assert_eq!(json["shared"], serde_json::json!(["problems"]));
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains("ผู้สูงอายุติดเตียง"),
+        "the shared problem is in the data"
+    );
+    assert!(
+        !text.contains("บุญมี"),
+        "the name was not shared: not in the data either"
+    );
+    assert!(!text.contains("3100600182731"), "nor the ID");
+}
