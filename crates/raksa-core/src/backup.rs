@@ -201,6 +201,8 @@ pub fn restore(
     }
     std::fs::rename(&staged, dir.db_path())?;
     header.keyslots.save(&dir.keyslots_path())?;
+    // the restorer proved a password or the recovery key: the counter starts afresh
+    crate::office::reset_throttle(dir)?;
 
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;

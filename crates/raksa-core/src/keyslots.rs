@@ -20,6 +20,11 @@ pub struct KeySlotsFile {
     pub format: u32,
     pub office_id: Uuid,
     pub slots: Vec<KeySlot>,
+    /// The unlock throttle's file is kept for this office: when it is missing or damaged,
+    /// unlocking waits the longest delay instead of starting again from nothing (an
+    /// office made before this flag gets it at its next successful unlock).
+    #[serde(default)]
+    pub throttle_kept: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,7 +4,9 @@
 //! Folder layout:
 //! - `raksa.db` (+ `-wal`, `-shm`): the SQLCipher database — all case data;
 //! - `keyslots.json`: wrapped copies of the database key (see `keyslots`);
-//! - `unlock-throttle.json`: failed-attempt counter (no names, no secrets);
+//! - `unlock-throttle.json`: failed-attempt counter (no names, no secrets); deleting or
+//!   damaging it means the longest wait, not a fresh start; `unlock-throttle.lock` keeps
+//!   parallel attempts in a queue;
 //! - `logs/`: rotated diagnostic logs (never personal data).
 
 use std::path::{Path, PathBuf};
@@ -45,6 +47,10 @@ impl DataDir {
     }
     pub fn throttle_path(&self) -> PathBuf {
         self.root.join("unlock-throttle.json")
+    }
+    /// Held while an unlock attempt is checked and counted (empty).
+    pub fn throttle_lock_path(&self) -> PathBuf {
+        self.root.join("unlock-throttle.lock")
     }
     pub fn logs_dir(&self) -> PathBuf {
         self.root.join("logs")
@@ -146,6 +152,7 @@ pub fn init_office(
     let slots = KeySlotsFile {
         format: keyslots::FORMAT,
         office_id,
+        throttle_kept: true,
         slots: vec![
             KeySlot::seal(
                 office_id,
@@ -160,6 +167,7 @@ pub fn init_office(
         ],
     };
     slots.save(&dir.keyslots_path())?;
+    Throttle::default().save(&dir.throttle_path())?;
     tracing::info!("office initialised");
     let session = Session::start(dir.clone(), conn, key, slots, admin_id, clock)?;
     Ok((session, recovery))
@@ -169,14 +177,25 @@ pub fn init_office(
 struct Throttle {
     failures: u32,
     last_failure: Option<DateTime<Utc>>,
+    /// Held from the check to the outcome: parallel attempts (two `raksa` commands, the
+    /// app and a command) are counted one after the other, none is lost.
+    #[serde(skip)]
+    lock: Option<std::fs::File>,
 }
 
+/// A fresh unlock counter (after a restore, whose maker proved a password or the key).
+pub(crate) fn reset_throttle(dir: &DataDir) -> Result<()> {
+    Throttle::default().save(&dir.throttle_path())
+}
+
+/// The failures a missing or damaged throttle file counts as: the longest wait.
+const LOCKED_OUT: u32 = 9;
+
 impl Throttle {
-    fn load(path: &Path) -> Throttle {
+    fn load(path: &Path) -> Option<Throttle> {
         std::fs::read(path)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
     }
     fn save(&self, path: &Path) -> Result<()> {
         keyslots::write_atomic(path, &serde_json::to_vec(self).expect("serialisable"))
@@ -189,9 +208,33 @@ impl Throttle {
             (5u64 << (failures - 3).min(6)).min(300)
         }
     }
-    /// Loads the counter; refuses at once while a wait is due.
-    fn check(dir: &DataDir, now: DateTime<Utc>) -> Result<Throttle> {
-        let t = Throttle::load(&dir.throttle_path());
+    /// Takes the throttle's lock and loads the counter; refuses at once while a wait is
+    /// due. A counter file that was deleted or damaged (when the office keeps one) counts
+    /// as the longest wait from now — removing it locks instead of resetting.
+    fn check(dir: &DataDir, slots: &KeySlotsFile, now: DateTime<Utc>) -> Result<Throttle> {
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.throttle_lock_path())?;
+        lock.lock()?;
+        let mut t = match Throttle::load(&dir.throttle_path()) {
+            Some(t) => t,
+            None if slots.throttle_kept => {
+                tracing::warn!(
+                    "unlock throttle file missing or damaged: waiting the longest delay"
+                );
+                let t = Throttle {
+                    failures: LOCKED_OUT,
+                    last_failure: Some(now),
+                    lock: None,
+                };
+                t.save(&dir.throttle_path())?;
+                t
+            }
+            None => Throttle::default(),
+        };
+        t.lock = Some(lock);
         match t.wait_secs(now) {
             0 => Ok(t),
             wait_secs => Err(CoreError::Throttled { wait_secs }),
@@ -211,10 +254,23 @@ impl Throttle {
 
     /// Resets the counter after a success; returns how many failures preceded it.
     fn succeeded(&self, dir: &DataDir) -> Result<u32> {
-        if self.failures > 0 {
+        if self.failures > 0 || !dir.throttle_path().exists() {
             Throttle::default().save(&dir.throttle_path())?;
         }
         Ok(self.failures)
+    }
+
+    /// After a key was opened: an office made before the counter file was kept starts
+    /// keeping it now.
+    fn keep(dir: &DataDir, slots: &mut KeySlotsFile) -> Result<()> {
+        if !slots.throttle_kept {
+            if !dir.throttle_path().exists() {
+                Throttle::default().save(&dir.throttle_path())?;
+            }
+            slots.throttle_kept = true;
+            slots.save(&dir.keyslots_path())?;
+        }
+        Ok(())
     }
 
     fn wait_secs(&self, now: DateTime<Utc>) -> u64 {
@@ -245,8 +301,8 @@ pub fn unlock(
     if !dir.is_initialised() {
         return Err(CoreError::NotInitialised);
     }
-    let slots = KeySlotsFile::load(&dir.keyslots_path())?;
-    let throttle = Throttle::check(dir, clock.now())?;
+    let mut slots = KeySlotsFile::load(&dir.keyslots_path())?;
+    let throttle = Throttle::check(dir, &slots, clock.now())?;
 
     let lookup = keyslots::username_lookup(slots.office_id, username);
     let opened = match slots.user_slot(&lookup) {
@@ -262,6 +318,7 @@ pub fn unlock(
     let Some((key, user_id)) = opened else {
         return Err(throttle.fail(dir, clock.now()));
     };
+    Throttle::keep(dir, &mut slots)?;
 
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
@@ -297,7 +354,7 @@ pub fn open_with_recovery_key(
         return Err(CoreError::NotInitialised);
     }
     let slots = KeySlotsFile::load(&dir.keyslots_path())?;
-    let throttle = Throttle::check(dir, clock.now())?;
+    let throttle = Throttle::check(dir, &slots, clock.now())?;
     let key = RecoveryKey::parse(recovery)
         .and_then(|rk| slots.recovery_slot()?.open(slots.office_id, &rk.secret()));
     match key {
@@ -363,8 +420,8 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
     if !dir.is_initialised() {
         return Err(CoreError::NotInitialised);
     }
-    let slots = KeySlotsFile::load(&dir.keyslots_path())?;
-    let throttle = Throttle::check(dir, clock.now())?;
+    let mut slots = KeySlotsFile::load(&dir.keyslots_path())?;
+    let throttle = Throttle::check(dir, &slots, clock.now())?;
     let mut found = None;
     for slot in &slots.slots {
         let opened = match slot.owner {
@@ -381,6 +438,7 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
     let Some((key, user_id)) = found else {
         return Err(throttle.fail(dir, clock.now()));
     };
+    Throttle::keep(dir, &mut slots)?;
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
     let user_id = match user_id {

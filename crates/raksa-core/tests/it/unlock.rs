@@ -301,3 +301,52 @@ fn a_key_slot_file_with_absurd_kdf_costs_is_refused_as_damaged() {
     std::fs::write(&path, good).unwrap();
     assert!(office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).is_ok());
 }
+
+/// Issue 14 §3: deleting or damaging the throttle file reset the wait (a fresh counter);
+/// now it means the longest wait from that moment.
+#[test]
+fn deleting_or_damaging_the_throttle_file_locks_instead_of_resetting() {
+    let (o, s, _) = new_office();
+    drop(s);
+    for _ in 0..4 {
+        assert!(office::unlock(&o.dir, "somchai", "nope-nope", o.clock.clone()).is_err());
+    }
+    for damage in [None, Some(&b"{not json"[..])] {
+        match damage {
+            None => std::fs::remove_file(o.dir.throttle_path()).unwrap(),
+            Some(bytes) => std::fs::write(o.dir.throttle_path(), bytes).unwrap(),
+        }
+        let e = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone())
+            .err()
+            .expect("still throttled");
+        let CoreError::Throttled { wait_secs } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(wait_secs, 300, "the longest wait, not a fresh start");
+        o.clock.advance_secs(300);
+        // the wait passes like any other
+        let s = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+        drop(s);
+    }
+}
+
+/// Issue 14 §3: attempts made at the same time (two commands, the app and a command)
+/// were counted as one when they read the counter before either wrote it.
+#[test]
+fn attempts_made_at_the_same_time_are_all_counted() {
+    let (o, s, _) = new_office();
+    drop(s);
+    let dir = o.dir.clone();
+    let threads: Vec<_> = (0..3)
+        .map(|_| {
+            let (dir, clock) = (dir.clone(), o.clock.clone());
+            std::thread::spawn(move || office::unlock(&dir, "somchai", "guess-guess", clock).err())
+        })
+        .collect();
+    for t in threads {
+        assert!(matches!(t.join().unwrap(), Some(CoreError::BadCredentials)));
+    }
+    let counter: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(o.dir.throttle_path()).unwrap()).unwrap();
+    assert_eq!(counter["failures"], 3, "{counter}");
+}
