@@ -38,8 +38,29 @@ const ATTACHMENT_INDEX_SQLITE: &str = "
 CREATE INDEX IF NOT EXISTS records_attachment_sha ON records
     (office, json_extract(fields, '$.sha256')) WHERE entity = 'attachments';";
 
-/// Opens (creating if needed) the server's SQLite file.
+/// Opens (creating if needed) the server's SQLite file, readable and writable by the
+/// server's own account only (0600; SQLite gives its -wal and -shm files the same
+/// permissions). A file found with wider permissions is tightened.
 pub(super) fn open(path: &str) -> Result<rusqlite::Connection> {
+    #[cfg(unix)]
+    if path != ":memory:" && !path.starts_with("file:") {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| StoreError::Db(format!("{path}: {e}")))?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| StoreError::Db(format!("{path}: {e}")))?;
+        for side in ["-wal", "-shm"] {
+            let p = format!("{path}{side}");
+            if std::path::Path::new(&p).exists() {
+                let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
     let c = rusqlite::Connection::open(path)?;
     c.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",

@@ -230,3 +230,23 @@ fn g2_model_outbox_against_the_store_with_lost_and_repeated_requests() {
             .unwrap_or_else(|e| panic!("{} (seed {seed}): {e}", b.name));
     }
 }
+
+/// Issue 14 §4 (part): the server's SQLite file and its WAL were created with the
+/// process's default permissions (0644 here: readable by every account on the machine).
+#[cfg(unix)]
+#[test]
+fn the_server_database_files_are_readable_by_the_server_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("server.db");
+    // a file left with wide permissions is tightened when the server opens it
+    std::fs::write(&path, b"").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let store = raksa_server::store::Store::open(&format!("sqlite:{}", path.display())).unwrap();
+    store.add_office("พล", "พิษณุโลก").unwrap();
+    for f in ["server.db", "server.db-wal", "server.db-shm"] {
+        let p = tmp.path().join(f);
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f}: {mode:o}");
+    }
+}
