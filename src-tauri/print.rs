@@ -1,7 +1,8 @@
 //! Printing and saving letters. The app hands the PDF to the platform: CUPS `lp` on Linux
 //! and macOS, the default PDF application's "print" verb on Windows; "open" shows it in the
-//! system viewer (which has its own print dialog); "save" writes it to the user's Documents
-//! folder. Files to print or view go to a private folder of this user — the per-user
+//! system viewer (which has its own print dialog); "save" writes it, owner-only, to this
+//! user's private application-data folder (not Documents, which Windows often syncs to
+//! OneDrive). Files to print or view go to a private folder of this user — the per-user
 //! runtime directory where there is one (`$XDG_RUNTIME_DIR`), else a per-user folder in
 //! the temp directory — owner-only on Unix, refused if it is a symlink or someone else's,
 //! and emptied when the app starts, locks and exits.
@@ -135,38 +136,93 @@ pub fn print(name: &str, pdf: &[u8]) -> Result<String, CoreError> {
     }
 }
 
-/// The folder "save as PDF" writes to: `RAKSA_SAVE_DIR`, else Documents/Raksa in the
-/// user's home.
+/// The folder saved letters and exports go to: `RAKSA_SAVE_DIR`, else this user's private
+/// application-data folder (see `save_dir_from`).
 fn save_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("RAKSA_SAVE_DIR") {
         return PathBuf::from(d);
     }
-    let home = std::env::var_os("USERPROFILE")
-        .or_else(|| std::env::var_os("HOME"))
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    home.join("Documents").join("Raksa")
+    save_dir_from(
+        std::env::var_os("LOCALAPPDATA").as_deref(),
+        std::env::var_os("XDG_DATA_HOME").as_deref(),
+        std::env::var_os("USERPROFILE")
+            .or_else(|| std::env::var_os("HOME"))
+            .as_deref(),
+        &std::env::temp_dir(),
+    )
 }
 
-/// Saves the PDF under a name that does not overwrite an earlier file.
+/// `%LOCALAPPDATA%\Raksa\Exports` on Windows (never synced to OneDrive, unlike Documents),
+/// `$XDG_DATA_HOME/raksa/exports` or `~/.local/share/raksa/exports` elsewhere. (Letters and
+/// PDPA exports went to `Documents/Raksa` with default permissions.)
+fn save_dir_from(
+    local_app_data: Option<&std::ffi::OsStr>,
+    xdg_data_home: Option<&std::ffi::OsStr>,
+    home: Option<&std::ffi::OsStr>,
+    tmp: &Path,
+) -> PathBuf {
+    let set = |v: Option<&std::ffi::OsStr>| v.filter(|v| !v.is_empty()).map(PathBuf::from);
+    if cfg!(windows)
+        && let Some(d) = set(local_app_data)
+    {
+        return d.join("Raksa").join("Exports");
+    }
+    match (set(xdg_data_home), set(home)) {
+        (Some(x), _) => x.join("raksa").join("exports"),
+        (None, Some(h)) => h.join(".local").join("share").join("raksa").join("exports"),
+        (None, None) => tmp.join("raksa-exports"),
+    }
+}
+
+/// Saves a PDF under a name that does not overwrite an earlier file.
 pub fn save(name: &str, pdf: &[u8]) -> Result<PathBuf, CoreError> {
     save_as(name, "pdf", pdf)
 }
 
-/// Saves a file in the documents folder under a name that does not overwrite an earlier one.
+/// Saves a file in the private export folder under a name that does not overwrite an
+/// earlier one.
 pub fn save_as(name: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, CoreError> {
-    let dir = save_dir();
-    std::fs::create_dir_all(&dir)?;
-    let base = safe_name(name);
-    let mut path = dir.join(format!("{base}.{ext}"));
-    let mut n = 2;
-    while path.exists() {
-        path = dir.join(format!("{base}-{n}.{ext}"));
-        n += 1;
-    }
-    std::fs::write(&path, bytes)?;
+    let path = save_in(&save_dir(), name, ext, bytes)?;
     tracing::info!(kind = ext, "file saved");
     Ok(path)
+}
+
+/// Writes into `dir`, made owner-only (0700, refused when planted by someone else); the
+/// file itself is created owner-only (0600) and never replaces an existing one.
+fn save_in(dir: &Path, name: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, CoreError> {
+    std::fs::create_dir_all(dir)?;
+    check_private(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let base = safe_name(name);
+    let mut n = 1;
+    loop {
+        let path = if n == 1 {
+            dir.join(format!("{base}.{ext}"))
+        } else {
+            dir.join(format!("{base}-{n}.{ext}"))
+        };
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
+            Ok(mut f) => {
+                use std::io::Write;
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 fn open(path: &Path) {
@@ -184,6 +240,47 @@ fn open(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_go_to_a_private_folder_not_documents() {
+        let os = |s: &str| Some(std::ffi::OsStr::new(s).to_owned());
+        let tmp = Path::new("/tmp");
+        let home = os("/home/somchai");
+        assert_eq!(
+            save_dir_from(None, None, home.as_deref(), tmp),
+            PathBuf::from("/home/somchai/.local/share/raksa/exports")
+        );
+        assert_eq!(
+            save_dir_from(None, os("/data/x").as_deref(), home.as_deref(), tmp),
+            PathBuf::from("/data/x/raksa/exports")
+        );
+        assert_eq!(
+            save_dir_from(None, None, None, tmp),
+            PathBuf::from("/tmp/raksa-exports")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_saved_export_is_readable_by_its_owner_only_and_never_overwritten() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("exports");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let a = save_in(&dir, "บุญมี ทองใบ", "json", b"{}").unwrap();
+        let b = save_in(&dir, "บุญมี ทองใบ", "json", b"[]").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(std::fs::read(&a).unwrap(), b"{}", "the first is kept");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&a), 0o600);
+        assert_eq!(mode(&b), 0o600);
+        // a folder planted as a symlink is refused
+        let link = tmp.path().join("planted");
+        std::os::unix::fs::symlink(tmp.path(), &link).unwrap();
+        assert!(save_in(&link, "x", "pdf", b"%PDF").is_err());
+    }
 
     #[test]
     fn the_print_folder_is_per_user() {

@@ -177,7 +177,6 @@ test("correcting a person's surname and sub-district: found by the new name, the
   await b.keys("Enter");
   assert.match(await textOf(b, "[data-testid=picked-place]"), /^ต\.วังทอง อ\.วังทอง จ\.พิษณุโลก$/);
   await fill(b, "reason", "จดทะเบียนสมรส เปลี่ยนนามสกุลตามทะเบียนบ้านใหม่ และย้ายที่อยู่");
-  await b.execute(() => window.scrollTo(0, 0));
   await screenshot(b, "person-edit");
   await click(b, "#edit-person-submit");
   await at("#person-title");
