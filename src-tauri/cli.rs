@@ -70,6 +70,12 @@ pub enum Command {
         #[arg(long, env = "RAKSA_USER")]
         user: Option<String>,
     },
+    /// Recompute the audit trail's hash chain; exit 1 when an entry was changed or removed.
+    #[command(name = "audit-verify")]
+    AuditVerify {
+        #[arg(long, env = "RAKSA_USER")]
+        user: Option<String>,
+    },
     /// Check a backup file's structure and checksum (no secret needed).
     VerifyBackup { file: PathBuf },
     /// Replace this PC's office data with a backup (the old files are kept aside).
@@ -373,6 +379,26 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                         failures += 1;
                         std::thread::sleep(raksa_sync::wait_after(failures, &e));
                     }
+                }
+            }
+        }
+        Command::AuditVerify { user } => {
+            let s = open(dir, user.as_deref())?;
+            let c = s.verify_audit()?;
+            println!(
+                "บันทึกการใช้งาน / audit trail: {} รายการ / entries ({} ก่อนเริ่มลูกโซ่ / before the chain began)",
+                c.entries, c.before_chain
+            );
+            match c.broken_at {
+                None => {
+                    println!("ลูกโซ่ครบถ้วน ไม่มีการแก้ไขหรือลบ / chain intact");
+                    Ok(0)
+                }
+                Some(seq) => {
+                    println!(
+                        "ลูกโซ่ขาดที่รายการ {seq}: รายการนี้ถูกแก้ไข หรือรายการก่อนหน้าถูกลบ / chain broken at entry {seq}"
+                    );
+                    Ok(1)
                 }
             }
         }

@@ -93,6 +93,17 @@ fn init_then_check_without_a_display() {
 }
 
 #[test]
+fn audit_verify_reports_an_intact_chain_headlessly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("office");
+    init(&dir);
+    raksa(&dir, &["check"], &[("RAKSA_PASSPHRASE", PASS)]);
+    let o = raksa(&dir, &["audit-verify"], &[("RAKSA_PASSPHRASE", PASS)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("ลูกโซ่ครบถ้วน"), "{}", text(&o));
+}
+
+#[test]
 fn wrong_passphrase_fails_with_a_thai_message_and_exit_code_2() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("office");

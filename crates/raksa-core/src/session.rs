@@ -891,6 +891,23 @@ impl Session {
 
     // ---- integrity ------------------------------------------------------------------
 
+    /// Recomputes the audit trail's hash chain (administrators and supervisors: the
+    /// people who answer for it); the check itself is recorded.
+    pub fn verify_audit(&self) -> Result<crate::audit::AuditCheck> {
+        self.require(&[Role::Admin, Role::Supervisor])?;
+        let check = crate::audit::verify(&self.conn)?;
+        self.audit(
+            crate::audit::Access::Read,
+            "audit",
+            None,
+            &match check.broken_at {
+                None => format!("chain verified: {} entries", check.entries),
+                Some(seq) => format!("chain BROKEN at entry {seq}"),
+            },
+        )?;
+        Ok(check)
+    }
+
     pub fn check(&self) -> Result<CheckReport> {
         let problems = db::integrity_problems(&self.conn)?;
         let count = |table: &str| -> Result<u32> {

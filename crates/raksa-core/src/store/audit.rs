@@ -1,6 +1,9 @@
 //! The audit trail: who did what to which record, when. Append-only (enforced by triggers),
-//! stored inside the encrypted database. Details never contain personal data — only
-//! record ids, counts and the kind of action.
+//! stored inside the encrypted database, and hash-chained: each entry's `hash` covers the
+//! previous entry's hash and its own fields, so an entry changed or removed by someone who
+//! got past the triggers (the database key opens the file) breaks the chain at that point
+//! (`Session::verify_audit`, `raksa audit verify`). Details never contain personal data —
+//! only record ids, counts and the kind of action.
 
 use rusqlite::{Connection, Transaction};
 use uuid::Uuid;
@@ -67,6 +70,33 @@ impl From<Access> for AuditAction {
     }
 }
 
+/// SHA-256 (hex) over the previous entry's hash and this entry's fields, each field
+/// length-prefixed (`None` and `""` differ), in the order: previous hash, at, user id,
+/// action, entity, entity id, detail.
+pub fn chain_hash(parts: &[Option<String>]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"raksa-audit-1");
+    for p in parts {
+        match p {
+            None => h.update([0u8]),
+            Some(s) => {
+                h.update([1u8]);
+                h.update((s.len() as u64).to_be_bytes());
+                h.update(s.as_bytes());
+            }
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The insert of one entry, its hash chained to the last entry's in the same statement
+/// (so two writers cannot both chain to the same predecessor).
+const INSERT: &str = "INSERT INTO audit_log (at, user_id, action, entity, entity_id, detail, hash)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6,
+            rk_audit_hash((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
+                          ?1, ?2, ?3, ?4, ?5, ?6)";
+
 /// Appends an entry inside `tx` (a change's entry: see `write`).
 pub fn record(
     tx: &Transaction,
@@ -77,11 +107,7 @@ pub fn record(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(rusqlite::params![
+    tx.prepare_cached(INSERT)?.execute(rusqlite::params![
         at,
         user.map(|u| u.to_string()),
         action.as_str(),
@@ -102,11 +128,7 @@ pub fn record_access(
     entity_id: Option<&str>,
     detail: &str,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(rusqlite::params![
+    conn.prepare_cached(INSERT)?.execute(rusqlite::params![
         at,
         user.map(|u| u.to_string()),
         AuditAction::from(action).as_str(),
@@ -115,4 +137,53 @@ pub fn record_access(
         detail
     ])?;
     Ok(())
+}
+
+/// What checking the chain found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditCheck {
+    pub entries: u64,
+    /// Entries written before the chain began (schema 18) carry no hash.
+    pub before_chain: u64,
+    /// The first entry whose hash does not match (changed, or one before it removed).
+    pub broken_at: Option<i64>,
+}
+
+/// Walks the trail in order and recomputes every hash.
+pub fn verify(conn: &Connection) -> Result<AuditCheck> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, user_id, action, entity, entity_id, detail, hash
+         FROM audit_log ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut check = AuditCheck {
+        entries: 0,
+        before_chain: 0,
+        broken_at: None,
+    };
+    let mut prev: Option<String> = None;
+    let mut chained = false;
+    while let Some(r) = rows.next()? {
+        check.entries += 1;
+        let seq: i64 = r.get(0)?;
+        let hash: Option<String> = r.get(7)?;
+        let Some(hash) = hash else {
+            if chained && check.broken_at.is_none() {
+                // an unhashed entry after the chain began was written around it
+                check.broken_at = Some(seq);
+            }
+            check.before_chain += u64::from(!chained);
+            continue;
+        };
+        chained = true;
+        let mut parts = vec![prev.clone()];
+        for i in 1..=6 {
+            parts.push(r.get::<_, Option<String>>(i)?);
+        }
+        if check.broken_at.is_none() && chain_hash(&parts) != hash {
+            check.broken_at = Some(seq);
+        }
+        prev = Some(hash);
+    }
+    Ok(check)
 }

@@ -73,6 +73,15 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
             Ok(text.map(|t| code(&crate::name_match::normalise(&t))))
         })?;
     }
+    // The audit trail's chain: rk_audit_hash(previous hash, at, user, action, entity,
+    // entity id, detail) — see `audit::chain_hash`.
+    conn.create_scalar_function("rk_audit_hash", 7, flags, |ctx| {
+        let mut parts: Vec<Option<String>> = Vec::with_capacity(7);
+        for i in 0..7 {
+            parts.push(ctx.get(i)?);
+        }
+        Ok(crate::audit::chain_hash(&parts))
+    })?;
     Ok(())
 }
 

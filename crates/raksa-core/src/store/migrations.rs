@@ -897,6 +897,15 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 18,
+        name: "the audit trail is hash-chained",
+        sql: r#"
+-- Each new entry's hash covers the previous entry's hash and its own fields (audit.rs);
+-- entries written before this version carry none and are reported as such.
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

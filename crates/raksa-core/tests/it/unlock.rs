@@ -350,3 +350,58 @@ fn attempts_made_at_the_same_time_are_all_counted() {
         serde_json::from_slice(&std::fs::read(o.dir.throttle_path()).unwrap()).unwrap();
     assert_eq!(counter["failures"], 3, "{counter}");
 }
+
+/// Issue 14 §10: the audit trail was only protected by triggers, which anyone holding the
+/// database key can drop. Now each entry is chained to the one before it: an entry changed
+/// or removed behind the triggers' back breaks the chain there.
+#[test]
+fn the_audit_trail_is_hash_chained_and_a_changed_or_removed_entry_is_found() {
+    let (o, mut s, rk) = new_office();
+    let p = s
+        .register_person(&person("บุญมี", "ทองใบ", "3100600182731"))
+        .unwrap();
+    for _ in 0..3 {
+        s.get_person(p.id).unwrap();
+    }
+    let ok = s.verify_audit().unwrap();
+    assert_eq!(ok.broken_at, None, "{ok:?}");
+    assert!(ok.entries >= 5 && ok.before_chain == 0, "{ok:?}");
+    drop(s);
+    let (key, _) = office::open_with_recovery_key(&o.dir, &rk, &*o.clock).unwrap();
+    let raw = raksa_core::db::open(&o.dir.db_path(), &key).unwrap();
+    let middle: i64 = raw
+        .query_row(
+            "SELECT seq FROM audit_log WHERE action = 'read' ORDER BY seq LIMIT 1 OFFSET 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // someone with the key drops the trigger and rewrites who looked
+    raw.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+        .unwrap();
+    raw.execute(
+        "UPDATE audit_log SET user_id = NULL WHERE seq = ?1",
+        [middle],
+    )
+    .unwrap();
+    drop(raw);
+    let s = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+    assert_eq!(
+        s.verify_audit().unwrap().broken_at,
+        Some(middle),
+        "a changed entry"
+    );
+    drop(s);
+    // removing the entry altogether is found too: the next one no longer chains
+    let raw = raksa_core::db::open(&o.dir.db_path(), &key).unwrap();
+    raw.execute("DELETE FROM audit_log WHERE seq = ?1", [middle])
+        .unwrap();
+    drop(raw);
+    let s = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+    let broken = s
+        .verify_audit()
+        .unwrap()
+        .broken_at
+        .expect("a removed entry");
+    assert!(broken > middle, "{broken} after {middle}");
+}
