@@ -88,6 +88,8 @@ const COMMANDS: &[&str] = &[
     "screen_welfare",
     "refer_for_right",
     "correct_person",
+    "saved_files",
+    "delete_saved_file",
     "person_corrections",
     "merge_people",
     "undo_merge",

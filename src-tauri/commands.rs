@@ -123,6 +123,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         undo_merge,
         person_merges,
         save_person_export,
+        saved_files,
+        delete_saved_file,
     ]
 }
 
@@ -1004,6 +1006,21 @@ async fn person_corrections(
     id: String,
 ) -> Reply<Vec<CorrectionRecord>> {
     on_record(state, id, |s, id| s.person_corrections(id)).await
+}
+
+/// The private folder's saved letters and exports (the "delete after use" list). File
+/// names carry people's names: only while the app is unlocked.
+#[tauri::command]
+async fn saved_files(state: State<'_, AppState>) -> Reply<raksa_core::office::SavedFiles> {
+    on_workstation(state, |w| w.with_session(|_| crate::print::saved_files())).await
+}
+
+#[tauri::command]
+async fn delete_saved_file(state: State<'_, AppState>, name: String) -> Reply<()> {
+    on_workstation(state, move |w| {
+        w.with_session(|_| crate::print::delete_saved(&name))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -225,6 +225,57 @@ fn save_in(dir: &Path, name: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, C
     }
 }
 
+/// What the export folder holds, newest first (the "delete after use" list).
+pub fn saved_files() -> Result<raksa_core::office::SavedFiles, CoreError> {
+    let dir = save_dir();
+    Ok(raksa_core::office::SavedFiles {
+        folder: dir.display().to_string(),
+        files: list_in(&dir)?,
+    })
+}
+
+fn list_in(dir: &Path) -> Result<Vec<raksa_core::office::SavedFile>, CoreError> {
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e.into()),
+    };
+    for e in entries.flatten() {
+        let meta = e.metadata()?;
+        if !meta.is_file() {
+            continue;
+        }
+        let at: chrono::DateTime<chrono::Utc> = meta.modified()?.into();
+        out.push(raksa_core::office::SavedFile {
+            name: e.file_name().to_string_lossy().into_owned(),
+            size: meta.len(),
+            saved_at: at.to_rfc3339(),
+        });
+    }
+    out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at).then(a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+/// Deletes one saved file by its name (only a file directly in the export folder).
+pub fn delete_saved(name: &str) -> Result<(), CoreError> {
+    delete_in(&save_dir(), name)
+}
+
+fn delete_in(dir: &Path, name: &str) -> Result<(), CoreError> {
+    let plain = !name.is_empty()
+        && !name.contains(['/', '\\', '\0'])
+        && name != "."
+        && name != ".."
+        && Path::new(name).file_name().is_some_and(|f| f == name);
+    if !plain || !list_in(dir)?.iter().any(|f| f.name == name) {
+        return Err(CoreError::NotFound);
+    }
+    std::fs::remove_file(dir.join(name))?;
+    tracing::info!("saved file deleted");
+    Ok(())
+}
+
 fn open(path: &Path) {
     #[cfg(windows)]
     let r = std::process::Command::new("explorer").arg(path).spawn();
@@ -280,6 +331,24 @@ mod tests {
         let link = tmp.path().join("planted");
         std::os::unix::fs::symlink(tmp.path(), &link).unwrap();
         assert!(save_in(&link, "x", "pdf", b"%PDF").is_err());
+    }
+
+    #[test]
+    fn saved_files_are_listed_and_deleted_by_name_only_inside_the_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("exports");
+        save_in(&dir, "จดหมาย", "pdf", b"%PDF").unwrap();
+        std::fs::write(tmp.path().join("outside.txt"), b"keep").unwrap();
+        let files = list_in(&dir).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].name, "จดหมาย.pdf");
+        assert_eq!(files[0].size, 4);
+        for bad in ["../outside.txt", "/etc/passwd", "..", "", "nope.pdf"] {
+            assert!(delete_in(&dir, bad).is_err(), "{bad}");
+        }
+        assert!(tmp.path().join("outside.txt").exists());
+        delete_in(&dir, "จดหมาย.pdf").unwrap();
+        assert!(list_in(&dir).unwrap().is_empty());
     }
 
     #[test]

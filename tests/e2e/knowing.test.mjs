@@ -133,4 +133,17 @@ test("import with one duplicate, the dashboard, and the month's report as .xlsx"
   let names = false;
   cases.eachRow((row) => row.eachCell((c) => (names ||= /บุญมี|มาลี/.test(String(c.value)))));
   assert.equal(names, false, "the report carries case numbers, not names");
+
+  // The files left on this PC, each with a delete button: deleting removes it from disk.
+  await click(b, "#nav-settings");
+  await (await b.$("#saved-files")).waitForDisplayed({ timeout: 10_000 });
+  const listed = await textOf(b, "#saved-files");
+  const json = readdirSync(saveDir).find((f) => f.endsWith(".json"));
+  assert.ok(json && listed.includes(json), listed);
+  const before = readdirSync(saveDir).length;
+  const row = await b.$(`//div[@id="saved-files"]//tr[td[contains(., "${json}")]]//button`);
+  await row.click();
+  await b.waitUntil(async () => readdirSync(saveDir).length === before - 1, { timeout: 10_000, timeoutMsg: "the file was not deleted" });
+  assert.ok(!readdirSync(saveDir).includes(json));
+  await b.waitUntil(async () => !(await textOf(b, "#saved-files")).includes(json), { timeout: 10_000 });
 });

@@ -27,6 +27,25 @@ use crate::session::Session;
 use crate::thai_date::Clock;
 use crate::validate;
 
+/// A letter or export saved on this PC, as the "delete after use" list shows it.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SavedFile {
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// RFC 3339, UTC.
+    pub saved_at: String,
+}
+
+/// The private folder saved letters and exports go to, and what is in it (newest first).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SavedFiles {
+    pub folder: String,
+    pub files: Vec<SavedFile>,
+}
+
 #[derive(Debug, Clone)]
 pub struct DataDir {
     root: PathBuf,

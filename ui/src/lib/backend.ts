@@ -8,6 +8,7 @@ import type { CaseSummary } from "../bindings/CaseSummary";
 import type { CorrectionOutcome } from "../bindings/CorrectionOutcome";
 import type { CorrectionRecord } from "../bindings/CorrectionRecord";
 import type { PersonCorrection } from "../bindings/PersonCorrection";
+import type { SavedFiles } from "../bindings/SavedFiles";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { NewCase } from "../bindings/NewCase";
 import type { NewPerson } from "../bindings/NewPerson";
@@ -194,6 +195,8 @@ export const backend = {
   undoMerge: (auditSeq: number) => call<MergeDetail>("undo_merge", { auditSeq }),
   personMerges: (personId: string) => call<MergeRecord[]>("person_merges", { id: personId }),
   savePersonExport: (personId: string) => call<string[]>("save_person_export", { id: personId }),
+  savedFiles: () => call<SavedFiles>("saved_files"),
+  deleteSavedFile: (name: string) => call<null>("delete_saved_file", { name }),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

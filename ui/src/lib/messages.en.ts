@@ -477,6 +477,10 @@ export const en: Catalogue = {
   "personView.empty": "(empty)",
   "caseView.clientDied": "The client died on {date} — check whether the case goes on (e.g. for the family) or ask to close it",
   "householdPanel.died": "died {date}",
+  "settings.savedFiles": "Files saved on this PC — delete after use",
+  "settings.savedFilesHint": "Letters and exports hold personal data. They are kept in this user's private folder ({folder}); delete them once sent or printed.",
+  "settings.noSavedFiles": "No files left on this PC",
+  "settings.deleteFile": "Delete",
   // personView
   "personView.thisRecordWasMergedInto": "This record was merged into another one.",
   "personView.openTheRecordInUse": "Open the record in use",

@@ -484,6 +484,10 @@ export const th = {
   "personView.empty": "(ว่าง)",
   "caseView.clientDied": "ผู้รับบริการเสียชีวิตเมื่อ {date} — ตรวจสอบว่ากรณีนี้ควรดำเนินการต่อ (เช่น ครอบครัว) หรือขอปิดกรณี",
   "householdPanel.died": "เสียชีวิต {date}",
+  "settings.savedFiles": "ไฟล์ที่บันทึกไว้ในเครื่องนี้ — ลบเมื่อใช้เสร็จ",
+  "settings.savedFilesHint": "หนังสือและไฟล์ส่งออกมีข้อมูลส่วนบุคคล เก็บในโฟลเดอร์ส่วนตัวของผู้ใช้นี้ ({folder}) กรุณาลบเมื่อส่งหรือพิมพ์แล้ว",
+  "settings.noSavedFiles": "ไม่มีไฟล์ค้างอยู่ในเครื่อง",
+  "settings.deleteFile": "ลบ",
   // personView
   "personView.thisRecordWasMergedInto": "ระเบียนนี้ถูกรวมเข้ากับระเบียนอื่นแล้ว กรณีและข้อมูลครัวเรือนอยู่ที่ระเบียนนั้น",
   "personView.openTheRecordInUse": "เปิดระเบียนที่ใช้อยู่",

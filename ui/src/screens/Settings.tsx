@@ -7,6 +7,8 @@ import { LetterSetup } from "./LetterSetup";
 import { WelfareRules } from "./WelfareRules";
 import { SyncCard } from "./SyncPanel";
 import { reportFailure } from "../lib/failures";
+import { formatBeDateTime } from "../lib/thaiDate";
+import type { SavedFiles } from "../bindings/SavedFiles";
 
 export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSupervisor: boolean }) {
   const { t } = useI18n();
@@ -90,12 +92,59 @@ export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSuperv
           </div>
         </form>
       )}
+      <SavedFilesCard />
       <SyncCard isAdmin={isAdmin} canResolve={isAdmin || isSupervisor} />
       <DeadlineRules isAdmin={isAdmin} />
       <WelfareRules isAdmin={isAdmin} />
       {(isAdmin || isSupervisor) && <LetterSetup isAdmin={isAdmin} />}
       {isAdmin && <InstallForm />}
     </section>
+  );
+}
+
+/** Letters and exports saved on this PC, with a delete button each: they hold personal data. */
+function SavedFilesCard() {
+  const { t, lang } = useI18n();
+  const [saved, setSaved] = useState<SavedFiles | null>(null);
+  const [reloads, setReloads] = useState(0);
+  useEffect(() => {
+    backend.savedFiles().then(setSaved).catch(reportFailure);
+  }, [reloads]);
+  if (!saved) return null;
+  return (
+    <div className="card" id="saved-files" aria-labelledby="saved-files-title">
+      <h2 id="saved-files-title">{t("settings.savedFiles")}</h2>
+      <p className="muted small">{t("settings.savedFilesHint", { folder: saved.folder })}</p>
+      {saved.files.length === 0 ? (
+        <p className="empty">{t("settings.noSavedFiles")}</p>
+      ) : (
+        <table className="grid compact">
+          <tbody>
+            {saved.files.map((f) => (
+              <tr key={f.name}>
+                <td className="mono">{f.name}</td>
+                <td className="nowrap muted">{formatBeDateTime(f.saved_at, lang)}</td>
+                <td className="nowrap muted">{Math.max(1, Math.round(f.size / 1024))} KB</td>
+                <td>
+                  <button
+                    type="button"
+                    className="small delete-saved"
+                    onClick={() =>
+                      void backend
+                        .deleteSavedFile(f.name)
+                        .then(() => setReloads((n) => n + 1))
+                        .catch(reportFailure)
+                    }
+                  >
+                    {t("settings.deleteFile")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 
