@@ -268,7 +268,8 @@ fn delete_in(dir: &Path, name: &str) -> Result<(), CoreError> {
         && name != "."
         && name != ".."
         && Path::new(name).file_name().is_some_and(|f| f == name);
-    if !plain || !list_in(dir)?.iter().any(|f| f.name == name) {
+    let file = std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file());
+    if !plain || !file {
         return Err(CoreError::NotFound);
     }
     std::fs::remove_file(dir.join(name))?;

@@ -722,20 +722,6 @@ fn read(
     Ok((t.format, columns, rows))
 }
 
-fn probe(p: &NewPerson) -> PersonProbe {
-    PersonProbe {
-        first_name: p.first_name.clone(),
-        last_name: p.last_name.clone(),
-        citizen_id: match &p.identity {
-            Identity::CitizenId { number } => Some(number.clone()),
-            _ => None,
-        },
-        birth_date: p.birth_date,
-        sex: Some(p.sex),
-        subdistrict_code: p.subdistrict_code.clone(),
-    }
-}
-
 impl Session {
     /// Reads and checks a register file; writes nothing (one audit entry).
     pub fn import_preview(&self, bytes: &[u8]) -> Result<ImportPreview> {
@@ -746,7 +732,7 @@ impl Session {
         let mut households = std::collections::HashSet::new();
         for r in parsed {
             let duplicates = match &r.person {
-                Some(p) => self.duplicate_candidates(&probe(p))?,
+                Some(p) => self.duplicate_candidates(&PersonProbe::of(p))?,
                 None => vec![],
             };
             if let Some((k, _, _)) = &r.household {
@@ -822,7 +808,7 @@ impl Session {
         let mut undecided = 0;
         for r in &parsed {
             let p = r.person.as_ref().expect("checked");
-            let dups = self.duplicate_candidates(&probe(p))?;
+            let dups = self.duplicate_candidates(&PersonProbe::of(p))?;
             let choice = if dups.is_empty() {
                 match decided.get(&r.line) {
                     Some(Some(_)) => return refuse(ImportRefusal::BadDecision { line: r.line }),

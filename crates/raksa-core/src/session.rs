@@ -163,7 +163,7 @@ pub(crate) fn insert_person(
     user: &str,
     now: &str,
 ) -> Result<()> {
-    let (kind, number, reason) = identity_params(&p.identity);
+    let (kind, number, reason) = p.identity.columns();
     tx.prepare_cached(
         "INSERT INTO people (id, title, first_name, last_name, id_kind, id_number,
              no_id_reason, birth_date, sex, phone, address_text, created_by, created_at,
@@ -236,12 +236,6 @@ pub(crate) fn insert_case(
         None,
     )?;
     Ok(id)
-}
-
-pub(crate) fn identity_params(
-    id: &Identity,
-) -> (&'static str, Option<String>, Option<&'static str>) {
-    id.columns()
 }
 
 /// Splits a search into words; each word must match somewhere. Digits typed with dashes
@@ -441,7 +435,7 @@ impl Session {
         let p = validate::new_person(input, self.today(), &mut errs);
         errs.into_result()?;
         let p = p.expect("validated");
-        if let (_, Some(n), _) = identity_params(&p.identity) {
+        if let (_, Some(n), _) = p.identity.columns() {
             let taken: bool = self.conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM people WHERE id_number = ?1)",
                 [&n],
@@ -456,7 +450,7 @@ impl Session {
 
     pub fn register_person(&mut self, input: &NewPerson) -> Result<Person> {
         let p = self.checked_person(input, &mut std::collections::HashSet::new())?;
-        let kind = identity_params(&p.identity).0;
+        let kind = p.identity.columns().0;
         let id = Uuid::now_v7();
         let now = self.now();
         let mut tx = begin_write!(self)?;

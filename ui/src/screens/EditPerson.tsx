@@ -13,7 +13,7 @@ import { correctionBasisNames, localProblems, rectificationDecisionNames, useI18
 import { useUnsavedGuard, type View } from "../lib/navigation";
 import { isoToBeInput, parseBeDate, todayBangkokIso } from "../lib/thaiDate";
 import { reportFailure } from "../lib/failures";
-import { birthOf, localPersonProblems, newPersonOf, PersonFields, personFormOf, type PersonForm } from "./PersonFields";
+import { localPersonProblems, newPersonOf, PersonFields, personFormOf, probeOf, type PersonForm } from "./PersonFields";
 import { DuplicateList } from "./RegisterPerson";
 
 export function EditPerson({ id, go }: { id: string; go: (v: View) => void }) {
@@ -60,17 +60,8 @@ function CorrectionForm({ detail, go, heading }: { detail: PersonDetail; go: (v:
     f.citizen_id.replace(/\D/g, "") !== original.citizen_id.replace(/\D/g, "");
 
   async function duplicates(): Promise<DuplicateCandidate[]> {
-    const digits = f.citizen_id.replace(/\D/g, "");
-    const birth = birthOf(f, today);
     try {
-      const found = await backend.possibleDuplicates({
-        first_name: f.first_name,
-        last_name: f.last_name,
-        citizen_id: f.id_kind === "citizen_id" && digits.length === 13 ? digits : null,
-        birth_date: birth && birth.ok ? birth.iso : null,
-        sex: f.sex === "unspecified" ? null : f.sex,
-        subdistrict_code: f.place?.subdistrict_code ?? null,
-      });
+      const found = await backend.possibleDuplicates(probeOf(f, today));
       const others = found.filter((d) => d.person_id !== person.id);
       setDups(others);
       return others;

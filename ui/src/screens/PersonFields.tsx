@@ -6,6 +6,7 @@ import type { Identity } from "../bindings/Identity";
 import type { NewPerson } from "../bindings/NewPerson";
 import type { NoIdReason } from "../bindings/NoIdReason";
 import type { Person } from "../bindings/Person";
+import type { PersonProbe } from "../bindings/PersonProbe";
 import type { PlaceMatch } from "../bindings/PlaceMatch";
 import type { Sex } from "../bindings/Sex";
 import { PlacePicker } from "../lib/PlacePicker";
@@ -85,6 +86,20 @@ export function localPersonProblems(f: PersonForm, today: string, pick: (p: [str
   const birth = birthOf(f, today);
   if (birth && !birth.ok) local.birth_date = pick(localProblems[birth.problem] ?? ["", ""]);
   return local;
+}
+
+/** What the form says so far, as the duplicate check reads it. */
+export function probeOf(f: PersonForm, today: string): PersonProbe {
+  const digits = f.citizen_id.replace(/\D/g, "");
+  const birth = birthOf(f, today);
+  return {
+    first_name: f.first_name,
+    last_name: f.last_name,
+    citizen_id: f.id_kind === "citizen_id" && digits.length === 13 ? digits : null,
+    birth_date: birth && birth.ok ? birth.iso : null,
+    sex: f.sex === "unspecified" ? null : f.sex,
+    subdistrict_code: f.place?.subdistrict_code ?? null,
+  };
 }
 
 export function newPersonOf(f: PersonForm, today: string): NewPerson {

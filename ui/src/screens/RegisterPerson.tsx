@@ -1,14 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { DuplicateCandidate } from "../bindings/DuplicateCandidate";
 import type { MatchReason } from "../bindings/MatchReason";
-import type { PersonProbe } from "../bindings/PersonProbe";
 import { backend } from "../lib/backend";
 import { Banner, useSubmit } from "../lib/forms";
 import { useI18n } from "../lib/i18n";
 import { formatBe, todayBangkokIso } from "../lib/thaiDate";
 import { useUnsavedGuard, type View } from "../lib/navigation";
 import { reportFailure } from "../lib/failures";
-import { birthOf, emptyPersonForm, localPersonProblems, newPersonOf, PersonFields, type PersonForm } from "./PersonFields";
+import { emptyPersonForm, probeOf, localPersonProblems, newPersonOf, PersonFields, type PersonForm } from "./PersonFields";
 
 export const reasonNames: Record<MatchReason, [string, string]> = {
   citizen_id: ["เลขประจำตัวประชาชนตรงกัน", "Same citizen ID"],
@@ -37,24 +36,11 @@ export function RegisterPerson({ go }: { go: (v: View) => void }) {
     [f.title, f.first_name, f.last_name, f.citizen_id, f.g_code, f.birth, f.phone, f.address_text].some((v) => v.trim() !== "");
   const { question, saved } = useUnsavedGuard(dirty);
 
-  function probe(): PersonProbe {
-    const digits = f.citizen_id.replace(/\D/g, "");
-    const birth = birthOf(f, today);
-    return {
-      first_name: f.first_name,
-      last_name: f.last_name,
-      citizen_id: f.id_kind === "citizen_id" && digits.length === 13 ? digits : null,
-      birth_date: birth && birth.ok ? birth.iso : null,
-      sex: f.sex === "unspecified" ? null : f.sex,
-      subdistrict_code: f.place?.subdistrict_code ?? null,
-    };
-  }
-
   /** Candidates for the person as entered so far (shown as soon as the names are in). */
   async function checkDuplicates(): Promise<DuplicateCandidate[]> {
     if (f.first_name.trim().length < 2 || f.last_name.trim().length < 1) return [];
     try {
-      const found = await backend.possibleDuplicates(probe());
+      const found = await backend.possibleDuplicates(probeOf(f, today));
       setDups(found);
       return found;
     } catch (e) {

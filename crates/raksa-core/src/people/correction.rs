@@ -10,12 +10,12 @@ use serde::Serialize;
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::FieldProblem;
 use crate::audit::{Access, AuditAction};
 use crate::duplicates::{DuplicateCandidate, PersonProbe};
 use crate::error::{CoreError, Result};
 use crate::model::{Person, Role};
 use crate::session::{PERSON_COLS, Session, corrupt, person_row};
-use crate::{FieldProblem, identity::Identity};
 use raksa_domain::FieldErrors;
 use raksa_domain::correction::{self, CORRECTABLE, NAME_OR_ID};
 pub use raksa_domain::correction::{
@@ -180,18 +180,7 @@ impl Session {
             person_row,
         )?;
         let duplicates = if changed.iter().any(|f| NAME_OR_ID.contains(&f.as_str())) {
-            let probe = PersonProbe {
-                first_name: person.first_name.clone(),
-                last_name: person.last_name.clone(),
-                citizen_id: match &person.identity {
-                    Identity::CitizenId { number } => Some(number.clone()),
-                    _ => None,
-                },
-                birth_date: person.birth_date,
-                sex: Some(person.sex),
-                subdistrict_code: person.subdistrict_code.clone(),
-            };
-            let mut found = self.possible_duplicates(&probe)?;
+            let mut found = self.possible_duplicates(&PersonProbe::of(&c.person))?;
             found.retain(|d| d.person_id != id);
             found
         } else {

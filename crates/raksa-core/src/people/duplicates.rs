@@ -30,6 +30,23 @@ pub struct PersonProbe {
     pub subdistrict_code: Option<String>,
 }
 
+impl PersonProbe {
+    /// What a person's (new or corrected) record says, as a duplicate check reads it.
+    pub fn of(p: &crate::model::NewPerson) -> PersonProbe {
+        PersonProbe {
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            citizen_id: match &p.identity {
+                crate::identity::Identity::CitizenId { number } => Some(number.clone()),
+                _ => None,
+            },
+            birth_date: p.birth_date,
+            sex: Some(p.sex),
+            subdistrict_code: p.subdistrict_code.clone(),
+        }
+    }
+}
+
 /// Why a candidate was shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -83,8 +83,8 @@ impl Session {
         if k_merged.is_some() || m_merged.is_some() {
             return Err(CoreError::Transition("merge_already"));
         }
-        let k_num = crate::session::identity_params(&k.identity).1;
-        let m_num = crate::session::identity_params(&m.identity).1;
+        let k_num = k.identity.columns().1;
+        let m_num = m.identity.columns().1;
         if k_num.is_some() && m_num.is_some() {
             return Err(CoreError::Transition("merge_two_ids"));
         }

@@ -5,8 +5,6 @@
 //! (`scripts/setup-deps.sh` installs them).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::Command;
 
 use raksa_letter::*;
 
@@ -30,60 +28,18 @@ const SENTENCES: &[&str] = &[
     "จึงเรียนมาเพื่อโปรดพิจารณาดำเนินการต่อไป ทั้งนี้ ขอความกรุณาแจ้งผลการดำเนินการตามแบบตอบกลับท้ายแบบส่งต่อ",
 ];
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn extract(pdf: &std::path::Path) -> BTreeMap<String, String> {
-    let venv = repo().join("tests/pdf-engines/.venv/bin/python");
-    let python = if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    };
-    let out = Command::new(&python)
-        .arg(repo().join("tests/pdf-engines/extract.py"))
+    let out = crate::python()
+        .arg(crate::repo().join("tests/pdf-engines/extract.py"))
         .arg(pdf)
         .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}; scripts/setup-deps.sh installs the engines",
-                python.display()
-            )
-        });
+        .expect("python3; scripts/setup-deps.sh installs the engines");
     assert!(
         out.status.success(),
         "the PDF engines did not run (scripts/setup-deps.sh installs them): {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json_lite(&String::from_utf8(out.stdout).unwrap())
-}
-
-/// The engines' answer is a flat JSON object of strings; read it without a JSON crate.
-fn serde_json_lite(s: &str) -> BTreeMap<String, String> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys\nfor k,v in json.loads(sys.stdin.read()).items():\n    sys.stdout.write(k+'\\x1e'+v+'\\x1f')",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(s.as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split('\u{1f}')
-        .filter(|r| !r.is_empty())
-        .map(|r| {
-            let (k, v) = r.split_once('\u{1e}').unwrap();
-            (k.to_owned(), v.to_owned())
-        })
-        .collect()
+    serde_json::from_slice(&out.stdout).expect("the engines' JSON")
 }
 
 fn spaced(s: &str) -> String {

@@ -2,9 +2,6 @@
 //! syllable — over 200 generated letters with long, varied bodies, checked by PyThaiNLP
 //! (`tests/pdf-engines/check_lines.py`: its `newmm` word tokenizer and syllable tokenizer).
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use raksa_letter::body_lines;
 
 /// Sentences of the kind a referral letter's body is made of; compounds ICU's dictionary
@@ -57,10 +54,6 @@ impl Rng {
     }
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 #[test]
 fn no_line_ends_inside_a_word_and_no_paragraph_ends_with_a_lone_syllable() {
     let mut rng = Rng(0x5EED_2569);
@@ -76,44 +69,24 @@ fn no_line_ends_inside_a_word_and_no_paragraph_ends_with_a_lone_syllable() {
             items.push((para, lines));
         }
     }
-    // JSON by hand: the strings hold no quotes, backslashes or control characters.
-    let json = format!(
-        "[{}]",
-        items
+    let json = serde_json::to_string(
+        &items
             .iter()
-            .map(|(p, lines)| format!(
-                "{{\"paragraph\":\"{p}\",\"lines\":[{}]}}",
-                lines
-                    .iter()
-                    .map(|l| format!("\"{l}\""))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ))
-            .collect::<Vec<_>>()
-            .join(",")
-    );
+            .map(|(p, lines)| serde_json::json!({ "paragraph": p, "lines": lines }))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lines.json");
     std::fs::write(&path, json).unwrap();
     if let Ok(keep) = std::env::var("RAKSA_LINES_JSON") {
         std::fs::copy(&path, keep).unwrap();
     }
-    let venv = repo().join("tests/pdf-engines/.venv/bin/python");
-    let python = if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
-    };
-    let out = Command::new(&python)
-        .arg(repo().join("tests/pdf-engines/check_lines.py"))
+    let out = crate::python()
+        .arg(crate::repo().join("tests/pdf-engines/check_lines.py"))
         .arg(&path)
         .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e}; scripts/setup-deps.sh installs PyThaiNLP",
-                python.display()
-            )
-        });
+        .expect("python3; scripts/setup-deps.sh installs PyThaiNLP");
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
