@@ -13,4 +13,9 @@ export TAURI_FRONTEND_PATH=ui
 if [ $# -eq 0 ] && [ "$(uname -s)" = Linux ]; then
   set -- --bundles deb
 fi
+# Signed updates (docs/releases.md): the ministry's public key is compiled in; without it
+# the build works but never updates itself.
+if [ -z "${RAKSA_UPDATE_PUBKEY:-}" ]; then
+  echo "note: RAKSA_UPDATE_PUBKEY is not set: this build will not update itself (docs/releases.md)" >&2
+fi
 npx --yes @tauri-apps/cli@2.12.5 build "$@"

@@ -125,6 +125,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         save_person_export,
         saved_files,
         delete_saved_file,
+        crate::update::update_status,
+        crate::update::download_update,
+        crate::update::install_update,
     ]
 }
 

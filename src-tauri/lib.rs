@@ -7,6 +7,7 @@ mod commands;
 mod data_dir;
 mod logging;
 mod print;
+mod update;
 mod uploader;
 
 use std::sync::{Arc, Mutex};
@@ -68,6 +69,9 @@ fn run_gui(dir: raksa_core::DataDir) {
     let (up_ws, up_waker) = (ws.clone(), waker.clone());
     tauri::Builder::default()
         .manage(AppState(ws, waker))
+        .manage(update::Pending::default())
+        // Rust-side only: the window has no updater permission (capabilities/default.json).
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(commands::handler())
         .setup(move |app| {
             // The idle lock runs in the core; this only polls it and tells the window.

@@ -35,6 +35,12 @@ pub enum CoreError {
     /// This PC's block of numbers for the series is used up.
     #[error("no numbers left in this PC's {0} block")]
     NumbersExhausted(&'static str),
+    /// This PC has no central server yet (enrolment in Settings).
+    #[error("this PC is not enrolled with a central server")]
+    NotEnrolled,
+    /// A software update could not be checked, verified or installed.
+    #[error("software update: {0:?}")]
+    Update(crate::update::UpdateProblem),
     #[error("this data folder already holds an office")]
     AlreadyInitialised,
     #[error("this data folder holds no office yet")]
@@ -83,6 +89,9 @@ impl CoreError {
             CoreError::NumbersExhausted(_) => "numbers_exhausted",
             CoreError::PrinterUnavailable => "printer_unavailable",
             CoreError::NotYetDownloaded => "not_yet_downloaded",
+            CoreError::NotEnrolled => "not_enrolled",
+            CoreError::Update(crate::update::UpdateProblem::Signature) => "update_signature",
+            CoreError::Update(_) => "update",
             CoreError::AlreadyInitialised => "already_initialised",
             CoreError::NotInitialised => "not_initialised",
             CoreError::SchemaTooNew { .. } => "schema_too_new",
@@ -154,6 +163,8 @@ impl CoreError {
                     "ทะเบียนหนังสือส่ง"
                 }
             ),
+            CoreError::NotEnrolled => "เครื่องนี้ยังไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์ส่วนกลาง (ตั้งค่า → การซิงค์ข้อมูล)".into(),
+            CoreError::Update(p) => p.message_th().into(),
             CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),
             CoreError::NotInitialised => "ยังไม่ได้ตั้งค่าสำนักงานในเครื่องนี้".into(),
             CoreError::SchemaTooNew { .. } => {

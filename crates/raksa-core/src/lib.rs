@@ -22,6 +22,7 @@ pub mod report;
 pub mod session;
 pub mod sync;
 pub mod table;
+pub mod update;
 pub mod welfare;
 pub mod workstation;
 

@@ -29,6 +29,10 @@ pub struct AppState {
     /// waiting past their timeout and sending the same batch again.
     push_slots: tokio::sync::Semaphore,
     slots: usize,
+    /// The address PCs reach this server at (`--public-url`), for the links in release
+    /// offers; without it, the request's own scheme and Host.
+    public_url: Option<String>,
+    https: bool,
 }
 
 /// Pushes admitted at once by default (`RAKSA_PUSH_SLOTS` overrides it). The store applies
@@ -57,7 +61,32 @@ impl AppState {
             buckets: Mutex::new(HashMap::new()),
             push_slots: tokio::sync::Semaphore::new(slots),
             slots,
+            public_url: None,
+            https: false,
         }
+    }
+
+    /// Where PCs reach this server (used in release offers' download links).
+    pub fn with_public_url(mut self, url: Option<String>, https: bool) -> AppState {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
+        self.https = https;
+        self
+    }
+
+    fn base_url(&self, headers: &HeaderMap) -> String {
+        if let Some(u) = &self.public_url {
+            return u.clone();
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            })
+            .unwrap_or("localhost");
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{host}")
     }
 
     /// Occupies every push slot (as a maintenance pause would): pushes are turned away
@@ -293,6 +322,62 @@ async fn get_blob(
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data).into_response())
 }
 
+fn release_target(target: &str) -> Result<(), ApiError> {
+    crate::release::check_target(target).map_err(|e| invalid(&e.to_string()))
+}
+
+/// Tauri's updater asks here (as the enrolled PC, with its bearer token): 204 when it runs
+/// the newest release, else the newest release's notes, signature and download link.
+async fn release_offer(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((target, current)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    device(&state, &headers).await?;
+    release_target(&target)?;
+    if crate::release::parse_version(&current).is_err() {
+        return Err(invalid("version"));
+    }
+    let st = state.clone();
+    let t = target.clone();
+    let Some(r) = blocking(move || st.store.release_offer(&t, &current)).await? else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let url = format!(
+        "{}/v1/releases/{}/{}/package",
+        state.base_url(&headers),
+        target,
+        r.version
+    );
+    Ok(Json(crate::release::Offer {
+        version: r.version,
+        notes: r.notes_th,
+        notes_en: r.notes_en,
+        pub_date: r.published_at,
+        url,
+        signature: r.signature,
+        sha256: r.sha256,
+        size: r.size,
+    })
+    .into_response())
+}
+
+/// A release's package bytes, to enrolled PCs. The PC verifies the signature itself.
+async fn release_package(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path((target, version)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    device(&state, &headers).await?;
+    release_target(&target)?;
+    let version = crate::release::parse_version(&version)
+        .map_err(|_| invalid("version"))?
+        .to_string();
+    let st = state.clone();
+    let data = blocking(move || st.store.release_package(&target, &version)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data).into_response())
+}
+
 /// Staff credential from `Authorization: Bearer <token>` or, for the browser page, HTTP
 /// Basic with the token as the password.
 async fn staff(state: &Arc<AppState>, headers: &HeaderMap) -> Result<String, ApiError> {
@@ -409,6 +494,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/blobs/{sha256}", get(get_blob).put(put_blob))
+        .route("/v1/releases/{target}/{current}", get(release_offer))
+        .route(
+            "/v1/releases/{target}/{version}/package",
+            get(release_package),
+        )
         .route("/v1/national", get(national_json))
         .route("/national", get(national_page))
         .route("/openapi.json", get(openapi))

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod national;
+pub mod release;
 pub mod store;
 pub mod tls;
 

@@ -42,6 +42,15 @@ enum Command {
         /// The certificate's private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<std::path::PathBuf>,
+        /// The address office PCs use for this server (e.g. https://raksa.m-society.go.th),
+        /// for download links in release offers; default: the request's own Host.
+        #[arg(long, env = "RAKSA_PUBLIC_URL")]
+        public_url: Option<String>,
+    },
+    /// Signed releases of the office app (updates the PCs install themselves).
+    Release {
+        #[command(subcommand)]
+        command: ReleaseCommand,
     },
     /// Offices.
     Office {
@@ -66,6 +75,54 @@ enum StaffCommand {
     Add {
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReleaseCommand {
+    /// Make the ministry's release signing key pair (on the release manager's machine, never
+    /// on the server). The secret key is encrypted with RAKSA_RELEASE_KEY_PASSWORD.
+    Keygen {
+        /// Folder for raksa-release.key (secret) and raksa-release.pub.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Leave the secret key unencrypted (test keys only).
+        #[arg(long)]
+        no_password: bool,
+    },
+    /// Sign a package for a version: writes PACKAGE.sig (Tauri's signature format).
+    Sign {
+        #[arg(long)]
+        key: std::path::PathBuf,
+        #[arg(long)]
+        version: String,
+        package: std::path::PathBuf,
+    },
+    /// Publish a signed package to the PCs (checked against the public key first).
+    Publish {
+        /// e.g. linux-x86_64 (the .deb) or windows-x86_64 (the .msi).
+        #[arg(long)]
+        target: String,
+        #[arg(long)]
+        version: String,
+        /// What changed, in Thai, for the office administrator who decides to install.
+        #[arg(long)]
+        notes_th: std::path::PathBuf,
+        #[arg(long)]
+        notes_en: Option<std::path::PathBuf>,
+        #[arg(long)]
+        package: std::path::PathBuf,
+        /// Default: PACKAGE.sig.
+        #[arg(long)]
+        signature: Option<std::path::PathBuf>,
+        /// The ministry's release public key (raksa-release.pub).
+        #[arg(long)]
+        pubkey: std::path::PathBuf,
+    },
+    /// The published releases of a target.
+    List {
+        #[arg(long)]
+        target: String,
     },
 }
 
@@ -101,6 +158,91 @@ fn fail(e: StoreError) -> i32 {
     1
 }
 
+fn sig_path_of(package: &std::path::Path) -> std::path::PathBuf {
+    let mut p = package.as_os_str().to_owned();
+    p.push(".sig");
+    p.into()
+}
+
+fn key_password() -> Option<String> {
+    std::env::var("RAKSA_RELEASE_KEY_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
+fn write_new(path: &std::path::Path, text: &str, mode: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    o.open(path)?.write_all(text.as_bytes())
+}
+
+fn release_keygen(out: &std::path::Path, no_password: bool) -> i32 {
+    let password = key_password();
+    if password.is_none() && !no_password {
+        eprintln!(
+            "กรุณาตั้งรหัสผ่านของกุญแจใน RAKSA_RELEASE_KEY_PASSWORD / set RAKSA_RELEASE_KEY_PASSWORD (or --no-password for a test key)"
+        );
+        return 1;
+    }
+    let (sk, pk) = match raksa_server::release::generate_key(password) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let _ = std::fs::create_dir_all(out);
+    let (skp, pkp) = (out.join("raksa-release.key"), out.join("raksa-release.pub"));
+    if let Err(e) = write_new(&skp, &sk, 0o600).and_then(|()| write_new(&pkp, &pk, 0o644)) {
+        eprintln!("ไม่ได้เขียนทับกุญแจเดิม / not overwriting: {e}");
+        return 1;
+    }
+    println!("{pk}");
+    eprintln!(
+        "กุญแจลับ: {} (เก็บไว้นอกเซิร์ฟเวอร์) / secret key kept off the server\nสร้างชุดติดตั้งด้วย RAKSA_UPDATE_PUBKEY=<บรรทัดข้างบน> / build installers with RAKSA_UPDATE_PUBKEY set to the line above",
+        skp.display()
+    );
+    0
+}
+
+fn release_sign(key: &std::path::Path, version: &str, package: &std::path::Path) -> i32 {
+    let (sk, data) = match (std::fs::read_to_string(key), std::fs::read(package)) {
+        (Ok(k), Ok(d)) => (k, d),
+        (Err(e), _) => {
+            eprintln!("{}: {e}", key.display());
+            return 1;
+        }
+        (_, Err(e)) => {
+            eprintln!("{}: {e}", package.display());
+            return 1;
+        }
+    };
+    let name = package
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match raksa_server::release::sign(&sk, key_password(), &data, &name, version) {
+        Ok(sig) => {
+            let out = sig_path_of(package);
+            if let Err(e) = std::fs::write(&out, sig) {
+                eprintln!("{}: {e}", out.display());
+                return 1;
+            }
+            println!("{}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("ลงลายเซ็นไม่สำเร็จ / signing failed: {e}");
+            1
+        }
+    }
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -109,20 +251,99 @@ fn main() {
         )
         .init();
     let cli = Cli::parse();
+    // Signing never touches (or creates) a server database.
+    let command = match cli.command {
+        Command::Release {
+            command: ReleaseCommand::Keygen { out, no_password },
+        } => std::process::exit(release_keygen(&out, no_password)),
+        Command::Release {
+            command:
+                ReleaseCommand::Sign {
+                    key,
+                    version,
+                    package,
+                },
+        } => std::process::exit(release_sign(&key, &version, &package)),
+        other => other,
+    };
     let store = match Store::open(&cli.db) {
         Ok(s) => s,
         Err(e) => std::process::exit(fail(e)),
     };
-    let code = match cli.command {
+    let code = match command {
+        Command::Release {
+            command: ReleaseCommand::Keygen { .. } | ReleaseCommand::Sign { .. },
+        } => unreachable!("handled before the store is opened"),
+        Command::Release {
+            command:
+                ReleaseCommand::Publish {
+                    target,
+                    version,
+                    notes_th,
+                    notes_en,
+                    package,
+                    signature,
+                    pubkey,
+                },
+        } => {
+            let read = |p: &std::path::Path| {
+                std::fs::read_to_string(p).map_err(|e| eprintln!("{}: {e}", p.display()))
+            };
+            let sig_path = signature.unwrap_or_else(|| sig_path_of(&package));
+            let (Ok(th), Ok(sig), Ok(key)) = (read(&notes_th), read(&sig_path), read(&pubkey))
+            else {
+                std::process::exit(1);
+            };
+            let en = match notes_en.as_deref().map(read) {
+                Some(Ok(t)) => t,
+                Some(Err(())) => std::process::exit(1),
+                None => String::new(),
+            };
+            let data = match std::fs::read(&package) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{}: {e}", package.display());
+                    std::process::exit(1);
+                }
+            };
+            match store.publish_release(&target, &version, &th, &en, &sig, &key, &data) {
+                Ok(r) => {
+                    println!(
+                        "เผยแพร่รุ่น {} ({}) แล้ว ลายเซ็นถูกต้อง / published {} for {}, signature verified, sha256 {}",
+                        r.version, r.target, r.version, r.target, r.sha256
+                    );
+                    0
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Release {
+            command: ReleaseCommand::List { target },
+        } => match store.releases(&target) {
+            Ok(rs) => {
+                for r in rs {
+                    println!(
+                        "{}\t{}\t{} bytes\t{}",
+                        r.version, r.published_at, r.size, r.sha256
+                    );
+                }
+                0
+            }
+            Err(e) => fail(e),
+        },
         Command::Serve {
             listen,
             rate,
             tls_cert,
             tls_key,
+            public_url,
         } => {
             let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
             rt.block_on(async move {
-                let state = Arc::new(AppState::new(store, rate, rate * 5.0));
+                let https = tls_cert.is_some();
+                let state = Arc::new(
+                    AppState::new(store, rate, rate * 5.0).with_public_url(public_url, https),
+                );
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
                 };

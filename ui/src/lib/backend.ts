@@ -9,6 +9,8 @@ import type { CorrectionOutcome } from "../bindings/CorrectionOutcome";
 import type { CorrectionRecord } from "../bindings/CorrectionRecord";
 import type { PersonCorrection } from "../bindings/PersonCorrection";
 import type { SavedFiles } from "../bindings/SavedFiles";
+import type { UpdateOffer } from "../bindings/UpdateOffer";
+import type { UpdateStatus } from "../bindings/UpdateStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { NewCase } from "../bindings/NewCase";
 import type { NewPerson } from "../bindings/NewPerson";
@@ -197,6 +199,10 @@ export const backend = {
   savePersonExport: (personId: string) => call<string[]>("save_person_export", { id: personId }),
   savedFiles: () => call<SavedFiles>("saved_files"),
   deleteSavedFile: (name: string) => call<null>("delete_saved_file", { name }),
+  /** `check`: ask the office's server now (otherwise only what the last check found). */
+  updateStatus: (check: boolean) => call<UpdateStatus>("update_status", { check }),
+  downloadUpdate: () => call<UpdateOffer>("download_update"),
+  installUpdate: () => call<null>("install_update"),
   syncStatus: () => call<SyncStatus>("sync_status"),
   enrolDevice: (server: string, code: string, name: string) => call<null>("enrol_device", { server, code, name }),
   syncNow: () => call<SyncReport>("sync_now"),

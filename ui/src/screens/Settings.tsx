@@ -6,6 +6,7 @@ import { DeadlineRules } from "./DeadlineRules";
 import { LetterSetup } from "./LetterSetup";
 import { WelfareRules } from "./WelfareRules";
 import { SyncCard } from "./SyncPanel";
+import { UpdateCard } from "./UpdateCard";
 import { reportFailure } from "../lib/failures";
 import { formatBeDateTime } from "../lib/thaiDate";
 import type { SavedFiles } from "../bindings/SavedFiles";
@@ -94,6 +95,7 @@ export function Settings({ isAdmin, isSupervisor }: { isAdmin: boolean; isSuperv
       )}
       <SavedFilesCard />
       <SyncCard isAdmin={isAdmin} canResolve={isAdmin || isSupervisor} />
+      <UpdateCard />
       <DeadlineRules isAdmin={isAdmin} />
       <WelfareRules isAdmin={isAdmin} />
       {(isAdmin || isSupervisor) && <LetterSetup isAdmin={isAdmin} />}

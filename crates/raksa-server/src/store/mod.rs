@@ -22,6 +22,8 @@ use raksa_protocol::{
 };
 use serde_json::{Map, Value};
 
+use crate::release::{self, Release};
+
 mod postgresql;
 mod sqlite;
 
@@ -185,6 +187,10 @@ pub trait Tx {
     fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()>;
     fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>>;
     fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()>;
+    /// Stores a release; false when that version of that target already exists.
+    fn put_release(&mut self, release: &Release, data: &[u8]) -> Result<bool>;
+    fn releases(&mut self, target: &str) -> Result<Vec<Release>>;
+    fn release_package(&mut self, target: &str, version: &str) -> Result<Option<Vec<u8>>>;
 }
 
 // ---- the operations, written once ----------------------------------------------------
@@ -535,6 +541,45 @@ fn op_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str) -> Result<Vec<u8>> 
     })
 }
 
+fn release_refusal(e: release::ReleaseError) -> StoreError {
+    let th = match &e {
+        release::ReleaseError::BadSignature => "ลายเซ็นไม่ตรงกับไฟล์และกุญแจของกระทรวง ไม่ได้เผยแพร่",
+        release::ReleaseError::VersionMismatch { .. } | release::ReleaseError::UnsignedVersion => {
+            "ลายเซ็นไม่ได้ระบุรุ่นนี้ ไม่ได้เผยแพร่"
+        }
+        _ => "ข้อมูลรุ่นที่จะเผยแพร่ไม่ถูกต้อง",
+    };
+    refuse(400, "release", th, &e.to_string())
+}
+
+fn op_publish<T: Tx>(tx: &mut T, r: &Release, data: &[u8]) -> Result<()> {
+    if !tx.put_release(r, data)? {
+        return Err(refuse(
+            409,
+            "release_exists",
+            "มีรุ่นนี้เผยแพร่แล้ว รุ่นที่เผยแพร่แล้วแก้ไขไม่ได้ ให้ออกเลขรุ่นใหม่",
+            "This version is already published; publish a new version",
+        ));
+    }
+    Ok(())
+}
+
+fn op_releases<T: Tx>(tx: &mut T, target: &str) -> Result<Vec<Release>> {
+    let mut all = tx.releases(target)?;
+    all.sort_by_key(|r| release::parse_version(&r.version).ok());
+    Ok(all)
+}
+
+fn op_offer<T: Tx>(tx: &mut T, target: &str, current: &str) -> Result<Option<Release>> {
+    let all = tx.releases(target)?;
+    Ok(release::newest_after(&all, current).cloned())
+}
+
+fn op_release_package<T: Tx>(tx: &mut T, target: &str, version: &str) -> Result<Vec<u8>> {
+    tx.release_package(target, version)?
+        .ok_or_else(|| refuse(404, "not_found", "ไม่พบรุ่นนี้บนเซิร์ฟเวอร์", "No such release"))
+}
+
 fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> {
     let now = Utc::now().to_rfc3339();
     let normalised: String = code.chars().filter(char::is_ascii_digit).collect();
@@ -808,6 +853,64 @@ impl Store {
     /// Stores an attachment's bytes for the device's office (content-addressed).
     pub fn put_blob(&self, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
         in_tx!(self, op_put_blob(device, sha256, data))
+    }
+    /// Publishes a release after checking its signature against the ministry's public key
+    /// (`public_key_b64`) exactly as the PCs will. Published versions never change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn publish_release(
+        &self,
+        target: &str,
+        version: &str,
+        notes_th: &str,
+        notes_en: &str,
+        signature: &str,
+        public_key_b64: &str,
+        data: &[u8],
+    ) -> Result<Release> {
+        release::check_target(target).map_err(release_refusal)?;
+        let version = release::parse_version(version)
+            .map_err(release_refusal)?
+            .to_string();
+        if notes_th.trim().is_empty() {
+            return Err(refuse(
+                400,
+                "release",
+                "กรุณาใส่บันทึกการเปลี่ยนแปลงภาษาไทย (ผู้ดูแลระบบอ่านก่อนตัดสินใจติดตั้ง)",
+                "Thai release notes are required",
+            ));
+        }
+        if data.len() > release::MAX_PACKAGE_BYTES {
+            return Err(refuse(
+                413,
+                "too_large",
+                "ไฟล์ติดตั้งใหญ่เกินกำหนด",
+                "Package too large",
+            ));
+        }
+        let key = release::public_key_b64(public_key_b64).map_err(release_refusal)?;
+        release::verify(data, signature.trim(), &key, &version).map_err(release_refusal)?;
+        let r = Release {
+            target: target.to_owned(),
+            version,
+            notes_th: notes_th.trim().to_owned(),
+            notes_en: notes_en.trim().to_owned(),
+            signature: signature.trim().to_owned(),
+            sha256: sha256_hex(data),
+            size: data.len() as u64,
+            published_at: Utc::now().to_rfc3339(),
+        };
+        in_tx!(self, op_publish(&r, data))?;
+        Ok(r)
+    }
+    pub fn releases(&self, target: &str) -> Result<Vec<Release>> {
+        in_tx!(self, op_releases(target))
+    }
+    /// The newest release of `target` newer than `current`, if any.
+    pub fn release_offer(&self, target: &str, current: &str) -> Result<Option<Release>> {
+        in_tx!(self, op_offer(target, current))
+    }
+    pub fn release_package(&self, target: &str, version: &str) -> Result<Vec<u8>> {
+        in_tx!(self, op_release_package(target, version))
     }
     /// An attachment's bytes, within the device's office only.
     pub fn blob(&self, device: &Device, sha256: &str) -> Result<Vec<u8>> {

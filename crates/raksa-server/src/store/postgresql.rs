@@ -397,6 +397,59 @@ impl Tx for PgTx<'_> {
             )?
             .map(|r| r.get::<_, i64>(0) as u64))
     }
+    fn put_release(&mut self, r: &Release, data: &[u8]) -> Result<bool> {
+        let size = r.size as i64;
+        let n = self.run(
+            "INSERT INTO releases (target, version, notes_th, notes_en, signature, sha256, size,
+                 published_at, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (target, version) DO NOTHING",
+            |t, st| {
+                t.execute(
+                    st,
+                    &[
+                        &r.target,
+                        &r.version,
+                        &r.notes_th,
+                        &r.notes_en,
+                        &r.signature,
+                        &r.sha256,
+                        &size,
+                        &r.published_at,
+                        &data,
+                    ],
+                )
+            },
+        )?;
+        Ok(n == 1)
+    }
+    fn releases(&mut self, target: &str) -> Result<Vec<Release>> {
+        let rows = self.run(
+            "SELECT target, version, notes_th, notes_en, signature, sha256, size, published_at
+             FROM releases WHERE target = $1",
+            |t, st| t.query(st, &[&target]),
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| Release {
+                target: r.get(0),
+                version: r.get(1),
+                notes_th: r.get(2),
+                notes_en: r.get(3),
+                signature: r.get(4),
+                sha256: r.get(5),
+                size: r.get::<_, i64>(6) as u64,
+                published_at: r.get(7),
+            })
+            .collect())
+    }
+    fn release_package(&mut self, target: &str, version: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .run(
+                "SELECT data FROM releases WHERE target = $1 AND version = $2",
+                |t, st| t.query_opt(st, &[&target, &version]),
+            )?
+            .map(|r| r.get(0)))
+    }
     fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()> {
         self.run(
             "INSERT INTO blobs (office, sha256, data, stored_at) VALUES ($1, $2, $3, $4)

@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (office TEXT NOT NULL, sha256 TEXT NOT NULL, data BLOB NOT NULL,
     stored_at TEXT NOT NULL, PRIMARY KEY (office, sha256));
+CREATE TABLE IF NOT EXISTS releases (target TEXT NOT NULL, version TEXT NOT NULL,
+    notes_th TEXT NOT NULL, notes_en TEXT NOT NULL, signature TEXT NOT NULL, sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL, published_at TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (target, version));
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
 
@@ -380,6 +384,56 @@ impl Tx for SqliteTx<'_> {
             rusqlite::params![office, sha256],
         )?;
         Ok(())
+    }
+    fn put_release(&mut self, r: &Release, data: &[u8]) -> Result<bool> {
+        let n = self.0.execute(
+            "INSERT INTO releases (target, version, notes_th, notes_en, signature, sha256, size,
+                 published_at, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (target, version) DO NOTHING",
+            rusqlite::params![
+                r.target,
+                r.version,
+                r.notes_th,
+                r.notes_en,
+                r.signature,
+                r.sha256,
+                r.size as i64,
+                r.published_at,
+                data
+            ],
+        )?;
+        Ok(n == 1)
+    }
+    fn releases(&mut self, target: &str) -> Result<Vec<Release>> {
+        let mut stmt = self.0.prepare(
+            "SELECT target, version, notes_th, notes_en, signature, sha256, size, published_at
+             FROM releases WHERE target = ?1",
+        )?;
+        let v = stmt
+            .query_map([target], |r| {
+                Ok(Release {
+                    target: r.get(0)?,
+                    version: r.get(1)?,
+                    notes_th: r.get(2)?,
+                    notes_en: r.get(3)?,
+                    signature: r.get(4)?,
+                    sha256: r.get(5)?,
+                    size: r.get::<_, i64>(6)? as u64,
+                    published_at: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn release_package(&mut self, target: &str, version: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT data FROM releases WHERE target = ?1 AND version = ?2",
+                rusqlite::params![target, version],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
     fn shared_with(&mut self, entity: &str) -> Result<Vec<String>> {
         let mut stmt = self

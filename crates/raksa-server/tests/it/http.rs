@@ -143,7 +143,11 @@ fn the_openapi_description_and_the_running_server_agree() {
     let paths = doc["paths"].as_object().unwrap();
     for (path, ops) in paths {
         for method in ops.as_object().unwrap().keys() {
-            let concrete = path.replace("{sha256}", &"0".repeat(64));
+            let concrete = path
+                .replace("{sha256}", &"0".repeat(64))
+                .replace("{target}", "linux-x86_64")
+                .replace("{current}", "0.1.0")
+                .replace("{version}", "0.1.0");
             let r = request(
                 srv.addr,
                 &method.to_uppercase(),

@@ -6,6 +6,7 @@ mod model;
 mod national;
 mod pull_order;
 mod push;
+mod release;
 mod tls;
 
 use raksa_protocol::{Entity, Mutation};
