@@ -125,6 +125,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         save_person_export,
         saved_files,
         delete_saved_file,
+        break_glass,
+        set_case_sensitive,
+        recent_openings,
         crate::update::update_status,
         crate::update::download_update,
         crate::update::install_update,
@@ -1009,6 +1012,26 @@ async fn person_corrections(
     id: String,
 ) -> Reply<Vec<CorrectionRecord>> {
     on_record(state, id, |s, id| s.person_corrections(id)).await
+}
+
+/// Opens a sensitive case outside need-to-know with a reason (recorded, audited, shown to
+/// the supervisors).
+#[tauri::command]
+async fn break_glass(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
+    on_record(state, id, move |s, id| s.break_glass(id, &reason)).await
+}
+
+#[tauri::command]
+async fn set_case_sensitive(state: State<'_, AppState>, id: String, sensitive: bool) -> Reply<()> {
+    on_record(state, id, move |s, id| s.set_case_sensitive(id, sensitive)).await
+}
+
+/// Break-the-glass openings of the last 30 days (supervisors and administrators).
+#[tauri::command]
+async fn recent_openings(
+    state: State<'_, AppState>,
+) -> Reply<Vec<raksa_core::access::CaseOpening>> {
+    on_workstation(state, |w| w.with_session(|s| s.recent_openings())).await
 }
 
 /// The private folder's saved letters and exports (the "delete after use" list). File

@@ -35,6 +35,9 @@ pub enum CoreError {
     /// This PC's block of numbers for the series is used up.
     #[error("no numbers left in this PC's {0} block")]
     NumbersExhausted(&'static str),
+    /// A sensitive case outside the user's need-to-know: open it only with a reason.
+    #[error("sensitive case: a reason is needed to open it")]
+    NeedToKnow,
     /// This PC has no central server yet (enrolment in Settings).
     #[error("this PC is not enrolled with a central server")]
     NotEnrolled,
@@ -89,6 +92,7 @@ impl CoreError {
             CoreError::NumbersExhausted(_) => "numbers_exhausted",
             CoreError::PrinterUnavailable => "printer_unavailable",
             CoreError::NotYetDownloaded => "not_yet_downloaded",
+            CoreError::NeedToKnow => "need_to_know",
             CoreError::NotEnrolled => "not_enrolled",
             CoreError::Update(crate::update::UpdateProblem::Signature) => "update_signature",
             CoreError::Update(_) => "update",
@@ -163,6 +167,7 @@ impl CoreError {
                     "ทะเบียนหนังสือส่ง"
                 }
             ),
+            CoreError::NeedToKnow => "กรณีนี้มีข้อมูลอ่อนไหว เปิดดูได้เฉพาะผู้รับผิดชอบ หัวหน้างาน และผู้ดูแลระบบ หากจำเป็นต้องเปิด กรุณาระบุเหตุผล ระบบจะแจ้งหัวหน้างานและบันทึกไว้".into(),
             CoreError::NotEnrolled => "เครื่องนี้ยังไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์ส่วนกลาง (ตั้งค่า → การซิงค์ข้อมูล)".into(),
             CoreError::Update(p) => p.message_th().into(),
             CoreError::AlreadyInitialised => "เครื่องนี้ตั้งค่าสำนักงานไว้แล้ว".into(),

@@ -6,7 +6,7 @@
 pub mod cases;
 pub mod people;
 pub mod store;
-pub use cases::{casework, fact_finding, numbering, plan};
+pub use cases::{access, casework, fact_finding, numbering, plan};
 pub use people::{correction, duplicates, household, merge};
 pub use store::{audit, db, migrations, write};
 

@@ -60,7 +60,11 @@ pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.case_no AS c_case_no, \
      p.last_name AS p_last_name, p.id_kind AS p_id_kind, p.id_number AS p_id_number, \
      p.no_id_reason AS p_no_id_reason, c.channel AS c_channel, c.intake_date AS c_intake_date, \
      c.summary AS c_summary, c.status AS c_status, u.full_name AS u_full_name, \
-     c.urgency AS c_urgency, c.pending_approval AS c_pending_approval";
+     c.urgency AS c_urgency, c.pending_approval AS c_pending_approval, \
+     rk_sensitive(c.sensitive, c.problem_domains) AS c_sensitive, \
+     (rk_needs_reason(c.sensitive, c.problem_domains, c.assigned_to, c.created_by) \
+      AND NOT EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id \
+        AND g.user_id = rk_viewer() AND g.expires_at > rk_now())) AS c_restricted";
 
 pub(crate) fn corrupt(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Text)
@@ -124,7 +128,24 @@ pub(crate) fn person_row(row: &Row) -> rusqlite::Result<Person> {
     })
 }
 
+/// A case summary; outside need-to-know (`c_restricted`, computed in SQL from
+/// raksa-domain's rule) the client's name, ID and the summary are left out.
 pub(crate) fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
+    let restricted: bool = row.get("c_restricted")?;
+    let s = case_row_full(row)?;
+    Ok(if restricted {
+        CaseSummary {
+            person_name: String::new(),
+            masked_id: String::new(),
+            summary: String::new(),
+            ..s
+        }
+    } else {
+        s
+    })
+}
+
+fn case_row_full(row: &Row) -> rusqlite::Result<CaseSummary> {
     let identity = identity_cols(row)?;
     Ok(CaseSummary {
         id: uuid_col(row, "c_id")?,
@@ -152,6 +173,8 @@ pub(crate) fn case_row(row: &Row) -> rusqlite::Result<CaseSummary> {
             }
             None => None,
         },
+        sensitive: row.get("c_sensitive")?,
+        restricted: row.get("c_restricted")?,
     })
 }
 
@@ -238,6 +261,54 @@ pub(crate) fn insert_case(
     Ok(id)
 }
 
+/// The SQL functions that decide need-to-know for the signed-in user (`CASE_COLS`):
+/// `rk_sensitive`, `rk_needs_reason` (raksa-domain's `access` rules), `rk_viewer` and
+/// `rk_now` (the session's clock, for break-the-glass expiry). A connection without them
+/// cannot list cases at all: the check fails closed.
+fn register_viewer(
+    conn: &Connection,
+    viewer: Uuid,
+    role: Role,
+    clock: Arc<dyn Clock>,
+) -> rusqlite::Result<()> {
+    use raksa_domain::access;
+    use rusqlite::functions::FunctionFlags;
+    fn problems(json: Option<String>) -> Vec<ProblemDomain> {
+        json.and_then(|j| serde_json::from_str::<Vec<String>>(&j).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| ProblemDomain::parse(p))
+            .collect()
+    }
+    let det = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("rk_sensitive", 2, det, |ctx| {
+        let flagged: i64 = ctx.get::<Option<i64>>(0)?.unwrap_or(0);
+        Ok(access::is_sensitive(flagged != 0, &problems(ctx.get(1)?)))
+    })?;
+    conn.create_scalar_function("rk_needs_reason", 4, det, move |ctx| {
+        let flagged: i64 = ctx.get::<Option<i64>>(0)?.unwrap_or(0);
+        let problems = problems(ctx.get(1)?);
+        let id = |i: usize| -> rusqlite::Result<Option<Uuid>> {
+            Ok(ctx
+                .get::<Option<String>>(i)?
+                .and_then(|s| Uuid::parse_str(&s).ok()))
+        };
+        let case = access::CaseAccess {
+            flagged: flagged != 0,
+            problems: &problems,
+            assigned_to: id(2)?,
+            // A case without a readable creator is nobody's: fail closed.
+            created_by: id(3)?.unwrap_or(Uuid::nil()),
+        };
+        Ok(access::needs_reason(viewer, role, &case))
+    })?;
+    conn.create_scalar_function("rk_viewer", 0, det, move |_| Ok(viewer.to_string()))?;
+    conn.create_scalar_function("rk_now", 0, FunctionFlags::SQLITE_UTF8, move |_| {
+        Ok(clock.now().to_rfc3339())
+    })?;
+    Ok(())
+}
+
 /// Splits a search into words; each word must match somewhere. Digits typed with dashes
 /// or spaces (an ID) count as one word.
 fn search_terms(query: &str) -> Vec<String> {
@@ -300,6 +371,7 @@ impl Session {
             signs_in_here: true,
             ..user
         };
+        register_viewer(&conn, user.id, user.role, clock.clone())?;
         crate::fact_finding::install_shipped(&conn, &clock.now().to_rfc3339())?;
         let office = conn.query_row(
             "SELECT id, name, address, letter_code, phone FROM office LIMIT 1",
@@ -353,6 +425,9 @@ impl Session {
 
     pub(crate) fn now(&self) -> String {
         self.clock.now().to_rfc3339()
+    }
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub(crate) fn require(&self, roles: &[Role]) -> Result<()> {
@@ -497,6 +572,23 @@ impl Session {
             .optional()?
             .ok_or(CoreError::NotFound)?;
         let cases = self.query_cases("WHERE c.person_id = ?1", &[&id.to_string()], 500)?;
+        // A victim's whereabouts are the most dangerous part of a sensitive case: while any
+        // of the person's cases is outside the user's need-to-know, contact and address
+        // stay hidden (the name stays: it is how a duplicate is caught).
+        let restricted = cases.iter().any(|c| c.restricted);
+        let person = if restricted {
+            Person {
+                phone: String::new(),
+                address_text: String::new(),
+                subdistrict_code: None,
+                postcode: None,
+                place_label: None,
+                birth_date: None,
+                ..person
+            }
+        } else {
+            person
+        };
         let merged_into: Option<String> = self.conn.query_row(
             "SELECT merged_into FROM people WHERE id = ?1",
             [id.to_string()],
@@ -512,6 +604,7 @@ impl Session {
             person,
             cases,
             merged_into: merged_into.and_then(|m| Uuid::parse_str(&m).ok()),
+            restricted,
         })
     }
 

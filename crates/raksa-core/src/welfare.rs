@@ -146,6 +146,7 @@ impl Session {
     /// target groups, hardship from the problems; income and schemes already received are
     /// carried over from the case's last screening.
     pub fn welfare_facts(&self, case_id: Uuid) -> Result<ScreeningFacts> {
+        self.require_need_to_know(case_id)?;
         let d = self.get_case(case_id)?;
         let person = self.get_person(d.case.person_id)?.person;
         let today = self.today();

@@ -51,6 +51,7 @@ pub enum FieldProblem {
     DeathBeforeBirth,
     DecisionBeforeRequest,
     RefusalChangesNothing,
+    ReasonTooShort,
 }
 
 impl FieldProblem {
@@ -89,6 +90,7 @@ impl FieldProblem {
             FileEmpty => "ไฟล์ว่างเปล่า",
             AlreadyInHousehold => "บุคคลนี้เป็นสมาชิกของครัวเรือนอื่นอยู่แล้ว ต้องบันทึกการย้ายออกก่อน",
             NotInHousehold => "บุคคลนี้ไม่ได้เป็นสมาชิกปัจจุบันของครัวเรือนนี้",
+            ReasonTooShort => "กรุณาระบุเหตุผลให้ชัดเจน (อย่างน้อย 10 ตัวอักษร) เหตุผลนี้จะแจ้งให้หัวหน้างานทราบ",
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
             OfficeMismatch => "รหัสลงทะเบียนนี้ออกให้สำนักงานอื่น กรุณาขอรหัสของสำนักงานนี้จากผู้ดูแลระบบส่วนกลาง",
@@ -142,6 +144,9 @@ impl FieldProblem {
                 "This person already belongs to another household; record the move out first"
             }
             NotInHousehold => "This person is not a current member of this household",
+            ReasonTooShort => {
+                "Give a clear reason (at least 10 characters); the supervisors will see it"
+            }
             DateBeforeStart => "The date must not be before the start date",
             BlockOverlaps => "This range overlaps numbers this PC already issued this year",
             OfficeMismatch => "This enrolment code belongs to another office",

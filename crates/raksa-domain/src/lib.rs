@@ -5,6 +5,7 @@
 //! PC (`raksa-core`) and the central server (`raksa-server`) both build on this crate, so
 //! each rule is written once.
 
+pub mod access;
 pub mod correction;
 pub mod deadlines;
 pub mod field;

@@ -354,6 +354,11 @@ pub struct CaseSummary {
     pub assigned_to: Option<String>,
     /// An approval waiting for a supervisor.
     pub pending_approval: Option<crate::lifecycle::ApprovalKind>,
+    /// Violence, abuse, exploitation or trafficking, or marked by hand (`access`).
+    pub sensitive: bool,
+    /// Sensitive and outside this user's need-to-know: the client's name, ID and the
+    /// summary are left out, and the case opens only by break-the-glass.
+    pub restricted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -363,6 +368,9 @@ pub struct PersonDetail {
     pub cases: Vec<CaseSummary>,
     /// Set when this record was merged into another (the one to open instead).
     pub merged_into: Option<Uuid>,
+    /// A case of this person is outside the user's need-to-know: contact, address and
+    /// birth date are left out (open that case with a reason to see them).
+    pub restricted: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -68,10 +68,12 @@ pub enum Entity {
     Attachments,
     /// A correction of a person's record: who, when, why, the previous values.
     PersonCorrections,
+    /// A sensitive case opened by someone outside need-to-know, with the reason given.
+    AccessGrants,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 16] = [
+    pub const ALL: [Entity; 17] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -88,6 +90,7 @@ impl Entity {
         Entity::ReferralReplies,
         Entity::Attachments,
         Entity::PersonCorrections,
+        Entity::AccessGrants,
     ];
 
     pub fn table(self) -> &'static str {
@@ -108,6 +111,7 @@ impl Entity {
             Entity::ReferralReplies => "referral_replies",
             Entity::Attachments => "attachments",
             Entity::PersonCorrections => "person_corrections",
+            Entity::AccessGrants => "access_grants",
         }
     }
 
@@ -124,6 +128,7 @@ impl Entity {
                 | Entity::LetterRegister
                 | Entity::ReferralReplies
                 | Entity::PersonCorrections
+                | Entity::AccessGrants
         )
     }
 
@@ -182,6 +187,7 @@ impl Entity {
                 "pending_request",
                 "outcome",
                 "household_id",
+                "sensitive",
             ],
             Entity::CaseEvents => &["id", "case_id", "at", "user_id", "kind", "body", "corrects"],
             Entity::Households => &["id", "house_code", "created_at", "created_by"],
@@ -331,6 +337,7 @@ impl Entity {
                 "changes",
                 "request",
             ],
+            Entity::AccessGrants => &["id", "case_id", "user_id", "reason", "at", "expires_at"],
         }
     }
 }

@@ -12,4 +12,13 @@ case_no: string, person_id: string, person_name: string, masked_id: string, chan
 /**
  * An approval waiting for a supervisor.
  */
-pending_approval: ApprovalKind | null, };
+pending_approval: ApprovalKind | null, 
+/**
+ * Violence, abuse, exploitation or trafficking, or marked by hand (`access`).
+ */
+sensitive: boolean, 
+/**
+ * Sensitive and outside this user's need-to-know: the client's name, ID and the
+ * summary are left out, and the case opens only by break-the-glass.
+ */
+restricted: boolean, };

@@ -6,4 +6,9 @@ export type PersonDetail = { person: Person, cases: Array<CaseSummary>,
 /**
  * Set when this record was merged into another (the one to open instead).
  */
-merged_into: string | null, };
+merged_into: string | null, 
+/**
+ * A case of this person is outside the user's need-to-know: contact, address and
+ * birth date are left out (open that case with a reason to see them).
+ */
+restricted: boolean, };

@@ -10,6 +10,7 @@ import type { CorrectionRecord } from "../bindings/CorrectionRecord";
 import type { PersonCorrection } from "../bindings/PersonCorrection";
 import type { SavedFiles } from "../bindings/SavedFiles";
 import type { UpdateOffer } from "../bindings/UpdateOffer";
+import type { CaseOpening } from "../bindings/CaseOpening";
 import type { UpdateStatus } from "../bindings/UpdateStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { NewCase } from "../bindings/NewCase";
@@ -199,6 +200,9 @@ export const backend = {
   savePersonExport: (personId: string) => call<string[]>("save_person_export", { id: personId }),
   savedFiles: () => call<SavedFiles>("saved_files"),
   deleteSavedFile: (name: string) => call<null>("delete_saved_file", { name }),
+  breakGlass: (id: string, reason: string) => call<null>("break_glass", { id, reason }),
+  setCaseSensitive: (id: string, sensitive: boolean) => call<null>("set_case_sensitive", { id, sensitive }),
+  recentOpenings: () => call<CaseOpening[]>("recent_openings"),
   /** `check`: ask the office's server now (otherwise only what the last check found). */
   updateStatus: (check: boolean) => call<UpdateStatus>("update_status", { check }),
   downloadUpdate: () => call<UpdateOffer>("download_update"),

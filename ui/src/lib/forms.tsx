@@ -16,18 +16,30 @@ export function Field(props: {
 }) {
   const id = useId();
   const described = `${id}-hint ${id}-err`;
+  // Once the user edits the field, its error from the last attempt is stale: hide it until
+  // the next attempt reports (or clears) it.
+  const [seen, setSeen] = useState(props.error);
+  const [stale, setStale] = useState(false);
+  if (props.error !== seen) {
+    setSeen(props.error);
+    setStale(false);
+  }
+  const error = stale ? undefined : props.error;
   return (
-    <div className={"field" + (props.error ? " field-invalid" : "")}>
+    <div className={"field" + (error ? " field-invalid" : "")} onChange={() => {
+        // React's change bubbles after the field's own handler has run: nothing is lost.
+        if (props.error && !stale) setStale(true);
+      }}>
       <label htmlFor={id}>{props.label}</label>
-      {props.children({ id, "aria-describedby": described, "aria-invalid": Boolean(props.error) })}
-      {props.hint && !props.error && (
+      {props.children({ id, "aria-describedby": described, "aria-invalid": Boolean(error) })}
+      {props.hint && !error && (
         <div className="hint" id={`${id}-hint`}>
           {props.hint}
         </div>
       )}
-      {props.error ? (
+      {error ? (
         <div className="error" id={`${id}-err`} role="alert">
-          {props.error}
+          {error}
         </div>
       ) : props.ok ? (
         <div className="ok" id={`${id}-err`}>

@@ -28,6 +28,8 @@ import { PlanCard, planKindNames, planStatusNames } from "./PlanCard";
 import { ReferralCard, referralStatusNames } from "./ReferralCard";
 import { schemeNames, WelfarePanel } from "./WelfarePanel";
 import { reportFailure } from "../lib/failures";
+import { LockIcon } from "../lib/icons";
+import { BreakGlass, CaseOpenings } from "./NeedToKnow";
 
 
 type Mode = "note" | "visit" | "assistance" | "stage" | "plan" | "closure" | "reopen" | "correct" | null;
@@ -50,6 +52,7 @@ export function CaseView({
   const { t, pick, lang } = i18n;
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [needReason, setNeedReason] = useState(false);
   const [notice, setNotice] = useState<string | null>(flash);
   const [mode, setMode] = useState<Mode>(null);
   const [correcting, setCorrecting] = useState<string | null>(null);
@@ -60,10 +63,14 @@ export function CaseView({
   const load = useCallback(() => {
     backend
       .getCase(id)
-      .then(setDetail)
+      .then((d) => {
+        setNeedReason(false);
+        setDetail(d);
+      })
       .catch((e: unknown) => {
         const err = toBackendError(e);
-        setError(lang === "th" ? err.report.message_th : err.report.message_en);
+        if (err.report.code === "need_to_know") setNeedReason(true);
+        else setError(lang === "th" ? err.report.message_th : err.report.message_en);
       });
   }, [id, lang]);
   useEffect(load, [load]);
@@ -85,6 +92,7 @@ export function CaseView({
     load();
   };
 
+  if (needReason) return <BreakGlass caseId={id} onOpened={load} />;
   if (error) return <Banner message={error} />;
   if (!detail) return <p className="muted">…</p>;
   const c = detail.case;
@@ -100,6 +108,11 @@ export function CaseView({
               {pick(statusNames[c.status])}
             </span>{" "}
             {c.urgency !== "normal" && <span className={`pill urgency-pill-${c.urgency}`}>{pick(urgencyNames[c.urgency]).split(" ")[0]}</span>}{" "}
+            {c.sensitive && (
+              <span className="pill pill-sensitive" id="case-sensitive" title={t("access.restrictedHint")}>
+                <LockIcon /> {t("access.sensitive")}
+              </span>
+            )}{" "}
             {detail.unsynced && (
               <span className="pill pill-unsynced" id="case-unsynced" title={t("caseView.changesWaitingToBeSent")}>
                 {t("caseView.notYetOnTheServer")}
@@ -112,6 +125,24 @@ export function CaseView({
         </div>
       </div>
       <Banner message={notice} kind="success" />
+      {(detail.can_mark_sensitive || detail.can_unmark_sensitive) && (
+        <div className="actions actions-left">
+          <button
+            type="button"
+            className="small"
+            id={detail.can_mark_sensitive ? "mark-sensitive" : "unmark-sensitive"}
+            onClick={() =>
+              void backend
+                .setCaseSensitive(c.id, detail.can_mark_sensitive)
+                .then(() => done(detail.can_mark_sensitive ? t("access.marked") : t("access.unmarked")))
+                .catch(reportFailure)
+            }
+          >
+            {detail.can_mark_sensitive ? t("access.mark") : t("access.unmark")}
+          </button>
+        </div>
+      )}
+      <CaseOpenings rows={detail.openings} />
       {detail.person_death_date && (
         <div className="banner banner-info" role="status" id="client-died">
           {t("caseView.clientDied", { date: formatBe(detail.person_death_date, lang) })}

@@ -6,6 +6,7 @@ import { channelNames, statusNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "../lib/navigation";
+import { ClientName, RecentOpenings } from "./NeedToKnow";
 
 export function Cases({ go }: { go: (v: View) => void }) {
   const { t, pick, lang } = useI18n();
@@ -56,6 +57,7 @@ export function Cases({ go }: { go: (v: View) => void }) {
           + {t("navRegister")}
         </button>
       </div>
+      <RecentOpenings />
       <div className="search">
         <label htmlFor="case-search" className="visually-hidden">
           {t("searchLabel")}
@@ -101,7 +103,7 @@ export function Cases({ go }: { go: (v: View) => void }) {
               {rows.map((c) => (
                 <ClickableRow key={c.id} onOpen={() => go({ kind: "case", id: c.id })}>
                   <td className="mono nowrap">{c.case_no}</td>
-                  <td className="case-person nowrap">{c.person_name}</td>
+                  <td className="case-person nowrap"><ClientName name={c.person_name} restricted={c.restricted} /></td>
                   <td className="mono nowrap">{c.masked_id}</td>
                   <td className="nowrap">{pick(channelNames[c.channel])}</td>
                   <td className="nowrap">{formatBe(c.intake_date, lang)}</td>

@@ -19,6 +19,7 @@ import { statusNames, useI18n } from "../lib/i18n";
 import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "../lib/navigation";
+import { ClientName } from "./NeedToKnow";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 Chart.defaults.font.family = '"Sarabun", "Noto Sans Thai", "Tahoma", sans-serif';
@@ -302,7 +303,7 @@ export function Dashboard({ go }: { go: (v: View) => void }) {
                 {drill.cases.map((c) => (
                   <ClickableRow key={c.id} onOpen={() => go({ kind: "case", id: c.id })}>
                     <td className="mono nowrap">{c.case_no}</td>
-                    <td>{c.person_name}</td>
+                    <td><ClientName name={c.person_name} restricted={c.restricted} /></td>
                     <td className="nowrap">{formatBe(c.intake_date, lang)}</td>
                     <td>{pick(statusNames[c.status])}</td>
                     <td>{c.assigned_to ?? "–"}</td>

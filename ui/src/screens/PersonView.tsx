@@ -31,6 +31,7 @@ import type { Household } from "../bindings/Household";
 import { HouseholdPanel } from "./HouseholdPanel";
 import { MergePanel } from "./MergePanel";
 import { reportFailure } from "../lib/failures";
+import { LockIcon } from "../lib/icons";
 
 export function PersonView({ id, flash, go, canMerge }: { id: string; flash: string | null; go: (v: View) => void; canMerge: boolean }) {
   const { t, pick, lang } = useI18n();
@@ -46,7 +47,10 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
     backend
       .personHousehold(id)
       .then(setHousehold)
-      .catch(reportFailure);
+      .catch((e: unknown) => {
+        // A person with a sensitive case outside need-to-know: the household stays hidden.
+        if (toBackendError(e).report.code !== "need_to_know") reportFailure(e);
+      });
   }, [id, reloads]);
 
   useEffect(() => {
@@ -89,6 +93,11 @@ export function PersonView({ id, flash, go, canMerge }: { id: string; flash: str
         )}
       </div>
       <Banner message={notice} kind="success" />
+      {detail.restricted && (
+        <div className="banner banner-info" role="status" id="person-restricted">
+          <LockIcon /> {t("access.personRestricted")}
+        </div>
+      )}
       {detail.merged_into && (
         <div className="banner banner-info" role="status" id="merged-notice">
           {t("personView.thisRecordWasMergedInto")}{" "}
@@ -203,6 +212,8 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
   const [domains, setDomains] = useState<ProblemDomain[]>([]);
   const [reporter, setReporter] = useState({ name: "", relationship: "", contact: "" });
   const [account, setAccount] = useState("");
+  const [sensitive, setSensitive] = useState(false);
+  const safety = domains.includes("safety");
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -225,7 +236,9 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
         account,
       }),
     );
-    if (c) onOpened(c.id, c.case_no);
+    if (!c) return;
+    if (sensitive && !safety) await backend.setCaseSensitive(c.id, true).catch(reportFailure);
+    onOpened(c.id, c.case_no);
   }
 
   return (
@@ -262,6 +275,10 @@ function OpenCase({ personId, onCancel, onOpened }: { personId: string; onCancel
       </Field>
       <CheckboxGroup legend={t("targetGroups")} name="target_groups" options={targetGroupNames} value={groups} onChange={setGroups} pick={pick} />
       <CheckboxGroup legend={t("problemDomains")} name="problem_domains" options={problemDomainNames} value={domains} onChange={setDomains} pick={pick} />
+      <label className="checkbox">
+        <input type="checkbox" name="sensitive" checked={sensitive || safety} disabled={safety} onChange={(e) => setSensitive(e.target.checked)} />
+        <LockIcon /> {t("access.intakeSensitive")}
+      </label>
       <fieldset>
         <legend>{t("reporter")}</legend>
         <p className="hint">{t("reporterHint")}</p>

@@ -6,6 +6,7 @@ import { dueStateNames, milestoneNames, statusNames, urgencyNames, useI18n } fro
 import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "../lib/navigation";
+import { ClientName, RecentOpenings } from "./NeedToKnow";
 
 /** "My work" (the signed-in worker's deadlines) or the office view for supervisors. */
 export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void }) {
@@ -30,6 +31,7 @@ export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void })
         <h1 id="work-title">{mine ? t("myWorkTitle") : t("officeWorkTitle")}</h1>
         <span className="muted">{formatBe(list.today, lang)}</span>
       </div>
+      <RecentOpenings />
       <div className="counters">
         <div className={`counter counter-overdue${list.overdue > 0 ? " alarm" : ""}`} id="count-overdue">
           <span className="n">{list.overdue}</span>
@@ -71,7 +73,7 @@ export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void })
                   {i.note && <div className="muted small">{i.note}</div>}
                 </td>
                 <td className="mono nowrap">{i.case_no}</td>
-                <td className="nowrap">{i.person_name}</td>
+                <td className="nowrap"><ClientName name={i.person_name} /></td>
                 <td className="nowrap">{pick(statusNames[i.stage])}</td>
                 <td className="nowrap">{pick(urgencyNames[i.urgency]).split(" ")[0]}</td>
                 {!mine && <td className="nowrap">{i.assigned_to ?? "–"}</td>}

@@ -67,6 +67,13 @@ pub struct CaseDetail {
     /// The client's date of death, when recorded (shown on the case; it closes nothing).
     #[ts(type = "string | null")]
     pub person_death_date: Option<NaiveDate>,
+    /// Who opened this sensitive case by breaking the glass, and why (newest first).
+    pub openings: Vec<crate::access::CaseOpening>,
+    /// Whether the signed-in user may mark the case sensitive / take the mark off.
+    pub can_mark_sensitive: bool,
+    pub can_unmark_sensitive: bool,
+    /// Marked sensitive by hand (a safety case is sensitive whatever the mark).
+    pub marked_sensitive: bool,
 }
 
 /// What a worker asks a supervisor to approve.
@@ -143,6 +150,7 @@ fn past_or_today(field: &str, d: NaiveDate, today: NaiveDate, errs: &mut FieldEr
 
 impl Session {
     pub(crate) fn case_stage(&self, id: Uuid) -> Result<(CaseStatus, Option<ApprovalKind>)> {
+        self.require_need_to_know(id)?;
         let row: Option<(String, Option<String>)> = self
             .conn()
             .query_row(
@@ -223,6 +231,7 @@ impl Session {
 
     /// The case with its timeline and deadlines (audited as a read).
     pub fn get_case(&self, id: Uuid) -> Result<CaseDetail> {
+        self.require_need_to_know(id)?;
         let sql = format!(
             "SELECT {}, c.target_groups AS target_groups, c.problem_domains AS problem_domains,
                     c.reporter AS reporter, c.account AS account, c.outcome AS outcome,
@@ -328,7 +337,14 @@ impl Session {
             Some(&id.to_string()),
             "case opened",
         )?;
+        let openings = self.case_openings(id)?;
+        let (marked_sensitive, can_mark_sensitive, can_unmark_sensitive) =
+            self.sensitive_marks(id)?;
         Ok(CaseDetail {
+            openings,
+            marked_sensitive,
+            can_mark_sensitive,
+            can_unmark_sensitive,
             next_stages: lifecycle::next_stages(case.status).to_vec(),
             case,
             target_groups,

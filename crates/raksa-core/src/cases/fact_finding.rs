@@ -349,6 +349,7 @@ impl Session {
 
     /// The case's fact-finding form (audited as a read of the person's record).
     pub fn fact_finding(&self, case_id: Uuid) -> Result<FactFinding> {
+        self.require_need_to_know(case_id)?;
         let view = self.form_view(case_id, Vec::new())?;
         self.audit(
             crate::audit::Access::Read,
@@ -367,6 +368,7 @@ impl Session {
         answers: &Answers,
     ) -> Result<FactFinding> {
         self.require(WRITERS)?;
+        self.require_need_to_know(case_id)?;
         let stored = self.stored_form(case_id)?;
         if stored
             .as_ref()
@@ -433,6 +435,7 @@ impl Session {
     /// Submits the form: every required, visible field must be answered. The household as
     /// it stands today is written into the answers, so the form keeps what was true then.
     pub fn submit_fact_finding(&mut self, case_id: Uuid) -> Result<FactFinding> {
+        self.require_need_to_know(case_id)?;
         self.require(WRITERS)?;
         let stored = self
             .stored_form(case_id)?
@@ -487,6 +490,7 @@ impl Session {
 
     /// Opens a submitted form for changes again; the reason goes on the timeline.
     pub fn reopen_fact_finding(&mut self, case_id: Uuid, reason: &str) -> Result<FactFinding> {
+        self.require_need_to_know(case_id)?;
         self.require(WRITERS)?;
         let reason = validate::required(reason, validate::MAX_TEXT, true)
             .map_err(|p| CoreError::field("reason", p))?;
@@ -521,6 +525,7 @@ impl Session {
         data: &[u8],
     ) -> Result<AttachmentInfo> {
         self.require(WRITERS)?;
+        self.require_need_to_know(case_id)?;
         let field = "attachment";
         if data.is_empty() {
             return Err(CoreError::field(field, FieldProblem::FileEmpty));
@@ -649,6 +654,8 @@ impl Session {
             )
             .optional()?
             .ok_or(CoreError::NotFound)?;
+        let case_id = Uuid::parse_str(&row.2).map_err(|_| CoreError::Corrupt("uuid".into()))?;
+        self.require_need_to_know(case_id)?;
         let Some(data) = row.1 else {
             return Err(CoreError::NotYetDownloaded);
         };

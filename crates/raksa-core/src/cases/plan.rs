@@ -58,6 +58,7 @@ const WRITERS: &[Role] = &[Role::CaseWorker, Role::Supervisor, Role::Admin];
 
 impl Session {
     pub fn plan_items(&self, case_id: Uuid) -> Result<Vec<PlanItem>> {
+        self.require_need_to_know(case_id)?;
         self.conn()
             .prepare_cached(
                 "SELECT id, plan, goal, activity, responsible, due_on, review_on, status,
@@ -88,6 +89,7 @@ impl Session {
     }
 
     pub fn add_plan_item(&mut self, case_id: Uuid, item: &NewPlanItem) -> Result<PlanItem> {
+        self.require_need_to_know(case_id)?;
         self.require(WRITERS)?;
         let mut errs = FieldErrors::default();
         let goal = errs.check(

@@ -161,6 +161,9 @@ impl Session {
 
     /// The household a person currently belongs to, if any.
     pub fn person_household(&self, person_id: Uuid) -> Result<Option<Household>> {
+        if self.person_restricted(person_id)? {
+            return Err(CoreError::NeedToKnow);
+        }
         match self.current_household_of(person_id)? {
             Some(id) => {
                 let id = Uuid::parse_str(&id).map_err(|_| CoreError::Corrupt("id".into()))?;
@@ -332,6 +335,7 @@ impl Session {
     /// Marks a case as concerning the client's whole current household (or only the
     /// client again).
     pub fn set_case_household(&mut self, case_id: Uuid, whole_household: bool) -> Result<()> {
+        self.require_need_to_know(case_id)?;
         self.require(WRITERS)?;
         let person: String = self
             .conn()

@@ -67,6 +67,7 @@ impl Session {
     /// Starts a referral (a draft) from a case; the letter text comes from the office's
     /// template and stays editable until the letter is sent.
     pub fn create_referral(&mut self, case_id: Uuid, n: &NewReferral) -> Result<Referral> {
+        self.require_need_to_know(case_id)?;
         self.require(WRITERS)?;
         let requested = validate::required(&n.requested, validate::MAX_TEXT, true)
             .map_err(|p| CoreError::field("requested", p))?;
@@ -408,6 +409,7 @@ impl Session {
     }
 
     pub fn case_referrals(&self, case_id: Uuid) -> Result<Vec<Referral>> {
+        self.require_need_to_know(case_id)?;
         let ids: Vec<String> = self
             .conn()
             .prepare_cached("SELECT id FROM referrals WHERE case_id = ?1 ORDER BY created_at")?

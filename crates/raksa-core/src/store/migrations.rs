@@ -906,6 +906,50 @@ END;
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
 "#,
     },
+    Migration {
+        version: 19,
+        name: "need-to-know: sensitive cases and break-the-glass openings, synced",
+        sql: r#"
+-- A case marked sensitive by hand (the safety problem domain makes it sensitive anyway:
+-- raksa_domain::access::is_sensitive).
+ALTER TABLE cases ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1));
+-- One row per break-the-glass opening: who opened which case, why, until when. Never edited.
+CREATE TABLE access_grants (
+    id         TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL REFERENCES cases(id),
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    reason     TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX access_grants_case ON access_grants(case_id, user_id, expires_at);
+CREATE INDEX access_grants_at ON access_grants(at);
+CREATE TRIGGER access_grants_no_update BEFORE UPDATE ON access_grants
+BEGIN SELECT RAISE(ABORT, 'break-the-glass openings are history and never edited'); END;
+CREATE TRIGGER access_grants_no_delete BEFORE DELETE ON access_grants
+BEGIN SELECT RAISE(ABORT, 'break-the-glass openings are history and never deleted'); END;
+CREATE TRIGGER sync_access_grants_insert AFTER INSERT ON access_grants
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('access_grants', NEW.id, json_object('id', NEW.id, 'case_id', NEW.case_id, 'user_id', NEW.user_id, 'reason', NEW.reason, 'at', NEW.at, 'expires_at', NEW.expires_at), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+DROP TRIGGER sync_cases_insert;
+DROP TRIGGER sync_cases_update;
+CREATE TRIGGER sync_cases_insert AFTER INSERT ON cases
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('cases', NEW.id, json_object('id', NEW.id, 'case_no', NEW.case_no, 'person_id', NEW.person_id, 'channel', NEW.channel, 'intake_date', NEW.intake_date, 'summary', NEW.summary, 'status', NEW.status, 'assigned_to', NEW.assigned_to, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'urgency', NEW.urgency, 'target_groups', NEW.target_groups, 'problem_domains', NEW.problem_domains, 'reporter', NEW.reporter, 'account', NEW.account, 'stage_since', NEW.stage_since, 'pending_approval', NEW.pending_approval, 'pending_request', NEW.pending_request, 'outcome', NEW.outcome, 'household_id', NEW.household_id, 'sensitive', NEW.sensitive), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_cases_update AFTER UPDATE ON cases
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('cases', NEW.id, json_object('id', NEW.id, 'case_no', NEW.case_no, 'person_id', NEW.person_id, 'channel', NEW.channel, 'intake_date', NEW.intake_date, 'summary', NEW.summary, 'status', NEW.status, 'assigned_to', NEW.assigned_to, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at, 'urgency', NEW.urgency, 'target_groups', NEW.target_groups, 'problem_domains', NEW.problem_domains, 'reporter', NEW.reporter, 'account', NEW.account, 'stage_since', NEW.stage_since, 'pending_approval', NEW.pending_approval, 'pending_request', NEW.pending_request, 'outcome', NEW.outcome, 'household_id', NEW.household_id, 'sensitive', NEW.sensitive), json_object('id', OLD.id, 'case_no', OLD.case_no, 'person_id', OLD.person_id, 'channel', OLD.channel, 'intake_date', OLD.intake_date, 'summary', OLD.summary, 'status', OLD.status, 'assigned_to', OLD.assigned_to, 'created_by', OLD.created_by, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at, 'urgency', OLD.urgency, 'target_groups', OLD.target_groups, 'problem_domains', OLD.problem_domains, 'reporter', OLD.reporter, 'account', OLD.account, 'stage_since', OLD.stage_since, 'pending_approval', OLD.pending_approval, 'pending_request', OLD.pending_request, 'outcome', OLD.outcome, 'household_id', OLD.household_id, 'sensitive', OLD.sensitive), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -1,5 +1,6 @@
 //! Integration tests of raksa-core, one binary (see DEVELOPERS notes in ARCHITECTURE.md).
 
+mod access;
 mod backup;
 mod cases;
 mod casework;

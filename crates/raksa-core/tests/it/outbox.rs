@@ -34,7 +34,10 @@ fn every_saved_change_is_queued_in_order_without_gaps() {
         .map(|m| (m.entity, m.record_id.as_str()))
         .collect();
     assert_eq!(new[0], (Entity::People, p.id.to_string().as_str()));
-    assert!(new.contains(&(Entity::Cases, c.id.to_string().as_str())));
+    assert!(
+        new.contains(&(Entity::Cases, c.id.to_string().as_str())),
+        "{new:?}"
+    );
     assert!(new.iter().filter(|(e, _)| *e == Entity::CaseEvents).count() >= 2);
     // every mutation validates as the server will check it
     for m in &all {
