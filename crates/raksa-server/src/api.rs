@@ -4,6 +4,7 @@
 //! Retry-After. Storage work runs on blocking threads.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -12,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use raksa_protocol::{EnrolRequest, ErrorBody, PushRequest};
 use serde::Deserialize;
 
@@ -24,6 +25,12 @@ pub struct AppState {
     rate: f64,
     burst: f64,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    /// Requests per client address, before any credential is looked at.
+    addresses: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    /// Failed credential checks (device or staff token, enrolment code) per address.
+    failures: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    /// Requests being served; beyond `MAX_IN_FLIGHT` the rest are turned away at once.
+    in_flight: tokio::sync::Semaphore,
     /// Pushes in progress or queued for the store. When every PC reconnects at once after
     /// an outage, the rest are told to come back later (503 + Retry-After) instead of
     /// waiting past their timeout and sending the same batch again.
@@ -59,6 +66,9 @@ impl AppState {
             rate,
             burst,
             buckets: Mutex::new(HashMap::new()),
+            addresses: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+            in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
             push_slots: tokio::sync::Semaphore::new(slots),
             slots,
             public_url: None,
@@ -98,18 +108,166 @@ impl AppState {
 
     /// Token bucket per device: `None` to go ahead, or seconds to wait.
     fn throttle(&self, key: &str) -> Option<u64> {
-        let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let (tokens, last) = b.entry(key.to_owned()).or_insert((self.burst, now));
-        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.rate).min(self.burst);
-        *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            None
-        } else {
-            Some(((1.0 - *tokens) / self.rate).ceil().max(1.0) as u64)
-        }
+        take(&self.buckets, key.to_owned(), self.rate, self.burst, 1.0)
     }
+
+    /// A client address that failed too many credential checks waits (`Some(seconds)`).
+    fn failures_exceeded(&self, addr: IpAddr) -> Option<u64> {
+        take(&self.failures, addr, FAIL_RATE, FAIL_BURST, 0.0)
+    }
+
+    fn failed(&self, addr: IpAddr) {
+        let _ = take(&self.failures, addr, FAIL_RATE, FAIL_BURST, 1.0);
+    }
+}
+
+/// Requests per second per client address before authentication (bursts to
+/// `ADDRESS_BURST`): enough for every PC of an office behind one NAT address.
+const ADDRESS_RATE: f64 = 50.0;
+const ADDRESS_BURST: f64 = 200.0;
+/// Failed credential checks per address: 10, then one every 6 s.
+const FAIL_RATE: f64 = 10.0 / 60.0;
+const FAIL_BURST: f64 = 10.0;
+/// Requests served at once; more are turned away (503) instead of queueing without bound.
+const MAX_IN_FLIGHT: usize = 512;
+/// The longest a request may take, body included (a slow sender is cut off).
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+/// An enrolment request is a code and a name.
+const MAX_ENROL_BYTES: usize = 4096;
+
+/// A token bucket in `map`: takes `cost` tokens when there is one to take (`cost` 0 only
+/// looks). `None` to go ahead, or seconds to wait. Old entries are dropped as the map grows.
+fn take<K: std::hash::Hash + Eq>(
+    map: &Mutex<HashMap<K, (f64, Instant)>>,
+    key: K,
+    rate: f64,
+    burst: f64,
+    cost: f64,
+) -> Option<u64> {
+    let mut b = map.lock().unwrap_or_else(|p| p.into_inner());
+    let now = Instant::now();
+    if b.len() > 100_000 {
+        b.retain(|_, (_, last)| now.duration_since(*last).as_secs() < 600);
+    }
+    let (tokens, last) = b.entry(key).or_insert((burst, now));
+    *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(burst);
+    *last = now;
+    if *tokens >= 1.0 {
+        *tokens -= cost;
+        None
+    } else {
+        Some(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
+    }
+}
+
+/// The connection's remote address, for every listener this server uses (plain TCP and
+/// `tls::TlsListener`): serve with `into_make_service_with_connect_info::<Peer>()`.
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub std::net::SocketAddr);
+
+impl<'a>
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, tokio::net::TcpListener>>
+    for Peer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'a, tokio::net::TcpListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+impl<'a>
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, crate::tls::TlsListener>>
+    for Peer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'a, crate::tls::TlsListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+/// The client's address, put on every request by `guard` (0.0.0.0 when the server was
+/// started without connection info, as in-process tests may be).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub IpAddr);
+
+fn too_many(wait: u64) -> ApiError {
+    ApiError(
+        429,
+        ErrorBody::new(
+            "rate_limited",
+            "ส่งคำขอถี่เกินไป ระบบจะลองใหม่อัตโนมัติ",
+            "Too many requests",
+        ),
+        Some(wait),
+    )
+}
+
+/// Before any route: a per-address limit, a bound on requests in flight and a time limit
+/// for the whole request; after it, security headers on every answer.
+async fn guard(
+    State(state): State<Arc<AppState>>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let addr = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<Peer>>()
+        .map(|c| c.0.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    req.extensions_mut().insert(ClientAddr(addr));
+    let mut r = if let Some(wait) = take(&state.addresses, addr, ADDRESS_RATE, ADDRESS_BURST, 1.0) {
+        too_many(wait).into_response()
+    } else if let Ok(_permit) = state.in_flight.try_acquire() {
+        match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+            Ok(r) => r,
+            Err(_) => ApiError(
+                408,
+                ErrorBody::new(
+                    "timeout",
+                    "คำขอใช้เวลานานเกินไป ระบบจะลองใหม่อัตโนมัติ",
+                    "Request timed out",
+                ),
+                Some(10),
+            )
+            .into_response(),
+        }
+    } else {
+        ApiError(
+            503,
+            ErrorBody::new(
+                "busy",
+                "เซิร์ฟเวอร์มีผู้ใช้งานพร้อมกันมาก ระบบจะลองใหม่อัตโนมัติ",
+                "Server busy",
+            ),
+            Some(5),
+        )
+        .into_response()
+    };
+    let h = r.headers_mut();
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    // Answers carry offices' records: never kept by a cache (fonts say otherwise).
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    if state.https {
+        h.entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static("max-age=31536000"));
+    }
+    r
+}
+
+/// Reads a body only after its sender was authenticated, up to `limit` bytes.
+async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError(
+            413,
+            ErrorBody::new("too_large", "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด", "Body too large"),
+            None,
+        )
+    })
 }
 
 pub struct ApiError(u16, ErrorBody, Option<u64>);
@@ -179,7 +337,14 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-async fn device(state: &Arc<AppState>, headers: &HeaderMap) -> Result<Device, ApiError> {
+async fn device(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    addr: IpAddr,
+) -> Result<Device, ApiError> {
+    if let Some(wait) = state.failures_exceeded(addr) {
+        return Err(too_many(wait));
+    }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -196,17 +361,17 @@ async fn device(state: &Arc<AppState>, headers: &HeaderMap) -> Result<Device, Ap
         return Err(invalid("token"));
     }
     let st = state.clone();
-    let d = blocking(move || st.store.authenticate(&token)).await?;
+    let d = match blocking(move || st.store.authenticate(&token)).await {
+        Ok(d) => d,
+        Err(e) => {
+            if e.0 == 401 {
+                state.failed(addr);
+            }
+            return Err(e);
+        }
+    };
     if let Some(wait) = state.throttle(&d.id) {
-        return Err(ApiError(
-            429,
-            ErrorBody::new(
-                "rate_limited",
-                "ส่งคำขอถี่เกินไป ระบบจะลองใหม่อัตโนมัติ",
-                "Too many requests",
-            ),
-            Some(wait),
-        ));
+        return Err(too_many(wait));
     }
     Ok(d)
 }
@@ -219,30 +384,43 @@ async fn health(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     }))
 }
 
-async fn enrol(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, ApiError> {
-    if let Some(wait) = state.throttle("enrol") {
-        return Err(ApiError(
-            429,
-            ErrorBody::new("rate_limited", "ลองใหม่ภายหลัง", "Too many attempts"),
-            Some(wait),
-        ));
+/// Guessing codes is limited per address (`failures`), so one client cannot lock the other
+/// offices out of enrolling.
+async fn enrol(
+    State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    if let Some(wait) = state.failures_exceeded(addr) {
+        return Err(too_many(wait));
     }
+    let body = read_body(body, MAX_ENROL_BYTES).await?;
     let req: EnrolRequest = parse(&body)?;
     if req.code.len() > 40 || req.device_name.len() > 400 {
         return Err(invalid("too long"));
     }
     let st = state.clone();
-    let r = blocking(move || st.store.enrol(&req.code, &req.device_name)).await?;
+    let r = match blocking(move || st.store.enrol(&req.code, &req.device_name)).await {
+        Ok(r) => r,
+        Err(e) => {
+            if e.0 == 401 {
+                state.failed(addr);
+            }
+            return Err(e);
+        }
+    };
     tracing::info!(device = %r.device_id, office = %r.office, "device enrolled");
     Ok(Json(r).into_response())
 }
 
 async fn push(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let d = device(&state, &headers).await?;
+    let d = device(&state, &headers, addr).await?;
+    let body = read_body(body, raksa_protocol::MAX_BODY_BYTES).await?;
     let req: PushRequest = parse(&body)?;
     let Ok(Ok(_slot)) = tokio::time::timeout(PUSH_WAIT, state.push_slots.acquire()).await else {
         // Spread the returns: 10–29 s, by device.
@@ -282,10 +460,11 @@ fn default_limit() -> u32 {
 
 async fn pull(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
     q: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let d = device(&state, &headers).await?;
+    let d = device(&state, &headers, addr).await?;
     let Query(q) = q.map_err(|e| invalid(&e.to_string()))?;
     let st = state.clone();
     let r = blocking(move || st.store.pull(&d, q.cursor, q.limit)).await?;
@@ -294,18 +473,21 @@ async fn pull(
 
 async fn put_blob(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
     Path(sha256): Path<String>,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let d = device(&state, &headers).await?;
-    if body.len() > raksa_protocol::MAX_BLOB_BYTES {
-        return Err(ApiError(
-            413,
-            ErrorBody::new("too_large", "ไฟล์แนบใหญ่เกินกำหนด", "Attachment too large"),
-            None,
-        ));
-    }
+    let d = device(&state, &headers, addr).await?;
+    let body = read_body(body, raksa_protocol::MAX_BLOB_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError(
+                413,
+                ErrorBody::new("too_large", "ไฟล์แนบใหญ่เกินกำหนด", "Attachment too large"),
+                None,
+            )
+        })?;
     let st = state.clone();
     blocking(move || st.store.put_blob(&d, &sha256, &body)).await?;
     Ok(Json(serde_json::json!({"stored": true})).into_response())
@@ -313,10 +495,11 @@ async fn put_blob(
 
 async fn get_blob(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
-    let d = device(&state, &headers).await?;
+    let d = device(&state, &headers, addr).await?;
     let st = state.clone();
     let data = blocking(move || st.store.blob(&d, &sha256)).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], data).into_response())
@@ -330,10 +513,11 @@ fn release_target(target: &str) -> Result<(), ApiError> {
 /// the newest release, else the newest release's notes, signature and download link.
 async fn release_offer(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
     Path((target, current)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    device(&state, &headers).await?;
+    device(&state, &headers, addr).await?;
     release_target(&target)?;
     if crate::release::parse_version(&current).is_err() {
         return Err(invalid("version"));
@@ -365,10 +549,11 @@ async fn release_offer(
 /// A release's package bytes, to enrolled PCs. The PC verifies the signature itself.
 async fn release_package(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
     Path((target, version)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    device(&state, &headers).await?;
+    device(&state, &headers, addr).await?;
     release_target(&target)?;
     let version = crate::release::parse_version(&version)
         .map_err(|_| invalid("version"))?
@@ -380,8 +565,15 @@ async fn release_package(
 
 /// Staff credential from `Authorization: Bearer <token>` or, for the browser page, HTTP
 /// Basic with the token as the password.
-async fn staff(state: &Arc<AppState>, headers: &HeaderMap) -> Result<String, ApiError> {
+async fn staff(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    addr: IpAddr,
+) -> Result<String, ApiError> {
     use base64::Engine;
+    if let Some(wait) = state.failures_exceeded(addr) {
+        return Err(too_many(wait));
+    }
     let h = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -408,15 +600,12 @@ async fn staff(state: &Arc<AppState>, headers: &HeaderMap) -> Result<String, Api
             None,
         ));
     };
-    if let Some(wait) = state.throttle("staff") {
-        return Err(ApiError(
-            429,
-            ErrorBody::new("rate_limited", "ลองใหม่ภายหลัง", "Too many requests"),
-            Some(wait),
-        ));
-    }
     let st = state.clone();
-    blocking(move || st.store.authenticate_staff(&token)).await
+    let r = blocking(move || st.store.authenticate_staff(&token)).await;
+    if r.as_ref().is_err_and(|e| e.0 == 401) {
+        state.failed(addr);
+    }
+    r
 }
 
 async fn national_figures(state: &Arc<AppState>) -> Result<crate::national::National, ApiError> {
@@ -428,14 +617,19 @@ async fn national_figures(state: &Arc<AppState>) -> Result<crate::national::Nati
 
 async fn national_json(
     State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    staff(&state, &headers).await?;
+    staff(&state, &headers, addr).await?;
     Ok(Json(national_figures(&state).await?).into_response())
 }
 
-async fn national_page(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    match staff(&state, &headers).await {
+async fn national_page(
+    State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    headers: HeaderMap,
+) -> Response {
+    match staff(&state, &headers, addr).await {
         Ok(_) => match national_figures(&state).await {
             Ok(n) => (
                 [
@@ -515,5 +709,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             raksa_protocol::MAX_BODY_BYTES,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }

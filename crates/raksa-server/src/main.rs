@@ -75,6 +75,14 @@ enum StaffCommand {
     Add {
         #[arg(long)]
         name: String,
+        /// Days the credential is valid (1–365).
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+    },
+    /// Revoke every credential of a staff member at once.
+    Revoke {
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -366,9 +374,13 @@ fn main() {
                         "raksa-server listening on https://{}",
                         axum::serve::Listener::local_addr(&listener).expect("addr")
                     );
-                    return match axum::serve(listener, router(state))
-                        .with_graceful_shutdown(shutdown)
-                        .await
+                    return match axum::serve(
+                        listener,
+                        router(state)
+                            .into_make_service_with_connect_info::<raksa_server::api::Peer>(),
+                    )
+                    .with_graceful_shutdown(shutdown)
+                    .await
                     {
                         Ok(()) => 0,
                         Err(e) => {
@@ -391,9 +403,12 @@ fn main() {
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
                 };
-                match axum::serve(listener, router(state))
-                    .with_graceful_shutdown(shutdown)
-                    .await
+                match axum::serve(
+                    listener,
+                    router(state).into_make_service_with_connect_info::<raksa_server::api::Peer>(),
+                )
+                .with_graceful_shutdown(shutdown)
+                .await
                 {
                     Ok(()) => 0,
                     Err(e) => {
@@ -438,8 +453,21 @@ fn main() {
             Err(e) => fail(e),
         },
         Command::Staff {
-            command: StaffCommand::Add { name },
-        } => match store.add_staff(&name) {
+            command: StaffCommand::Revoke { name },
+        } => match store.revoke_staff(&name) {
+            Ok(0) => {
+                eprintln!("ไม่พบรหัสที่ยังใช้ได้ของ {name} / no live credential");
+                1
+            }
+            Ok(n) => {
+                println!("เพิกถอนแล้ว {n} รหัส / revoked {n}");
+                0
+            }
+            Err(e) => fail(e),
+        },
+        Command::Staff {
+            command: StaffCommand::Add { name, days },
+        } => match store.add_staff(&name, days) {
             Ok(token) => {
                 println!(
                     "รหัสเข้าดูภาพรวมระดับประเทศ (แสดงครั้งเดียว) / national-view token (shown once):"

@@ -174,9 +174,18 @@ pub trait Tx {
     ) -> Result<()>;
     fn revoke_device(&mut self, id: &str, now: &str) -> Result<bool>;
     fn devices(&mut self) -> Result<Vec<Device>>;
-    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()>;
-    /// The staff member's name, when the token is theirs and not revoked.
-    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>>;
+    fn add_staff(
+        &mut self,
+        id: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+        expires: &str,
+    ) -> Result<()>;
+    /// The staff member's name, when the token is theirs, not revoked and not expired.
+    fn staff_by_token(&mut self, token_hash: &str, now: &str) -> Result<Option<String>>;
+    /// Revokes every live credential of the named staff member; how many.
+    fn revoke_staff(&mut self, name: &str, now: &str) -> Result<usize>;
     fn offices(&mut self) -> Result<Vec<(String, String)>>;
     /// Every record of an entity: (office, fields JSON).
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>>;
@@ -389,6 +398,18 @@ fn share_referral<T: Tx>(
     Ok(())
 }
 
+/// The id of a row the server writes into the sender's history for an answer: derived from
+/// the answer's id and the kind of row (UUID v8 over SHA-256), never the id the answering
+/// office chose — that id names its own reply only, and must not land on (and overwrite)
+/// one of the sender's records.
+fn answer_row_id(kind: &str, reply_id: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("raksa-answer/{kind}/{reply_id}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    uuid::Builder::from_custom_bytes(b).into_uuid().to_string()
+}
+
 /// The receiving office answers a referral: the reply is kept (visible to the sender) and
 /// the sender's referral moves to the answered state with a dated event, so the sender's
 /// tracking updates on its next pull.
@@ -456,8 +477,9 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
             n => format!(" — {n}"),
         }
     );
+    let event_id = answer_row_id("referral_event", &m.record_id);
     let event = serde_json::json!({
-        "id": m.record_id, "referral_id": referral_id, "at": now, "on_date": on_date,
+        "id": event_id, "referral_id": referral_id, "at": now, "on_date": on_date,
         "user_id": text(&referral, "created_by"), "from_status": from.as_str(),
         "to_status": status.as_str(),
         "note": note,
@@ -465,8 +487,8 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     let pos = tx.next_position()?;
     tx.put_record(
         "referral_events",
-        &m.record_id,
-        &m.record_id,
+        &event_id,
+        &event_id,
         &owner,
         &event.to_string(),
         pos,
@@ -491,16 +513,17 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
         note: text(&m.fields, "note").to_owned(),
         answered_by: Some(answered_by),
     };
+    let case_event_id = answer_row_id("case_event", &m.record_id);
     let case_event = serde_json::json!({
-        "id": m.record_id, "case_id": text(&referral, "case_id"), "at": now,
+        "id": case_event_id, "case_id": text(&referral, "case_id"), "at": now,
         "user_id": text(&referral, "created_by"), "kind": "referral_changed",
         "body": serde_json::to_string(&body).expect("serialisable"), "corrects": Value::Null,
     });
     let pos = tx.next_position()?;
     tx.put_record(
         "case_events",
-        &m.record_id,
-        &m.record_id,
+        &case_event_id,
+        &case_event_id,
         &owner,
         &case_event.to_string(),
         pos,
@@ -730,31 +753,49 @@ fn op_devices<T: Tx>(tx: &mut T) -> Result<Vec<Device>> {
     tx.devices()
 }
 
-fn op_add_staff<T: Tx>(tx: &mut T, name: &str) -> Result<String> {
+fn op_add_staff<T: Tx>(tx: &mut T, name: &str, days: u32) -> Result<String> {
     use base64::Engine;
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     let name: String = name.trim().chars().take(100).collect();
     if name.is_empty() {
         return Err(refuse(400, "invalid", "กรุณาระบุชื่อ", "Name required"));
     }
+    if !(1..=STAFF_MAX_DAYS).contains(&days) {
+        return Err(refuse(
+            400,
+            "invalid",
+            "อายุรหัสต้องอยู่ระหว่าง 1 ถึง 365 วัน",
+            "Validity must be 1–365 days",
+        ));
+    }
+    let now = Utc::now();
     tx.add_staff(
         &uuid::Uuid::now_v7().to_string(),
         &name,
         &sha256_hex(&token),
-        &Utc::now().to_rfc3339(),
+        &now.to_rfc3339(),
+        &(now + chrono::Duration::days(i64::from(days))).to_rfc3339(),
     )?;
     Ok(token)
 }
 
+/// The longest a staff credential may be valid.
+pub const STAFF_MAX_DAYS: u32 = 365;
+
+fn op_revoke_staff<T: Tx>(tx: &mut T, name: &str) -> Result<usize> {
+    tx.revoke_staff(name.trim(), &Utc::now().to_rfc3339())
+}
+
 fn op_staff<T: Tx>(tx: &mut T, token: &str) -> Result<String> {
-    tx.staff_by_token(&sha256_hex(token))?.ok_or_else(|| {
-        refuse(
-            401,
-            "unauthorised",
-            "ต้องใช้บัญชีเจ้าหน้าที่ส่วนกลาง (ศรส.) เพื่อดูภาพรวมระดับประเทศ",
-            "A central staff credential is required",
-        )
-    })
+    tx.staff_by_token(&sha256_hex(token), &Utc::now().to_rfc3339())?
+        .ok_or_else(|| {
+            refuse(
+                401,
+                "unauthorised",
+                "ต้องใช้บัญชีเจ้าหน้าที่ส่วนกลาง (ศรส.) เพื่อดูภาพรวมระดับประเทศ",
+                "A central staff credential is required",
+            )
+        })
 }
 
 fn parse_all(rows: Vec<(String, String)>) -> Result<Vec<(String, Map<String, Value>)>> {
@@ -841,8 +882,13 @@ impl Store {
         in_tx!(self, op_devices())
     }
     /// Issues a credential for a member of the national tracking centre; returns the token.
-    pub fn add_staff(&self, name: &str) -> Result<String> {
-        in_tx!(self, op_add_staff(name))
+    /// Issues a credential valid for `days` (1–365).
+    pub fn add_staff(&self, name: &str, days: u32) -> Result<String> {
+        in_tx!(self, op_add_staff(name, days))
+    }
+    /// Revokes every live credential of the named staff member at once.
+    pub fn revoke_staff(&self, name: &str) -> Result<usize> {
+        in_tx!(self, op_revoke_staff(name))
     }
     pub fn authenticate_staff(&self, token: &str) -> Result<String> {
         in_tx!(self, op_staff(token))

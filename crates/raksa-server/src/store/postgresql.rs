@@ -81,6 +81,7 @@ impl PgPool {
             .unwrap_or(PG_POOL_DEFAULT);
         let mut c = postgres::Client::connect(url, postgres::NoTls)?;
         c.batch_execute(&schema())?;
+        c.batch_execute("ALTER TABLE staff ADD COLUMN IF NOT EXISTS expires_at TEXT")?;
         c.batch_execute(ATTACHMENT_INDEX_POSTGRES)?;
         Ok(PgPool {
             url: url.to_owned(),
@@ -362,20 +363,35 @@ impl Tx for PgTx<'_> {
             .map(pg_device)
             .collect())
     }
-    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+    fn add_staff(
+        &mut self,
+        id: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+        expires: &str,
+    ) -> Result<()> {
         self.run(
-            "INSERT INTO staff (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-            |t, st| t.execute(st, &[&id, &name, &token_hash, &now]),
+            "INSERT INTO staff (id, name, token_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            |t, st| t.execute(st, &[&id, &name, &token_hash, &now, &expires]),
         )?;
         Ok(())
     }
-    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
+    fn staff_by_token(&mut self, token_hash: &str, now: &str) -> Result<Option<String>> {
         Ok(self
             .run(
-                "SELECT name FROM staff WHERE token_hash = $1 AND revoked_at IS NULL",
-                |t, st| t.query_opt(st, &[&token_hash]),
+                "SELECT name FROM staff WHERE token_hash = $1 AND revoked_at IS NULL
+                   AND (expires_at IS NULL OR expires_at > $2)",
+                |t, st| t.query_opt(st, &[&token_hash, &now]),
             )?
             .map(|r| r.get(0)))
+    }
+    fn revoke_staff(&mut self, name: &str, now: &str) -> Result<usize> {
+        Ok(self.run(
+            "UPDATE staff SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+            |t, st| t.execute(st, &[&name, &now]),
+        )? as usize)
     }
     fn offices(&mut self) -> Result<Vec<(String, String)>> {
         Ok(self

@@ -70,6 +70,12 @@ pub(super) fn open(path: &str) -> Result<rusqlite::Connection> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
     )?;
     c.execute_batch(SCHEMA_SQLITE)?;
+    // Staff credentials expire (added after the first release: older files get the column).
+    if let Err(e) = c.execute_batch("ALTER TABLE staff ADD COLUMN expires_at TEXT")
+        && !e.to_string().contains("duplicate column")
+    {
+        return Err(e.into());
+    }
     c.execute_batch(ATTACHMENT_INDEX_SQLITE)?;
     Ok(c)
 }
@@ -319,23 +325,38 @@ impl Tx for SqliteTx<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
-    fn add_staff(&mut self, id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+    fn add_staff(
+        &mut self,
+        id: &str,
+        name: &str,
+        token_hash: &str,
+        now: &str,
+        expires: &str,
+    ) -> Result<()> {
         self.0.execute(
-            "INSERT INTO staff (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            [id, name, token_hash, now],
+            "INSERT INTO staff (id, name, token_hash, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            [id, name, token_hash, now, expires],
         )?;
         Ok(())
     }
-    fn staff_by_token(&mut self, token_hash: &str) -> Result<Option<String>> {
+    fn staff_by_token(&mut self, token_hash: &str, now: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
         Ok(self
             .0
             .query_row(
-                "SELECT name FROM staff WHERE token_hash = ?1 AND revoked_at IS NULL",
-                [token_hash],
+                "SELECT name FROM staff WHERE token_hash = ?1 AND revoked_at IS NULL
+                   AND (expires_at IS NULL OR expires_at > ?2)",
+                [token_hash, now],
                 |r| r.get(0),
             )
             .optional()?)
+    }
+    fn revoke_staff(&mut self, name: &str, now: &str) -> Result<usize> {
+        Ok(self.0.execute(
+            "UPDATE staff SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+            [name, now],
+        )?)
     }
     fn offices(&mut self) -> Result<Vec<(String, String)>> {
         let mut stmt = self

@@ -37,7 +37,12 @@ pub fn start(rate: f64, burst: f64) -> (Server, String) {
         rt.block_on(async move {
             let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(l.local_addr().unwrap()).unwrap();
-            axum::serve(l, router(served)).await.unwrap();
+            axum::serve(
+                l,
+                router(served).into_make_service_with_connect_info::<raksa_server::api::Peer>(),
+            )
+            .await
+            .unwrap();
         });
     });
     let addr = rx.recv().unwrap();
@@ -79,13 +84,46 @@ pub fn request(
 
 /// A request with raw extra header lines (`auth` ends with CRLF).
 pub fn request_with(addr: SocketAddr, method: &str, path: &str, auth: &str, body: &[u8]) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
+    exchange(TcpStream::connect(addr).unwrap(), method, path, auth, body)
+}
+
+/// A request from another loopback address (127.0.0.x), as a different client would.
+pub fn request_from(
+    src: &str,
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    auth: &str,
+    body: &[u8],
+) -> Reply {
+    exchange(connect_from(src, addr), method, path, auth, body)
+}
+
+pub fn connect_from(src: &str, addr: SocketAddr) -> TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let s = rt.block_on(async {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind(format!("{src}:0").parse().unwrap()).unwrap();
+        sock.connect(addr).await.unwrap().into_std().unwrap()
+    });
+    s.set_nonblocking(false).unwrap();
+    s
+}
+
+fn exchange(mut s: TcpStream, method: &str, path: &str, auth: &str, body: &[u8]) -> Reply {
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{auth}\r\n",
         body.len()
     );
     s.write_all(head.as_bytes()).unwrap();
     let _ = s.write_all(body);
+    read_reply(&mut s)
+}
+
+fn read_reply(s: &mut TcpStream) -> Reply {
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
     let split = buf
@@ -283,4 +321,109 @@ fn when_every_push_slot_is_taken_a_push_is_told_to_come_back_later() {
     let r = request(srv.addr, "POST", "/v1/push", Some(&token), &body);
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(r.json()["acknowledged_through"], 1);
+}
+
+/// Issue 14 §8: a client that sends no credential is answered before its (announced 15 MB)
+/// body is read — the server does not wait for, buffer or parse it.
+#[test]
+fn a_body_is_not_read_before_its_sender_is_authenticated() {
+    let (srv, _) = start(1000.0, 1000.0);
+    let mut s = TcpStream::connect(srv.addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    s.write_all(
+        b"POST /v1/push HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 15000000\r\n\r\n",
+    )
+    .unwrap();
+    let mut buf = [0u8; 12];
+    s.read_exact(&mut buf)
+        .expect("an answer without sending the body");
+    assert_eq!(&buf[9..12], b"401");
+}
+
+/// Issue 14 §8: guessing tokens or enrolment codes from one address locks out that address
+/// only; other offices keep working and enrolling.
+#[test]
+fn failed_credentials_are_limited_per_address_not_for_everyone() {
+    let (srv, code) = start(1000.0, 1000.0);
+    let token = enrol(srv.addr, &code);
+    let bearer = |t: &str| format!("Authorization: Bearer {t}\r\n");
+    let mut limited = false;
+    for i in 0..15 {
+        let r = request_from(
+            "127.0.0.2",
+            srv.addr,
+            "GET",
+            "/v1/pull",
+            &bearer(&format!("guess-{i}")),
+            b"",
+        );
+        if r.status == 429 {
+            limited = true;
+            assert!(r.headers.to_ascii_lowercase().contains("retry-after"));
+            break;
+        }
+        assert_eq!(r.status, 401);
+    }
+    assert!(limited, "guessing was never slowed down");
+    // the guessing address waits even with a good token…
+    let r = request_from(
+        "127.0.0.2",
+        srv.addr,
+        "GET",
+        "/v1/pull",
+        &bearer(&token),
+        b"",
+    );
+    assert_eq!(r.status, 429);
+    // …while another office's PC goes on, and can still enrol
+    let r = request_from(
+        "127.0.0.3",
+        srv.addr,
+        "GET",
+        "/v1/pull",
+        &bearer(&token),
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    for i in 0..15 {
+        let r = request_from(
+            "127.0.0.4",
+            srv.addr,
+            "POST",
+            "/v1/enrol",
+            "",
+            format!(r#"{{"code":"{:08}","device_name":"x"}}"#, i).as_bytes(),
+        );
+        if r.status == 429 {
+            break;
+        }
+        assert_eq!(r.status, 401, "{i}");
+    }
+    let fresh = srv.store().new_enrolment_code("พล").unwrap();
+    let r = request_from(
+        "127.0.0.5",
+        srv.addr,
+        "POST",
+        "/v1/enrol",
+        "",
+        format!(r#"{{"code":"{fresh}","device_name":"pc2"}}"#).as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+}
+
+/// Issue 14 §8: every answer says not to sniff, frame or cache it.
+#[test]
+fn every_answer_carries_security_headers() {
+    let (srv, _) = start(1000.0, 1000.0);
+    for path in ["/v1/health", "/v1/pull", "/openapi.json", "/national"] {
+        let r = request(srv.addr, "GET", path, None, b"");
+        let h = r.headers.to_ascii_lowercase();
+        assert!(h.contains("x-content-type-options: nosniff"), "{path}");
+        assert!(h.contains("x-frame-options: deny"), "{path}");
+        assert!(h.contains("cache-control: no-store"), "{path}");
+        assert!(h.contains("referrer-policy: no-referrer"), "{path}");
+    }
+    let r = request(srv.addr, "GET", "/fonts/sarabun-regular.ttf", None, b"");
+    assert!(r.headers.to_ascii_lowercase().contains("max-age=31536000"));
 }

@@ -154,7 +154,7 @@ fn only_central_staff_see_the_national_view() {
             .to_ascii_lowercase()
             .contains("www-authenticate: basic")
     );
-    let staff = srv.store().add_staff("เจ้าหน้าที่ ศรส.").unwrap();
+    let staff = srv.store().add_staff("เจ้าหน้าที่ ศรส.", 30).unwrap();
     let r = crate::http::request(srv.addr, "GET", "/v1/national", Some(&staff), b"");
     assert_eq!(r.status, 200);
     assert!(r.json()["offices"].as_array().is_some());
@@ -199,4 +199,36 @@ fn only_central_staff_see_the_national_view() {
         .unwrap();
         assert_eq!(r.body, shipped, "{path}");
     }
+}
+
+/// Issue 14 §8: staff credentials expire and can be revoked at once, on both backends.
+#[test]
+fn staff_credentials_expire_and_are_revoked_at_once() {
+    for b in crate::backends() {
+        assert!(b.store.add_staff("ศรส.", 0).is_err(), "{}", b.name);
+        assert!(b.store.add_staff("ศรส.", 366).is_err(), "{}", b.name);
+        let t = b.store.add_staff("นางสาวติดตาม ศรส.", 30).unwrap();
+        assert_eq!(b.store.authenticate_staff(&t).unwrap(), "นางสาวติดตาม ศรส.");
+        assert_eq!(b.store.revoke_staff("นางสาวติดตาม ศรส.").unwrap(), 1);
+        assert!(
+            b.store.authenticate_staff(&t).is_err(),
+            "{}: revoked",
+            b.name
+        );
+        assert_eq!(b.store.revoke_staff("นางสาวติดตาม ศรส.").unwrap(), 0);
+    }
+    // an expired credential (the clock moved past its end) is refused
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.db");
+    let store = raksa_server::store::Store::open(&format!("sqlite:{}", path.display())).unwrap();
+    let t = store.add_staff("ศรส. ชั่วคราว", 1).unwrap();
+    store.authenticate_staff(&t).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE staff SET expires_at = '2020-01-01T00:00:00+00:00'",
+            [],
+        )
+        .unwrap();
+    assert!(store.authenticate_staff(&t).is_err());
 }

@@ -330,3 +330,124 @@ fn g8_no_entity_can_be_overwritten_or_read_by_another_office() {
         assert!(b.store.blob(&cm, &sha).is_err(), "{}", b.name);
     }
 }
+
+/// Issue 14 §7: a receiving office answers a referral. The rows the server writes into the
+/// sender's history (referral event, case timeline entry) get ids of the server's own
+/// making, so an answer whose id is one of the sender's existing records cannot overwrite
+/// it; a reply to a referral that was never shared is refused; an office a sender names
+/// as an agency's `raksa_office` sees the referral only when that office is in the
+/// server's directory.
+#[test]
+fn a_reply_never_overwrites_the_senders_records_whatever_id_it_chooses() {
+    for b in backends() {
+        let pl = device(&b.store, "พล", "phitsanulok");
+        let cm = device(&b.store, "ชม", "chiang-mai");
+        let (case_id, event_id, agency, ghost, referral, referral2) =
+            (id(1), id(2), id(3), id(4), id(5), id(6));
+        let event = json!({"id": event_id, "case_id": case_id, "at": "2026-11-23T03:00:00Z",
+            "user_id": id(7), "kind": "note", "body": "{\"kind\":\"note\",\"text\":\"บันทึกเดิม\"}",
+            "corrects": null});
+        let sent = |rid: &str, ag: &str| {
+            json!({"id": rid, "case_id": case_id, "agency_id": ag, "status": "sent",
+                "created_by": id(7), "sent_on": "2026-11-23"})
+        };
+        let muts = vec![
+            case(1, 1, "ผู้สูงอายุถูกทอดทิ้ง", None),
+            Mutation::new(
+                2,
+                Entity::CaseEvents,
+                event_id.clone(),
+                fields_of(&event),
+                None,
+            ),
+            Mutation::new(
+                3,
+                Entity::Agencies,
+                agency.clone(),
+                fields_of(&json!({"id": agency,
+                "name": "พมจ.เชียงใหม่", "runs_raksa": 1, "raksa_office": "ชม"})),
+                None,
+            ),
+            // an agency naming an office the server does not know
+            Mutation::new(
+                4,
+                Entity::Agencies,
+                ghost.clone(),
+                fields_of(&json!({"id": ghost,
+                "name": "ไม่มีจริง", "runs_raksa": 1, "raksa_office": "ขก"})),
+                None,
+            ),
+            Mutation::new(
+                5,
+                Entity::Referrals,
+                referral.clone(),
+                fields_of(&sent(&referral, &agency)),
+                None,
+            ),
+            Mutation::new(
+                6,
+                Entity::Referrals,
+                referral2.clone(),
+                fields_of(&sent(&referral2, &ghost)),
+                None,
+            ),
+        ];
+        let r = b.store.push(&pl, &req(muts)).unwrap();
+        assert!(
+            r.results.iter().all(|x| x.outcome == Outcome::Applied),
+            "{} {:?}",
+            b.name,
+            r.results
+        );
+        // ขก enrols later: the referral addressed to a made-up office was never shared with it
+        let kk = device(&b.store, "ขก", "khon-kaen");
+        assert!(
+            b.store.pull(&kk, 0, 1000).unwrap().records.is_empty(),
+            "{}",
+            b.name
+        );
+
+        // ชม answers with the id of พล's existing timeline entry
+        let reply = Mutation::new(
+            1,
+            Entity::ReferralReplies,
+            event_id.clone(),
+            fields_of(&json!({
+            "id": event_id, "referral_id": referral, "status": "accepted", "on_date": "2026-11-24",
+            "note": "รับเรื่องแล้ว", "by_name": "นางสาวเจ้าหน้าที่"})),
+            None,
+        );
+        let r = b.store.push(&cm, &req(vec![reply])).unwrap();
+        assert_eq!(r.results[0].outcome, Outcome::Applied, "{}", b.name);
+        let mine = b.store.pull(&pl, 0, 1000).unwrap().records;
+        let note = mine
+            .iter()
+            .find(|x| x.entity == Entity::CaseEvents && x.record_id == event_id)
+            .unwrap();
+        assert_eq!(
+            note.fields["kind"], "note",
+            "{}: the sender's entry was overwritten",
+            b.name
+        );
+        assert!(note.fields["body"].as_str().unwrap().contains("บันทึกเดิม"));
+        // the answer is still on the sender's timeline and referral history, under new ids
+        assert!(
+            mine.iter().any(|x| x.entity == Entity::CaseEvents
+                && x.fields["kind"] == "referral_changed"
+                && x.record_id != event_id),
+            "{}",
+            b.name
+        );
+        assert!(
+            mine.iter()
+                .any(|x| x.entity == Entity::ReferralEvents && x.fields["to_status"] == "accepted"),
+            "{}",
+            b.name
+        );
+        let moved = mine
+            .iter()
+            .find(|x| x.entity == Entity::Referrals && x.record_id == referral)
+            .unwrap();
+        assert_eq!(moved.fields["status"], "accepted");
+    }
+}
