@@ -97,6 +97,13 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long, env = "RAKSA_USER")]
         user: Option<String>,
+        /// Include other people's data (reporter, household members, staff) in a person's
+        /// export; needs --reason. Withheld by default (PDPA §30).
+        #[arg(long, requires = "reason")]
+        include_third_parties: bool,
+        /// Why other people's data is included (recorded in the export).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Write a referral's letter and referral form as PDF (the same file the app prints).
     /// REFERRAL is the referral's id or its register number, e.g. 123/2569.
@@ -489,12 +496,18 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             person,
             out,
             user,
+            include_third_parties,
+            reason,
         } => {
             let s = open(dir, user.as_deref())?;
+            let scope = raksa_core::pdpa::ExportScope {
+                include_third_parties,
+                reason: reason.unwrap_or_default(),
+            };
             let value = match person {
                 Some(p) => {
                     let id = Uuid::parse_str(&p).map_err(|_| CoreError::NotFound)?;
-                    s.export_person(id)?
+                    s.export_person(id, &scope)?
                 }
                 None => s.export_all()?,
             };
@@ -564,14 +577,20 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             person,
             out,
             user,
+            include_third_parties,
+            reason,
         } => {
+            let scope = raksa_core::pdpa::ExportScope {
+                include_third_parties,
+                reason: reason.unwrap_or_default(),
+            };
             let (Some(p), Some(out)) = (person, out) else {
                 eprintln!("ต้องระบุ --person และ --out / --person and --out are required for pdf");
                 return Ok(2);
             };
             let s = open(dir, user.as_deref())?;
             let id = Uuid::parse_str(&p).map_err(|_| CoreError::NotFound)?;
-            let files = s.export_person_files(id)?;
+            let files = s.export_person_files(id, &scope)?;
             raksa_core::keyslots::write_atomic(&out, &files.pdf)?;
             eprintln!("ส่งออกแล้ว / exported: {}", out.display());
             Ok(0)

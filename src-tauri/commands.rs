@@ -1074,8 +1074,12 @@ async fn person_merges(state: State<'_, AppState>, id: String) -> Reply<Vec<Merg
 
 /// A person's access request: the JSON and the readable PDF saved side by side.
 #[tauri::command]
-async fn save_person_export(state: State<'_, AppState>, id: String) -> Reply<Vec<String>> {
-    let files = on_record(state, id, |s, id| s.export_person_files(id)).await?;
+async fn save_person_export(
+    state: State<'_, AppState>,
+    id: String,
+    scope: raksa_core::pdpa::ExportScope,
+) -> Reply<Vec<String>> {
+    let files = on_record(state, id, move |s, id| s.export_person_files(id, &scope)).await?;
     tauri::async_runtime::spawn_blocking(move || {
         let json = crate::print::save_as(&files.base_name, "json", &files.json)?;
         let pdf = crate::print::save_as(&files.base_name, "pdf", &files.pdf)?;

@@ -13,6 +13,8 @@ use crate::session::Session;
 use crate::thai_date::{format_be_long, format_be_short};
 use raksa_letter::{Record, RecordSection};
 
+pub use raksa_domain::pdpa::ExportScope;
+
 /// The two files of an access request.
 pub struct PersonExport {
     pub json: Vec<u8>,
@@ -27,10 +29,11 @@ fn day(at: &str) -> String {
         .unwrap_or_else(|_| at.to_owned())
 }
 
-/// One line of a case's timeline in Thai.
-fn event_th(body: &CaseEventBody) -> String {
+/// One line of a case's timeline in Thai (staff names only when `others` are included).
+fn event_th(body: &CaseEventBody, others: bool) -> String {
     use CaseEventBody::*;
     match body {
+        Assigned { .. } if !others => "มอบหมายผู้รับผิดชอบ".into(),
         Opened { channel } => format!("รับเรื่อง ({})", channel.label_th()),
         StageChanged { from, to, reason } => {
             format!(
@@ -108,8 +111,13 @@ fn event_th(body: &CaseEventBody) -> String {
 impl Session {
     /// The JSON and the readable PDF of everything held about a person, for an access
     /// request; one audit entry for both.
-    pub fn export_person_files(&self, id: Uuid) -> Result<PersonExport> {
-        let value = self.person_export_value(id)?;
+    pub fn export_person_files(
+        &self,
+        id: Uuid,
+        scope: &raksa_domain::pdpa::ExportScope,
+    ) -> Result<PersonExport> {
+        let value = self.scoped_person_export(id, scope)?;
+        let others = scope.include_third_parties;
         let json = serde_json::to_vec_pretty(&value).expect("serialisable");
         let detail = self.get_person(id)?;
         let p = &detail.person;
@@ -178,8 +186,15 @@ impl Session {
                             m.relationship.label_th().to_owned(),
                             format!(
                                 "{}{}{}",
-                                m.name,
-                                m.age.map(|a| format!(" อายุ {a} ปี")).unwrap_or_default(),
+                                if others || m.person_id == id {
+                                    m.name.clone()
+                                } else {
+                                    raksa_domain::pdpa::WITHHELD.to_owned()
+                                },
+                                m.age
+                                    .filter(|_| others || m.person_id == id)
+                                    .map(|a| format!(" อายุ {a} ปี"))
+                                    .unwrap_or_default(),
                                 m.ended_on
                                     .map(|d| format!(" (สิ้นสุด {})", format_be_short(d)))
                                     .unwrap_or_default()
@@ -252,7 +267,7 @@ impl Session {
                 paragraphs: d
                     .events
                     .iter()
-                    .map(|e| format!("{} — {}", day(&e.at), event_th(&e.body)))
+                    .map(|e| format!("{} — {}", day(&e.at), event_th(&e.body, others)))
                     .collect(),
             });
         }
@@ -280,6 +295,18 @@ impl Session {
         });
 
         let office = self.office();
+        sections.push(RecordSection {
+            title: format!("{}. ข้อมูลของบุคคลอื่น", detail.cases.len() + 4),
+            rows: vec![],
+            paragraphs: vec![if others {
+                format!(
+                    "รวมข้อมูลของบุคคลอื่น (ผู้แจ้ง สมาชิกครัวเรือน เจ้าหน้าที่) ตามที่ผู้ควบคุมข้อมูลพิจารณา เหตุผล: {}",
+                    value["disclosure"]["reason"].as_str().unwrap_or("")
+                )
+            } else {
+                "ข้อมูลของบุคคลอื่น (ผู้แจ้ง สมาชิกครัวเรือน ผู้รับมอบอำนาจ และชื่อเจ้าหน้าที่) ปกปิดไว้เพื่อคุ้มครองบุคคลเหล่านั้น ตาม พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล มาตรา 30 วรรคสอง".into()
+            }],
+        });
         let record = Record {
             title: "ข้อมูลส่วนบุคคลที่สำนักงานเก็บรักษา".into(),
             heading: vec![
@@ -300,7 +327,10 @@ impl Session {
             crate::audit::Access::Export,
             "person",
             Some(&id.to_string()),
-            "pdpa access request: json and pdf",
+            &format!(
+                "pdpa access request: json and pdf; {}",
+                crate::session::disclosure_note(scope)
+            ),
         )?;
         Ok(PersonExport {
             json,

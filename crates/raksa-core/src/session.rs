@@ -261,6 +261,16 @@ pub(crate) fn insert_case(
     Ok(id)
 }
 
+/// What the audit entry says about other people's data in an export (the reason itself
+/// stays in the export: audit details carry no free text).
+pub(crate) fn disclosure_note(scope: &raksa_domain::pdpa::ExportScope) -> &'static str {
+    if scope.include_third_parties {
+        "third parties included with a stated reason"
+    } else {
+        "third parties withheld"
+    }
+}
+
 /// The SQL functions that decide need-to-know for the signed-in user (`CASE_COLS`):
 /// `rk_sensitive`, `rk_needs_reason` (raksa-domain's `access` rules), `rk_viewer` and
 /// `rk_now` (the session's clock, for break-the-glass expiry). A connection without them
@@ -1017,14 +1027,52 @@ impl Session {
     // ---- export (PDPA §30/§31 right of access and portability) ---------------------
 
     /// Everything held about one person, machine-readable. Audited as an export.
-    pub fn export_person(&self, id: Uuid) -> Result<serde_json::Value> {
-        let v = self.person_export_value(id)?;
+    pub fn export_person(
+        &self,
+        id: Uuid,
+        scope: &raksa_domain::pdpa::ExportScope,
+    ) -> Result<serde_json::Value> {
+        let v = self.scoped_person_export(id, scope)?;
         self.audit(
             crate::audit::Access::Export,
             "person",
             Some(&id.to_string()),
-            "json export",
+            &format!("json export; {}", disclosure_note(scope)),
         )?;
+        Ok(v)
+    }
+
+    /// An access request's data: supervisors and administrators only; other people's data
+    /// withheld unless `scope` includes it with a reason (raksa-domain `pdpa`).
+    pub(crate) fn scoped_person_export(
+        &self,
+        id: Uuid,
+        scope: &raksa_domain::pdpa::ExportScope,
+    ) -> Result<serde_json::Value> {
+        self.require(&[Role::Supervisor, Role::Admin])?;
+        let reason = if scope.include_third_parties {
+            Some(
+                raksa_domain::access::reason(&scope.reason)
+                    .ok_or_else(|| CoreError::field("reason", FieldProblem::ReasonTooShort))?,
+            )
+        } else {
+            None
+        };
+        let mut v = self.person_export_value(id)?;
+        match reason {
+            None => {
+                raksa_domain::pdpa::withhold_third_parties(&mut v, &id.to_string());
+                v["disclosure"] = serde_json::json!({ "third_parties": "withheld" });
+            }
+            Some(r) => {
+                v["disclosure"] = serde_json::json!({
+                    "third_parties": "included",
+                    "reason": r,
+                    "decided_by": self.user.full_name,
+                    "decided_at": self.now(),
+                });
+            }
+        }
         Ok(v)
     }
 

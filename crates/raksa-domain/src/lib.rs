@@ -14,6 +14,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod model;
 pub mod name_match;
+pub mod pdpa;
 pub mod places;
 pub mod referral;
 pub mod thai_date;

@@ -11,6 +11,7 @@ import type { PersonCorrection } from "../bindings/PersonCorrection";
 import type { SavedFiles } from "../bindings/SavedFiles";
 import type { UpdateOffer } from "../bindings/UpdateOffer";
 import type { CaseOpening } from "../bindings/CaseOpening";
+import type { ExportScope } from "../bindings/ExportScope";
 import type { UpdateStatus } from "../bindings/UpdateStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
 import type { NewCase } from "../bindings/NewCase";
@@ -197,7 +198,7 @@ export const backend = {
   mergePeople: (kept: string, merged: string) => call<MergeDetail>("merge_people", { kept, merged }),
   undoMerge: (auditSeq: number) => call<MergeDetail>("undo_merge", { auditSeq }),
   personMerges: (personId: string) => call<MergeRecord[]>("person_merges", { id: personId }),
-  savePersonExport: (personId: string) => call<string[]>("save_person_export", { id: personId }),
+  savePersonExport: (personId: string, scope: ExportScope) => call<string[]>("save_person_export", { id: personId, scope }),
   savedFiles: () => call<SavedFiles>("saved_files"),
   deleteSavedFile: (name: string) => call<null>("delete_saved_file", { name }),
   breakGlass: (id: string, reason: string) => call<null>("break_glass", { id, reason }),

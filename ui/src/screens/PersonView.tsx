@@ -379,11 +379,15 @@ function Corrections({ personId, reloads }: { personId: string; reloads: number 
   );
 }
 
-/** PDPA §30/§31: the person's data as JSON and a readable PDF, saved for handing over. */
+/** PDPA §30/§31: the person's data as JSON and a readable PDF, saved for handing over.
+ * Other people's data (reporter, household members, staff) is withheld unless included
+ * with a reason. */
 function AccessRequest({ personId }: { personId: string }) {
   const { t, lang } = useI18n();
-  const { busy, banner, run } = useSubmit();
+  const { busy, banner, fields, run } = useSubmit();
   const [saved, setSaved] = useState<string[] | null>(null);
+  const [others, setOthers] = useState(false);
+  const [reason, setReason] = useState("");
   return (
     <div className="card" id="access-request">
       <div className="page-head">
@@ -393,7 +397,7 @@ function AccessRequest({ personId }: { personId: string }) {
           id="access-export"
           disabled={busy}
           onClick={() =>
-            void run(() => backend.savePersonExport(personId)).then((paths) => {
+            void run(() => backend.savePersonExport(personId, { include_third_parties: others, reason })).then((paths) => {
               if (paths) setSaved(paths);
             })
           }
@@ -406,6 +410,16 @@ function AccessRequest({ personId }: { personId: string }) {
           ? "ตาม พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล มาตรา 30 และ 31 ต้องให้สำเนาภายใน 30 วัน: ไฟล์ JSON สำหรับนำไปใช้ต่อ และ PDF สำหรับอ่าน การส่งออกถูกบันทึกในประวัติการใช้งาน"
           : "PDPA §30–31: a copy within 30 days — JSON for portability and a readable PDF. The export is logged."}
       </p>
+      <p className="hint">{t("pdpa.withheldHint")}</p>
+      <label className="checkbox">
+        <input type="checkbox" name="include_third_parties" checked={others} onChange={(e) => setOthers(e.target.checked)} />
+        {t("pdpa.includeOthers")}
+      </label>
+      {others && (
+        <Field label={t("pdpa.reason")} hint={t("pdpa.reasonHint")} error={fields.reason}>
+          {(p) => <textarea {...p} name="export_reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
+        </Field>
+      )}
       <Banner message={banner} />
       {saved && <Banner kind="success" message={`${t("personView.saved")}: ${saved.join(" , ")}`} />}
     </div>

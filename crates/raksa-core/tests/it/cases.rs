@@ -269,7 +269,7 @@ fn reads_searches_creates_and_logins_are_audited_without_personal_data() {
     .unwrap();
     s.get_person(p.id).unwrap();
     s.search_cases("ประยูร", 10).unwrap();
-    s.export_person(p.id).unwrap();
+    s.export_person(p.id, &Default::default()).unwrap();
     drop(s);
     let s = raksa_core::office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
     let log = s.audit_entries(100).unwrap();
@@ -312,13 +312,13 @@ fn the_pdpa_export_holds_the_persons_record_cases_and_access_log() {
         ..crate::intake_defaults()
     })
     .unwrap();
-    let v = s.export_person(p.id).unwrap();
+    let v = s.export_person(p.id, &Default::default()).unwrap();
     assert_eq!(v["person"]["first_name"], "ประยูร");
     assert_eq!(v["person"]["identity"]["number"], "1112034563562");
     assert_eq!(v["cases"][0]["case"]["case"]["summary"], "สรุปปัญหา");
     assert!(v["access_log"].as_array().unwrap().len() >= 2);
     assert!(matches!(
-        s.export_person(uuid::Uuid::now_v7()),
+        s.export_person(uuid::Uuid::now_v7(), &Default::default()),
         Err(CoreError::NotFound)
     ));
 }

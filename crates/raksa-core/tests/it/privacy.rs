@@ -1,5 +1,6 @@
 //! The database on disk holds no readable personal data, and nothing opens it without the key.
 
+use raksa_core::CoreError;
 use raksa_core::office;
 
 use crate::*;
@@ -163,7 +164,7 @@ fn an_access_request_gives_json_and_a_readable_thai_pdf_logged_once() {
         .unwrap();
     s.add_note(c.id, "โทรติดตามแล้ว ญาติจะมารับ").unwrap();
     let before = s.audit_entries(1000).unwrap().len();
-    let files = s.export_person_files(p.id).unwrap();
+    let files = s.export_person_files(p.id, &Default::default()).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&files.json).unwrap();
     assert_eq!(v["person"]["first_name"], "บุญเรือน");
     assert_eq!(v["cases"][0]["case"]["case"]["case_no"], c.case_no.as_str());
@@ -190,5 +191,99 @@ fn an_access_request_gives_json_and_a_readable_thai_pdf_logged_once() {
         .filter(|a| a.action == "export")
         .collect();
     assert_eq!(exports.len(), 1, "one entry for the request, both files");
-    assert_eq!(exports[0].detail, "pdpa access request: json and pdf");
+    assert_eq!(
+        exports[0].detail,
+        "pdpa access request: json and pdf; third parties withheld"
+    );
+}
+
+/// Issue 14 §5: an abusive parent's access request must not reveal the neighbour who
+/// reported, the other household members or the staff. Only supervisors and
+/// administrators export; other people's data is withheld unless included with a reason,
+/// and the decision is audited.
+#[test]
+fn an_access_request_withholds_the_reporter_household_and_staff_unless_a_reason_is_given() {
+    let (o, mut admin, _) = new_office();
+    admin
+        .add_user(&NewUser {
+            username: "malee".into(),
+            full_name: "นางสาวมาลี ศรีสุข".into(),
+            position: "นักสังคมสงเคราะห์".into(),
+            role: Role::CaseWorker,
+            password: "malee-password".into(),
+        })
+        .unwrap();
+    let father = admin
+        .register_person(&person("สมชาย", "ใจร้าย", "3100600182731"))
+        .unwrap();
+    let child = admin
+        .register_person(&person("น้องเมย์", "ใจร้าย", "1101700203450"))
+        .unwrap();
+    let today = admin.today();
+    let h = admin.create_household(father.id, "", today).unwrap();
+    admin
+        .add_household_member(
+            h.id,
+            &raksa_core::household::NewMembership {
+                person_id: child.id,
+                relationship: raksa_core::model::Relationship::Child,
+                joined_on: today,
+            },
+        )
+        .unwrap();
+    admin
+        .open_case(&NewCase {
+            person_id: father.id,
+            summary: "บิดาทำร้ายบุตร".into(),
+            reporter: Some(Reporter {
+                name: "นางสมศรี บ้านติดกัน".into(),
+                relationship: "เพื่อนบ้าน".into(),
+                contact: "089-111-2222".into(),
+            }),
+            ..intake_defaults()
+        })
+        .unwrap();
+    // a case worker cannot hand out anyone's data
+    let worker =
+        raksa_core::office::unlock(&o.dir, "malee", "malee-password", o.clock.clone()).unwrap();
+    assert!(matches!(
+        worker.export_person_files(father.id, &Default::default()),
+        Err(CoreError::Forbidden)
+    ));
+    drop(worker);
+    // by default: nothing of the others
+    let files = admin
+        .export_person_files(father.id, &Default::default())
+        .unwrap();
+    let json = String::from_utf8(files.json.clone()).unwrap();
+    let pdf = crate::referrals::pdf_text(&files.pdf);
+    for other in ["สมศรี", "089-111-2222", "น้องเมย์", "สมชาย ใจดี"]
+    {
+        assert!(!json.contains(other), "{other} in the JSON");
+        assert!(!pdf.contains(&other.replace(' ', "")), "{other} in the PDF");
+    }
+    assert!(json.contains("สมชาย"), "the subject's own data is there");
+    assert!(pdf.contains("ปกปิด"));
+    // including them needs a reason, which the export carries; the audit says so
+    let include = |reason: &str| raksa_core::pdpa::ExportScope {
+        include_third_parties: true,
+        reason: reason.into(),
+    };
+    assert!(matches!(
+        admin.export_person_files(father.id, &include("ขอ")),
+        Err(CoreError::Invalid(_))
+    ));
+    let files = admin
+        .export_person_files(father.id, &include("ศาลมีหมายเรียกเอกสารฉบับเต็ม คดีที่ 123/2569"))
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&files.json).unwrap();
+    assert!(v.to_string().contains("สมศรี"));
+    assert_eq!(v["disclosure"]["third_parties"], "included");
+    let audit = admin.audit_entries(1000).unwrap();
+    assert!(audit.iter().any(|a| {
+        a.action == "export"
+            && a.detail
+                .ends_with("third parties included with a stated reason")
+            && !a.detail.contains("ศาล")
+    }));
 }
