@@ -97,7 +97,7 @@ fn main() {
             full_name: "ผู้ดูแล".into(),
             position: "ทดสอบ".into(),
             role: Role::Admin,
-            password: "benchmark-pass".into(),
+            password: "benchmark-pass-2569".into(),
         },
         clock.clone(),
     )
@@ -150,11 +150,11 @@ fn main() {
     let mut unlocks = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let s = office::unlock(&dir, "admin", "benchmark-pass", clock.clone()).unwrap();
+        let s = office::unlock(&dir, "admin", "benchmark-pass-2569", clock.clone()).unwrap();
         unlocks.push(t.elapsed());
         drop(s);
     }
-    let mut s = office::unlock(&dir, "admin", "benchmark-pass", clock.clone()).unwrap();
+    let mut s = office::unlock(&dir, "admin", "benchmark-pass-2569", clock.clone()).unwrap();
 
     // A referral letter: create, register and send, then render letter + form as PDF.
     let agency = s

@@ -258,7 +258,7 @@ fn main() {
             full_name: "ผู้ดูแล".into(),
             position: "ทดสอบ".into(),
             role: Role::Admin,
-            password: "benchmark-pass".into(),
+            password: "benchmark-pass-2569".into(),
         },
         Arc::new(SystemClock),
     )

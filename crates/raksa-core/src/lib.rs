@@ -16,6 +16,7 @@ pub mod error;
 pub mod import;
 pub mod keyslots;
 pub mod office;
+pub mod passwords;
 pub mod pdpa;
 pub mod referral;
 pub mod report;

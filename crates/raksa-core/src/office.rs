@@ -103,6 +103,11 @@ pub fn init_office(
     let admin = validate::new_user(admin, &mut errs);
     errs.into_result()?;
     let (setup, mut admin) = (setup.expect("validated"), admin.expect("validated"));
+    crate::passwords::require_strong(
+        "password",
+        &admin.password,
+        &[&admin.username, &admin.full_name],
+    )?;
     admin.role = Role::Admin;
 
     if dir.is_initialised() {
@@ -394,7 +399,7 @@ pub fn reset_password_with_recovery(
     new_password: &str,
     clock: Arc<dyn Clock>,
 ) -> Result<Session> {
-    validate::password(new_password).map_err(|p| CoreError::field("new_password", p))?;
+    crate::passwords::require_strong("new_password", new_password, &[username])?;
     let (key, mut slots) = open_with_recovery_key(dir, recovery, clock.as_ref())?;
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;

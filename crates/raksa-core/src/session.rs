@@ -777,6 +777,7 @@ impl Session {
         let u = validate::new_user(input, &mut errs);
         errs.into_result()?;
         let u = u.expect("validated");
+        crate::passwords::require_strong("password", &u.password, &[&u.username, &u.full_name])?;
         let taken: bool = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1)",
             [&u.username],
@@ -858,7 +859,7 @@ impl Session {
         if active {
             let pw =
                 new_password.ok_or_else(|| CoreError::field("password", FieldProblem::Required))?;
-            validate::password(pw).map_err(|p| CoreError::field("password", p))?;
+            crate::passwords::require_strong("password", pw, &[&username])?;
             slots.put_user_slot(KeySlot::seal(
                 slots.office_id,
                 SlotOwner::User {
@@ -890,7 +891,11 @@ impl Session {
 
     /// Changes the signed-in user's password: re-wraps their key slot only.
     pub fn change_password(&mut self, current: &str, new: &str) -> Result<()> {
-        validate::password(new).map_err(|p| CoreError::field("new_password", p))?;
+        crate::passwords::require_strong(
+            "new_password",
+            new,
+            &[&self.user.username, &self.user.full_name],
+        )?;
         let lookup = keyslots::username_lookup(self.slots.office_id, &self.user.username);
         let ok = self
             .slots

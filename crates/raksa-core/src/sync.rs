@@ -326,6 +326,11 @@ impl Session {
         tx.execute("UPDATE sync_state SET applying = 1", [])?;
         let mut applied = 0;
         for rec in &page.records {
+            // Each PC's audit trail is its own chain: another PC's entries are the server's
+            // to keep (it does not send them; refused here too).
+            if !rec.entity.replicated() {
+                continue;
+            }
             let waiting: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = ?1 AND record_id = ?2)",
                 params![rec.entity.table(), rec.record_id],
@@ -469,11 +474,14 @@ impl Session {
 
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let cfg = self.sync_config()?;
-        let (pending, oldest): (u32, Option<String>) =
-            self.conn()
-                .query_row("SELECT count(*), min(queued_at) FROM outbox", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
+        let (pending, oldest): (u32, Option<String>) = self
+            .conn()
+            // Audit entries travel with the next cycle; "waiting" counts the work.
+            .query_row(
+                "SELECT count(*), min(queued_at) FROM outbox WHERE entity <> 'audit_log'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
         let (push, pull, err): (Option<String>, Option<String>, Option<String>) =
             self.conn().query_row(
                 "SELECT last_push_at, last_pull_at, last_error FROM sync_state",
@@ -577,7 +585,7 @@ impl Session {
         &self,
     ) -> Result<std::collections::BTreeMap<(String, String), Map<String, Value>>> {
         let mut out = std::collections::BTreeMap::new();
-        for e in Entity::ALL {
+        for e in Entity::ALL.into_iter().filter(|e| e.replicated()) {
             let key = e.key_columns().join(" || '/' || ");
             let pairs = e
                 .fields()

@@ -52,6 +52,7 @@ pub enum FieldProblem {
     DecisionBeforeRequest,
     RefusalChangesNothing,
     ReasonTooShort,
+    PasswordWeak,
 }
 
 impl FieldProblem {
@@ -90,6 +91,7 @@ impl FieldProblem {
             FileEmpty => "ไฟล์ว่างเปล่า",
             AlreadyInHousehold => "บุคคลนี้เป็นสมาชิกของครัวเรือนอื่นอยู่แล้ว ต้องบันทึกการย้ายออกก่อน",
             NotInHousehold => "บุคคลนี้ไม่ได้เป็นสมาชิกปัจจุบันของครัวเรือนนี้",
+            PasswordWeak => "รหัสผ่านนี้เดาได้ง่ายเกินไป",
             ReasonTooShort => "กรุณาระบุเหตุผลให้ชัดเจน (อย่างน้อย 10 ตัวอักษร) เหตุผลนี้จะแจ้งให้หัวหน้างานทราบ",
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
@@ -144,6 +146,7 @@ impl FieldProblem {
                 "This person already belongs to another household; record the move out first"
             }
             NotInHousehold => "This person is not a current member of this household",
+            PasswordWeak => "This password is too easy to guess",
             ReasonTooShort => {
                 "Give a clear reason (at least 10 characters); the supervisors will see it"
             }

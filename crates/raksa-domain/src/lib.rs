@@ -6,6 +6,7 @@
 //! each rule is written once.
 
 pub mod access;
+pub mod audit_chain;
 pub mod correction;
 pub mod deadlines;
 pub mod field;

@@ -70,10 +70,12 @@ pub enum Entity {
     PersonCorrections,
     /// A sensitive case opened by someone outside need-to-know, with the reason given.
     AccessGrants,
+    /// The PC's hash-chained audit trail, kept by the server append-only (never pulled).
+    AuditLog,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 17] = [
+    pub const ALL: [Entity; 18] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -91,6 +93,7 @@ impl Entity {
         Entity::Attachments,
         Entity::PersonCorrections,
         Entity::AccessGrants,
+        Entity::AuditLog,
     ];
 
     pub fn table(self) -> &'static str {
@@ -112,11 +115,18 @@ impl Entity {
             Entity::Attachments => "attachments",
             Entity::PersonCorrections => "person_corrections",
             Entity::AccessGrants => "access_grants",
+            Entity::AuditLog => "audit_log",
         }
     }
 
     pub fn parse(s: &str) -> Option<Entity> {
         Entity::ALL.into_iter().find(|e| e.table() == s)
+    }
+
+    /// Entities every PC of the office holds a copy of. The audit trail is each PC's own
+    /// chain: uploaded and kept by the server, never pulled back down.
+    pub fn replicated(self) -> bool {
+        self != Entity::AuditLog
     }
 
     /// Entities that are only ever inserted: they cannot conflict.
@@ -129,6 +139,7 @@ impl Entity {
                 | Entity::ReferralReplies
                 | Entity::PersonCorrections
                 | Entity::AccessGrants
+                | Entity::AuditLog
         )
     }
 
@@ -138,6 +149,7 @@ impl Entity {
             Entity::FactFindings => &["case_id"],
             Entity::LetterRegister => &["be_year", "number"],
             Entity::DeadlineRules => &["milestone", "urgency", "effective_from"],
+            Entity::AuditLog => &["hash"],
             _ => &["id"],
         }
     }
@@ -338,6 +350,16 @@ impl Entity {
                 "request",
             ],
             Entity::AccessGrants => &["id", "case_id", "user_id", "reason", "at", "expires_at"],
+            Entity::AuditLog => &[
+                "hash",
+                "prev_hash",
+                "at",
+                "user_id",
+                "action",
+                "entity",
+                "entity_id",
+                "detail",
+            ],
         }
     }
 }

@@ -47,6 +47,12 @@ enum Command {
         #[arg(long, env = "RAKSA_PUBLIC_URL")]
         public_url: Option<String>,
     },
+    /// An office's audit trail as uploaded by its PCs (who looked at which record, when),
+    /// one JSON object per line.
+    Audit {
+        #[arg(long)]
+        office: String,
+    },
     /// Signed releases of the office app (updates the PCs install themselves).
     Release {
         #[command(subcommand)]
@@ -325,6 +331,21 @@ fn main() {
                 Err(e) => fail(e),
             }
         }
+        Command::Audit { office } => match store.all_records_of("audit_log") {
+            Ok(rows) => {
+                let mut entries: Vec<serde_json::Value> = rows
+                    .into_iter()
+                    .filter(|(o, _)| *o == office)
+                    .filter_map(|(_, f)| serde_json::from_str(&f).ok())
+                    .collect();
+                entries.sort_by(|a, b| a["at"].as_str().cmp(&b["at"].as_str()));
+                for e in entries {
+                    println!("{e}");
+                }
+                0
+            }
+            Err(e) => fail(e),
+        },
         Command::Release {
             command: ReleaseCommand::List { target },
         } => match store.releases(&target) {

@@ -14,7 +14,7 @@ use raksa_core::thai_date::SystemClock;
 use raksa_server::api::{AppState, router};
 use raksa_server::store::Store;
 
-const PW: &str = "benchmark-password";
+const PW: &str = "benchmark-password-2569";
 
 fn citizen_id(n: u64) -> String {
     let body = format!("{:012}", 130_000_000_000 + n);

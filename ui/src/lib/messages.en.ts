@@ -25,7 +25,7 @@ export const en: Catalogue = {
   username: "User name",
   usernameHint: "lower-case letters, digits, . - _ e.g. somchai.j",
   password: "Password",
-  passwordHint: "at least 8 characters",
+  passwordHint: "at least 8 characters and hard to guess, e.g. a short sentence only you know (not a name, a birthday or 12345678)",
   passwordRepeat: "Repeat password",
   createOffice: "Create office",
   creating: "Creating the encrypted database…",

@@ -70,25 +70,8 @@ impl From<Access> for AuditAction {
     }
 }
 
-/// SHA-256 (hex) over the previous entry's hash and this entry's fields, each field
-/// length-prefixed (`None` and `""` differ), in the order: previous hash, at, user id,
-/// action, entity, entity id, detail.
-pub fn chain_hash(parts: &[Option<String>]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(b"raksa-audit-1");
-    for p in parts {
-        match p {
-            None => h.update([0u8]),
-            Some(s) => {
-                h.update([1u8]);
-                h.update((s.len() as u64).to_be_bytes());
-                h.update(s.as_bytes());
-            }
-        }
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
+/// The chain's hash (raksa-domain, shared with the server that receives the trail).
+pub use raksa_domain::audit_chain::chain_hash;
 
 /// The insert of one entry, its hash chained to the last entry's in the same statement
 /// (so two writers cannot both chain to the same predecessor).

@@ -950,6 +950,32 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 20,
+        name: "the audit trail is uploaded to the server, append-only",
+        sql: r#"
+-- Every chained entry goes to the server with its predecessor's hash, so the server can
+-- check each entry against its hash (raksa_domain::audit_chain) and keeps it for good.
+CREATE TRIGGER sync_audit_log_insert AFTER INSERT ON audit_log
+WHEN NEW.hash IS NOT NULL AND (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('audit_log', NEW.hash, json_object('hash', NEW.hash,
+        'prev_hash', (SELECT hash FROM audit_log WHERE seq < NEW.seq ORDER BY seq DESC LIMIT 1),
+        'at', NEW.at, 'user_id', NEW.user_id, 'action', NEW.action, 'entity', NEW.entity,
+        'entity_id', NEW.entity_id, 'detail', NEW.detail), NULL,
+        strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+-- …and the entries chained before this version, once.
+INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+SELECT 'audit_log', a.hash, json_object('hash', a.hash,
+        'prev_hash', (SELECT hash FROM audit_log b WHERE b.seq < a.seq ORDER BY b.seq DESC LIMIT 1),
+        'at', a.at, 'user_id', a.user_id, 'action', a.action, 'entity', a.entity,
+        'entity_id', a.entity_id, 'detail', a.detail), NULL,
+        strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM audit_log a WHERE a.hash IS NOT NULL ORDER BY a.seq;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -10,7 +10,13 @@ use raksa_protocol::Entity;
 use crate::*;
 
 fn login(o: &Office, user: &str) -> Session {
-    raksa_core::office::unlock(&o.dir, user, &format!("{user}-password"), o.clock.clone()).unwrap()
+    raksa_core::office::unlock(
+        &o.dir,
+        user,
+        &format!("{user}-password-2569"),
+        o.clock.clone(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -27,7 +33,7 @@ fn a_violence_case_is_need_to_know_and_opens_only_with_a_reason() {
                 full_name: name.into(),
                 position: "ตำแหน่ง".into(),
                 role,
-                password: format!("{u}-password"),
+                password: format!("{u}-password-2569"),
             })
             .unwrap();
     }
@@ -169,7 +175,7 @@ fn a_case_marked_sensitive_by_hand_is_need_to_know_too() {
                 full_name: format!("ผู้ใช้ {u}"),
                 position: "นักสังคมสงเคราะห์".into(),
                 role: Role::CaseWorker,
-                password: format!("{u}-password"),
+                password: format!("{u}-password-2569"),
             })
             .unwrap();
     }

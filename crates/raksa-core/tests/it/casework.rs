@@ -65,7 +65,7 @@ fn team() -> Team {
                 full_name: name.into(),
                 position: "ตำแหน่ง".into(),
                 role,
-                password: format!("{u}-password"),
+                password: format!("{u}-password-2569"),
             })
             .unwrap()
             .id
@@ -81,7 +81,13 @@ fn team() -> Team {
 }
 
 fn login(o: &Office, user: &str) -> Session {
-    office::unlock(&o.dir, user, &format!("{user}-password"), o.clock.clone()).unwrap()
+    office::unlock(
+        &o.dir,
+        user,
+        &format!("{user}-password-2569"),
+        o.clock.clone(),
+    )
+    .unwrap()
 }
 
 fn elderly_case(s: &mut Session, urgency: Urgency) -> CaseSummary {

@@ -310,6 +310,11 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
         ),
         None => None,
     };
+    if m.entity == Entity::AuditLog
+        && let Some(reason) = audit_entry_problem(m)
+    {
+        return Ok(Outcome::Rejected { reason });
+    }
     if m.entity.append_only()
         && let Some(cur) = &current_fields
     {
@@ -362,6 +367,23 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
             fields: conflicts.into_iter().map(|c| c.0).collect(),
         }
     })
+}
+
+/// An uploaded audit entry must be what its hash says (raksa-domain's chain rule): a
+/// device cannot upload an entry that was changed after it was chained.
+fn audit_entry_problem(m: &Mutation) -> Option<String> {
+    let part = |k: &str| m.fields.get(k).and_then(Value::as_str).map(str::to_owned);
+    let expected = raksa_domain::audit_chain::chain_hash(&[
+        part("prev_hash"),
+        part("at"),
+        part("user_id"),
+        part("action"),
+        part("entity"),
+        part("entity_id"),
+        part("detail"),
+    ]);
+    (part("hash").as_deref() != Some(expected.as_str()) || m.record_id != expected)
+        .then(|| "รายการบันทึกการใช้งานไม่ตรงกับค่าตรวจสอบของรายการ (ถูกแก้ไขหลังบันทึก)".to_owned())
 }
 
 fn text<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
@@ -585,6 +607,10 @@ fn op_publish<T: Tx>(tx: &mut T, r: &Release, data: &[u8]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+fn op_all_records<T: Tx>(tx: &mut T, entity: &str) -> Result<Vec<(String, String)>> {
+    tx.all_records(entity)
 }
 
 fn op_releases<T: Tx>(tx: &mut T, target: &str) -> Result<Vec<Release>> {
@@ -899,6 +925,11 @@ impl Store {
     /// Stores an attachment's bytes for the device's office (content-addressed).
     pub fn put_blob(&self, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
         in_tx!(self, op_put_blob(device, sha256, data))
+    }
+    /// Every record of an entity as (office, fields JSON): the offices' uploaded audit
+    /// trails for an auditor (`raksa-server audit`), and tests.
+    pub fn all_records_of(&self, entity: &str) -> Result<Vec<(String, String)>> {
+        in_tx!(self, op_all_records(entity))
     }
     /// Publishes a release after checking its signature against the ministry's public key
     /// (`public_key_b64`) exactly as the PCs will. Published versions never change.

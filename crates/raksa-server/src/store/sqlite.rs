@@ -221,7 +221,7 @@ impl Tx for SqliteTx<'_> {
     fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
         let mut stmt = self.0.prepare_cached(
             "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
-             WHERE r.position > ?2 AND (r.office = ?1 OR EXISTS (SELECT 1 FROM visibility v
+             WHERE r.position > ?2 AND r.entity <> 'audit_log' AND (r.office = ?1 OR EXISTS (SELECT 1 FROM visibility v
                  WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = ?1))
              ORDER BY r.position LIMIT ?3",
         )?;

@@ -451,3 +451,82 @@ fn a_reply_never_overwrites_the_senders_records_whatever_id_it_chooses() {
         assert_eq!(moved.fields["status"], "accepted");
     }
 }
+
+/// Issue 14 §10: the PCs' audit trails reach the server and stay as they were chained: an
+/// entry that does not match its hash, or a second version of an entry, is refused; the
+/// trail is never sent back down to the office's PCs.
+#[test]
+fn audit_entries_are_kept_append_only_and_checked_against_their_hash() {
+    use raksa_domain::audit_chain::chain_hash;
+    let entry = |prev: Option<&str>, detail: &str| {
+        let parts = [
+            prev.map(str::to_owned),
+            Some("2026-11-23T03:00:00+00:00".to_owned()),
+            Some(id(7)),
+            Some("read".to_owned()),
+            Some("person".to_owned()),
+            Some(id(1)),
+            Some(detail.to_owned()),
+        ];
+        let hash = chain_hash(&parts);
+        (
+            hash.clone(),
+            json!({"hash": hash, "prev_hash": prev, "at": "2026-11-23T03:00:00+00:00",
+                "user_id": id(7), "action": "read", "entity": "person", "entity_id": id(1),
+                "detail": detail}),
+        )
+    };
+    for b in backends() {
+        let pl = device(&b.store, "พล", "phitsanulok");
+        let (h1, e1) = entry(None, "record opened");
+        let (h2, e2) = entry(Some(&h1), "record opened");
+        let mut forged = e2.clone();
+        forged["detail"] = json!("search");
+        let muts = vec![
+            Mutation::new(1, Entity::AuditLog, h1.clone(), fields_of(&e1), None),
+            Mutation::new(2, Entity::AuditLog, h2.clone(), fields_of(&e2), None),
+            // the same entry, rewritten after it was chained
+            Mutation::new(3, Entity::AuditLog, h2.clone(), fields_of(&forged), None),
+            // …or uploaded under a hash of its own choosing
+            Mutation::new(
+                4,
+                Entity::AuditLog,
+                "f".repeat(64),
+                fields_of(&forged),
+                None,
+            ),
+        ];
+        let r = b.store.push(&pl, &req(muts)).unwrap();
+        let outcomes: Vec<_> = r.results.iter().map(|x| &x.outcome).collect();
+        assert_eq!(outcomes[0], &Outcome::Applied, "{}", b.name);
+        assert_eq!(outcomes[1], &Outcome::Applied, "{}", b.name);
+        assert!(
+            matches!(outcomes[2], Outcome::Rejected { .. }),
+            "{}",
+            b.name
+        );
+        assert!(
+            matches!(outcomes[3], Outcome::Rejected { .. }),
+            "{}",
+            b.name
+        );
+        let kept = b.store.all_records_of("audit_log").unwrap();
+        assert_eq!(kept.len(), 2, "{}", b.name);
+        assert!(
+            kept.iter()
+                .all(|(o, f)| o == "พล" && f.contains("record opened"))
+        );
+        // not sent back to the office's PCs
+        let pl2 = device(&b.store, "พล", "phitsanulok-2");
+        assert!(
+            b.store
+                .pull(&pl2, 0, 1000)
+                .unwrap()
+                .records
+                .iter()
+                .all(|x| x.entity != Entity::AuditLog),
+            "{}",
+            b.name
+        );
+    }
+}

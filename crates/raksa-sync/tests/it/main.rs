@@ -54,6 +54,8 @@ struct Pc {
     device: Device,
     clock: Arc<SkewClock>,
     cases: Vec<uuid::Uuid>,
+    /// The office's recovery key (opens the database file directly, as an insider could).
+    recovery_key: String,
 }
 
 const PW: &str = "รหัสผ่านจำลอง-2569";
@@ -89,7 +91,7 @@ fn new_pc_as(
     let dir = DataDir::new(tmp.join(name));
     let clock = Arc::new(SkewClock(AtomicI64::new(0)));
     let user = user.to_owned();
-    let (s, _) = office::init_office(
+    let (s, rk) = office::init_office(
         &dir,
         &OfficeSetup {
             office_number: "0027".into(),
@@ -119,6 +121,7 @@ fn new_pc_as(
         device: store.authenticate(&token).unwrap(),
         clock,
         cases: Vec::new(),
+        recovery_key: rk.display().to_owned(),
     }
 }
 
@@ -1323,4 +1326,86 @@ fn corrections_made_on_two_pcs_merge_field_by_field_and_their_history_syncs() {
         assert_eq!(found.len(), 1, "PC {name}");
         assert_eq!(s.sync_status().unwrap().conflicts, 0, "PC {name}");
     }
+}
+
+/// Issue 14 §10: who opened a person's record reaches the server with the rest of the
+/// office's work, and stays there as it was chained — rewriting the PC's trail afterwards
+/// (with the database key, past the triggers) changes nothing on the server, and the
+/// other PC of the office never receives this PC's trail.
+#[test]
+fn the_audit_trail_reaches_the_server_and_a_later_rewrite_on_the_pc_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.db");
+    let store = Store::open(&format!("sqlite:{}", path.display())).unwrap();
+    let mut a = new_pc(tmp.path(), &store, "a", "พล");
+    let mut b = new_pc(tmp.path(), &store, "b", "พล");
+    let p = a
+        .s()
+        .register_person(&NewPerson {
+            title: "เด็กหญิง".into(),
+            first_name: "เมย์".into(),
+            last_name: "ใจดี".into(),
+            identity: raksa_core::identity::Identity::CitizenId {
+                number: citizen_id(21),
+            },
+            birth_date: None,
+            sex: Sex::Female,
+            phone: String::new(),
+            address_text: String::new(),
+            subdistrict_code: None,
+            postcode: None,
+        })
+        .unwrap();
+    a.s().get_person(p.id).unwrap();
+    full_sync(&mut a, &store);
+    full_sync(&mut b, &store);
+    let kept = |store: &Store| -> Vec<Value> {
+        store
+            .all_records_of("audit_log")
+            .unwrap()
+            .into_iter()
+            .map(|(_, f)| serde_json::from_str(&f).unwrap())
+            .collect()
+    };
+    let on_server = kept(&store);
+    let opened = on_server
+        .iter()
+        .find(|e| e["entity_id"] == p.id.to_string().as_str() && e["action"] == "read")
+        .expect("the reading of the record is on the server")
+        .clone();
+    // b's own trail holds only b's entries
+    let b_trail = b.s().audit_entries(10_000).unwrap();
+    assert!(
+        b_trail
+            .iter()
+            .all(|e| e.entity_id.as_deref() != Some(&p.id.to_string()) || e.action != "read")
+    );
+    // an insider with the key rewrites a's trail after the upload and queues the rewrite
+    a.session = None;
+    let (key, _) = office::open_with_recovery_key(&a.dir, &a.recovery_key, &*a.clock).unwrap();
+    let raw = raksa_core::db::open(&a.dir.db_path(), &key).unwrap();
+    let hash = opened["hash"].as_str().unwrap().to_owned();
+    raw.execute_batch("DROP TRIGGER audit_log_no_update;")
+        .unwrap();
+    raw.execute(
+        "UPDATE audit_log SET detail = 'nothing to see' WHERE hash = ?1",
+        [&hash],
+    )
+    .unwrap();
+    let mut forged = opened.clone();
+    forged["detail"] = Value::String("nothing to see".into());
+    raw.execute(
+        "INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+         VALUES ('audit_log', ?1, ?2, NULL, '2026-11-23T04:00:00Z')",
+        rusqlite::params![hash, forged.to_string()],
+    )
+    .unwrap();
+    drop(raw);
+    full_sync(&mut a, &store);
+    let again = kept(&store);
+    let same = again.iter().find(|e| e["hash"] == opened["hash"]).unwrap();
+    assert_eq!(
+        same["detail"], opened["detail"],
+        "the server keeps what was chained"
+    );
 }
