@@ -301,7 +301,7 @@ async fn set_user_active(
     user_id: String,
     active: bool,
     password: Option<String>,
-) -> Reply<()> {
+) -> Reply<raksa_core::session::RekeyReport> {
     on_workstation(state, move |w| {
         let id = parse_id(&user_id)?;
         w.with_session(|s| s.set_user_active(id, active, password.as_deref()))

@@ -1,14 +1,18 @@
 //! Encrypted, verifiable backups. A backup file is one container:
 //!
 //! ```text
-//! "RAKSA-BACKUP-1\n" | u32 LE header length | header JSON | database bytes
+//! "RAKSA-BACKUP-2\n" | u32 LE header length | header JSON | database bytes
 //! ```
 //!
 //! The database bytes are a fresh SQLCipher copy under the same key (never decrypted on the
 //! way); the header carries the key slots (wrapped keys only), the schema version and a
-//! SHA-256 of the database bytes. `verify` checks structure and hash without any secret;
-//! `restore` also proves the credentials and runs the full integrity check before it
-//! touches the live files, and keeps the replaced files aside.
+//! SHA-256 of the database bytes, and is authenticated with a key derived from the database
+//! key (`mac`, HMAC-SHA-256): key slots, dates and the checksum cannot be swapped or edited
+//! by anyone without the key. `verify` checks structure and hash without any secret;
+//! `restore` also proves the credentials, checks the header's MAC and runs the full
+//! integrity check before it touches the live files, and keeps the replaced files aside.
+//! Version-1 files (no MAC) are refused: a header that can be edited unnoticed could carry
+//! a slot an attacker added.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,7 +30,8 @@ use crate::office::DataDir;
 use crate::session::Session;
 use crate::thai_date::Clock;
 
-const MAGIC: &[u8] = b"RAKSA-BACKUP-1\n";
+const MAGIC: &[u8] = b"RAKSA-BACKUP-2\n";
+const MAGIC_V1: &[u8] = b"RAKSA-BACKUP-1\n";
 const MAX_HEADER: u32 = 1 << 20;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,6 +42,38 @@ pub struct BackupHeader {
     pub db_len: u64,
     pub db_sha256: String,
     pub keyslots: KeySlotsFile,
+    /// HMAC-SHA-256 (hex) of this header with `mac` empty, under a key derived from the
+    /// database key (`header_mac`).
+    #[serde(default)]
+    pub mac: String,
+}
+
+/// The header's MAC under a key derived from the database key.
+fn header_mac(key: &crate::crypto::DbKey, header: &BackupHeader) -> String {
+    use hmac::{Hmac, Mac};
+    type H = Hmac<Sha256>;
+    let mut k = H::new_from_slice(key.bytes()).expect("any key length");
+    k.update(b"raksa backup header key v1");
+    let mac_key = k.finalize().into_bytes();
+    let unsigned = BackupHeader {
+        mac: String::new(),
+        ..header.clone()
+    };
+    let mut m = H::new_from_slice(&mac_key).expect("any key length");
+    m.update(&serde_json::to_vec(&unsigned).expect("serialisable"));
+    hex(&m.finalize().into_bytes())
+}
+
+fn header_authentic(key: &crate::crypto::DbKey, header: &BackupHeader) -> bool {
+    use subtle_eq::ct_eq;
+    ct_eq(header_mac(key, header).as_bytes(), header.mac.as_bytes())
+}
+
+mod subtle_eq {
+    /// Compares without stopping at the first difference.
+    pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -58,14 +95,16 @@ impl Session {
             self.conn().execute_batch("DETACH DATABASE backup")?;
             let db_bytes = std::fs::read(&tmp_db)?;
             let slots = KeySlotsFile::load(&self.data_dir().keyslots_path())?;
-            let header = BackupHeader {
+            let mut header = BackupHeader {
                 created_at: chrono::Utc::now().to_rfc3339(),
                 office_id: slots.office_id,
                 schema_version: version,
                 db_len: db_bytes.len() as u64,
                 db_sha256: hex(&Sha256::digest(&db_bytes)),
                 keyslots: slots,
+                mac: String::new(),
             };
+            header.mac = header_mac(self.key(), &header);
             let hjson = serde_json::to_vec(&header).expect("serialisable");
             let mut file = Vec::with_capacity(MAGIC.len() + 4 + hjson.len() + db_bytes.len());
             file.extend_from_slice(MAGIC);
@@ -93,6 +132,11 @@ impl Session {
 pub fn verify(path: &Path) -> Result<(BackupHeader, Vec<u8>)> {
     let bytes = std::fs::read(path)?;
     let bad = |why: &str| CoreError::BackupInvalid(why.to_owned());
+    if bytes.starts_with(MAGIC_V1) {
+        return Err(bad(
+            "an older backup format whose header is not authenticated: make a new backup",
+        ));
+    }
     if !bytes.starts_with(MAGIC) {
         return Err(bad("not a Raksa backup"));
     }
@@ -163,6 +207,12 @@ pub fn restore(
             (key, None)
         }
     };
+    // Only now, with the key, can the header be trusted: its slots are what gets written.
+    if !header_authentic(&key, &header) {
+        return Err(CoreError::BackupInvalid(
+            "the header was changed after the backup was made".into(),
+        ));
+    }
 
     std::fs::create_dir_all(dir.root())?;
     let staged = dir.root().join("raksa.db.restoring");

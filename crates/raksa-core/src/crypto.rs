@@ -1,7 +1,13 @@
 //! Key material. The database is encrypted with one random 256-bit key. That key is never
 //! stored as is: each user's slot holds it wrapped (XChaCha20-Poly1305) under a key derived
 //! from the user's password with Argon2id, and one more slot holds it under the office
-//! recovery key. Changing a password re-wraps one slot; the database is never re-encrypted.
+//! recovery key. Changing a password re-wraps one slot.
+//!
+//! Slots made since issue 14 §2 do not wrap the database key itself: each holds an X25519
+//! key pair, its private half wrapped under the password, and the database key *sealed* to
+//! its public half (`seal_to`). So the database can be re-keyed when a user is removed and
+//! the new key sealed to every remaining slot without anyone's password — and the removed
+//! user's password, old key-slot file or memory of the old key opens nothing later.
 
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -36,6 +42,94 @@ impl DbKey {
     pub fn clone_key(&self) -> DbKey {
         DbKey(Zeroizing::new(*self.0))
     }
+    pub(crate) fn from_bytes(b: [u8; 32]) -> DbKey {
+        DbKey(Zeroizing::new(b))
+    }
+}
+
+/// A slot's X25519 key pair (the private half zeroed when dropped).
+pub struct SlotKeys {
+    pub secret: DbKey,
+    pub public: [u8; 32],
+}
+
+impl SlotKeys {
+    pub fn generate() -> SlotKeys {
+        let secret = DbKey::generate();
+        let public = slot_public(&secret);
+        SlotKeys { secret, public }
+    }
+}
+
+fn slot_public(secret: &DbKey) -> [u8; 32] {
+    let s = x25519_dalek::StaticSecret::from(*secret.bytes());
+    *x25519_dalek::PublicKey::from(&s).as_bytes()
+}
+
+fn seal_cipher(shared: &[u8; 32], eph: &[u8; 32], recipient: &[u8; 32]) -> XChaCha20Poly1305 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"raksa-seal-v1\0");
+    h.update(shared);
+    h.update(eph);
+    h.update(recipient);
+    let k = Zeroizing::new(<[u8; 32]>::from(h.finalize()));
+    XChaCha20Poly1305::new(k.as_ref().into())
+}
+
+/// Seals the database key to a slot's public key: an ephemeral X25519 key (32 bytes), a
+/// nonce (24) and the ciphertext. Anyone may seal; only the slot's private key opens.
+pub fn seal_to(recipient: &[u8; 32], key: &DbKey, aad: &[u8]) -> Vec<u8> {
+    let eph = x25519_dalek::StaticSecret::from(random_bytes::<32>());
+    let eph_pub = *x25519_dalek::PublicKey::from(&eph).as_bytes();
+    let shared = eph.diffie_hellman(&x25519_dalek::PublicKey::from(*recipient));
+    let cipher = seal_cipher(shared.as_bytes(), &eph_pub, recipient);
+    let nonce = random_bytes::<24>();
+    let ct = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: key.bytes(),
+                aad,
+            },
+        )
+        .expect("encryption of 32 bytes cannot fail");
+    let mut out = Vec::with_capacity(56 + ct.len());
+    out.extend_from_slice(&eph_pub);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    out
+}
+
+/// Opens what `seal_to` sealed; `None` when it was not sealed to this key or was altered.
+pub fn open_sealed(secret: &DbKey, sealed: &[u8], aad: &[u8]) -> Option<DbKey> {
+    if sealed.len() != 32 + 24 + 48 {
+        return None;
+    }
+    let eph: [u8; 32] = sealed[..32].try_into().ok()?;
+    let public = slot_public(secret);
+    let s = x25519_dalek::StaticSecret::from(*secret.bytes());
+    let shared = s.diffie_hellman(&x25519_dalek::PublicKey::from(eph));
+    let cipher = seal_cipher(shared.as_bytes(), &eph, &public);
+    let mut pt = cipher
+        .decrypt(
+            XNonce::from_slice(&sealed[32..56]),
+            Payload {
+                msg: &sealed[56..],
+                aad,
+            },
+        )
+        .ok()?;
+    if pt.len() != 32 {
+        pt.zeroize();
+        return None;
+    }
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&pt);
+    pt.zeroize();
+    let key = DbKey::from_bytes(k);
+    k.zeroize();
+    Some(key)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

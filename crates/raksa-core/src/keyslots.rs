@@ -42,7 +42,19 @@ pub struct KeySlot {
     pub kdf: KdfParams,
     pub salt: String,
     pub nonce: String,
+    /// The database key (legacy slots) or, with `public`, the slot's X25519 private key,
+    /// wrapped under the key derived from the password or recovery key.
     pub wrapped: String,
+    /// The slot's X25519 public key (base64): the database key is sealed to it (`sealed`),
+    /// so a re-key reaches every slot without its password (`reseal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<String>,
+    /// During a re-key, the previous key too, until the database itself is re-keyed: a
+    /// crash in between leaves a file every slot still opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_previous: Option<String>,
 }
 
 /// Normalised user name: trimmed, lower-case.
@@ -68,6 +80,12 @@ fn aad(office_id: Uuid, slot_id: Uuid) -> Vec<u8> {
     v
 }
 
+fn sealed_aad(office_id: Uuid, slot_id: Uuid) -> Vec<u8> {
+    let mut v = aad(office_id, slot_id);
+    v.extend_from_slice(b"\0sealed");
+    v
+}
+
 impl KeySlot {
     pub fn seal(office_id: Uuid, owner: SlotOwner, secret: &[u8], key: &DbKey) -> KeySlot {
         Self::seal_with(office_id, owner, secret, key, KdfParams::DEFAULT)
@@ -83,7 +101,8 @@ impl KeySlot {
         let id = Uuid::now_v7();
         let salt = crypto::random_bytes::<16>();
         let kek = crypto::derive_kek(secret, &salt, kdf);
-        let (nonce, wrapped) = crypto::wrap(&kek, key, &aad(office_id, id));
+        let pair = crypto::SlotKeys::generate();
+        let (nonce, wrapped) = crypto::wrap(&kek, &pair.secret, &aad(office_id, id));
         KeySlot {
             id,
             owner,
@@ -91,19 +110,92 @@ impl KeySlot {
             salt: B64.encode(salt),
             nonce: B64.encode(nonce),
             wrapped: B64.encode(wrapped),
+            public: Some(B64.encode(pair.public)),
+            sealed: Some(B64.encode(crypto::seal_to(
+                &pair.public,
+                key,
+                &sealed_aad(office_id, id),
+            ))),
+            sealed_previous: None,
         }
     }
 
     /// Tries the secret against this slot. Always pays the full KDF cost.
     pub fn open(&self, office_id: Uuid, secret: &[u8]) -> Option<DbKey> {
+        self.open_all(office_id, secret).into_iter().next()
+    }
+
+    /// The keys this slot opens: the database key, and during a re-key also the previous
+    /// one (the caller keeps the one the database opens with).
+    pub fn open_all(&self, office_id: Uuid, secret: &[u8]) -> Vec<DbKey> {
         if !self.kdf.is_sane() {
-            return None;
+            return Vec::new();
         }
-        let salt = B64.decode(&self.salt).ok()?;
-        let nonce = B64.decode(&self.nonce).ok()?;
-        let wrapped = B64.decode(&self.wrapped).ok()?;
+        let (Ok(salt), Ok(nonce), Ok(wrapped)) = (
+            B64.decode(&self.salt),
+            B64.decode(&self.nonce),
+            B64.decode(&self.wrapped),
+        ) else {
+            return Vec::new();
+        };
         let kek = crypto::derive_kek(secret, &salt, self.kdf);
-        crypto::unwrap(&kek, &nonce, &wrapped, &aad(office_id, self.id))
+        let Some(inner) = crypto::unwrap(&kek, &nonce, &wrapped, &aad(office_id, self.id)) else {
+            return Vec::new();
+        };
+        if self.public.is_none() {
+            // A legacy slot wraps the database key itself.
+            return vec![inner];
+        }
+        let aad = sealed_aad(office_id, self.id);
+        [&self.sealed, &self.sealed_previous]
+            .into_iter()
+            .flatten()
+            .filter_map(|s| B64.decode(s).ok())
+            .filter_map(|s| crypto::open_sealed(&inner, &s, &aad))
+            .collect()
+    }
+
+    /// Seals a new database key to this slot (keeping `previous` alongside until the
+    /// database is re-keyed). False for a legacy slot, which only its secret can re-wrap.
+    pub fn reseal(&mut self, office_id: Uuid, key: &DbKey, previous: Option<&DbKey>) -> bool {
+        let Some(public) = self
+            .public
+            .as_deref()
+            .and_then(|p| B64.decode(p).ok())
+            .and_then(|p| <[u8; 32]>::try_from(p).ok())
+        else {
+            return false;
+        };
+        let aad = sealed_aad(office_id, self.id);
+        self.sealed = Some(B64.encode(crypto::seal_to(&public, key, &aad)));
+        self.sealed_previous = previous.map(|k| B64.encode(crypto::seal_to(&public, k, &aad)));
+        true
+    }
+
+    /// A slot as Raksa made them before issue 14 §2 (the database key wrapped directly),
+    /// for the tests of their upgrade.
+    #[doc(hidden)]
+    pub fn seal_legacy(office_id: Uuid, owner: SlotOwner, secret: &[u8], key: &DbKey) -> KeySlot {
+        let id = Uuid::now_v7();
+        let salt = crypto::random_bytes::<16>();
+        let kek = crypto::derive_kek(secret, &salt, KdfParams::DEFAULT);
+        let (nonce, wrapped) = crypto::wrap(&kek, key, &aad(office_id, id));
+        KeySlot {
+            id,
+            owner,
+            kdf: KdfParams::DEFAULT,
+            salt: B64.encode(salt),
+            nonce: B64.encode(nonce),
+            wrapped: B64.encode(wrapped),
+            public: None,
+            sealed: None,
+            sealed_previous: None,
+        }
+    }
+
+    /// A legacy slot (the database key wrapped directly; it cannot be re-keyed).
+    pub fn is_legacy(&self) -> bool {
+        self.public.is_none()
     }
 
     pub fn user_id(&self) -> Option<Uuid> {

@@ -314,6 +314,16 @@ impl Throttle {
     }
 }
 
+/// Of the keys a slot opened, the one the database opens with: during a re-key a slot
+/// carries the new key and the previous one until the database itself is re-keyed.
+fn usable_key(dir: &DataDir, keys: Vec<DbKey>) -> Option<DbKey> {
+    if keys.len() <= 1 {
+        return keys.into_iter().next();
+    }
+    keys.into_iter()
+        .find(|k| db::open(&dir.db_path(), k).is_ok())
+}
+
 /// Opens the office as `username`. A wrong user name and a wrong password are
 /// indistinguishable (same message, same Argon2 cost).
 pub fn unlock(
@@ -330,8 +340,7 @@ pub fn unlock(
 
     let lookup = keyslots::username_lookup(slots.office_id, username);
     let opened = match slots.user_slot(&lookup) {
-        Some(slot) => slot
-            .open(slots.office_id, password.as_bytes())
+        Some(slot) => usable_key(dir, slot.open_all(slots.office_id, password.as_bytes()))
             .map(|k| (k, slot.user_id().expect("user slot"))),
         None => {
             // Same cost as a real attempt, so timing does not reveal unknown user names.
@@ -343,6 +352,20 @@ pub fn unlock(
         return Err(throttle.fail(dir, clock.now()));
     };
     Throttle::keep(dir, &mut slots)?;
+    // A slot made before slots were sealed (issue 14 §2) becomes a sealed one now that its
+    // password is at hand, so a later re-key reaches it.
+    if slots.user_slot(&lookup).is_some_and(|s| s.is_legacy()) {
+        slots.put_user_slot(KeySlot::seal(
+            slots.office_id,
+            SlotOwner::User {
+                user_id,
+                lookup: lookup.clone(),
+            },
+            password.as_bytes(),
+            &key,
+        ));
+        slots.save(&dir.keyslots_path())?;
+    }
 
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
@@ -379,8 +402,14 @@ pub fn open_with_recovery_key(
     }
     let slots = KeySlotsFile::load(&dir.keyslots_path())?;
     let throttle = Throttle::check(dir, &slots, clock.now())?;
-    let key = RecoveryKey::parse(recovery)
-        .and_then(|rk| slots.recovery_slot()?.open(slots.office_id, &rk.secret()));
+    let key = RecoveryKey::parse(recovery).and_then(|rk| {
+        usable_key(
+            dir,
+            slots
+                .recovery_slot()?
+                .open_all(slots.office_id, &rk.secret()),
+        )
+    });
     match key {
         Some(k) => {
             throttle.succeeded(dir)?;
@@ -449,10 +478,11 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
     let mut found = None;
     for slot in &slots.slots {
         let opened = match slot.owner {
-            SlotOwner::Recovery => {
-                RecoveryKey::parse(secret).and_then(|rk| slot.open(slots.office_id, &rk.secret()))
+            SlotOwner::Recovery => RecoveryKey::parse(secret)
+                .and_then(|rk| usable_key(dir, slot.open_all(slots.office_id, &rk.secret()))),
+            SlotOwner::User { .. } => {
+                usable_key(dir, slot.open_all(slots.office_id, secret.as_bytes()))
             }
-            SlotOwner::User { .. } => slot.open(slots.office_id, secret.as_bytes()),
         };
         if let Some(k) = opened {
             found = Some((k, slot.user_id()));

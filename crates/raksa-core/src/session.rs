@@ -261,6 +261,17 @@ pub(crate) fn insert_case(
     Ok(id)
 }
 
+/// What a re-key changed that people must act on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RekeyReport {
+    /// A new office recovery key, shown once: the old recovery slot predated sealed slots.
+    pub new_recovery_key: Option<String>,
+    /// Accounts whose slots predated sealed slots: an administrator must give them a new
+    /// password (reactivate with a password) before they can sign in here again.
+    pub need_new_password: Vec<String>,
+}
+
 /// What the audit entry says about other people's data in an export (the reason itself
 /// stays in the export: audit details carry no free text).
 pub(crate) fn disclosure_note(scope: &raksa_domain::pdpa::ExportScope) -> &'static str {
@@ -396,7 +407,7 @@ impl Session {
                 })
             },
         )?;
-        Ok(Session {
+        let mut session = Session {
             dir,
             conn,
             key,
@@ -405,7 +416,28 @@ impl Session {
             office,
             clock,
             fail_next_commit: false,
-        })
+        };
+        // A user deactivated on another PC of the office (the change arrived by sync)
+        // still has a slot here: it goes now, with a re-key, at the first unlock.
+        let stale = session
+            .slots
+            .slots
+            .iter()
+            .filter_map(|s| s.user_id())
+            .any(|u| {
+                session
+                    .conn
+                    .query_row(
+                        "SELECT active = 0 FROM users WHERE id = ?1",
+                        [u.to_string()],
+                        |r| r.get::<_, bool>(0),
+                    )
+                    .unwrap_or(false)
+            });
+        if stale {
+            session.rekey(&[])?;
+        }
+        Ok(session)
     }
 
     pub fn user(&self) -> &UserInfo {
@@ -834,14 +866,15 @@ impl Session {
         })
     }
 
-    /// Deactivates or reactivates a user. A deactivated user's key slot is removed, so
-    /// their password no longer opens anything; reactivation needs a new password.
+    /// Deactivates or reactivates a user. A deactivated user's key slot is removed and the
+    /// database re-keyed (`rekey`), so neither their password, an old key-slot file nor the
+    /// old key opens this database again; reactivation needs a new password.
     pub fn set_user_active(
         &mut self,
         user_id: Uuid,
         active: bool,
         new_password: Option<&str>,
-    ) -> Result<()> {
+    ) -> Result<RekeyReport> {
         self.require(&[Role::Admin])?;
         if user_id == self.user.id && !active {
             return Err(CoreError::Forbidden);
@@ -886,7 +919,100 @@ impl Session {
         slots.save(&self.dir.keyslots_path())?;
         tx.commit()?;
         self.slots = slots;
-        Ok(())
+        if active {
+            Ok(RekeyReport::default())
+        } else {
+            self.rekey(&[user_id])
+        }
+    }
+
+    /// A new database key: the database is re-encrypted under it and it is sealed to every
+    /// remaining slot (no password needed: slots are sealed to their X25519 keys). The slots
+    /// of `removed` users (and of any inactive user) go. A slot made before slots were
+    /// sealed cannot follow: a legacy recovery slot is replaced by a new recovery key
+    /// (shown once), a legacy user slot is dropped and its user needs a new password.
+    /// Crash-safe: the slot file carries both keys until the database is re-keyed.
+    pub(crate) fn rekey(&mut self, removed: &[Uuid]) -> Result<RekeyReport> {
+        let inactive: Vec<Uuid> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM users WHERE active = 0")?;
+            stmt.query_map([], |r| uuid_col(r, 0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let new = DbKey::generate();
+        let office_id = self.slots.office_id;
+        let mut slots = self.slots.clone();
+        slots.slots.retain(|s| {
+            s.user_id()
+                .is_none_or(|u| !removed.contains(&u) && !inactive.contains(&u))
+        });
+        let mut report = RekeyReport::default();
+        let mut kept = Vec::new();
+        for mut slot in slots.slots.drain(..) {
+            if slot.reseal(office_id, &new, Some(&self.key)) {
+                kept.push(slot);
+                continue;
+            }
+            match slot.user_id() {
+                None => {
+                    let rk = crate::crypto::RecoveryKey::generate();
+                    kept.push(KeySlot::seal(
+                        office_id,
+                        SlotOwner::Recovery,
+                        &rk.secret(),
+                        &new,
+                    ));
+                    report.new_recovery_key = Some(rk.display().to_owned());
+                }
+                Some(u) => {
+                    let name: Option<String> = self
+                        .conn
+                        .query_row(
+                            "SELECT full_name FROM users WHERE id = ?1",
+                            [u.to_string()],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    report.need_new_password.push(name.unwrap_or_default());
+                }
+            }
+        }
+        slots.slots = kept;
+        // 1. every slot opens both keys; 2. the database takes the new one; 3. only the new.
+        slots.save(&self.dir.keyslots_path())?;
+        self.conn.execute_batch(&format!(
+            "PRAGMA rekey = \"{}\";",
+            new.sqlcipher_literal().as_str()
+        ))?;
+        for slot in &mut slots.slots {
+            slot.reseal(office_id, &new, None);
+        }
+        slots.save(&self.dir.keyslots_path())?;
+        self.slots = slots;
+        self.key = new;
+        self.audit(
+            crate::audit::Access::Decision,
+            "office",
+            Some(&office_id.to_string()),
+            &format!(
+                "database re-keyed: {} slot(s) removed{}{}",
+                removed.len(),
+                if report.new_recovery_key.is_some() {
+                    ", new recovery key issued"
+                } else {
+                    ""
+                },
+                if report.need_new_password.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", {} legacy slot(s) need a new password",
+                        report.need_new_password.len()
+                    )
+                }
+            ),
+        )?;
+        tracing::info!("database re-keyed");
+        Ok(report)
     }
 
     /// Changes the signed-in user's password: re-wraps their key slot only.

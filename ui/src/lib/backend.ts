@@ -11,6 +11,7 @@ import type { PersonCorrection } from "../bindings/PersonCorrection";
 import type { SavedFiles } from "../bindings/SavedFiles";
 import type { UpdateOffer } from "../bindings/UpdateOffer";
 import type { CaseOpening } from "../bindings/CaseOpening";
+import type { RekeyReport } from "../bindings/RekeyReport";
 import type { ExportScope } from "../bindings/ExportScope";
 import type { UpdateStatus } from "../bindings/UpdateStatus";
 import type { ErrorReport } from "../bindings/ErrorReport";
@@ -123,7 +124,7 @@ export const backend = {
   listUsers: () => call<UserInfo[]>("list_users"),
   addUser: (user: NewUser) => call<UserInfo>("add_user", { user }),
   setUserActive: (userId: string, active: boolean, password: string | null) =>
-    call<null>("set_user_active", { userId, active, password }),
+    call<RekeyReport>("set_user_active", { userId, active, password }),
   changePassword: (current: string, newPassword: string) => call<null>("change_password", { current, newPassword }),
   getSettings: () => call<OfficeSettings>("get_settings"),
   updateSettings: (settings: OfficeSettings) => call<OfficeSettings>("update_settings", { settings }),

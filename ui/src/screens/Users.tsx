@@ -5,6 +5,7 @@ import { backend } from "../lib/backend";
 import { Banner, Field, useSubmit } from "../lib/forms";
 import { roleNames, useI18n } from "../lib/i18n";
 import { reportFailure } from "../lib/failures";
+import type { RekeyReport } from "../bindings/RekeyReport";
 
 
 function PasswordHere({ user, onCancel, onDone }: { user: UserInfo; onCancel: () => void; onDone: () => void }) {
@@ -51,6 +52,7 @@ export function Users() {
   const { busy, banner, fields, setFields, run } = useSubmit();
   const [users, setUsers] = useState<UserInfo[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [rekey, setRekey] = useState<RekeyReport | null>(null);
   const [passwordFor, setPasswordFor] = useState<UserInfo | null>(null);
   const empty = { username: "", full_name: "", position: "", role: "case_worker" as Role, password: "", repeat: "" };
   const [f, setF] = useState(empty);
@@ -77,8 +79,12 @@ export function Users() {
   }
 
   async function deactivate(u: UserInfo) {
-    const ok = await run(() => backend.setUserActive(u.id, false, null));
-    if (ok !== undefined) reload();
+    setNotice(null);
+    const report = await run(() => backend.setUserActive(u.id, false, null));
+    if (report === undefined) return;
+    setRekey(report);
+    setNotice(t("users.rekeyed", { name: u.full_name }));
+    reload();
   }
 
   return (
@@ -124,6 +130,22 @@ export function Users() {
           ))}
         </tbody>
       </table>
+      {rekey && (rekey.new_recovery_key || rekey.need_new_password.length > 0) && (
+        <div className="card card-attention" id="rekey-report" role="alert">
+          {rekey.new_recovery_key && (
+            <>
+              <h2>{t("users.newRecoveryKey")}</h2>
+              <p>{t("users.newRecoveryKeyHint")}</p>
+              <p className="recovery-key mono" data-testid="new-recovery-key">
+                {rekey.new_recovery_key}
+              </p>
+            </>
+          )}
+          {rekey.need_new_password.length > 0 && (
+            <p>{t("users.needNewPassword", { names: rekey.need_new_password.join(", ") })}</p>
+          )}
+        </div>
+      )}
       {passwordFor && (
         <PasswordHere
           user={passwordFor}

@@ -153,3 +153,69 @@ fn a_backup_whose_key_slots_ask_for_absurd_kdf_costs_is_refused() {
     assert!(matches!(e, CoreError::BackupInvalid(_)), "{e:?}");
     assert!(e.message_th().contains("ไม่ถูกต้องหรือเสียหาย"));
 }
+
+/// Issue 14 §2: the header (key slots, dates, checksum) is authenticated with a key derived
+/// from the database key. A backup whose slots were swapped — here, another copy's slots
+/// holding a password the attacker knows — is refused before anything is written, and the
+/// old unauthenticated format is refused too.
+#[test]
+fn a_backup_whose_header_was_changed_is_refused() {
+    let (o, s, _) = office_with_a_case();
+    let file = o._tmp.path().join("h.raksa-backup");
+    s.backup_to(&file).unwrap();
+    drop(s);
+    let bytes = std::fs::read(&file).unwrap();
+    let magic = b"RAKSA-BACKUP-2\n".len();
+    assert_eq!(&bytes[..magic], b"RAKSA-BACKUP-2\n");
+    let hlen = u32::from_le_bytes(bytes[magic..magic + 4].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value =
+        serde_json::from_slice(&bytes[magic + 4..magic + 4 + hlen]).unwrap();
+    let db = bytes[magic + 4 + hlen..].to_vec();
+    let write = |header: &serde_json::Value, magic_bytes: &[u8]| {
+        let h = serde_json::to_vec(header).unwrap();
+        let mut out = magic_bytes.to_vec();
+        out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(&db);
+        let p = o._tmp.path().join("edited.raksa-backup");
+        std::fs::write(&p, out).unwrap();
+        p
+    };
+    let before = std::fs::read(o.dir.db_path()).unwrap();
+    let restore = |p: &std::path::Path| {
+        backup::restore(
+            &o.dir,
+            p,
+            RestoreCredentials::User {
+                username: "somchai",
+                password: ADMIN_PW,
+            },
+            o.clock.clone(),
+        )
+        .map(|_| ())
+    };
+    // an edited date: the slots still open, the header no longer matches its MAC
+    header["created_at"] = serde_json::json!("2020-01-01T00:00:00+00:00");
+    let edited = write(&header, b"RAKSA-BACKUP-2\n");
+    match restore(&edited) {
+        Err(CoreError::BackupInvalid(why)) => assert!(why.contains("changed"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    // the MAC removed, or the file passed off as the old format
+    header["mac"] = serde_json::json!("");
+    assert!(matches!(
+        restore(&write(&header, b"RAKSA-BACKUP-2\n")),
+        Err(CoreError::BackupInvalid(_))
+    ));
+    assert!(matches!(
+        restore(&write(&header, b"RAKSA-BACKUP-1\n")),
+        Err(CoreError::BackupInvalid(_))
+    ));
+    assert_eq!(
+        std::fs::read(o.dir.db_path()).unwrap(),
+        before,
+        "nothing changed"
+    );
+    // the untouched backup restores
+    restore(&file).unwrap();
+}

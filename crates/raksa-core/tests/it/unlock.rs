@@ -181,6 +181,122 @@ fn a_deactivated_user_can_no_longer_unlock() {
     ));
 }
 
+/// Issue 14 §2: removing a user re-keys the database. Before, the removed user's old
+/// key-slot file (or any copy of it) and their password still opened every later copy of
+/// the database; now they open nothing, while every remaining user and the recovery key
+/// go on working without anyone re-entering a password.
+#[test]
+fn removing_a_user_re_keys_so_their_old_slot_file_opens_nothing() {
+    use raksa_core::keyslots::KeySlotsFile;
+    let (o, mut s, _) = new_office();
+    let u = s
+        .add_user(&NewUser {
+            username: "leaver".into(),
+            full_name: "นายลา ออก".into(),
+            position: "นักพัฒนาสังคม".into(),
+            role: Role::CaseWorker,
+            password: "leaver-pass-1".into(),
+        })
+        .unwrap();
+    s.add_user(&NewUser {
+        username: "stayer".into(),
+        full_name: "นางอยู่ ต่อ".into(),
+        position: "นักสังคมสงเคราะห์".into(),
+        role: Role::CaseWorker,
+        password: "stayer-pass-1".into(),
+    })
+    .unwrap();
+    // the leaver keeps a copy of the key-slot file before leaving
+    let old_slots = KeySlotsFile::load(&o.dir.keyslots_path()).unwrap();
+    let lookup = raksa_core::keyslots::username_lookup(old_slots.office_id, "leaver");
+    let old_key = old_slots
+        .user_slot(&lookup)
+        .unwrap()
+        .open(old_slots.office_id, b"leaver-pass-1")
+        .unwrap();
+    assert!(raksa_core::db::open(&o.dir.db_path(), &old_key).is_ok());
+    let report = s.set_user_active(u.id, false, None).unwrap();
+    assert_eq!(report, Default::default(), "nobody needs a new password");
+    drop(s);
+    // the old key opens neither the database nor a later copy of it
+    assert!(matches!(
+        raksa_core::db::open(&o.dir.db_path(), &old_key),
+        Err(CoreError::BadCredentials)
+    ));
+    // …and the old slot file put back opens nothing either
+    old_slots.save(&o.dir.keyslots_path()).unwrap();
+    assert!(office::unlock(&o.dir, "leaver", "leaver-pass-1", o.clock.clone()).is_err());
+    assert!(office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).is_err());
+}
+
+/// Slots made before sealed slots: a user's is upgraded at their next unlock; at a re-key,
+/// a legacy recovery slot is replaced by a new recovery key shown once, and a legacy user
+/// slot's user needs a new password.
+#[test]
+fn legacy_slots_are_upgraded_at_unlock_and_reported_at_a_re_key() {
+    use raksa_core::keyslots::{KeySlot, KeySlotsFile, SlotOwner};
+    let (o, mut s, rk) = new_office();
+    let w = s
+        .add_user(&NewUser {
+            username: "oldtimer".into(),
+            full_name: "นางเก่า แก่".into(),
+            position: "นักสังคมสงเคราะห์".into(),
+            role: Role::CaseWorker,
+            password: "oldtimer-pass-1".into(),
+        })
+        .unwrap();
+    let l = s
+        .add_user(&NewUser {
+            username: "leaver".into(),
+            full_name: "นายลา ออก".into(),
+            position: "นักพัฒนาสังคม".into(),
+            role: Role::CaseWorker,
+            password: "leaver-pass-1".into(),
+        })
+        .unwrap();
+    drop(s);
+    // make every slot a legacy one, as an office set up by an older Raksa has
+    let (key, _) = office::open_with_recovery_key(&o.dir, &rk, &*o.clock).unwrap();
+    let mut slots = KeySlotsFile::load(&o.dir.keyslots_path()).unwrap();
+    let id = slots.office_id;
+    let legacy = |owner: SlotOwner, secret: &[u8]| KeySlot::seal_legacy(id, owner, secret, &key);
+    let rk_secret = raksa_core::crypto::RecoveryKey::parse(&rk)
+        .unwrap()
+        .secret();
+    let user = |uid, name: &str| SlotOwner::User {
+        user_id: uid,
+        lookup: raksa_core::keyslots::username_lookup(id, name),
+    };
+    let admin_id = slots
+        .slots
+        .iter()
+        .find_map(|s| s.user_id().filter(|u| *u != w.id && *u != l.id))
+        .unwrap();
+    slots.slots = vec![
+        legacy(SlotOwner::Recovery, &rk_secret),
+        legacy(user(admin_id, "somchai"), ADMIN_PW.as_bytes()),
+        legacy(user(w.id, "oldtimer"), b"oldtimer-pass-1"),
+        legacy(user(l.id, "leaver"), b"leaver-pass-1"),
+    ];
+    slots.save(&o.dir.keyslots_path()).unwrap();
+    // the administrator signs in: their slot is upgraded on the way
+    let mut s = office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+    let now = KeySlotsFile::load(&o.dir.keyslots_path()).unwrap();
+    let admin_lookup = raksa_core::keyslots::username_lookup(id, "somchai");
+    assert!(!now.user_slot(&admin_lookup).unwrap().is_legacy());
+    let report = s.set_user_active(l.id, false, None).unwrap();
+    let new_rk = report.new_recovery_key.clone().expect("a new recovery key");
+    assert_eq!(report.need_new_password, vec!["นางเก่า แก่".to_owned()]);
+    drop(s);
+    assert!(
+        office::open_with_recovery_key(&o.dir, &rk, &*o.clock).is_err(),
+        "old recovery key"
+    );
+    office::open_with_recovery_key(&o.dir, &new_rk, &*o.clock).unwrap();
+    office::unlock(&o.dir, "somchai", ADMIN_PW, o.clock.clone()).unwrap();
+    assert!(office::unlock(&o.dir, "oldtimer", "oldtimer-pass-1", o.clock.clone()).is_err());
+}
+
 #[test]
 fn the_recovery_key_resets_a_forgotten_password() {
     let (o, s, rk) = new_office();
