@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { after, test } from "node:test";
-import { appBinary, click, fill, launch, screenshot, select, setUpOffice, textOf } from "./driver.mjs";
+import { ADMIN, appBinary, click, fill, launch, screenshot, select, setUpOffice, signIn, textOf } from "./driver.mjs";
 
 const serverBinary = process.env.RAKSA_SERVER ?? path.join(path.dirname(appBinary), "raksa-server");
 let app;
@@ -117,4 +117,9 @@ test("a signed update is offered, verified, and refused when tampered with", { t
   assert.match(await textOf(b, "#update-confirm-text"), /ยืนยันการติดตั้ง/);
   await (await b.$("#update-offer")).scrollIntoView({ block: "start" });
   await screenshot(b, "update-prompt");
+
+  // the administrator's next sign-in shows the waiting release in the status bar
+  await click(b, "#lock-button");
+  await signIn(b, ADMIN.user, ADMIN.password);
+  await b.waitUntil(async () => /มีรุ่นใหม่ 0\.3\.0/.test(await textOf(b, "#update-available")), { timeout: 20_000 });
 });

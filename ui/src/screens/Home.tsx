@@ -18,6 +18,7 @@ import { RegisterPerson } from "./RegisterPerson";
 import { Settings } from "./Settings";
 import { Users } from "./Users";
 import { SyncIndicator } from "./SyncPanel";
+import { UpdateNotice } from "./UpdateCard";
 
 export type { View } from "../lib/navigation";
 
@@ -240,6 +241,7 @@ function Shell() {
           <ShieldIcon /> {t("storageStatus")}
         </span>
         <SyncIndicator onOpen={() => go({ kind: "settings" })} />
+        {role === "admin" && <UpdateNotice onOpen={() => go({ kind: "settings" })} />}
         <span className="shortcuts">{t("shortcuts")}</span>
       </footer>
     </div>

@@ -133,3 +133,27 @@ export function UpdateCard() {
     </div>
   );
 }
+
+/** Status bar, for administrators: a newer signed release is waiting (checked when the
+ * app is online: at sign-in and every six hours). Opens Settings. */
+export function UpdateNotice({ onOpen }: { onOpen: () => void }) {
+  const { t } = useI18n();
+  const [version, setVersion] = useState<string | null>(null);
+  useEffect(() => {
+    const check = () =>
+      backend
+        .updateStatus(true)
+        .then((s) => setVersion(s.offer?.version ?? null))
+        // offline, not enrolled or no key: nothing to announce
+        .catch(() => undefined);
+    void check();
+    const timer = setInterval(check, 6 * 3600 * 1000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!version) return null;
+  return (
+    <button type="button" className="status-item link-like" id="update-available" onClick={onOpen}>
+      {t("update.topBar", { version })}
+    </button>
+  );
+}

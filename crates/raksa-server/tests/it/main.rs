@@ -4,6 +4,7 @@
 mod http;
 mod model;
 mod national;
+mod pg_tls;
 mod pull_order;
 mod push;
 mod release;
