@@ -53,6 +53,13 @@ enum Command {
         #[arg(long)]
         office: String,
     },
+    /// Rotate the master key that wraps the offices' data keys: a new key is written to
+    /// NEW (which must not exist), every office key re-wrapped under it in one transaction;
+    /// then put NEW in place of the old key file (or point RAKSA_SERVER_MASTER_KEY_FILE at it).
+    RotateMasterKey {
+        #[arg(long)]
+        new: std::path::PathBuf,
+    },
     /// Signed releases of the office app (updates the PCs install themselves).
     Release {
         #[command(subcommand)]
@@ -331,6 +338,17 @@ fn main() {
                 Err(e) => fail(e),
             }
         }
+        Command::RotateMasterKey { new } => match store.rotate_master_key(&new) {
+            Ok(n) => {
+                println!(
+                    "ห่อกุญแจของ {n} สำนักงานด้วยกุญแจหลักใหม่แล้ว: ใช้ไฟล์ {} แทนไฟล์เดิม / re-wrapped {n} office keys: use {} from now on",
+                    new.display(),
+                    new.display()
+                );
+                0
+            }
+            Err(e) => fail(e),
+        },
         Command::Audit { office } => match store.all_records_of("audit_log") {
             Ok(rows) => {
                 let mut entries: Vec<serde_json::Value> = rows

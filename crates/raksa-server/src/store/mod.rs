@@ -22,9 +22,11 @@ use raksa_protocol::{
 };
 use serde_json::{Map, Value};
 
+use self::sealing::Keyring;
 use crate::release::{self, Release};
 
 mod postgresql;
+pub mod sealing;
 mod sqlite;
 
 pub use self::postgresql::{PG_POOL_DEFAULT, PgConnection, PgPool, PgTx};
@@ -196,6 +198,11 @@ pub trait Tx {
     fn put_blob(&mut self, office: &str, sha256: &str, data: &[u8], now: &str) -> Result<()>;
     fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>>;
     fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()>;
+    /// An office's data key, wrapped by the master key (`sealing`).
+    fn office_key(&mut self, office: &str) -> Result<Option<String>>;
+    fn put_office_key(&mut self, office: &str, wrapped: &str) -> Result<()>;
+    fn office_keys(&mut self) -> Result<Vec<(String, String)>>;
+    fn replace_office_key(&mut self, office: &str, wrapped: &str) -> Result<()>;
     /// Stores a release; false when that version of that target already exists.
     fn put_release(&mut self, release: &Release, data: &[u8]) -> Result<bool>;
     fn releases(&mut self, target: &str) -> Result<Vec<Release>>;
@@ -204,7 +211,12 @@ pub trait Tx {
 
 // ---- the operations, written once ----------------------------------------------------
 
-fn op_push<T: Tx>(tx: &mut T, device_id: &str, req: &PushRequest) -> Result<PushResponse> {
+fn op_push<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    device_id: &str,
+    req: &PushRequest,
+) -> Result<PushResponse> {
     let now = Utc::now().to_rfc3339();
     let device = tx.lock_device(device_id)?.ok_or_else(|| {
         refuse(
@@ -261,7 +273,7 @@ fn op_push<T: Tx>(tx: &mut T, device_id: &str, req: &PushRequest) -> Result<Push
             }
             break;
         }
-        let outcome = apply_one(tx, &device, m, &now)?;
+        let outcome = apply_one(tx, keys, &device, m, &now)?;
         let tag = match &outcome {
             Outcome::Applied => "applied",
             Outcome::Duplicate => "duplicate",
@@ -291,7 +303,13 @@ fn diverged() -> StoreError {
     )
 }
 
-fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Result<Outcome> {
+fn apply_one<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    device: &Device,
+    m: &Mutation,
+    now: &str,
+) -> Result<Outcome> {
     if let Err(reason) = raksa_protocol::validate(m) {
         return Ok(Outcome::Rejected { reason });
     }
@@ -304,10 +322,7 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
                 reason: "ระเบียนนี้เป็นของสำนักงานอื่น เครื่องนี้แก้ไขไม่ได้".into(),
             });
         }
-        Some((_, json)) => Some(
-            serde_json::from_str::<Map<String, Value>>(json)
-                .map_err(|e| StoreError::Db(e.to_string()))?,
-        ),
+        Some((office, json)) => Some(keys.open_json(tx, office, entity, json)?),
         None => None,
     };
     if m.entity == Entity::AuditLog
@@ -343,15 +358,15 @@ fn apply_one<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Res
     // A conflict moves the record forward too, so the PC that lost the field pulls the
     // server's value back (convergence) while the conflict record keeps its own.
     if m.entity == Entity::ReferralReplies {
-        return apply_reply(tx, device, m, now);
+        return apply_reply(tx, keys, device, m, now);
     }
     if current_fields.as_ref() != Some(&merged) || !conflicts.is_empty() {
         let pos = tx.next_position()?;
-        let json = serde_json::to_string(&merged).expect("serialisable");
+        let json = keys.seal_fields(tx, &device.office, entity, &merged)?;
         tx.put_record(entity, &key, &m.record_id, &device.office, &json, pos, now)?;
     }
     if m.entity == Entity::Referrals {
-        share_referral(tx, device, &key, &merged)?;
+        share_referral(tx, keys, device, &key, &merged)?;
     }
     if m.entity == Entity::Attachments && merged.get("removed_at").is_some_and(|v| !v.is_null()) {
         // Removed: the bytes go too, unless another live attachment has the same file.
@@ -394,6 +409,7 @@ fn text<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
 /// office (only the referral itself: its letter and what it chose to share).
 fn share_referral<T: Tx>(
     tx: &mut T,
+    keys: &Keyring,
     device: &Device,
     key: &str,
     referral: &Map<String, Value>,
@@ -404,8 +420,7 @@ fn share_referral<T: Tx>(
     let Some((owner, agency)) = tx.record("agencies", text(referral, "agency_id"))? else {
         return Ok(());
     };
-    let agency: Map<String, Value> =
-        serde_json::from_str(&agency).map_err(|e| StoreError::Db(e.to_string()))?;
+    let agency = keys.open_json(tx, &owner, "agencies", &agency)?;
     let runs = agency.get("runs_raksa").and_then(Value::as_i64) == Some(1)
         || agency.get("runs_raksa") == Some(&Value::Bool(true));
     let target = text(&agency, "raksa_office");
@@ -435,7 +450,13 @@ fn answer_row_id(kind: &str, reply_id: &str) -> String {
 /// The receiving office answers a referral: the reply is kept (visible to the sender) and
 /// the sender's referral moves to the answered state with a dated event, so the sender's
 /// tracking updates on its next pull.
-fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> Result<Outcome> {
+fn apply_reply<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    device: &Device,
+    m: &Mutation,
+    now: &str,
+) -> Result<Outcome> {
     let referral_id = text(&m.fields, "referral_id").to_owned();
     if !tx.is_visible("referrals", &referral_id, &device.office)? {
         return Ok(Outcome::Rejected {
@@ -452,8 +473,7 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
             reason: "ไม่พบการส่งต่อนี้".into(),
         });
     };
-    let mut referral: Map<String, Value> =
-        serde_json::from_str(&referral).map_err(|e| StoreError::Db(e.to_string()))?;
+    let mut referral = keys.open_json(tx, &owner, "referrals", &referral)?;
     let from = ReferralStatus::parse(text(&referral, "status"));
     if !from.is_some_and(|from| referral::reply_allowed(from, status)) {
         return Ok(Outcome::Rejected {
@@ -464,12 +484,13 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     let mut reply = m.fields.clone();
     reply.insert("from_office".into(), Value::String(device.office.clone()));
     let pos = tx.next_position()?;
+    let sealed_reply = keys.seal_fields(tx, &device.office, "referral_replies", &reply)?;
     tx.put_record(
         "referral_replies",
         &m.record_id,
         &m.record_id,
         &device.office,
-        &serde_json::to_string(&reply).expect("serialisable"),
+        &sealed_reply,
         pos,
         now,
     )?;
@@ -482,12 +503,13 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
     referral.insert("status".into(), Value::String(status.as_str().into()));
     referral.insert("updated_at".into(), Value::String(now.to_owned()));
     let pos = tx.next_position()?;
+    let sealed_referral = keys.seal_fields(tx, &owner, "referrals", &referral)?;
     tx.put_record(
         "referrals",
         &referral_id,
         &referral_id,
         &owner,
-        &serde_json::to_string(&referral).expect("serialisable"),
+        &sealed_referral,
         pos,
         now,
     )?;
@@ -507,21 +529,26 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
         "note": note,
     });
     let pos = tx.next_position()?;
+    let sealed_event = keys.seal_fields(
+        tx,
+        &owner,
+        "referral_events",
+        event.as_object().expect("object"),
+    )?;
     tx.put_record(
         "referral_events",
         &event_id,
         &event_id,
         &owner,
-        &event.to_string(),
+        &sealed_event,
         pos,
         now,
     )?;
     // …and the sender's case timeline (the same entry its own PC writes for a change).
-    let agency = tx
-        .record("agencies", text(&referral, "agency_id"))?
-        .and_then(|(_, f)| serde_json::from_str::<Map<String, Value>>(&f).ok())
-        .map(|a| text(&a, "name").to_owned())
-        .unwrap_or_default();
+    let agency = match tx.record("agencies", text(&referral, "agency_id"))? {
+        Some((o, f)) => text(&keys.open_json(tx, &o, "agencies", &f)?, "name").to_owned(),
+        None => String::new(),
+    };
     let letter_no = match (referral.get("letter_no"), referral.get("letter_year")) {
         (Some(Value::Number(n)), Some(Value::Number(y))) => Value::String(format!("{n}/{y}")),
         _ => Value::Null,
@@ -542,19 +569,31 @@ fn apply_reply<T: Tx>(tx: &mut T, device: &Device, m: &Mutation, now: &str) -> R
         "body": serde_json::to_string(&body).expect("serialisable"), "corrects": Value::Null,
     });
     let pos = tx.next_position()?;
+    let sealed_case_event = keys.seal_fields(
+        tx,
+        &owner,
+        "case_events",
+        case_event.as_object().expect("object"),
+    )?;
     tx.put_record(
         "case_events",
         &case_event_id,
         &case_event_id,
         &owner,
-        &case_event.to_string(),
+        &sealed_case_event,
         pos,
         now,
     )?;
     Ok(Outcome::Applied)
 }
 
-fn op_put_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
+fn op_put_blob<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    device: &Device,
+    sha256: &str,
+    data: &[u8],
+) -> Result<()> {
     if !raksa_protocol::is_sha256_hex(sha256) || sha256_hex(data) != sha256 {
         return Err(refuse(
             400,
@@ -572,18 +611,20 @@ fn op_put_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str, data: &[u8]) ->
             "No live attachment of this office announces these bytes",
         ));
     }
-    tx.put_blob(&device.office, sha256, data, &Utc::now().to_rfc3339())
+    let sealed = keys.seal_blob(tx, &device.office, sha256, data)?;
+    tx.put_blob(&device.office, sha256, &sealed, &Utc::now().to_rfc3339())
 }
 
-fn op_blob<T: Tx>(tx: &mut T, device: &Device, sha256: &str) -> Result<Vec<u8>> {
-    tx.blob(&device.office, sha256)?.ok_or_else(|| {
+fn op_blob<T: Tx>(tx: &mut T, keys: &Keyring, device: &Device, sha256: &str) -> Result<Vec<u8>> {
+    let stored = tx.blob(&device.office, sha256)?.ok_or_else(|| {
         refuse(
             404,
             "not_found",
             "เซิร์ฟเวอร์ยังไม่มีไฟล์นี้ (เครื่องที่บันทึกยังส่งไม่ถึง)",
             "Blob not (yet) on the server",
         )
-    })
+    })?;
+    keys.open_blob(tx, &device.office, sha256, stored)
 }
 
 fn release_refusal(e: release::ReleaseError) -> StoreError {
@@ -609,8 +650,19 @@ fn op_publish<T: Tx>(tx: &mut T, r: &Release, data: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn op_all_records<T: Tx>(tx: &mut T, entity: &str) -> Result<Vec<(String, String)>> {
-    tx.all_records(entity)
+fn op_rotate<T: Tx>(tx: &mut T, keys: &Keyring, new: &sealing::MasterKey) -> Result<usize> {
+    keys.rewrap_all(tx, new)
+}
+
+fn op_all_records<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    entity: &str,
+) -> Result<Vec<(String, String)>> {
+    Ok(open_all(tx, keys, entity)?
+        .into_iter()
+        .map(|(o, m)| (o, Value::Object(m).to_string()))
+        .collect())
 }
 
 fn op_releases<T: Tx>(tx: &mut T, target: &str) -> Result<Vec<Release>> {
@@ -680,12 +732,18 @@ fn op_new_code<T: Tx>(tx: &mut T, office: &str) -> Result<String> {
 
 // ---- the store ----------------------------------------------------------------------
 
-pub enum Store {
+pub enum Db {
     /// One connection: SQLite has one writer at a time anyway (the embedded default).
     Sqlite(Mutex<rusqlite::Connection>),
     /// A pool: pulls, sign-ins and the national view run side by side; pushes take the
     /// sequencer row first (see `Tx::lock_writes`), so their positions follow commit order.
     Postgres(PgPool),
+}
+
+/// The database and the keys its offices' records are sealed with (`sealing`).
+pub struct Store {
+    pub db: Db,
+    keys: sealing::Keyring,
 }
 
 const DEVICE_COLS: &str = "id, office, name, high_water, revoked_at, diverged_at";
@@ -696,8 +754,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 macro_rules! in_tx {
     ($store:expr, $op:ident ( $($arg:expr),* )) => {
-        match $store {
-            Store::Sqlite(m) => {
+        match &$store.db {
+            Db::Sqlite(m) => {
                 let mut c = lock(m);
                 let t = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let mut tx = SqliteTx(t);
@@ -709,7 +767,7 @@ macro_rules! in_tx {
                     Err(e) => Err(e),
                 }
             }
-            Store::Postgres(pool) => {
+            Db::Postgres(pool) => {
                 let mut g = pool.get()?;
                 let (c, cache) = g.conn.as_mut().expect("held until drop");
                 let t = c.transaction()?;
@@ -745,11 +803,22 @@ fn op_auth<T: Tx>(tx: &mut T, token: &str) -> Result<Device> {
     Ok(d)
 }
 
-fn op_pull<T: Tx>(tx: &mut T, device: &Device, cursor: u64, limit: u32) -> Result<PullResponse> {
+fn op_pull<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    device: &Device,
+    cursor: u64,
+    limit: u32,
+) -> Result<PullResponse> {
     let limit = limit.clamp(1, raksa_protocol::MAX_PULL);
     let records = tx.pull(&device.office, cursor, limit + 1)?;
     let more = records.len() > limit as usize;
-    let records: Vec<RecordState> = records.into_iter().take(limit as usize).collect();
+    let mut opened = Vec::with_capacity(limit as usize);
+    for mut r in records.into_iter().take(limit as usize) {
+        r.fields = keys.open_fields(tx, &r.office, r.entity.table(), r.fields)?;
+        opened.push(r);
+    }
+    let records: Vec<RecordState> = opened;
     let next_cursor = records.last().map_or(cursor, |r| r.position);
     Ok(PullResponse {
         records,
@@ -824,23 +893,28 @@ fn op_staff<T: Tx>(tx: &mut T, token: &str) -> Result<String> {
         })
 }
 
-fn parse_all(rows: Vec<(String, String)>) -> Result<Vec<(String, Map<String, Value>)>> {
-    rows.into_iter()
-        .map(|(o, f)| {
-            serde_json::from_str(&f)
-                .map(|m| (o, m))
-                .map_err(|e| StoreError::Db(e.to_string()))
-        })
-        .collect()
+/// Every record of an entity, opened: (office, fields).
+fn open_all<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    entity: &str,
+) -> Result<Vec<(String, Map<String, Value>)>> {
+    let rows = tx.all_records(entity)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (o, f) in rows {
+        let m = keys.open_json(tx, &o, entity, &f)?;
+        out.push((o, m));
+    }
+    Ok(out)
 }
 
-fn op_national<T: Tx>(tx: &mut T) -> Result<crate::national::Input> {
+fn op_national<T: Tx>(tx: &mut T, keys: &Keyring) -> Result<crate::national::Input> {
     Ok(crate::national::Input {
         offices: tx.offices()?,
-        cases: parse_all(tx.all_records("cases")?)?,
-        events: parse_all(tx.all_records("case_events")?)?,
-        referrals: parse_all(tx.all_records("referrals")?)?,
-        rules: parse_all(tx.all_records("deadline_rules")?)?,
+        cases: open_all(tx, keys, "cases")?,
+        events: open_all(tx, keys, "case_events")?,
+        referrals: open_all(tx, keys, "referrals")?,
+        rules: open_all(tx, keys, "deadline_rules")?,
         referrals_in: tx.shared_with("referrals")?,
     })
 }
@@ -849,9 +923,18 @@ impl Store {
     /// `sqlite:PATH` or `postgres://…`.
     pub fn open(url: &str) -> Result<Store> {
         if let Some(path) = url.strip_prefix("sqlite:") {
-            Ok(Store::Sqlite(Mutex::new(sqlite::open(path)?)))
+            let key =
+                sealing::MasterKey::load(std::path::Path::new(&format!("{path}.master-key")))?;
+            Ok(Store {
+                db: Db::Sqlite(Mutex::new(sqlite::open(path)?)),
+                keys: sealing::Keyring::new(key),
+            })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Store::Postgres(postgresql::PgPool::open(url)?))
+            let key = sealing::MasterKey::load(std::path::Path::new("raksa-server.master-key"))?;
+            Ok(Store {
+                db: Db::Postgres(postgresql::PgPool::open(url)?),
+                keys: sealing::Keyring::new(key),
+            })
         } else {
             Err(StoreError::Db(format!(
                 "unknown database URL (use sqlite:PATH or postgres://…): {url}"
@@ -860,9 +943,9 @@ impl Store {
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
+        match &self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
         }
     }
 
@@ -896,10 +979,10 @@ impl Store {
             ));
         }
         let id = device.id.clone();
-        in_tx!(self, op_push(&id, req))
+        in_tx!(self, op_push(&self.keys, &id, req))
     }
     pub fn pull(&self, device: &Device, cursor: u64, limit: u32) -> Result<PullResponse> {
-        in_tx!(self, op_pull(device, cursor, limit))
+        in_tx!(self, op_pull(&self.keys, device, cursor, limit))
     }
     pub fn revoke(&self, id: &str) -> Result<bool> {
         in_tx!(self, op_revoke(id))
@@ -920,16 +1003,22 @@ impl Store {
         in_tx!(self, op_staff(token))
     }
     pub fn national_input(&self) -> Result<crate::national::Input> {
-        in_tx!(self, op_national())
+        in_tx!(self, op_national(&self.keys))
     }
     /// Stores an attachment's bytes for the device's office (content-addressed).
     pub fn put_blob(&self, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {
-        in_tx!(self, op_put_blob(device, sha256, data))
+        in_tx!(self, op_put_blob(&self.keys, device, sha256, data))
+    }
+    /// Re-wraps every office's data key under the master key in `new_path` (made now) in one
+    /// transaction; the caller then puts the new file in place of the old.
+    pub fn rotate_master_key(&self, new_path: &std::path::Path) -> Result<usize> {
+        let new = sealing::MasterKey::create(new_path)?;
+        in_tx!(self, op_rotate(&self.keys, &new))
     }
     /// Every record of an entity as (office, fields JSON): the offices' uploaded audit
     /// trails for an auditor (`raksa-server audit`), and tests.
     pub fn all_records_of(&self, entity: &str) -> Result<Vec<(String, String)>> {
-        in_tx!(self, op_all_records(entity))
+        in_tx!(self, op_all_records(&self.keys, entity))
     }
     /// Publishes a release after checking its signature against the ministry's public key
     /// (`public_key_b64`) exactly as the PCs will. Published versions never change.
@@ -991,7 +1080,7 @@ impl Store {
     }
     /// An attachment's bytes, within the device's office only.
     pub fn blob(&self, device: &Device, sha256: &str) -> Result<Vec<u8>> {
-        in_tx!(self, op_blob(device, sha256))
+        in_tx!(self, op_blob(&self.keys, device, sha256))
     }
 }
 

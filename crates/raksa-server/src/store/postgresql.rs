@@ -490,6 +490,38 @@ impl Tx for PgTx<'_> {
             )?
             .map(|r| r.get::<_, i64>(0) as u64))
     }
+    fn office_key(&mut self, office: &str) -> Result<Option<String>> {
+        Ok(self
+            .run(
+                "SELECT wrapped FROM office_keys WHERE office = $1",
+                |t, st| t.query_opt(st, &[&office]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn put_office_key(&mut self, office: &str, wrapped: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO office_keys (office, wrapped) VALUES ($1, $2)",
+            |t, st| t.execute(st, &[&office, &wrapped]),
+        )?;
+        Ok(())
+    }
+    fn office_keys(&mut self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .run(
+                "SELECT office, wrapped FROM office_keys ORDER BY office",
+                |t, st| t.query(st, &[]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn replace_office_key(&mut self, office: &str, wrapped: &str) -> Result<()> {
+        self.run(
+            "UPDATE office_keys SET wrapped = $2 WHERE office = $1",
+            |t, st| t.execute(st, &[&office, &wrapped]),
+        )?;
+        Ok(())
+    }
     fn put_release(&mut self, r: &Release, data: &[u8]) -> Result<bool> {
         let size = r.size as i64;
         let n = self.run(

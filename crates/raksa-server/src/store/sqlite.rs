@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS releases (target TEXT NOT NULL, version TEXT NOT NULL
     notes_th TEXT NOT NULL, notes_en TEXT NOT NULL, signature TEXT NOT NULL, sha256 TEXT NOT NULL,
     size BIGINT NOT NULL, published_at TEXT NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (target, version));
+CREATE TABLE IF NOT EXISTS office_keys (office TEXT PRIMARY KEY, wrapped TEXT NOT NULL);
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
 
@@ -403,6 +404,39 @@ impl Tx for SqliteTx<'_> {
         self.0.execute(
             "DELETE FROM blobs WHERE office = ?1 AND sha256 = ?2",
             rusqlite::params![office, sha256],
+        )?;
+        Ok(())
+    }
+    fn office_key(&mut self, office: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT wrapped FROM office_keys WHERE office = ?1",
+                [office],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn put_office_key(&mut self, office: &str, wrapped: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO office_keys (office, wrapped) VALUES (?1, ?2)",
+            [office, wrapped],
+        )?;
+        Ok(())
+    }
+    fn office_keys(&mut self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT office, wrapped FROM office_keys ORDER BY office")?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn replace_office_key(&mut self, office: &str, wrapped: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE office_keys SET wrapped = ?2 WHERE office = ?1",
+            [office, wrapped],
         )?;
         Ok(())
     }

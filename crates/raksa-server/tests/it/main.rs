@@ -8,6 +8,7 @@ mod pg_tls;
 mod pull_order;
 mod push;
 mod release;
+mod sealed;
 mod tls;
 
 use raksa_protocol::{Entity, Mutation};
@@ -18,7 +19,7 @@ pub struct Backend {
     pub name: &'static str,
     pub store: std::sync::Arc<Store>,
     _tmp: Option<tempfile::TempDir>,
-    pg_db: Option<String>,
+    pub pg_db: Option<String>,
 }
 
 impl Drop for Backend {

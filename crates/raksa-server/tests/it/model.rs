@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use raksa_protocol::{Mutation, Outcome, PROTOCOL_VERSION, PushRequest};
-use raksa_server::store::{Store, StoreError};
+use raksa_server::store::{Db, Store, StoreError};
 
 use crate::*;
 
@@ -61,8 +61,8 @@ fn push(
 /// What the server recorded for a device: (seq, hash) in order.
 fn received(b: &Backend, device: &str) -> Vec<(u64, String)> {
     let sql = "SELECT seq, hash FROM mutations WHERE device_id = $1 ORDER BY seq";
-    match &*b.store {
-        Store::Sqlite(m) => {
+    match &b.store.db {
+        Db::Sqlite(m) => {
             let c = m.lock().unwrap();
             let mut st = c.prepare(&sql.replace("$1", "?1")).unwrap();
             st.query_map([device], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
@@ -70,7 +70,7 @@ fn received(b: &Backend, device: &str) -> Vec<(u64, String)> {
                 .map(Result::unwrap)
                 .collect()
         }
-        Store::Postgres(_) => {
+        Db::Postgres(_) => {
             let mut c =
                 postgres::Client::connect(&pg_url(b.pg_db.as_ref().unwrap()), postgres::NoTls)
                     .unwrap();
