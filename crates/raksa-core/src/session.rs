@@ -979,10 +979,11 @@ impl Session {
         slots.slots = kept;
         // 1. every slot opens both keys; 2. the database takes the new one; 3. only the new.
         slots.save(&self.dir.keyslots_path())?;
-        self.conn.execute_batch(&format!(
+        let rekey = zeroize::Zeroizing::new(format!(
             "PRAGMA rekey = \"{}\";",
             new.sqlcipher_literal().as_str()
-        ))?;
+        ));
+        self.conn.execute_batch(&rekey)?;
         for slot in &mut slots.slots {
             slot.reseal(office_id, &new, None);
         }

@@ -40,6 +40,9 @@ pub struct AppState {
     /// offers; without it, the request's own scheme and Host.
     public_url: Option<String>,
     https: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (`--trusted-proxy`):
+    /// behind one, every request would otherwise share the proxy's address and its limits.
+    trusted_proxies: Vec<IpAddr>,
 }
 
 /// Pushes admitted at once by default (`RAKSA_PUSH_SLOTS` overrides it). The store applies
@@ -73,7 +76,14 @@ impl AppState {
             slots,
             public_url: None,
             https: false,
+            trusted_proxies: Vec::new(),
         }
+    }
+
+    /// Proxies trusted to say who the client is (`X-Forwarded-For`, the last entry).
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpAddr>) -> AppState {
+        self.trusted_proxies = proxies;
+        self
     }
 
     /// Where PCs reach this server (used in release offers' download links).
@@ -207,11 +217,22 @@ async fn guard(
     mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let addr = req
+    let peer = req
         .extensions()
         .get::<axum::extract::ConnectInfo<Peer>>()
         .map(|c| c.0.0.ip())
         .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    // Behind a trusted reverse proxy the client is the last address it appended.
+    let addr = if state.trusted_proxies.contains(&peer) {
+        req.headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|a| a.trim().parse::<IpAddr>().ok())
+            .unwrap_or(peer)
+    } else {
+        peer
+    };
     req.extensions_mut().insert(ClientAddr(addr));
     let mut r = if let Some(wait) = take(&state.addresses, addr, ADDRESS_RATE, ADDRESS_BURST, 1.0) {
         too_many(wait).into_response()

@@ -46,6 +46,10 @@ enum Command {
         /// for download links in release offers; default: the request's own Host.
         #[arg(long, env = "RAKSA_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The address of a reverse proxy in front of this server (repeatable): its
+        /// X-Forwarded-For names the client, for per-client limits.
+        #[arg(long)]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// An office's audit trail as uploaded by its PCs (who looked at which record, when),
     /// one JSON object per line.
@@ -384,12 +388,15 @@ fn main() {
             tls_cert,
             tls_key,
             public_url,
+            trusted_proxy,
         } => {
             let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
             rt.block_on(async move {
                 let https = tls_cert.is_some();
                 let state = Arc::new(
-                    AppState::new(store, rate, rate * 5.0).with_public_url(public_url, https),
+                    AppState::new(store, rate, rate * 5.0)
+                        .with_public_url(public_url, https)
+                        .with_trusted_proxies(trusted_proxy),
                 );
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;

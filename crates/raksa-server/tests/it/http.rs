@@ -22,11 +22,19 @@ impl Server {
 }
 
 pub fn start(rate: f64, burst: f64) -> (Server, String) {
+    start_with(rate, burst, |s| s)
+}
+
+pub fn start_with(
+    rate: f64,
+    burst: f64,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> (Server, String) {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
     store.add_office("พล", "พมจ.พิษณุโลก").unwrap();
     let code = store.new_enrolment_code("พล").unwrap();
-    let state = Arc::new(AppState::new(store, rate, burst));
+    let state = Arc::new(configure(AppState::new(store, rate, burst)));
     let served = state.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -426,4 +434,64 @@ fn every_answer_carries_security_headers() {
     }
     let r = request(srv.addr, "GET", "/fonts/sarabun-regular.ttf", None, b"");
     assert!(r.headers.to_ascii_lowercase().contains("max-age=31536000"));
+}
+
+/// Behind a reverse proxy every request comes from the proxy's address: with
+/// `--trusted-proxy` the limits apply to the client it names, so one guessing client does
+/// not lock out every office; a client that is not the proxy cannot choose its own address.
+#[test]
+fn behind_a_trusted_proxy_limits_apply_to_the_client_it_names() {
+    let (srv, code) = start_with(1000.0, 1000.0, |s| {
+        s.with_trusted_proxies(vec!["127.0.0.9".parse().unwrap()])
+    });
+    let token = enrol(srv.addr, &code);
+    let via = |client: &str, t: &str| {
+        format!("Authorization: Bearer {t}\r\nX-Forwarded-For: 203.0.113.7, {client}\r\n")
+    };
+    let mut limited = false;
+    for i in 0..15 {
+        let r = request_from(
+            "127.0.0.9",
+            srv.addr,
+            "GET",
+            "/v1/pull",
+            &via("10.0.0.1", &format!("guess-{i}")),
+            b"",
+        );
+        if r.status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited);
+    let r = request_from(
+        "127.0.0.9",
+        srv.addr,
+        "GET",
+        "/v1/pull",
+        &via("10.0.0.2", &token),
+        b"",
+    );
+    assert_eq!(
+        r.status, 200,
+        "another client behind the same proxy goes on"
+    );
+    // a client talking directly cannot pick an address to escape its limit
+    let mut limited = false;
+    for i in 0..15 {
+        let spoof = format!("10.1.0.{i}");
+        let r = request_from(
+            "127.0.0.8",
+            srv.addr,
+            "GET",
+            "/v1/pull",
+            &via(&spoof, &format!("guess-{i}")),
+            b"",
+        );
+        if r.status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "a spoofed X-Forwarded-For was believed");
 }
