@@ -115,7 +115,8 @@ test("a signed update is offered, verified, and refused when tampered with", { t
   await b.waitUntil(async () => /ตรวจลายเซ็นแล้ว ถูกต้อง/.test(await textOf(b, "#update-card")), { timeout: 20_000 });
   await click(b, "#update-install");
   assert.match(await textOf(b, "#update-confirm-text"), /ยืนยันการติดตั้ง/);
-  await (await b.$("#update-offer")).scrollIntoView({ block: "start" });
+  // the notes, the verified signature and the question, together on screen
+  await b.execute(() => document.querySelector(".confirm-box")?.scrollIntoView(false));
   await screenshot(b, "update-prompt");
 
   // the administrator's next sign-in shows the waiting release in the status bar

@@ -42,9 +42,6 @@ impl DbKey {
     pub fn clone_key(&self) -> DbKey {
         DbKey(Zeroizing::new(*self.0))
     }
-    pub(crate) fn from_bytes(b: [u8; 32]) -> DbKey {
-        DbKey(Zeroizing::new(b))
-    }
 }
 
 /// A slot's X25519 key pair (the private half zeroed when dropped).
@@ -83,17 +80,11 @@ pub fn seal_to(recipient: &[u8; 32], key: &DbKey, aad: &[u8]) -> Vec<u8> {
     let eph = x25519_dalek::StaticSecret::from(random_bytes::<32>());
     let eph_pub = *x25519_dalek::PublicKey::from(&eph).as_bytes();
     let shared = eph.diffie_hellman(&x25519_dalek::PublicKey::from(*recipient));
-    let cipher = seal_cipher(shared.as_bytes(), &eph_pub, recipient);
-    let nonce = random_bytes::<24>();
-    let ct = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: key.bytes(),
-                aad,
-            },
-        )
-        .expect("encryption of 32 bytes cannot fail");
+    let (nonce, ct) = encrypt_key(
+        &seal_cipher(shared.as_bytes(), &eph_pub, recipient),
+        key,
+        aad,
+    );
     let mut out = Vec::with_capacity(56 + ct.len());
     out.extend_from_slice(&eph_pub);
     out.extend_from_slice(&nonce);
@@ -110,26 +101,45 @@ pub fn open_sealed(secret: &DbKey, sealed: &[u8], aad: &[u8]) -> Option<DbKey> {
     let public = slot_public(secret);
     let s = x25519_dalek::StaticSecret::from(*secret.bytes());
     let shared = s.diffie_hellman(&x25519_dalek::PublicKey::from(eph));
-    let cipher = seal_cipher(shared.as_bytes(), &eph, &public);
-    let mut pt = cipher
-        .decrypt(
-            XNonce::from_slice(&sealed[32..56]),
+    decrypt_key(
+        &seal_cipher(shared.as_bytes(), &eph, &public),
+        &sealed[32..56],
+        &sealed[56..],
+        aad,
+    )
+}
+
+/// A 32-byte key encrypted under `cipher` with a fresh nonce.
+fn encrypt_key(cipher: &XChaCha20Poly1305, key: &DbKey, aad: &[u8]) -> ([u8; 24], Vec<u8>) {
+    let nonce = random_bytes::<24>();
+    let ct = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
             Payload {
-                msg: &sealed[56..],
+                msg: key.bytes(),
                 aad,
             },
         )
+        .expect("encryption of 32 bytes cannot fail");
+    (nonce, ct)
+}
+
+/// The 32-byte key `encrypt_key` made; `None` when the cipher, nonce or data is wrong.
+fn decrypt_key(cipher: &XChaCha20Poly1305, nonce: &[u8], ct: &[u8], aad: &[u8]) -> Option<DbKey> {
+    if nonce.len() != 24 {
+        return None;
+    }
+    let mut pt = cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad })
         .ok()?;
     if pt.len() != 32 {
         pt.zeroize();
         return None;
     }
-    let mut k = [0u8; 32];
+    let mut k = Zeroizing::new([0u8; 32]);
     k.copy_from_slice(&pt);
     pt.zeroize();
-    let key = DbKey::from_bytes(k);
-    k.zeroize();
-    Some(key)
+    Some(DbKey(k))
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -183,37 +193,12 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// Wraps the database key; `aad` binds the wrap to its slot and office.
 pub fn wrap(kek: &[u8; 32], key: &DbKey, aad: &[u8]) -> ([u8; 24], Vec<u8>) {
-    let cipher = XChaCha20Poly1305::new(kek.into());
-    let nonce = random_bytes::<24>();
-    let ct = cipher
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: key.bytes(),
-                aad,
-            },
-        )
-        .expect("encryption of 32 bytes cannot fail");
-    (nonce, ct)
+    encrypt_key(&XChaCha20Poly1305::new(kek.into()), key, aad)
 }
 
 /// Unwraps; `None` when the key-encryption key is wrong or the slot was tampered with.
 pub fn unwrap(kek: &[u8; 32], nonce: &[u8], ct: &[u8], aad: &[u8]) -> Option<DbKey> {
-    if nonce.len() != 24 {
-        return None;
-    }
-    let cipher = XChaCha20Poly1305::new(kek.into());
-    let mut pt = cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad })
-        .ok()?;
-    if pt.len() != 32 {
-        pt.zeroize();
-        return None;
-    }
-    let mut k = Zeroizing::new([0u8; 32]);
-    k.copy_from_slice(&pt);
-    pt.zeroize();
-    Some(DbKey(k))
+    decrypt_key(&XChaCha20Poly1305::new(kek.into()), nonce, ct, aad)
 }
 
 /// The office recovery key: 200 random bits shown once as 8 groups of 5 Crockford base32
