@@ -419,13 +419,16 @@ fn add_person(dir: &Path, first: &str, id: &str) {
 }
 
 fn server_people(db_path: &Path) -> Vec<String> {
-    let c = rusqlite::Connection::open(db_path).unwrap();
-    let mut st = c
-        .prepare("SELECT json_extract(fields, '$.first_name') FROM records WHERE entity = 'people' ORDER BY position")
-        .unwrap();
-    st.query_map([], |r| r.get(0))
+    // The server seals names at rest: read them back the way it does, with its master key.
+    let store = raksa_server::store::Store::open(&format!("sqlite:{}", db_path.display())).unwrap();
+    store
+        .all_records_of("people")
         .unwrap()
-        .map(Result::unwrap)
+        .into_iter()
+        .map(|(_, f)| {
+            let v: serde_json::Value = serde_json::from_str(&f).unwrap();
+            v["first_name"].as_str().unwrap_or_default().to_owned()
+        })
         .collect()
 }
 

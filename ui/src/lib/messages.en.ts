@@ -509,6 +509,7 @@ export const en: Catalogue = {
   "users.newRecoveryKey": "The office's new recovery key",
   "users.newRecoveryKeyHint": "The old recovery key no longer works (it predates the new key slots). Write this one down and keep it safe; it is shown only once.",
   "users.needNewPassword": "These accounts need a new password on this PC before they can sign in (\"Set password\"): {names}",
+  "syncPanel.reEnrol": "Enrol this PC again (another server or code)",
   "update.title": "Software update",
   "update.current": "This PC runs version {version}",
   "update.check": "Check for a new version",

@@ -127,6 +127,27 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
     }
   }
 
+  const enrolForm = (
+        <form onSubmit={submit} noValidate className="action-form" id="enrol-form">
+          <Banner message={enrol.banner} />
+          <Field label={t("syncPanel.server")} error={enrol.fields.server_url}>
+            {(p) => <input {...p} name="sync_server" value={f.server} onChange={set("server")} maxLength={300} />}
+          </Field>
+          <div className="row">
+            <Field label={t("syncPanel.code")} error={enrol.fields.code}>
+              {(p) => <input {...p} name="sync_code" value={f.code} onChange={set("code")} maxLength={20} inputMode="numeric" />}
+            </Field>
+            <Field label={t("syncPanel.name")}>
+              {(p) => <input {...p} name="sync_name" value={f.name} onChange={set("name")} maxLength={100} />}
+            </Field>
+          </div>
+          <div className="actions">
+            <button type="submit" className="primary" disabled={enrol.busy} id="enrol-submit">
+              {t("syncPanel.enrol")}
+            </button>
+          </div>
+        </form>
+  );
   return (
     <div className="card" aria-labelledby="sync-title" id="sync-card">
       <h2 id="sync-title">{t("syncPanel.title")}</h2>
@@ -215,27 +236,16 @@ export function SyncCard({ isAdmin, canResolve }: { isAdmin: boolean; canResolve
       ) : (
         <p className="muted">{t("syncPanel.notConfigured")}</p>
       )}
-      {isAdmin && (
-        <form onSubmit={submit} noValidate className="action-form" id="enrol-form">
-          <Banner message={enrol.banner} />
-          <Field label={t("syncPanel.server")} error={enrol.fields.server_url}>
-            {(p) => <input {...p} name="sync_server" value={f.server} onChange={set("server")} maxLength={300} />}
-          </Field>
-          <div className="row">
-            <Field label={t("syncPanel.code")} error={enrol.fields.code}>
-              {(p) => <input {...p} name="sync_code" value={f.code} onChange={set("code")} maxLength={20} inputMode="numeric" />}
-            </Field>
-            <Field label={t("syncPanel.name")}>
-              {(p) => <input {...p} name="sync_name" value={f.name} onChange={set("name")} maxLength={100} />}
-            </Field>
-          </div>
-          <div className="actions">
-            <button type="submit" className="primary" disabled={enrol.busy} id="enrol-submit">
-              {t("syncPanel.enrol")}
-            </button>
-          </div>
-        </form>
-      )}
+      {isAdmin &&
+        (st?.configured ? (
+          // enrolled already: enrolling again (a new server or code) stays out of the way
+          <details className="re-enrol">
+            <summary>{t("syncPanel.reEnrol")}</summary>
+            {enrolForm}
+          </details>
+        ) : (
+          enrolForm
+        ))}
     </div>
   );
 }

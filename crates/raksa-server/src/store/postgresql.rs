@@ -611,7 +611,7 @@ impl Tx for PgTx<'_> {
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
         Ok(self
             .run(
-                "SELECT office, fields FROM records WHERE entity = $1",
+                "SELECT office, fields FROM records WHERE entity = $1 ORDER BY position",
                 |t, st| t.query(st, &[&entity]),
             )?
             .iter()

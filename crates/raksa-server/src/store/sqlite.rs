@@ -502,7 +502,7 @@ impl Tx for SqliteTx<'_> {
     fn all_records(&mut self, entity: &str) -> Result<Vec<(String, String)>> {
         let mut stmt = self
             .0
-            .prepare("SELECT office, fields FROM records WHERE entity = ?1")?;
+            .prepare("SELECT office, fields FROM records WHERE entity = ?1 ORDER BY position")?;
         let v = stmt
             .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
