@@ -180,6 +180,19 @@ pub struct GpsPoint {
     pub lon: f64,
 }
 
+impl GpsPoint {
+    /// Inside Thailand's bounding box (with a margin), rounded to 6 decimals (~10 cm).
+    pub fn checked(self) -> Result<GpsPoint, FieldProblem> {
+        if !(5.0..=21.0).contains(&self.lat) || !(97.0..=106.0).contains(&self.lon) {
+            return Err(FieldProblem::OutsideThailand);
+        }
+        Ok(GpsPoint {
+            lat: (self.lat * 1e6).round() / 1e6,
+            lon: (self.lon * 1e6).round() / 1e6,
+        })
+    }
+}
+
 /// Answers by field key. Values are JSON shaped by the field type.
 pub type Answers = BTreeMap<String, Value>;
 
@@ -471,11 +484,8 @@ fn clean_value(f: &FormField, v: &Value, today: NaiveDate) -> Result<Option<Valu
         }
         "gps" => {
             let p: GpsPoint = serde_json::from_value(v.clone()).map_err(|_| WrongType)?;
-            // Thailand's bounding box, with a margin.
-            if !(5.0..=21.0).contains(&p.lat) || !(97.0..=106.0).contains(&p.lon) {
-                return Err(OutsideThailand);
-            }
-            serde_json::json!({ "lat": (p.lat * 1e6).round() / 1e6, "lon": (p.lon * 1e6).round() / 1e6 })
+            let p = p.checked()?;
+            serde_json::json!({ "lat": p.lat, "lon": p.lon })
         }
         // Household members live in the household register; the answer is a snapshot the
         // core writes on submission. Attachments live in their own encrypted table.

@@ -11,6 +11,7 @@ pub mod correction;
 pub mod deadlines;
 pub mod field;
 pub mod form;
+pub mod help_request;
 pub mod identity;
 pub mod lifecycle;
 pub mod model;
