@@ -134,7 +134,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
     ]
 }
 
-async fn on_workstation<T: Send + 'static>(
+pub(crate) async fn on_workstation<T: Send + 'static>(
     state: State<'_, AppState>,
     f: impl FnOnce(&mut Workstation) -> raksa_core::Result<T> + Send + 'static,
 ) -> Reply<T> {

@@ -17,6 +17,7 @@ use tauri::{AppHandle, Manager, State};
 use tauri_plugin_updater::{Update, UpdaterExt};
 
 use crate::AppState;
+use crate::commands::on_workstation;
 
 /// The key updates must verify against, if this build has one.
 /// (The test key is not even in a release binary.)
@@ -76,20 +77,6 @@ fn offer_of(u: &Update, verified: bool) -> UpdateOffer {
     }
 }
 
-async fn on_session<T: Send + 'static>(
-    state: &State<'_, AppState>,
-    f: impl FnOnce(&raksa_core::Session) -> raksa_core::Result<T> + Send + 'static,
-) -> Result<T, ErrorReport> {
-    let ws = state.0.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let mut w = ws.lock().unwrap_or_else(|p| p.into_inner());
-        w.with_session_quiet(|s| f(s))
-            .map_err(|e| ErrorReport::from(&e))
-    })
-    .await
-    .map_err(|_| ErrorReport::from(&CoreError::Corrupt("worker stopped".into())))?
-}
-
 /// Asks the office's server whether a newer release exists.
 #[tauri::command]
 pub async fn update_status(
@@ -99,8 +86,10 @@ pub async fn update_status(
     check: bool,
 ) -> Result<UpdateStatus, ErrorReport> {
     let current_version = app.package_info().version.to_string();
-    let (source, can_install) =
-        on_session(&state, |s| Ok((s.update_source(), s.can_install_updates()))).await?;
+    let (source, can_install) = on_workstation(state.clone(), |w| {
+        w.with_session_quiet(|s| Ok((s.update_source(), s.can_install_updates())))
+    })
+    .await?;
     let mut status = UpdateStatus {
         current_version,
         signed_updates: trusted_key().is_some(),
@@ -156,7 +145,10 @@ pub async fn download_update(
         .map(|(u, _)| u.clone())
         .ok_or_else(|| problem(UpdateProblem::NothingToInstall))?;
     let v = update.version.clone();
-    on_session(&state, move |s| s.authorise_update(&v, "download")).await?;
+    on_workstation(state, move |w| {
+        w.with_session_quiet(|s| s.authorise_update(&v, "download"))
+    })
+    .await?;
     let bytes = update.download(|_, _| {}, || {}).await.map_err(|e| {
         tracing::warn!(error = %e, version = %update.version, "update refused");
         problem(classify(&e))
@@ -182,7 +174,10 @@ pub async fn install_update(
         }
     };
     let v = update.version.clone();
-    on_session(&state, move |s| s.authorise_update(&v, "install")).await?;
+    on_workstation(state, move |w| {
+        w.with_session_quiet(|s| s.authorise_update(&v, "install"))
+    })
+    .await?;
     // `install` verifies the bytes again before running the installer.
     let installed = tauri::async_runtime::spawn_blocking(move || update.install(bytes))
         .await

@@ -54,17 +54,30 @@ pub(crate) const PERSON_COLS: &str = "p.id AS p_id, p.title AS p_title, \
      p.created_at AS p_created_at, p.subdistrict_code AS p_subdistrict_code, \
      p.postcode AS p_postcode, p.death_date AS p_death_date";
 
+/// Whether case `c` is outside the signed-in user's need-to-know: the one predicate behind
+/// `CASE_COLS`' `c_restricted` and the checks in `cases/access.rs` (`RESTRICTED`).
+macro_rules! restricted_sql {
+    () => {
+        "(rk_needs_reason(c.sensitive, c.problem_domains, c.assigned_to, c.created_by) \
+         AND NOT EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id \
+           AND g.user_id = rk_viewer() AND g.expires_at > rk_now()))"
+    };
+}
+
+pub(crate) const RESTRICTED: &str = restricted_sql!();
+
 /// A case summary's columns, named for `case_row` (`c` cases, `p` people, `u` users).
-pub(crate) const CASE_COLS: &str = "c.id AS c_id, c.case_no AS c_case_no, \
+pub(crate) const CASE_COLS: &str = concat!(
+    "c.id AS c_id, c.case_no AS c_case_no, \
      c.person_id AS c_person_id, p.title AS p_title, p.first_name AS p_first_name, \
      p.last_name AS p_last_name, p.id_kind AS p_id_kind, p.id_number AS p_id_number, \
      p.no_id_reason AS p_no_id_reason, c.channel AS c_channel, c.intake_date AS c_intake_date, \
      c.summary AS c_summary, c.status AS c_status, u.full_name AS u_full_name, \
      c.urgency AS c_urgency, c.pending_approval AS c_pending_approval, \
-     rk_sensitive(c.sensitive, c.problem_domains) AS c_sensitive, \
-     (rk_needs_reason(c.sensitive, c.problem_domains, c.assigned_to, c.created_by) \
-      AND NOT EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id \
-        AND g.user_id = rk_viewer() AND g.expires_at > rk_now())) AS c_restricted";
+     rk_sensitive(c.sensitive, c.problem_domains) AS c_sensitive, ",
+    restricted_sql!(),
+    " AS c_restricted"
+);
 
 pub(crate) fn corrupt(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Text)
@@ -261,6 +274,15 @@ pub(crate) fn insert_case(
     Ok(id)
 }
 
+/// The accounts deactivated here or on another PC of the office.
+fn inactive_users(conn: &Connection) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare("SELECT id FROM users WHERE active = 0")?;
+    let v = stmt
+        .query_map([], |r| uuid_col(r, 0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(v)
+}
+
 /// What a re-key changed that people must act on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -419,22 +441,13 @@ impl Session {
         };
         // A user deactivated on another PC of the office (the change arrived by sync)
         // still has a slot here: it goes now, with a re-key, at the first unlock.
-        let stale = session
+        let inactive = inactive_users(&session.conn)?;
+        if session
             .slots
             .slots
             .iter()
-            .filter_map(|s| s.user_id())
-            .any(|u| {
-                session
-                    .conn
-                    .query_row(
-                        "SELECT active = 0 FROM users WHERE id = ?1",
-                        [u.to_string()],
-                        |r| r.get::<_, bool>(0),
-                    )
-                    .unwrap_or(false)
-            });
-        if stale {
+            .any(|s| s.user_id().is_some_and(|u| inactive.contains(&u)))
+        {
             session.rekey(&[])?;
         }
         Ok(session)
@@ -933,11 +946,7 @@ impl Session {
     /// (shown once), a legacy user slot is dropped and its user needs a new password.
     /// Crash-safe: the slot file carries both keys until the database is re-keyed.
     pub(crate) fn rekey(&mut self, removed: &[Uuid]) -> Result<RekeyReport> {
-        let inactive: Vec<Uuid> = {
-            let mut stmt = self.conn.prepare("SELECT id FROM users WHERE active = 0")?;
-            stmt.query_map([], |r| uuid_col(r, 0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
+        let inactive = inactive_users(&self.conn)?;
         let new = DbKey::generate();
         let office_id = self.slots.office_id;
         let mut slots = self.slots.clone();

@@ -12,55 +12,39 @@ use ts_rs::TS;
 
 use crate::field::FieldProblem;
 
-macro_rules! labelled {
-    ($(#[$m:meta])* $name:ident { $($v:ident = $s:literal, $th:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$v => $s),+ } }
-            pub fn label_th(self) -> &'static str { match self { $($name::$v => $th),+ } }
-            pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$v),)+ _ => None } }
-        }
-    };
-}
-
-labelled! {
+labelled_enum! {
     /// Who filed the request.
     RequestChannel {
-        Hotline1300 = "hotline1300", "สายด่วน 1300",
-        Volunteer = "volunteer", "อาสาสมัครพัฒนาสังคม (อพม.)",
-        Partner = "partner", "ระบบพันธมิตร",
-        Office = "office", "สำนักงานอื่น",
+        Hotline1300 = "hotline1300" / "สายด่วน 1300",
+        Volunteer = "volunteer" / "อาสาสมัครพัฒนาสังคม (อพม.)",
+        Partner = "partner" / "ระบบพันธมิตร",
+        Office = "office" / "สำนักงานอื่น",
     }
 }
 
-labelled! {
+labelled_enum! {
     /// The 1300 centre's ten core issues (domain reference §6).
     CoreIssue {
-        FamilyViolence = "family_violence", "ความรุนแรงในครอบครัว",
-        TeenagePregnancy = "teenage_pregnancy", "การตั้งครรภ์ในวัยรุ่น",
-        HumanTrafficking = "human_trafficking", "การค้ามนุษย์",
-        Drugs = "drugs", "ยาเสพติด",
-        Homeless = "homeless", "คนไร้ที่พึ่ง/คนไร้บ้าน",
-        ChildYouth = "child_youth", "ปัญหาเด็กและเยาวชน",
-        MissingPerson = "missing_person", "คนหาย",
-        Elderly = "elderly", "ปัญหาผู้สูงอายุ",
-        Disability = "disability", "ปัญหาคนพิการ",
-        Begging = "begging", "ขอทาน",
+        FamilyViolence = "family_violence" / "ความรุนแรงในครอบครัว",
+        TeenagePregnancy = "teenage_pregnancy" / "การตั้งครรภ์ในวัยรุ่น",
+        HumanTrafficking = "human_trafficking" / "การค้ามนุษย์",
+        Drugs = "drugs" / "ยาเสพติด",
+        Homeless = "homeless" / "คนไร้ที่พึ่ง/คนไร้บ้าน",
+        ChildYouth = "child_youth" / "ปัญหาเด็กและเยาวชน",
+        MissingPerson = "missing_person" / "คนหาย",
+        Elderly = "elderly" / "ปัญหาผู้สูงอายุ",
+        Disability = "disability" / "ปัญหาคนพิการ",
+        Begging = "begging" / "ขอทาน",
     }
 }
 
-labelled! {
+labelled_enum! {
     /// Where a request stands, as its requester sees it.
     RequestStatus {
-        Received = "received", "รับเรื่องแล้ว",
-        CaseOpened = "case_opened", "เปิดกรณีช่วยเหลือแล้ว",
-        PassedOn = "passed_on", "ส่งต่อให้สำนักงานอื่น",
-        Closed = "closed", "ปิดเรื่อง",
+        Received = "received" / "รับเรื่องแล้ว",
+        CaseOpened = "case_opened" / "เปิดกรณีช่วยเหลือแล้ว",
+        PassedOn = "passed_on" / "ส่งต่อให้สำนักงานอื่น",
+        Closed = "closed" / "ปิดเรื่อง",
     }
 }
 

@@ -12,22 +12,6 @@ use ts_rs::TS;
 
 use crate::identity::Identity;
 
-macro_rules! labelled_enum {
-    ($(#[$m:meta])* $name:ident { $($v:ident = $s:literal / $th:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-        #[serde(rename_all = "snake_case")]
-        #[ts(export)]
-        pub enum $name { $($v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$v => $s),+ } }
-            pub fn parse(s: &str) -> Option<Self> { match s { $($s => Some($name::$v),)+ _ => None } }
-            pub fn label_th(self) -> &'static str { match self { $($name::$v => $th),+ } }
-        }
-    };
-}
-
 labelled_enum! {
     /// The schemes screened for (domain reference §7).
     Scheme {

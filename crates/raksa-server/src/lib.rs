@@ -9,3 +9,15 @@ pub mod tls;
 
 /// The OpenAPI description served at `/openapi.json` (a test checks it against the routes).
 pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// Writes a new file (refusing to replace one) readable as `mode` says (keys: 0600).
+pub fn write_new_file(path: &std::path::Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    o.open(path)?.write_all(bytes)
+}

@@ -195,17 +195,6 @@ fn key_password() -> Option<String> {
         .filter(|p| !p.is_empty())
 }
 
-fn write_new(path: &std::path::Path, text: &str, mode: u32) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, mode);
-    #[cfg(not(unix))]
-    let _ = mode;
-    o.open(path)?.write_all(text.as_bytes())
-}
-
 fn release_keygen(out: &std::path::Path, no_password: bool) -> i32 {
     let password = key_password();
     if password.is_none() && !no_password {
@@ -223,7 +212,9 @@ fn release_keygen(out: &std::path::Path, no_password: bool) -> i32 {
     };
     let _ = std::fs::create_dir_all(out);
     let (skp, pkp) = (out.join("raksa-release.key"), out.join("raksa-release.pub"));
-    if let Err(e) = write_new(&skp, &sk, 0o600).and_then(|()| write_new(&pkp, &pk, 0o644)) {
+    if let Err(e) = raksa_server::write_new_file(&skp, sk.as_bytes(), 0o600)
+        .and_then(|()| raksa_server::write_new_file(&pkp, pk.as_bytes(), 0o644))
+    {
         eprintln!("ไม่ได้เขียนทับกุญแจเดิม / not overwriting: {e}");
         return 1;
     }

@@ -50,10 +50,10 @@ impl Session {
     pub(crate) fn outside_need_to_know(&self, case_id: Uuid) -> Result<bool> {
         self.conn()
             .query_row(
-                "SELECT rk_needs_reason(c.sensitive, c.problem_domains, c.assigned_to, c.created_by)
-                   AND NOT EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id
-                       AND g.user_id = rk_viewer() AND g.expires_at > rk_now())
-                 FROM cases c WHERE c.id = ?1",
+                &format!(
+                    "SELECT {} FROM cases c WHERE c.id = ?1",
+                    session::RESTRICTED
+                ),
                 [case_id.to_string()],
                 |r| r.get(0),
             )
@@ -64,10 +64,10 @@ impl Session {
     /// Whether a case of this person is outside the user's need-to-know.
     pub(crate) fn person_restricted(&self, person_id: Uuid) -> Result<bool> {
         Ok(self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM cases c WHERE c.person_id = ?1
-                AND rk_needs_reason(c.sensitive, c.problem_domains, c.assigned_to, c.created_by)
-                AND NOT EXISTS (SELECT 1 FROM access_grants g WHERE g.case_id = c.id
-                    AND g.user_id = rk_viewer() AND g.expires_at > rk_now()))",
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM cases c WHERE c.person_id = ?1 AND {})",
+                session::RESTRICTED
+            ),
             [person_id.to_string()],
             |r| r.get(0),
         )?)

@@ -93,7 +93,7 @@ impl MasterKey {
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = random_bytes::<32>();
-                match write_private(&path, B64.encode(key).as_bytes()) {
+                match crate::write_new_file(&path, B64.encode(key).as_bytes(), 0o600) {
                     Ok(()) => {
                         tracing::warn!(path = %path.display(), "server master key created");
                         Ok(MasterKey(Zeroizing::new(key)))
@@ -115,19 +115,10 @@ impl MasterKey {
     /// A new master key written to `path` (which must not exist yet), 0600.
     pub fn create(path: &Path) -> Result<MasterKey> {
         let key = random_bytes::<32>();
-        write_private(path, B64.encode(key).as_bytes())
+        crate::write_new_file(path, B64.encode(key).as_bytes(), 0o600)
             .map_err(|e| StoreError::Db(format!("master key {}: {e}", path.display())))?;
         Ok(MasterKey(Zeroizing::new(key)))
     }
-}
-
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(path)?.write_all(bytes)
 }
 
 /// The master key and the offices' data keys met so far.
