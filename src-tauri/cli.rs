@@ -331,7 +331,12 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
                 .or_else(|| std::env::var("COMPUTERNAME").ok())
                 .or_else(|| std::env::var("HOSTNAME").ok())
                 .unwrap_or_else(|| "office-pc".into());
-            let r = match tauri::async_runtime::block_on(raksa_sync::enrol(&server, &code, &name)) {
+            let r = match tauri::async_runtime::block_on(raksa_sync::enrol(
+                &server,
+                &code,
+                &name,
+                s.admin_key_grant(),
+            )) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("ผิดพลาด: {}", e.message_th());

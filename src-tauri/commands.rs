@@ -760,12 +760,12 @@ async fn enrol_device(
     code: String,
     name: String,
 ) -> Reply<()> {
-    on_workstation(state.clone(), |w| {
+    let grant = on_workstation(state.clone(), |w| {
         w.with_session(|s| {
             if s.user().role != raksa_core::model::Role::Admin {
                 return Err(CoreError::Forbidden);
             }
-            Ok(())
+            Ok(s.admin_key_grant())
         })
     })
     .await?;
@@ -774,7 +774,7 @@ async fn enrol_device(
     } else {
         name
     };
-    let r = raksa_sync::enrol(server.trim(), &code, &name)
+    let r = raksa_sync::enrol(server.trim(), &code, &name, grant)
         .await
         .map_err(sync_error)?;
     let cfg = raksa_core::sync::SyncConfig {

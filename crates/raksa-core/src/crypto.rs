@@ -42,6 +42,10 @@ impl DbKey {
     pub fn clone_key(&self) -> DbKey {
         DbKey(Zeroizing::new(*self.0))
     }
+    /// 32 secret bytes of another kind kept the same way (an administrator's signing seed).
+    pub fn from_bytes(b: &[u8; 32]) -> DbKey {
+        DbKey(Zeroizing::new(*b))
+    }
 }
 
 /// A slot's X25519 key pair (the private half zeroed when dropped).

@@ -38,6 +38,8 @@ pub enum CoreError {
     /// A sensitive case outside the user's need-to-know: open it only with a reason.
     #[error("sensitive case: a reason is needed to open it")]
     NeedToKnow,
+    #[error("this administrator holds no signing key on this PC")]
+    NoSigningKey,
     /// This PC has no central server yet (enrolment in Settings).
     #[error("this PC is not enrolled with a central server")]
     NotEnrolled,
@@ -93,6 +95,7 @@ impl CoreError {
             CoreError::PrinterUnavailable => "printer_unavailable",
             CoreError::NotYetDownloaded => "not_yet_downloaded",
             CoreError::NeedToKnow => "need_to_know",
+            CoreError::NoSigningKey => "no_signing_key",
             CoreError::NotEnrolled => "not_enrolled",
             CoreError::Update(crate::update::UpdateProblem::Signature) => "update_signature",
             CoreError::Update(_) => "update",
@@ -167,6 +170,7 @@ impl CoreError {
                     "ทะเบียนหนังสือส่ง"
                 }
             ),
+            CoreError::NoSigningKey => "บัญชีผู้ดูแลระบบนี้ยังไม่มีกุญแจลงนามในเครื่องนี้ จึงเปลี่ยนบัญชีผู้ใช้หรือกฎระยะเวลาไม่ได้ กรุณาออกจากระบบแล้วเข้าใหม่ด้วยรหัสผ่านของท่าน".into(),
             CoreError::NeedToKnow => "กรณีนี้มีข้อมูลอ่อนไหว เปิดดูได้เฉพาะผู้รับผิดชอบ หัวหน้างาน และผู้ดูแลระบบ หากจำเป็นต้องเปิด กรุณาระบุเหตุผล ระบบจะแจ้งหัวหน้างานและบันทึกไว้".into(),
             CoreError::NotEnrolled => "เครื่องนี้ยังไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์ส่วนกลาง (ตั้งค่า → การซิงค์ข้อมูล)".into(),
             CoreError::Update(p) => p.message_th().into(),

@@ -55,6 +55,10 @@ pub struct KeySlot {
     /// crash in between leaves a file every slot still opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_previous: Option<String>,
+    /// An administrator's Ed25519 signing seed, sealed to the slot's X25519 key: only
+    /// this user's password opens it (issue 14 §1; `raksa_protocol::signed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<String>,
 }
 
 /// Normalised user name: trimmed, lower-case.
@@ -84,6 +88,21 @@ fn sealed_aad(office_id: Uuid, slot_id: Uuid) -> Vec<u8> {
     let mut v = aad(office_id, slot_id);
     v.extend_from_slice(b"\0sealed");
     v
+}
+
+fn signing_aad(office_id: Uuid, slot_id: Uuid) -> Vec<u8> {
+    let mut v = aad(office_id, slot_id);
+    v.extend_from_slice(b"\0signing");
+    v
+}
+
+/// What a slot opens with its secret.
+#[derive(Default)]
+pub struct Opened {
+    /// The database key (and during a re-key also the previous one).
+    pub keys: Vec<DbKey>,
+    /// An administrator's signing seed, when the slot holds one.
+    pub signing: Option<DbKey>,
 }
 
 impl KeySlot {
@@ -117,6 +136,7 @@ impl KeySlot {
                 &sealed_aad(office_id, id),
             ))),
             sealed_previous: None,
+            signing: None,
         }
     }
 
@@ -128,31 +148,64 @@ impl KeySlot {
     /// The keys this slot opens: the database key, and during a re-key also the previous
     /// one (the caller keeps the one the database opens with).
     pub fn open_all(&self, office_id: Uuid, secret: &[u8]) -> Vec<DbKey> {
+        self.open_keys(office_id, secret).keys
+    }
+
+    /// Everything the secret opens: the database key(s) and the signing seed.
+    pub fn open_keys(&self, office_id: Uuid, secret: &[u8]) -> Opened {
         if !self.kdf.is_sane() {
-            return Vec::new();
+            return Opened::default();
         }
         let (Ok(salt), Ok(nonce), Ok(wrapped)) = (
             B64.decode(&self.salt),
             B64.decode(&self.nonce),
             B64.decode(&self.wrapped),
         ) else {
-            return Vec::new();
+            return Opened::default();
         };
         let kek = crypto::derive_kek(secret, &salt, self.kdf);
         let Some(inner) = crypto::unwrap(&kek, &nonce, &wrapped, &aad(office_id, self.id)) else {
-            return Vec::new();
+            return Opened::default();
         };
         if self.public.is_none() {
             // A legacy slot wraps the database key itself.
-            return vec![inner];
+            return Opened {
+                keys: vec![inner],
+                signing: None,
+            };
         }
         let aad = sealed_aad(office_id, self.id);
-        [&self.sealed, &self.sealed_previous]
+        let keys = [&self.sealed, &self.sealed_previous]
             .into_iter()
             .flatten()
             .filter_map(|s| B64.decode(s).ok())
             .filter_map(|s| crypto::open_sealed(&inner, &s, &aad))
-            .collect()
+            .collect();
+        let signing = self
+            .signing
+            .as_deref()
+            .and_then(|s| B64.decode(s).ok())
+            .and_then(|s| crypto::open_sealed(&inner, &s, &signing_aad(office_id, self.id)));
+        Opened { keys, signing }
+    }
+
+    /// Seals an administrator's signing seed to this slot (no password needed). False for
+    /// a legacy slot.
+    pub fn seal_signing(&mut self, office_id: Uuid, seed: &DbKey) -> bool {
+        let Some(public) = self
+            .public
+            .as_deref()
+            .and_then(|p| B64.decode(p).ok())
+            .and_then(|p| <[u8; 32]>::try_from(p).ok())
+        else {
+            return false;
+        };
+        self.signing = Some(B64.encode(crypto::seal_to(
+            &public,
+            seed,
+            &signing_aad(office_id, self.id),
+        )));
+        true
     }
 
     /// Seals a new database key to this slot (keeping `previous` alongside until the
@@ -190,6 +243,7 @@ impl KeySlot {
             public: None,
             sealed: None,
             sealed_previous: None,
+            signing: None,
         }
     }
 
@@ -254,6 +308,10 @@ impl KeySlotsFile {
         let uid = slot.user_id();
         self.slots.retain(|s| uid.is_none() || s.user_id() != uid);
         self.slots.push(slot);
+    }
+
+    pub fn user_slot_mut(&mut self, user_id: Uuid) -> Option<&mut KeySlot> {
+        self.slots.iter_mut().find(|s| s.user_id() == Some(user_id))
     }
 
     pub fn remove_user(&mut self, user_id: Uuid) {

@@ -10,6 +10,7 @@ pub use cases::{access, casework, fact_finding, numbering, plan};
 pub use people::{correction, duplicates, household, merge};
 pub use store::{audit, db, migrations, write};
 
+pub(crate) mod admin_signing;
 pub mod backup;
 pub mod crypto;
 pub mod error;

@@ -130,6 +130,7 @@ pub fn init_office(
 
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
+    let (seed, signer) = crate::admin_signing::new_signer();
     {
         let tx = conn.transaction()?;
         tx.execute(
@@ -148,18 +149,25 @@ pub fn init_office(
             "INSERT INTO settings (key, value) VALUES ('office_number', ?1)",
             [&setup.office_number],
         )?;
-        tx.execute(
-            "INSERT INTO users (id, username, full_name, position, role, active, created_at,
-                                password_changed_at)
-             VALUES (?1, ?2, ?3, ?4, 'admin', 1, ?5, ?5)",
-            rusqlite::params![
-                admin_id.to_string(),
-                admin.username,
-                admin.full_name,
-                admin.position,
-                now
-            ],
+        // The first administrator's account, signed by their own new key (issue 14 §1):
+        // the server trusts that key when this PC enrols with a one-time code.
+        crate::admin_signing::write_signed(
+            &tx,
+            &signer,
+            raksa_protocol::Entity::Users,
+            &admin_id.to_string(),
+            crate::admin_signing::new_user_fields(
+                admin_id,
+                &admin.username,
+                &admin.full_name,
+                &admin.position,
+                "admin",
+                &now,
+                None,
+                Some(&signer.public()),
+            ),
         )?;
+        crate::admin_signing::remember_keys(&tx, [&signer.public()], &now)?;
         audit::record(
             &tx,
             &now,
@@ -173,27 +181,30 @@ pub fn init_office(
     }
 
     let recovery = RecoveryKey::generate();
+    let mut admin_slot = KeySlot::seal(
+        office_id,
+        SlotOwner::User {
+            user_id: admin_id,
+            lookup: keyslots::username_lookup(office_id, &admin.username),
+        },
+        admin.password.as_bytes(),
+        &key,
+    );
+    admin_slot.seal_signing(office_id, &seed);
     let slots = KeySlotsFile {
         format: keyslots::FORMAT,
         office_id,
         throttle_kept: true,
         slots: vec![
-            KeySlot::seal(
-                office_id,
-                SlotOwner::User {
-                    user_id: admin_id,
-                    lookup: keyslots::username_lookup(office_id, &admin.username),
-                },
-                admin.password.as_bytes(),
-                &key,
-            ),
+            admin_slot,
             KeySlot::seal(office_id, SlotOwner::Recovery, &recovery.secret(), &key),
         ],
     };
     slots.save(&dir.keyslots_path())?;
     Throttle::default().save(&dir.throttle_path())?;
     tracing::info!("office initialised");
-    let session = Session::start(dir.clone(), conn, key, slots, admin_id, clock)?;
+    let mut session = Session::start(dir.clone(), conn, key, slots, admin_id, clock)?;
+    session.settle_signing(Some(seed), false)?;
     Ok((session, recovery))
 }
 
@@ -339,9 +350,13 @@ pub fn unlock(
     let throttle = Throttle::check(dir, &slots, clock.now())?;
 
     let lookup = keyslots::username_lookup(slots.office_id, username);
+    let mut signing = None;
     let opened = match slots.user_slot(&lookup) {
-        Some(slot) => usable_key(dir, slot.open_all(slots.office_id, password.as_bytes()))
-            .map(|k| (k, slot.user_id().expect("user slot"))),
+        Some(slot) => {
+            let o = slot.open_keys(slots.office_id, password.as_bytes());
+            signing = o.signing;
+            usable_key(dir, o.keys).map(|k| (k, slot.user_id().expect("user slot")))
+        }
         None => {
             // Same cost as a real attempt, so timing does not reveal unknown user names.
             let _ = crypto::derive_kek(password.as_bytes(), &[0u8; 16], KdfParams::DEFAULT);
@@ -369,13 +384,13 @@ pub fn unlock(
 
     let mut conn = db::open(&dir.db_path(), &key)?;
     migrations::migrate(&mut conn)?;
-    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock.clone()).map_err(
-        |e| match e {
+    let mut session = Session::start(dir.clone(), conn, key, slots, user_id, clock.clone())
+        .map_err(|e| match e {
             // A slot whose user was deactivated or removed: same answer as a bad password.
             CoreError::NotFound | CoreError::Forbidden => CoreError::BadCredentials,
             other => other,
-        },
-    )?;
+        })?;
+    session.settle_signing(signing, true)?;
     let previous_failures = throttle.succeeded(dir)?;
     session.audit(
         crate::audit::Access::Login,
@@ -451,6 +466,8 @@ pub fn reset_password_with_recovery(
     ));
     slots.save(&dir.keyslots_path())?;
     let mut session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
+    // the old password's slot and its signing key are gone: an administrator gets a new one
+    session.settle_signing(None, true)?;
     session.write(|w| {
         w.execute(
             "UPDATE users SET password_changed_at = ?1 WHERE id = ?2",
@@ -477,19 +494,23 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
     let throttle = Throttle::check(dir, &slots, clock.now())?;
     let mut found = None;
     for slot in &slots.slots {
-        let opened = match slot.owner {
-            SlotOwner::Recovery => RecoveryKey::parse(secret)
-                .and_then(|rk| usable_key(dir, slot.open_all(slots.office_id, &rk.secret()))),
+        let (opened, signing) = match slot.owner {
+            SlotOwner::Recovery => (
+                RecoveryKey::parse(secret)
+                    .and_then(|rk| usable_key(dir, slot.open_all(slots.office_id, &rk.secret()))),
+                None,
+            ),
             SlotOwner::User { .. } => {
-                usable_key(dir, slot.open_all(slots.office_id, secret.as_bytes()))
+                let o = slot.open_keys(slots.office_id, secret.as_bytes());
+                (usable_key(dir, o.keys), o.signing)
             }
         };
         if let Some(k) = opened {
-            found = Some((k, slot.user_id()));
+            found = Some((k, slot.user_id(), signing));
             break;
         }
     }
-    let Some((key, user_id)) = found else {
+    let Some((key, user_id, signing)) = found else {
         return Err(throttle.fail(dir, clock.now()));
     };
     Throttle::keep(dir, &mut slots)?;
@@ -500,7 +521,9 @@ pub fn unlock_with_secret(dir: &DataDir, secret: &str, clock: Arc<dyn Clock>) ->
         None => first_admin(&conn)?,
     };
     throttle.succeeded(dir)?;
-    let session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
+    let mut session = Session::start(dir.clone(), conn, key, slots, user_id, clock)?;
+    // a recovery-key unlock signs nothing: it holds no administrator's key
+    session.settle_signing(signing, false)?;
     session.audit(
         crate::audit::Access::Login,
         "user",

@@ -19,6 +19,7 @@ use crate::model::*;
 use crate::office::DataDir;
 use crate::thai_date::{self, Clock};
 use crate::validate;
+use raksa_protocol::Entity;
 
 pub struct Session {
     dir: DataDir,
@@ -30,6 +31,8 @@ pub struct Session {
     clock: Arc<dyn Clock>,
     /// Debug builds' fault injection (`write::Session::fail_next_commit`).
     pub(crate) fail_next_commit: bool,
+    /// An administrator's signing key, opened from their slot at unlock (issue 14 §1).
+    signer: Option<raksa_protocol::signed::AdminSigner>,
 }
 
 /// A person's columns, named for `person_row` (rows are read by name, never by position;
@@ -438,6 +441,7 @@ impl Session {
             office,
             clock,
             fail_next_commit: false,
+            signer: None,
         };
         // A user deactivated on another PC of the office (the change arrived by sync)
         // still has a slot here: it goes now, with a re-key, at the first unlock.
@@ -451,6 +455,96 @@ impl Session {
             session.rekey(&[])?;
         }
         Ok(session)
+    }
+
+    /// Takes the administrator's signing key opened from their slot. With none and
+    /// `issue_new`, an administrator gets a new key (an office from before signed
+    /// accounts, or a password reset with the recovery key): sealed to their slot, listed
+    /// on their account and signed by itself — the server trusts it once this PC enrols
+    /// again with a one-time code.
+    pub(crate) fn settle_signing(&mut self, seed: Option<DbKey>, issue_new: bool) -> Result<()> {
+        use crate::admin_signing as sig;
+        self.signer = None;
+        if self.user.role != Role::Admin {
+            return Ok(());
+        }
+        let now = self.now();
+        if let Some(seed) = seed {
+            let signer = raksa_protocol::signed::AdminSigner::from_seed(seed.bytes());
+            sig::remember_keys(&self.conn, [&signer.public()], &now)?;
+            self.signer = Some(signer);
+            return Ok(());
+        }
+        if !issue_new {
+            return Ok(());
+        }
+        let (seed, signer) = sig::new_signer();
+        let uid = self.user.id;
+        let mut slots = self.slots.clone();
+        let office_id = slots.office_id;
+        if !slots
+            .user_slot_mut(uid)
+            .is_some_and(|slot| slot.seal_signing(office_id, &seed))
+        {
+            return Ok(());
+        }
+        slots.save(&self.dir.keyslots_path())?;
+        self.slots = slots;
+        let public = signer.public();
+        let mut w = self.begin()?;
+        sig::sign_user(&w, &signer, &uid.to_string(), &now, |f| {
+            sig::with_key(f, &public)
+        })?;
+        sig::remember_keys(&w, [&public], &now)?;
+        w.audit(
+            AuditAction::Update,
+            "user",
+            Some(&uid.to_string()),
+            "administrator signing key issued on this PC",
+        )?;
+        w.commit()?;
+        self.signer = Some(signer);
+        Ok(())
+    }
+
+    /// The signed-in administrator's signing key.
+    pub(crate) fn signer(&self) -> Result<&raksa_protocol::signed::AdminSigner> {
+        self.signer.as_ref().ok_or(CoreError::NoSigningKey)
+    }
+
+    /// What an enrolment sends so the server trusts this administrator's key.
+    pub fn admin_key_grant(&self) -> Option<raksa_protocol::AdminKeyGrant> {
+        self.signer.as_ref().map(|s| raksa_protocol::AdminKeyGrant {
+            user_id: self.user.id.to_string(),
+            key: s.public(),
+        })
+    }
+
+    /// After an enrolment: the administrator's account is sent again under their
+    /// signature, so a key the server learnt only now covers it (an account signed before
+    /// the server trusted the key was refused).
+    pub(crate) fn restate_own_account(&mut self) -> Result<()> {
+        let Some(signer) = self.signer.take() else {
+            return Ok(());
+        };
+        let uid = self.user.id.to_string();
+        let now = self.now();
+        let public = signer.public();
+        let r = (|| {
+            let mut w = self.begin()?;
+            crate::admin_signing::sign_user(&w, &signer, &uid, &now, |f| {
+                crate::admin_signing::with_key(f, &public)
+            })?;
+            w.audit(
+                AuditAction::Update,
+                "user",
+                Some(&uid),
+                "account restated under this PC's signing key after enrolment",
+            )?;
+            w.commit()
+        })();
+        self.signer = Some(signer);
+        r
     }
 
     pub fn user(&self) -> &UserInfo {
@@ -833,21 +927,21 @@ impl Session {
         }
         let id = Uuid::now_v7();
         let now = self.now();
+        // A new administrator gets a signing key of their own, sealed to their new slot.
+        let new_key = (u.role == Role::Admin).then(crate::admin_signing::new_signer);
+        let fields = crate::admin_signing::new_user_fields(
+            id,
+            &u.username,
+            &u.full_name,
+            &u.position,
+            u.role.as_str(),
+            &now,
+            Some(self.user.id),
+            new_key.as_ref().map(|(_, s)| s.public()).as_deref(),
+        );
+        let signer = self.signer.as_ref().ok_or(CoreError::NoSigningKey)?;
         let mut tx = begin_write!(self)?;
-        tx.execute(
-            "INSERT INTO users (id, username, full_name, position, role, active, created_at,
-                                created_by, password_changed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?6)",
-            params![
-                id.to_string(),
-                u.username,
-                u.full_name,
-                u.position,
-                u.role.as_str(),
-                now,
-                self.user.id.to_string()
-            ],
-        )?;
+        crate::admin_signing::write_signed(&tx, signer, Entity::Users, &id.to_string(), fields)?;
         tx.audit(
             AuditAction::Create,
             "user",
@@ -856,7 +950,7 @@ impl Session {
         )?;
         // The slot file is written before the commit: if it fails, no user row remains.
         let mut slots = self.slots.clone();
-        slots.put_user_slot(KeySlot::seal(
+        let mut slot = KeySlot::seal(
             slots.office_id,
             SlotOwner::User {
                 user_id: id,
@@ -864,7 +958,11 @@ impl Session {
             },
             u.password.as_bytes(),
             &self.key,
-        ));
+        );
+        if let Some((seed, _)) = &new_key {
+            slot.seal_signing(slots.office_id, seed);
+        }
+        slots.put_user_slot(slot);
         slots.save(&self.dir.keyslots_path())?;
         tx.commit()?;
         self.slots = slots;
@@ -901,12 +999,19 @@ impl Session {
             )
             .optional()?
             .ok_or(CoreError::NotFound)?;
+        let signer = self.signer.as_ref().ok_or(CoreError::NoSigningKey)?;
+        let is_admin: bool = self.conn.query_row(
+            "SELECT role = 'admin' FROM users WHERE id = ?1",
+            [user_id.to_string()],
+            |r| r.get(0),
+        )?;
         let mut slots = self.slots.clone();
+        let mut new_key = None;
         if active {
             let pw =
                 new_password.ok_or_else(|| CoreError::field("password", FieldProblem::Required))?;
             crate::passwords::require_strong("password", pw, &[&username])?;
-            slots.put_user_slot(KeySlot::seal(
+            let mut slot = KeySlot::seal(
                 slots.office_id,
                 SlotOwner::User {
                     user_id,
@@ -914,15 +1019,24 @@ impl Session {
                 },
                 pw.as_bytes(),
                 &self.key,
-            ));
+            );
+            if is_admin {
+                let (seed, s) = crate::admin_signing::new_signer();
+                slot.seal_signing(slots.office_id, &seed);
+                new_key = Some(s.public());
+            }
+            slots.put_user_slot(slot);
         } else {
             slots.remove_user(user_id);
         }
+        let now = self.now();
         let mut tx = begin_write!(self)?;
-        tx.execute(
-            "UPDATE users SET active = ?1 WHERE id = ?2",
-            params![active, user_id.to_string()],
-        )?;
+        crate::admin_signing::sign_user(&tx, signer, &user_id.to_string(), &now, |f| {
+            f.insert("active".into(), serde_json::Value::from(i64::from(active)));
+            if let Some(k) = &new_key {
+                crate::admin_signing::with_key(f, k);
+            }
+        })?;
         tx.audit(
             AuditAction::Update,
             "user",
@@ -1042,7 +1156,7 @@ impl Session {
             return Err(CoreError::BadCredentials);
         }
         let mut slots = self.slots.clone();
-        slots.put_user_slot(KeySlot::seal(
+        let mut slot = KeySlot::seal(
             slots.office_id,
             SlotOwner::User {
                 user_id: self.user.id,
@@ -1050,7 +1164,12 @@ impl Session {
             },
             new.as_bytes(),
             &self.key,
-        ));
+        );
+        if let Some(signer) = &self.signer {
+            // the administrator's signing key moves to the new slot
+            slot.seal_signing(slots.office_id, &DbKey::from_bytes(&signer.seed()));
+        }
+        slots.put_user_slot(slot);
         slots.save(&self.dir.keyslots_path())?;
         self.slots = slots;
         let now = self.now();

@@ -101,6 +101,24 @@ enum Stored {
     Failed(String),
 }
 
+/// Writes one record of this PC's own (an administrator-signed account or rule): the
+/// triggers queue it like any other change.
+pub(crate) fn store_local(
+    tx: &rusqlite::Transaction,
+    entity: Entity,
+    fields: &Map<String, Value>,
+) -> Result<()> {
+    match store_record(tx, entity, fields)? {
+        Stored::Yes => Ok(()),
+        Stored::Skipped => Err(CoreError::Corrupt(format!(
+            "{}: nothing to write",
+            entity.table()
+        ))),
+        Stored::MissingParent => Err(CoreError::NotFound),
+        Stored::Failed(e) => Err(CoreError::Corrupt(e)),
+    }
+}
+
 /// Upserts one down-synced record inside a savepoint.
 fn store_record(
     tx: &rusqlite::Transaction,
@@ -196,6 +214,16 @@ impl Session {
         )?;
         w.audit(AuditAction::Update, "settings", None, "sync enrolment")?;
         w.commit()?;
+        // An account already sent was signed before the server knew this PC's key (an
+        // office from before signed accounts): it goes again, signed, unless still queued.
+        let queued: bool = self.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'users' AND record_id = ?1)",
+            [self.user().id.to_string()],
+            |r| r.get(0),
+        )?;
+        if !queued {
+            self.restate_own_account()?;
+        }
         Ok(())
     }
 
@@ -322,8 +350,15 @@ impl Session {
     pub fn apply_pull(&mut self, page: &PullResponse) -> Result<u32> {
         let now = Utc::now().to_rfc3339();
         let own_office = self.office().letter_code.clone();
+        // a copy of the administrator's key, for the account merge below (issue 14 §1)
+        let signer = self
+            .signer()
+            .ok()
+            .map(|s| raksa_protocol::signed::AdminSigner::from_seed(&s.seed()));
         let tx = self.conn_mut().transaction()?;
         tx.execute("UPDATE sync_state SET applying = 1", [])?;
+        crate::admin_signing::remember_keys(&tx, &page.admin_keys, &now)?;
+        let trusted = crate::admin_signing::known_keys(&tx)?;
         let mut applied = 0;
         for rec in &page.records {
             // Each PC's audit trail is its own chain: another PC's entries are the server's
@@ -369,6 +404,24 @@ impl Session {
                 }
                 continue;
             }
+            // Accounts and rules only under a trusted administrator's signature: a server
+            // (or its database) cannot hand this PC an account it made up.
+            if raksa_protocol::signed::signs(rec.entity)
+                && let Err(p) = raksa_protocol::signed::verify(
+                    rec.entity,
+                    &rec.record_id,
+                    &rec.fields,
+                    &trusted,
+                )
+            {
+                tracing::warn!(entity = rec.entity.table(), problem = %p, "pulled record refused");
+                tx.execute(
+                    "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
+                     VALUES (0, ?1, ?2, 'not_applied', ?3, ?4)",
+                    params![rec.entity.table(), rec.record_id, p.message_th(), now],
+                )?;
+                continue;
+            }
             if rec.entity == Entity::Attachments
                 && rec.fields.get("removed_at").is_some_and(|v| !v.is_null())
             {
@@ -378,12 +431,11 @@ impl Session {
                     [&rec.record_id],
                 )?;
             }
-            let stored =
-                if rec.entity == Entity::Users && !settle_username_clash(&tx, &rec.fields, &now)? {
-                    Stored::MissingParent
-                } else {
-                    store_record(&tx, rec.entity, &rec.fields)?
-                };
+            let stored = if rec.entity == Entity::Users {
+                settle_username_clash(&tx, &rec.fields, &now, signer.as_ref())?
+            } else {
+                store_record(&tx, rec.entity, &rec.fields)?
+            };
             match stored {
                 Stored::Yes => {
                     applied += 1;
@@ -429,10 +481,12 @@ impl Session {
                     continue;
                 };
                 let fields = obj(&fields)?;
-                if e == Entity::Users && !settle_username_clash(&tx, &fields, &now)? {
-                    continue;
-                }
-                match store_record(&tx, e, &fields)? {
+                let stored = if e == Entity::Users {
+                    settle_username_clash(&tx, &fields, &now, signer.as_ref())?
+                } else {
+                    store_record(&tx, e, &fields)?
+                };
+                match stored {
                     Stored::MissingParent => continue,
                     Stored::Yes => applied += 1,
                     Stored::Skipped => {}
@@ -704,16 +758,20 @@ impl Session {
 /// Two PCs of one office each created an account with the same user name before they
 /// first synced (each PC's set-up creates its administrator). The older account (UUIDv7
 /// ids sort by creation time) is the office's. On the PC that made the newer one, that
-/// account yields: renamed and deactivated — a change that syncs, so every PC ends up
-/// with one account per name — and merged into the office's account here, so its
-/// password signs in as the office's account from now on. A PC that receives the newer
-/// account before its owner renamed it keeps it waiting (parked) until the rename
-/// arrives. Returns whether the pulled account can be stored now.
+/// account yields: the office's account lists this PC's signing key (so its administrator
+/// goes on signing as the office's account), then the yielding account is renamed and
+/// deactivated — both changes signed by this PC's administrator key and synced, so every
+/// PC ends up with one account per name — and merged into the office's account here, so
+/// its password signs in as the office's account from now on. Without an administrator
+/// signed in, or on a PC that receives the newer account before its owner renamed it,
+/// the pulled account waits (parked). A pulled account reaches here only when signed by a
+/// trusted key (a made-up account with a colleague's name and a low id is refused before).
 fn settle_username_clash(
     tx: &rusqlite::Transaction,
     user: &Map<String, Value>,
     now: &str,
-) -> Result<bool> {
+    signer: Option<&raksa_protocol::signed::AdminSigner>,
+) -> Result<Stored> {
     let id = user.get("id").and_then(Value::as_str).unwrap_or("");
     let username = user.get("username").and_then(Value::as_str).unwrap_or("");
     let local: Option<String> = tx
@@ -724,11 +782,11 @@ fn settle_username_clash(
         )
         .optional()?;
     let Some(local) = local else {
-        return Ok(true);
+        return store_record(tx, Entity::Users, user);
     };
-    if id > local.as_str() {
-        return Ok(false);
-    }
+    let Some(signer) = signer.filter(|_| id < local.as_str()) else {
+        return Ok(Stored::MissingParent);
+    };
     let short: String = local
         .chars()
         .filter(char::is_ascii_hexdigit)
@@ -736,12 +794,25 @@ fn settle_username_clash(
         .collect();
     let stem: String = username.chars().take(23).collect();
     let renamed = format!("{stem}.{short}");
-    // the rename is this PC's own change: queued for the server like any other
-    tx.execute("UPDATE sync_state SET applying = 0", [])?;
+    // 1. the yielding account gives up its name, so the office's can be stored
     tx.execute(
-        "UPDATE users SET username = ?1, active = 0 WHERE id = ?2",
+        "UPDATE users SET username = ?1 WHERE id = ?2",
         params![renamed, local],
     )?;
+    let stored = store_record(tx, Entity::Users, user)?;
+    if !matches!(stored, Stored::Yes) {
+        return Ok(stored);
+    }
+    // 2. this PC's own changes, queued for the server in this order, signed
+    tx.execute("UPDATE sync_state SET applying = 0", [])?;
+    let public = signer.public();
+    crate::admin_signing::sign_user(tx, signer, id, now, |f| {
+        crate::admin_signing::with_key(f, &public)
+    })?;
+    crate::admin_signing::sign_user(tx, signer, &local, now, |f| {
+        f.insert("username".into(), Value::String(renamed.clone()));
+        f.insert("active".into(), Value::from(0));
+    })?;
     tx.execute("UPDATE sync_state SET applying = 1", [])?;
     tx.execute(
         "UPDATE users SET merged_into = ?1 WHERE id = ?2",
@@ -756,5 +827,5 @@ fn settle_username_clash(
         Some(&local),
         "merged into the office's account of the same user name",
     )?;
-    Ok(true)
+    Ok(Stored::Yes)
 }

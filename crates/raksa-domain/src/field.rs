@@ -53,6 +53,7 @@ pub enum FieldProblem {
     RefusalChangesNothing,
     ReasonTooShort,
     PasswordWeak,
+    Markup,
 }
 
 impl FieldProblem {
@@ -92,6 +93,7 @@ impl FieldProblem {
             AlreadyInHousehold => "บุคคลนี้เป็นสมาชิกของครัวเรือนอื่นอยู่แล้ว ต้องบันทึกการย้ายออกก่อน",
             NotInHousehold => "บุคคลนี้ไม่ได้เป็นสมาชิกปัจจุบันของครัวเรือนนี้",
             PasswordWeak => "รหัสผ่านนี้เดาได้ง่ายเกินไป",
+            Markup => "ข้อความมีแท็ก HTML หรือโค้ด ซึ่งระบบไม่รับ กรุณาส่งเป็นข้อความธรรมดา",
             ReasonTooShort => "กรุณาระบุเหตุผลให้ชัดเจน (อย่างน้อย 10 ตัวอักษร) เหตุผลนี้จะแจ้งให้หัวหน้างานทราบ",
             DateBeforeStart => "วันที่ต้องไม่ก่อนวันเริ่มต้น",
             BlockOverlaps => "ช่วงเลขนี้ซ้อนกับเลขที่เครื่องนี้ออกไปแล้วในปีนี้ กรุณาเลือกช่วงอื่น",
@@ -147,6 +149,7 @@ impl FieldProblem {
             }
             NotInHousehold => "This person is not a current member of this household",
             PasswordWeak => "This password is too easy to guess",
+            Markup => "The text contains HTML or code markup; send plain text",
             ReasonTooShort => {
                 "Give a clear reason (at least 10 characters); the supervisors will see it"
             }

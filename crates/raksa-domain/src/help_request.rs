@@ -43,6 +43,7 @@ labelled_enum! {
     RequestStatus {
         Received = "received" / "รับเรื่องแล้ว",
         CaseOpened = "case_opened" / "เปิดกรณีช่วยเหลือแล้ว",
+        HelpGiven = "help_given" / "ให้ความช่วยเหลือแล้ว",
         PassedOn = "passed_on" / "ส่งต่อให้สำนักงานอื่น",
         Closed = "closed" / "ปิดเรื่อง",
     }
@@ -122,6 +123,237 @@ pub fn step_allowed(from: RequestStatus, to: RequestStatus) -> bool {
         (from, to),
         (Received, CaseOpened) | (Received, PassedOn) | (Received, Closed) | (PassedOn, Received)
     )
+}
+
+/// What the requester (a volunteer, a partner app) is told: the office's step, and once a
+/// case is open, how far the case has got — never the case file itself.
+pub fn requester_status(
+    status: RequestStatus,
+    case_status: Option<crate::model::CaseStatus>,
+) -> RequestStatus {
+    use crate::model::CaseStatus as C;
+    match (status, case_status) {
+        (RequestStatus::CaseOpened, Some(C::Intervention | C::FollowUp)) => {
+            RequestStatus::HelpGiven
+        }
+        (RequestStatus::CaseOpened, Some(C::Closed)) => RequestStatus::Closed,
+        (s, _) => s,
+    }
+}
+
+/// Largest photo a request may carry (after decoding), and how many.
+pub const MAX_PHOTO_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_PHOTOS: usize = 3;
+
+/// The person who reported (absent when anonymous).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reporter {
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    /// How the reporter relates to the person in need (neighbour, teacher, self…).
+    #[serde(default)]
+    pub relation: String,
+}
+
+/// The person in need, as far as the reporter knows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonInNeed {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub citizen_id: String,
+    #[serde(default)]
+    pub approx_age: Option<u8>,
+    #[serde(default)]
+    pub sex: Option<crate::model::Sex>,
+}
+
+/// A photo sent with a request: JPEG or PNG, base64.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhotoIn {
+    pub data_base64: String,
+}
+
+/// A request for help as a channel files it (the partner API, the 1300 console, a
+/// volunteer's phone). Who filed it comes from the credential, never from the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewHelpRequest {
+    /// None: the reporter stays anonymous.
+    #[serde(default)]
+    pub reporter: Option<Reporter>,
+    #[serde(default)]
+    pub person: PersonInNeed,
+    /// The official sub-district (6 digits, DOPA), when known.
+    #[serde(default)]
+    pub subdistrict_code: Option<String>,
+    #[serde(default)]
+    pub gps: Option<crate::form::GpsPoint>,
+    #[serde(default)]
+    pub address_text: String,
+    pub core_issues: Vec<CoreIssue>,
+    #[serde(default = "normal")]
+    pub urgency: crate::model::Urgency,
+    pub details: String,
+    #[serde(default)]
+    pub photos: Vec<PhotoIn>,
+}
+
+fn normal() -> crate::model::Urgency {
+    crate::model::Urgency::Normal
+}
+
+/// Whether text carries markup (a tag, a comment, a processing instruction): channels
+/// outside the ministry send plain text only.
+pub fn has_markup(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
+        || s.to_ascii_lowercase().contains("javascript:")
+}
+
+fn plain(s: &str, max: usize, multiline: bool) -> Result<String, FieldProblem> {
+    let t = crate::validate::text(s, max, multiline)?;
+    if has_markup(&t) {
+        return Err(FieldProblem::Markup);
+    }
+    Ok(t)
+}
+
+/// A photo's bytes are a JPEG or a PNG (by content, not by claim).
+pub fn photo_type(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// A checked request: cleaned text, a valid place or none, decoded photos.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRequest {
+    pub request: NewHelpRequest,
+    pub photos: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// Checks a request from any channel, collecting every problem (field names as in the
+/// JSON body: `person.citizen_id`, `photos[1]`…).
+pub fn check_new(
+    r: &NewHelpRequest,
+    decode: impl Fn(&str) -> Option<Vec<u8>>,
+) -> Result<CheckedRequest, crate::field::Invalid> {
+    use crate::validate::{MAX_LINE, MAX_NAME, MAX_TEXT};
+    let mut errs = crate::field::FieldErrors::default();
+    let reporter = r.reporter.as_ref().map(|rep| Reporter {
+        name: errs
+            .check("reporter.name", plain(&rep.name, MAX_NAME, false))
+            .unwrap_or_default(),
+        phone: if rep.phone.trim().is_empty() {
+            String::new()
+        } else {
+            errs.check("reporter.phone", crate::validate::phone(&rep.phone))
+                .unwrap_or_default()
+        },
+        relation: errs
+            .check("reporter.relation", plain(&rep.relation, MAX_NAME, false))
+            .unwrap_or_default(),
+    });
+    let person = PersonInNeed {
+        name: errs
+            .check("person.name", plain(&r.person.name, MAX_NAME, false))
+            .unwrap_or_default(),
+        citizen_id: if r.person.citizen_id.trim().is_empty() {
+            String::new()
+        } else {
+            errs.check(
+                "person.citizen_id",
+                crate::identity::parse_citizen_id(&r.person.citizen_id),
+            )
+            .unwrap_or_default()
+        },
+        approx_age: match r.person.approx_age {
+            Some(a) if a > 120 => {
+                errs.push("person.approx_age", FieldProblem::OutOfRange);
+                None
+            }
+            a => a,
+        },
+        sex: r.person.sex,
+    };
+    let subdistrict_code = match r.subdistrict_code.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => {
+            let known = c.len() == 6
+                && c.bytes().all(|b| b.is_ascii_digit())
+                && crate::places::places().get(c).is_some();
+            if !known {
+                errs.push("subdistrict_code", FieldProblem::UnknownPlace);
+            }
+            Some(c.to_owned())
+        }
+    };
+    let gps = r.gps.and_then(|g| errs.check("gps", g.checked()));
+    let address_text = errs
+        .check("address_text", plain(&r.address_text, MAX_LINE, false))
+        .unwrap_or_default();
+    if r.core_issues.is_empty() {
+        errs.push("core_issues", FieldProblem::Required);
+    }
+    let mut core_issues = r.core_issues.clone();
+    core_issues.dedup();
+    let details = errs
+        .check("details", plain(&r.details, MAX_TEXT, true))
+        .unwrap_or_default();
+    if details.is_empty() {
+        errs.push("details", FieldProblem::Required);
+    }
+    let mut photos = Vec::new();
+    if r.photos.len() > MAX_PHOTOS {
+        errs.push("photos", FieldProblem::OutOfRange);
+    }
+    for (i, p) in r.photos.iter().enumerate().take(MAX_PHOTOS) {
+        let field = format!("photos[{i}]");
+        // base64 is 4/3 of the bytes: refuse before decoding what is far too big
+        if p.data_base64.len() > MAX_PHOTO_BYTES / 3 * 4 + 8 {
+            errs.push(&field, FieldProblem::FileTooLarge);
+            continue;
+        }
+        match decode(&p.data_base64) {
+            None => errs.push(&field, FieldProblem::WrongType),
+            Some(b) if b.is_empty() => errs.push(&field, FieldProblem::FileEmpty),
+            Some(b) if b.len() > MAX_PHOTO_BYTES => errs.push(&field, FieldProblem::FileTooLarge),
+            Some(b) => match photo_type(&b) {
+                Some(t) => photos.push((t, b)),
+                None => errs.push(&field, FieldProblem::FileTypeNotAllowed),
+            },
+        }
+    }
+    errs.into_result()?;
+    Ok(CheckedRequest {
+        request: NewHelpRequest {
+            reporter,
+            person,
+            subdistrict_code,
+            gps,
+            address_text,
+            core_issues,
+            urgency: r.urgency,
+            details,
+            photos: Vec::new(),
+        },
+        photos,
+    })
+}
+
+/// Whether a request is sensitive from the start (need-to-know at the office).
+pub fn is_sensitive(issues: &[CoreIssue]) -> bool {
+    issues.iter().any(|i| i.is_sensitive())
 }
 
 #[cfg(test)]

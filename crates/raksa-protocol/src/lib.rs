@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+pub mod signed;
+
 pub const PROTOCOL_VERSION: u32 = 1;
 /// Most mutations in one push.
 pub const MAX_BATCH: usize = 500;
@@ -72,10 +74,13 @@ pub enum Entity {
     AccessGrants,
     /// The PC's hash-chained audit trail, kept by the server append-only (never pulled).
     AuditLog,
+    /// A request for help (1300, a volunteer, a partner app), made on the server and owned
+    /// by one office at a time; the office's steps go back as changes of its status.
+    HelpRequests,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 18] = [
+    pub const ALL: [Entity; 19] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -94,6 +99,7 @@ impl Entity {
         Entity::PersonCorrections,
         Entity::AccessGrants,
         Entity::AuditLog,
+        Entity::HelpRequests,
     ];
 
     pub fn table(self) -> &'static str {
@@ -116,6 +122,7 @@ impl Entity {
             Entity::PersonCorrections => "person_corrections",
             Entity::AccessGrants => "access_grants",
             Entity::AuditLog => "audit_log",
+            Entity::HelpRequests => "help_requests",
         }
     }
 
@@ -304,6 +311,7 @@ impl Entity {
                 "reference",
                 "created_by",
                 "created_at",
+                "signature",
             ],
             Entity::Users => &[
                 "id",
@@ -315,6 +323,9 @@ impl Entity {
                 "created_at",
                 "created_by",
                 "password_changed_at",
+                "signing_keys",
+                "signed_at",
+                "signature",
             ],
             Entity::ReferralReplies => &[
                 "id",
@@ -350,6 +361,7 @@ impl Entity {
                 "request",
             ],
             Entity::AccessGrants => &["id", "case_id", "user_id", "reason", "at", "expires_at"],
+            Entity::HelpRequests => HELP_REQUEST_FIELDS,
             Entity::AuditLog => &[
                 "hash",
                 "prev_hash",
@@ -363,6 +375,39 @@ impl Entity {
         }
     }
 }
+
+/// A request for help's fields. The server writes all of them; an office changes only
+/// [`HELP_REQUEST_STEP_FIELDS`] (its step), and the server re-checks each step.
+pub const HELP_REQUEST_FIELDS: &[&str] = &[
+    "id",
+    "channel",
+    "source",
+    "received_at",
+    "reporter",
+    "person_name",
+    "person_citizen_id",
+    "person_age",
+    "person_sex",
+    "subdistrict_code",
+    "gps_lat",
+    "gps_lon",
+    "address_text",
+    "core_issues",
+    "urgency",
+    "details",
+    "photos",
+    "sensitive",
+    "status",
+    "owner_office",
+    "case_id",
+    "status_note",
+    "pass_to",
+    "history",
+    "updated_at",
+];
+
+/// What an office may change of a request: its step.
+pub const HELP_REQUEST_STEP_FIELDS: &[&str] = &["status", "status_note", "case_id", "pass_to"];
 
 /// One change of one record, in the device's sequence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -473,6 +518,17 @@ pub struct ErrorBody {
     /// For `gap`: the sequence number the server expects next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<u64>,
+    /// For `invalid_fields`: each refused field with its message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+}
+
+/// One refused field of a request body (`ErrorBody::fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message_th: String,
+    pub message_en: String,
 }
 
 impl ErrorBody {
@@ -482,6 +538,7 @@ impl ErrorBody {
             message_th: th.into(),
             message_en: en.into(),
             expected_seq: None,
+            fields: Vec::new(),
         }
     }
 }
@@ -504,12 +561,28 @@ pub struct PullResponse {
     /// Pass this as the next cursor; everything at or below it has been delivered.
     pub next_cursor: u64,
     pub more: bool,
+    /// Every administrator key the office has trusted (enrolments and accounts): what a
+    /// PC checks the signatures of pulled accounts and deadline rules against.
+    #[serde(default)]
+    pub admin_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolRequest {
     pub code: String,
     pub device_name: String,
+    /// The enrolling administrator's signing key: the office trusts it from now on
+    /// (issue 14 §1; `signed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<AdminKeyGrant>,
+}
+
+/// An administrator's public signing key, presented with a one-time enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminKeyGrant {
+    pub user_id: String,
+    /// Ed25519 public key, base64.
+    pub key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

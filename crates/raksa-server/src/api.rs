@@ -234,8 +234,25 @@ async fn guard(
         peer
     };
     req.extensions_mut().insert(ClientAddr(addr));
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
     let mut r = if let Some(wait) = take(&state.addresses, addr, ADDRESS_RATE, ADDRESS_BURST, 1.0) {
         too_many(wait).into_response()
+    } else if declared.is_some_and(|n| n > raksa_protocol::MAX_BODY_BYTES) {
+        // refused before a byte of it is read, in the API's own JSON
+        ApiError(
+            413,
+            ErrorBody::new(
+                "too_large",
+                "ข้อมูลที่ส่งมีขนาดใหญ่เกินกำหนด (ไม่เกิน 16 MB ต่อครั้ง รูปภาพไม่เกิน 4 MB ต่อรูป)",
+                "Body too large (16 MB at most; photos 4 MB each)",
+            ),
+            None,
+        )
+        .into_response()
     } else if let Ok(_permit) = state.in_flight.try_acquire() {
         match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
             Ok(r) => r,
@@ -397,6 +414,172 @@ async fn device(
     Ok(d)
 }
 
+/// A partner system's key from `Authorization: Bearer <key>` (failures limited per
+/// address like every credential).
+async fn partner(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    addr: IpAddr,
+) -> Result<String, ApiError> {
+    if let Some(wait) = state.failures_exceeded(addr) {
+        return Err(too_many(wait));
+    }
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            ApiError(
+                401,
+                ErrorBody::new(
+                    "unauthorised",
+                    "ไม่ได้รับอนุญาต กรุณาส่งคีย์ของระบบพันธมิตร",
+                    "Missing partner key",
+                ),
+                None,
+            )
+        })?;
+    if key.len() > 200 {
+        return Err(invalid("key"));
+    }
+    let st = state.clone();
+    match blocking(move || st.store.authenticate_partner(&key)).await {
+        Ok(name) => Ok(name),
+        Err(e) => {
+            if e.0 == 401 {
+                state.failed(addr);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The refused fields of a request body: 422 with each field's Thai and English message.
+fn invalid_fields(inv: &raksa_domain::field::Invalid) -> ApiError {
+    let fields: Vec<raksa_protocol::FieldMessage> = inv
+        .field_errors()
+        .iter()
+        .map(|f| raksa_protocol::FieldMessage {
+            field: f.field.clone(),
+            message_th: f.message_th.clone(),
+            message_en: f.message_en.clone(),
+        })
+        .collect();
+    let first = &fields[0];
+    let mut body = ErrorBody::new(
+        "invalid_fields",
+        &format!("ข้อมูลไม่ถูกต้อง: {} ({})", first.message_th, first.field),
+        &format!("Invalid input: {} ({})", first.message_en, first.field),
+    );
+    body.fields = fields;
+    ApiError(422, body, None)
+}
+
+/// Checks and files a request for help from any channel: the same key and body again
+/// answer with the first filing, never a second request.
+pub(crate) async fn file_help_request(
+    state: &Arc<AppState>,
+    channel: raksa_domain::help_request::RequestChannel,
+    source: String,
+    idempotency_key: Option<&str>,
+    body: &[u8],
+) -> Result<Response, ApiError> {
+    let key = idempotency_key
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 100 && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError(
+                400,
+                ErrorBody::new(
+                    "idempotency_key",
+                    "ต้องส่งหัวข้อ Idempotency-Key (1–100 ตัวอักษร) เพื่อไม่ให้คำขอซ้ำเมื่อส่งใหม่",
+                    "An Idempotency-Key header (1-100 visible characters) is required",
+                ),
+                None,
+            )
+        })?
+        .to_owned();
+    let req: raksa_domain::help_request::NewHelpRequest =
+        serde_json::from_slice(body).map_err(|e| invalid(&e.to_string()))?;
+    use base64::Engine;
+    let checked = raksa_domain::help_request::check_new(&req, |s| {
+        base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .ok()
+    })
+    .map_err(|inv| invalid_fields(&inv))?;
+    let hash = raksa_protocol::sha256_hex(serde_json::to_vec(&req).expect("serialisable"));
+    let st = state.clone();
+    let filed = blocking(move || {
+        st.store
+            .file_request(channel, &source, &key, &hash, &checked)
+    })
+    .await?;
+    let status = if filed.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(filed)).into_response())
+}
+
+async fn post_request(
+    State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    let name = partner(&state, &headers, addr).await?;
+    let body = read_body(body, raksa_protocol::MAX_BODY_BYTES).await?;
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
+    file_help_request(
+        &state,
+        raksa_domain::help_request::RequestChannel::Partner,
+        name,
+        key,
+        &body,
+    )
+    .await
+}
+
+async fn get_request(
+    State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let name = partner(&state, &headers, addr).await?;
+    if id.len() > 40 {
+        return Err(invalid("id"));
+    }
+    let st = state.clone();
+    let v = blocking(move || {
+        st.store.request_status(
+            raksa_domain::help_request::RequestChannel::Partner,
+            &name,
+            &id,
+        )
+    })
+    .await?;
+    Ok(Json(v).into_response())
+}
+
+async fn get_request_photo(
+    State(state): State<Arc<AppState>>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Path((id, sha256)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let d = device(&state, &headers, addr).await?;
+    if id.len() > 40 || !raksa_protocol::is_sha256_hex(&sha256) {
+        return Err(invalid("id"));
+    }
+    let st = state.clone();
+    let (media, data) = blocking(move || st.store.request_photo(&d, &id, &sha256)).await?;
+    Ok(([(header::CONTENT_TYPE, media)], data).into_response())
+}
+
 async fn health(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     Json(serde_json::json!({
         "ok": true,
@@ -417,11 +600,22 @@ async fn enrol(
     }
     let body = read_body(body, MAX_ENROL_BYTES).await?;
     let req: EnrolRequest = parse(&body)?;
-    if req.code.len() > 40 || req.device_name.len() > 400 {
+    if req.code.len() > 40
+        || req.device_name.len() > 400
+        || req
+            .admin
+            .as_ref()
+            .is_some_and(|a| a.user_id.len() > 40 || a.key.len() > 64)
+    {
         return Err(invalid("too long"));
     }
     let st = state.clone();
-    let r = match blocking(move || st.store.enrol(&req.code, &req.device_name)).await {
+    let r = match blocking(move || {
+        st.store
+            .enrol_with_admin(&req.code, &req.device_name, req.admin.as_ref())
+    })
+    .await
+    {
         Ok(r) => r,
         Err(e) => {
             if e.0 == 401 {
@@ -709,6 +903,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/blobs/{sha256}", get(get_blob).put(put_blob))
+        .route("/v1/requests", post(post_request))
+        .route("/v1/requests/{id}", get(get_request))
+        .route("/v1/requests/{id}/photos/{sha256}", get(get_request_photo))
         .route("/v1/releases/{target}/{current}", get(release_offer))
         .route(
             "/v1/releases/{target}/{version}/package",

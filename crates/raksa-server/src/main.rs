@@ -84,6 +84,67 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Partner systems (e.g. ESS Help Me) that file requests for help through the API.
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
+    /// The routing table: which office answers requests for help from a province or district.
+    Route {
+        #[command(subcommand)]
+        command: RouteCommand,
+    },
+    /// Requests for help: the national queue and routing one by hand (HuSEC).
+    Request {
+        #[command(subcommand)]
+        command: RequestCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Issue an API key (shown once) for a partner system.
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a partner's keys at once.
+    Revoke {
+        #[arg(long)]
+        name: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum RouteCommand {
+    /// A province (2 digits) or district (4 digits) is answered by an office (its code).
+    Set {
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        office: String,
+    },
+    Remove {
+        #[arg(long)]
+        area: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+enum RequestCommand {
+    /// Requests no office covers, waiting for HuSEC to route them.
+    Queue,
+    /// Give a request to an office.
+    Route {
+        id: String,
+        #[arg(long)]
+        office: String,
+        /// Who routes it (recorded in the request's history).
+        #[arg(long)]
+        by: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -513,6 +574,88 @@ fn main() {
                 0
             }
             Err(e) => fail(e),
+        },
+        Command::Partner { command } => match command {
+            PartnerCommand::Add { name } => match store.add_partner(&name) {
+                Ok(key) => {
+                    println!("คีย์ของระบบพันธมิตร (แสดงครั้งเดียว) / partner API key (shown once):");
+                    println!("{key}");
+                    0
+                }
+                Err(e) => fail(e),
+            },
+            PartnerCommand::Revoke { name } => match store.revoke_partner(&name) {
+                Ok(0) => {
+                    eprintln!("ไม่พบคีย์ที่ยังใช้ได้ของ {name} / no live key");
+                    1
+                }
+                Ok(n) => {
+                    println!("เพิกถอนแล้ว {n} คีย์ / revoked {n}");
+                    0
+                }
+                Err(e) => fail(e),
+            },
+            PartnerCommand::List => match store.partners() {
+                Ok(ps) => {
+                    for (name, at, revoked) in ps {
+                        println!("{name}\t{at}{}", if revoked { "\trevoked" } else { "" });
+                    }
+                    0
+                }
+                Err(e) => fail(e),
+            },
+        },
+        Command::Route { command } => match command {
+            RouteCommand::Set { area, office } => {
+                match store.set_route(&raksa_domain::help_request::RouteRule { area, office }) {
+                    Ok(()) => {
+                        println!("บันทึกเส้นทางแล้ว / route set");
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+            RouteCommand::Remove { area } => match store.remove_route(&area) {
+                Ok(true) => 0,
+                Ok(false) => {
+                    eprintln!("ไม่พบเส้นทางของพื้นที่นี้ / no such route");
+                    1
+                }
+                Err(e) => fail(e),
+            },
+            RouteCommand::List => match store.routes() {
+                Ok(rs) => {
+                    for r in rs {
+                        let name = raksa_domain::places::places()
+                            .get(&r.area)
+                            .map(|p| p.name_th.clone())
+                            .unwrap_or_default();
+                        println!("{}\t{}\t{}", r.area, name, r.office);
+                    }
+                    0
+                }
+                Err(e) => fail(e),
+            },
+        },
+        Command::Request { command } => match command {
+            RequestCommand::Queue => match store.national_queue() {
+                Ok(q) => {
+                    for (id, at, province) in q {
+                        println!("{id}\t{at}\t{}", province.unwrap_or_else(|| "-".into()));
+                    }
+                    0
+                }
+                Err(e) => fail(e),
+            },
+            RequestCommand::Route { id, office, by } => {
+                match store.route_request(&id, &office, &by) {
+                    Ok(()) => {
+                        println!("ส่งคำขอให้สำนักงาน {office} แล้ว / routed");
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
         },
         Command::Device {
             command: DeviceCommand::List,

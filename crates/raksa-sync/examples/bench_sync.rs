@@ -60,9 +60,10 @@ fn run(label: &str, store: Store, office_dir: &std::path::Path, n: u64) {
         .unwrap();
     let dir = DataDir::new(office_dir);
     let s = office::unlock(&dir, "admin", PW, Arc::new(SystemClock)).unwrap();
+    let grant = s.admin_key_grant();
     let local = Mutex::new(s);
     let r = rt
-        .block_on(raksa_sync::enrol(&url, &code, "bench"))
+        .block_on(raksa_sync::enrol(&url, &code, "bench", grant))
         .unwrap();
     raksa_sync::Local::with(&local, |s| {
         s.set_sync_config(&raksa_core::sync::SyncConfig {

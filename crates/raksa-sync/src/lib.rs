@@ -123,10 +123,13 @@ fn url(base: &str, path: &str) -> String {
 }
 
 /// Exchanges a one-time enrolment code for this PC's credential.
+/// `admin` is the enrolling administrator's signing key (`Session::admin_key_grant`): the
+/// office trusts it from now on for account and rule changes.
 pub async fn enrol(
     server: &str,
     code: &str,
     device_name: &str,
+    admin: Option<raksa_protocol::AdminKeyGrant>,
 ) -> Result<EnrolResponse, SyncError> {
     // Nothing (the one-time code least of all) goes to an address that is not https.
     let server = &raksa_core::validate::server_url(server)
@@ -134,6 +137,7 @@ pub async fn enrol(
     let body = serde_json::to_vec(&EnrolRequest {
         code: code.trim().into(),
         device_name: device_name.into(),
+        admin,
     })
     .expect("serialisable");
     send(

@@ -715,20 +715,29 @@ impl Session {
         }
         let now = self.now();
         let uid = self.user().id.to_string();
+        // signed by the administrator (issue 14 §1): a copy of the key for this write
+        let signer = raksa_protocol::signed::AdminSigner::from_seed(&self.signer()?.seed());
+        let from = rule.effective_from.format("%Y-%m-%d").to_string();
+        let mut fields = serde_json::Map::new();
+        fields.insert("milestone".into(), rule.milestone.as_str().into());
+        fields.insert("urgency".into(), rule.urgency.as_str().into());
+        fields.insert("days".into(), i64::from(rule.days).into());
+        fields.insert("effective_from".into(), from.clone().into());
+        fields.insert("reference".into(), reference.clone().into());
+        fields.insert("created_by".into(), uid.into());
+        fields.insert("created_at".into(), now.into());
+        let record_id = crate::admin_signing::rule_record_id(
+            rule.milestone.as_str(),
+            rule.urgency.as_str(),
+            &from,
+        );
         let mut w = self.begin()?;
-        w.execute(
-            "INSERT INTO deadline_rules (milestone, urgency, days, effective_from, reference,
-                                         created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                rule.milestone.as_str(),
-                rule.urgency.as_str(),
-                rule.days,
-                rule.effective_from.format("%Y-%m-%d").to_string(),
-                reference,
-                uid,
-                now
-            ],
+        crate::admin_signing::write_signed(
+            &w,
+            &signer,
+            raksa_protocol::Entity::DeadlineRules,
+            &record_id,
+            fields,
         )?;
         w.audit(
             AuditAction::Update,

@@ -976,6 +976,49 @@ SELECT 'audit_log', a.hash, json_object('hash', a.hash,
 FROM audit_log a WHERE a.hash IS NOT NULL ORDER BY a.seq;
 "#,
     },
+    Migration {
+        version: 21,
+        name: "accounts and deadline rules carry an administrator's signature",
+        sql: r#"
+-- Issue 14 §1: an account or deadline rule is accepted from the server, and by the server,
+-- only when signed by a key the office trusts (raksa_protocol::signed). An administrator's
+-- account lists the public keys its PCs sign with; `signed_at` orders signed versions.
+ALTER TABLE users ADD COLUMN signing_keys TEXT;
+ALTER TABLE users ADD COLUMN signed_at TEXT;
+ALTER TABLE users ADD COLUMN signature TEXT;
+ALTER TABLE deadline_rules ADD COLUMN signature TEXT;
+-- Keys the server has said the office trusts (what pulled signatures are checked against).
+CREATE TABLE admin_keys (key TEXT PRIMARY KEY, added_at TEXT NOT NULL);
+DROP TRIGGER sync_users_insert;
+DROP TRIGGER sync_users_update;
+DROP TRIGGER sync_deadline_rules_insert;
+DROP TRIGGER sync_deadline_rules_update;
+CREATE TRIGGER sync_users_insert AFTER INSERT ON users
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('users', NEW.id, json_object('id', NEW.id, 'username', NEW.username, 'full_name', NEW.full_name, 'position', NEW.position, 'role', NEW.role, 'active', NEW.active, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'password_changed_at', NEW.password_changed_at, 'signing_keys', NEW.signing_keys, 'signed_at', NEW.signed_at, 'signature', NEW.signature), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_users_update AFTER UPDATE ON users
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('users', NEW.id, json_object('id', NEW.id, 'username', NEW.username, 'full_name', NEW.full_name, 'position', NEW.position, 'role', NEW.role, 'active', NEW.active, 'created_at', NEW.created_at, 'created_by', NEW.created_by, 'password_changed_at', NEW.password_changed_at, 'signing_keys', NEW.signing_keys, 'signed_at', NEW.signed_at, 'signature', NEW.signature), json_object('id', OLD.id, 'username', OLD.username, 'full_name', OLD.full_name, 'position', OLD.position, 'role', OLD.role, 'active', OLD.active, 'created_at', OLD.created_at, 'created_by', OLD.created_by, 'password_changed_at', OLD.password_changed_at, 'signing_keys', OLD.signing_keys, 'signed_at', OLD.signed_at, 'signature', OLD.signature), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_deadline_rules_insert AFTER INSERT ON deadline_rules
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('deadline_rules', NEW.milestone || '/' || NEW.urgency || '/' || NEW.effective_from, json_object('milestone', NEW.milestone, 'urgency', NEW.urgency, 'days', NEW.days, 'effective_from', NEW.effective_from, 'reference', NEW.reference, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'signature', NEW.signature), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_deadline_rules_update AFTER UPDATE ON deadline_rules
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('deadline_rules', NEW.milestone || '/' || NEW.urgency || '/' || NEW.effective_from, json_object('milestone', NEW.milestone, 'urgency', NEW.urgency, 'days', NEW.days, 'effective_from', NEW.effective_from, 'reference', NEW.reference, 'created_by', NEW.created_by, 'created_at', NEW.created_at, 'signature', NEW.signature), json_object('milestone', OLD.milestone, 'urgency', OLD.urgency, 'days', OLD.days, 'effective_from', OLD.effective_from, 'reference', OLD.reference, 'created_by', OLD.created_by, 'created_at', OLD.created_at, 'signature', OLD.signature), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -16,9 +16,10 @@ use chrono::Utc;
 use raksa_domain::model::ReferralStatus;
 use raksa_domain::referral;
 use raksa_domain::timeline::CaseEventBody;
+use raksa_protocol::signed;
 use raksa_protocol::{
-    EnrolResponse, Entity, ErrorBody, ItemResult, Mutation, Outcome, PROTOCOL_VERSION,
-    PullResponse, PushRequest, PushResponse, RecordState,
+    AdminKeyGrant, EnrolResponse, Entity, ErrorBody, ItemResult, Mutation, Outcome,
+    PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, RecordState,
 };
 use serde_json::{Map, Value};
 
@@ -26,6 +27,7 @@ use self::sealing::Keyring;
 use crate::release::{self, Release};
 
 mod postgresql;
+pub mod requests;
 pub mod sealing;
 mod sqlite;
 
@@ -199,6 +201,33 @@ pub trait Tx {
     fn blob(&mut self, office: &str, sha256: &str) -> Result<Option<Vec<u8>>>;
     fn delete_blob(&mut self, office: &str, sha256: &str) -> Result<()>;
     /// An office's data key, wrapped by the master key (`sealing`).
+    /// An administrator's signing key presented at a device's enrolment (sealed).
+    fn add_admin_key(&mut self, device: &str, office: &str, sealed: &str, now: &str) -> Result<()>;
+    /// The office's enrolment keys: (device revoked, sealed key).
+    fn admin_keys(&mut self, office: &str) -> Result<Vec<(bool, String)>>;
+    /// Every stored record of one entity of one office (fields as stored).
+    fn office_records(&mut self, entity: &str, office: &str) -> Result<Vec<String>>;
+    // requests for help (issue 15): partners, the routing table, idempotency keys
+    fn add_partner(&mut self, id: &str, name: &str, key_hash: &str, now: &str) -> Result<()>;
+    fn partner_by_key(&mut self, key_hash: &str) -> Result<Option<String>>;
+    fn revoke_partner(&mut self, name: &str, now: &str) -> Result<usize>;
+    /// (name, created at, revoked)
+    fn partners(&mut self) -> Result<Vec<(String, String, bool)>>;
+    fn set_route(&mut self, area: &str, office: &str, now: &str) -> Result<()>;
+    fn remove_route(&mut self, area: &str) -> Result<bool>;
+    fn routes(&mut self) -> Result<Vec<(String, String)>>;
+    /// (body hash, request id) filed before under this source's key.
+    fn request_key(&mut self, source: &str, key: &str) -> Result<Option<(String, String)>>;
+    fn put_request_key(
+        &mut self,
+        source: &str,
+        key: &str,
+        body_hash: &str,
+        request_id: &str,
+        now: &str,
+    ) -> Result<()>;
+    /// Gives a record to another office (a request passed on).
+    fn move_record(&mut self, entity: &str, key: &str, office: &str) -> Result<()>;
     fn office_key(&mut self, office: &str) -> Result<Option<String>>;
     fn put_office_key(&mut self, office: &str, wrapped: &str) -> Result<()>;
     fn office_keys(&mut self) -> Result<Vec<(String, String)>>;
@@ -325,6 +354,15 @@ fn apply_one<T: Tx>(
         Some((office, json)) => Some(keys.open_json(tx, office, entity, json)?),
         None => None,
     };
+    if signed::signs(m.entity)
+        && let Some(reason) =
+            admin_change_problem(tx, keys, &device.office, m, current_fields.as_ref())?
+    {
+        return Ok(Outcome::Rejected { reason });
+    }
+    if m.entity == Entity::HelpRequests {
+        return requests::apply_step(tx, keys, device, m, current_fields, now);
+    }
     if m.entity == Entity::AuditLog
         && let Some(reason) = audit_entry_problem(m)
     {
@@ -341,7 +379,26 @@ fn apply_one<T: Tx>(
             }
         });
     }
-    let (merged, conflicts) = merge(current_fields.as_ref(), m);
+    let (merged, conflicts) = if signed::signs(m.entity)
+        && current_fields
+            .as_ref()
+            .is_some_and(|cur| !signed::same_signed_part(m.entity, cur, &m.fields))
+    {
+        // A signed change is taken whole (a field-by-field mix of two administrators'
+        // changes would carry neither's signature); the newer password date stays.
+        let mut whole = m.fields.clone();
+        let pw = |f: &Map<String, Value>| f.get("password_changed_at").cloned();
+        if let (Some(cur), Some(Value::String(mine))) =
+            (current_fields.as_ref().and_then(|c| pw(c)), pw(&m.fields))
+            && let Value::String(theirs) = &cur
+            && theirs > &mine
+        {
+            whole.insert("password_changed_at".into(), cur);
+        }
+        (whole, Vec::new())
+    } else {
+        merge(current_fields.as_ref(), m)
+    };
     for (field, server, dev) in &conflicts {
         tx.add_conflict(
             &device.office,
@@ -681,7 +738,93 @@ fn op_release_package<T: Tx>(tx: &mut T, target: &str, version: &str) -> Result<
         .ok_or_else(|| refuse(404, "not_found", "ไม่พบรุ่นนี้บนเซิร์ฟเวอร์", "No such release"))
 }
 
-fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> {
+use requests::{
+    op_add_partner, op_file as op_file_request, op_national_queue, op_partner_auth, op_partners,
+    op_photo as op_request_photo, op_remove_route, op_revoke_partner,
+    op_route_by_hand as op_route_request, op_routes, op_set_route, op_status as op_request_status,
+};
+
+fn op_trusted_keys<T: Tx>(tx: &mut T, keys: &Keyring, office: &str) -> Result<Vec<String>> {
+    Ok(office_trust(tx, keys, office)?.now.into_iter().collect())
+}
+
+/// Whom an office's accounts and rules may be changed by (issue 14 §1).
+struct Trust {
+    /// Keys that may sign a change now: active administrators' listed keys, and keys
+    /// presented at enrolment by an administrator who is still one (or whose account has
+    /// not arrived yet — the enrolling PC's first push) on a device not revoked.
+    now: std::collections::BTreeSet<String>,
+    /// Every key the office has trusted: what PCs check pulled history against.
+    ever: std::collections::BTreeSet<String>,
+}
+
+fn office_trust<T: Tx>(tx: &mut T, keys: &Keyring, office: &str) -> Result<Trust> {
+    let mut users = Vec::new();
+    for json in tx.office_records(Entity::Users.table(), office)? {
+        users.push(keys.open_json(tx, office, Entity::Users.table(), &json)?);
+    }
+    let mut now = signed::trusted_keys(&users);
+    let mut ever: std::collections::BTreeSet<String> =
+        users.iter().flat_map(signed::listed_keys).collect();
+    for (revoked, sealed) in tx.admin_keys(office)? {
+        let grant = keys.open_json(tx, office, "admin_keys", &sealed)?;
+        let (Some(user), Some(key)) = (
+            grant.get("user_id").and_then(Value::as_str),
+            grant.get("key").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        ever.insert(key.to_owned());
+        let account = users
+            .iter()
+            .find(|u| u.get("id").and_then(Value::as_str) == Some(user));
+        if !revoked && account.is_none_or(|u| signed::is_active_admin(u)) {
+            now.insert(key.to_owned());
+        }
+    }
+    Ok(Trust { now, ever })
+}
+
+/// Why a change of an account or a deadline rule is refused: unsigned, signed by a key
+/// the office does not trust now, or an older signed state sent again (a replay).
+fn admin_change_problem<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    office: &str,
+    m: &Mutation,
+    current: Option<&Map<String, Value>>,
+) -> Result<Option<String>> {
+    if current.is_some_and(|cur| signed::same_signed_part(m.entity, cur, &m.fields)) {
+        return Ok(None);
+    }
+    let trust = office_trust(tx, keys, office)?;
+    if let Err(p) = signed::verify(m.entity, &m.record_id, &m.fields, &trust.now) {
+        return Ok(Some(p.message_th().to_owned()));
+    }
+    if m.entity == Entity::Users
+        && let Some(cur) = current
+    {
+        let at = |f: &Map<String, Value>| {
+            f.get("signed_at")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        if at(&m.fields) <= at(cur) {
+            return Ok(Some(
+                "การเปลี่ยนแปลงบัญชีนี้ลงนามก่อนฉบับที่เซิร์ฟเวอร์มีอยู่ (อาจเป็นข้อมูลเก่าที่ส่งซ้ำ) จึงไม่รับ".into(),
+            ));
+        }
+    }
+    Ok(None)
+}
+
+fn op_enrol<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    code: &str,
+    name: &str,
+    admin: Option<&AdminKeyGrant>,
+) -> Result<EnrolResponse> {
     let now = Utc::now().to_rfc3339();
     let normalised: String = code.chars().filter(char::is_ascii_digit).collect();
     let office = tx
@@ -700,6 +843,16 @@ fn op_enrol<T: Tx>(tx: &mut T, code: &str, name: &str) -> Result<EnrolResponse> 
     let name: String = name.trim().chars().take(100).collect();
     let index = tx.devices()?.iter().filter(|d| d.office == office).count() as u32;
     tx.add_device(&id, &office, &name, &sha256_hex(&token), &now)?;
+    if let Some(a) = admin {
+        let grant = serde_json::json!({ "user_id": a.user_id, "key": a.key });
+        let sealed = keys.seal_fields(
+            tx,
+            &office,
+            "admin_keys",
+            grant.as_object().expect("an object"),
+        )?;
+        tx.add_admin_key(&id, &office, &sealed, &now)?;
+    }
     Ok(EnrolResponse {
         blocks: vec![
             raksa_protocol::block_for("case", index),
@@ -820,10 +973,19 @@ fn op_pull<T: Tx>(
     }
     let records: Vec<RecordState> = opened;
     let next_cursor = records.last().map_or(cursor, |r| r.position);
+    let admin_keys = if records.iter().any(|r| signed::signs(r.entity)) {
+        office_trust(tx, keys, &device.office)?
+            .ever
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(PullResponse {
         records,
         next_cursor,
         more,
+        admin_keys,
     })
 }
 
@@ -956,7 +1118,87 @@ impl Store {
         in_tx!(self, op_new_code(office))
     }
     pub fn enrol(&self, code: &str, name: &str) -> Result<EnrolResponse> {
-        in_tx!(self, op_enrol(code, name))
+        in_tx!(self, op_enrol(&self.keys, code, name, None))
+    }
+    /// Enrolment by an administrator, whose signing key the office trusts from now on.
+    pub fn enrol_with_admin(
+        &self,
+        code: &str,
+        name: &str,
+        admin: Option<&AdminKeyGrant>,
+    ) -> Result<EnrolResponse> {
+        in_tx!(self, op_enrol(&self.keys, code, name, admin))
+    }
+    // ---- requests for help (issue 15; `requests`) ----
+    /// Files a checked request once per (channel, source, idempotency key).
+    pub fn file_request(
+        &self,
+        channel: raksa_domain::help_request::RequestChannel,
+        source: &str,
+        idempotency_key: &str,
+        body_hash: &str,
+        checked: &raksa_domain::help_request::CheckedRequest,
+    ) -> Result<requests::Filed> {
+        in_tx!(
+            self,
+            op_file_request(
+                &self.keys,
+                channel,
+                source,
+                idempotency_key,
+                body_hash,
+                checked
+            )
+        )
+    }
+    pub fn request_status(
+        &self,
+        channel: raksa_domain::help_request::RequestChannel,
+        source: &str,
+        id: &str,
+    ) -> Result<requests::StatusView> {
+        in_tx!(self, op_request_status(&self.keys, channel, source, id))
+    }
+    pub fn request_photo(
+        &self,
+        device: &Device,
+        id: &str,
+        sha256: &str,
+    ) -> Result<(String, Vec<u8>)> {
+        in_tx!(self, op_request_photo(&self.keys, device, id, sha256))
+    }
+    pub fn route_request(&self, id: &str, office: &str, by: &str) -> Result<()> {
+        in_tx!(self, op_route_request(&self.keys, id, office, by))
+    }
+    pub fn national_queue(&self) -> Result<Vec<(String, String, Option<String>)>> {
+        in_tx!(self, op_national_queue(&self.keys))
+    }
+    /// A partner system's API key (shown once; only its hash is kept).
+    pub fn add_partner(&self, name: &str) -> Result<String> {
+        in_tx!(self, op_add_partner(name))
+    }
+    pub fn authenticate_partner(&self, key: &str) -> Result<String> {
+        in_tx!(self, op_partner_auth(key))
+    }
+    pub fn revoke_partner(&self, name: &str) -> Result<usize> {
+        in_tx!(self, op_revoke_partner(name))
+    }
+    pub fn partners(&self) -> Result<Vec<(String, String, bool)>> {
+        in_tx!(self, op_partners())
+    }
+    pub fn set_route(&self, rule: &raksa_domain::help_request::RouteRule) -> Result<()> {
+        in_tx!(self, op_set_route(rule))
+    }
+    pub fn remove_route(&self, area: &str) -> Result<bool> {
+        in_tx!(self, op_remove_route(area))
+    }
+    pub fn routes(&self) -> Result<Vec<raksa_domain::help_request::RouteRule>> {
+        in_tx!(self, op_routes())
+    }
+
+    /// The administrator keys an office trusts now (accounts and enrolments).
+    pub fn trusted_admin_keys(&self, office: &str) -> Result<Vec<String>> {
+        in_tx!(self, op_trusted_keys(&self.keys, office))
     }
     pub fn authenticate(&self, token: &str) -> Result<Device> {
         in_tx!(self, op_auth(token))

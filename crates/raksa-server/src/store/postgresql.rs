@@ -618,4 +618,115 @@ impl Tx for PgTx<'_> {
             .map(|r| (r.get(0), r.get(1)))
             .collect())
     }
+    fn add_admin_key(&mut self, device: &str, office: &str, sealed: &str, now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO admin_keys (device_id, office, sealed, added_at) VALUES ($1, $2, $3, $4)",
+            |t, st| t.execute(st, &[&device, &office, &sealed, &now]),
+        )?;
+        Ok(())
+    }
+    fn admin_keys(&mut self, office: &str) -> Result<Vec<(bool, String)>> {
+        Ok(self
+            .run(
+                "SELECT d.revoked_at IS NOT NULL, k.sealed FROM admin_keys k
+                 JOIN devices d ON d.id = k.device_id WHERE k.office = $1 ORDER BY k.added_at",
+                |t, st| t.query(st, &[&office]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn office_records(&mut self, entity: &str, office: &str) -> Result<Vec<String>> {
+        Ok(self
+            .run(
+                "SELECT fields FROM records WHERE entity = $1 AND office = $2 ORDER BY position",
+                |t, st| t.query(st, &[&entity, &office]),
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+    fn add_partner(&mut self, id: &str, name: &str, key_hash: &str, now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO partners (id, name, key_hash, created_at) VALUES ($1, $2, $3, $4)",
+            |t, st| t.execute(st, &[&id, &name, &key_hash, &now]),
+        )?;
+        Ok(())
+    }
+    fn partner_by_key(&mut self, key_hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .run(
+                "SELECT name FROM partners WHERE key_hash = $1 AND revoked_at IS NULL",
+                |t, st| t.query_opt(st, &[&key_hash]),
+            )?
+            .map(|r| r.get(0)))
+    }
+    fn revoke_partner(&mut self, name: &str, now: &str) -> Result<usize> {
+        Ok(self.run(
+            "UPDATE partners SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+            |t, st| t.execute(st, &[&name, &now]),
+        )? as usize)
+    }
+    fn partners(&mut self) -> Result<Vec<(String, String, bool)>> {
+        Ok(self
+            .run(
+                "SELECT name, created_at, revoked_at IS NOT NULL FROM partners ORDER BY name",
+                |t, st| t.query(st, &[]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+    fn set_route(&mut self, area: &str, office: &str, now: &str) -> Result<()> {
+        self.run(
+            "INSERT INTO routes (area, office, set_at) VALUES ($1, $2, $3)
+             ON CONFLICT (area) DO UPDATE SET office = excluded.office, set_at = excluded.set_at",
+            |t, st| t.execute(st, &[&area, &office, &now]),
+        )?;
+        Ok(())
+    }
+    fn remove_route(&mut self, area: &str) -> Result<bool> {
+        Ok(self.run("DELETE FROM routes WHERE area = $1", |t, st| {
+            t.execute(st, &[&area])
+        })? == 1)
+    }
+    fn routes(&mut self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .run("SELECT area, office FROM routes ORDER BY area", |t, st| {
+                t.query(st, &[])
+            })?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn request_key(&mut self, source: &str, key: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .run(
+                "SELECT body_hash, request_id FROM request_keys WHERE source = $1 AND idem_key = $2",
+                |t, st| t.query_opt(st, &[&source, &key]),
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+    fn put_request_key(
+        &mut self,
+        source: &str,
+        key: &str,
+        body_hash: &str,
+        request_id: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO request_keys (source, idem_key, body_hash, request_id, at)
+             VALUES ($1, $2, $3, $4, $5)",
+            |t, st| t.execute(st, &[&source, &key, &body_hash, &request_id, &now]),
+        )?;
+        Ok(())
+    }
+    fn move_record(&mut self, entity: &str, key: &str, office: &str) -> Result<()> {
+        self.run(
+            "UPDATE records SET office = $3 WHERE entity = $1 AND record_key = $2",
+            |t, st| t.execute(st, &[&entity, &key, &office]),
+        )?;
+        Ok(())
+    }
 }

@@ -43,6 +43,21 @@ fn clear_fields(entity: &str) -> &'static [&'static str] {
             "updated_at",
         ],
         "case_events" => &["id", "case_id", "at", "kind"],
+        // what routing, the office inbox's counts and HuSEC's figures use (no names,
+        // contacts, places below the sub-district or free text)
+        "help_requests" => &[
+            "id",
+            "channel",
+            "received_at",
+            "core_issues",
+            "urgency",
+            "sensitive",
+            "status",
+            "owner_office",
+            "subdistrict_code",
+            "case_id",
+            "updated_at",
+        ],
         // the server's own queries (attachments by content hash, referral routing)
         "attachments" => &[
             "id",

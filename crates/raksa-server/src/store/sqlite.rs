@@ -34,6 +34,14 @@ CREATE TABLE IF NOT EXISTS releases (target TEXT NOT NULL, version TEXT NOT NULL
     size BIGINT NOT NULL, published_at TEXT NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (target, version));
 CREATE TABLE IF NOT EXISTS office_keys (office TEXT PRIMARY KEY, wrapped TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS admin_keys (device_id TEXT PRIMARY KEY, office TEXT NOT NULL,
+    sealed TEXT NOT NULL, added_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS partners (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS routes (area TEXT PRIMARY KEY, office TEXT NOT NULL, set_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS request_keys (source TEXT NOT NULL, idem_key TEXT NOT NULL,
+    body_hash TEXT NOT NULL, request_id TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (source, idem_key));
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
 
@@ -507,5 +515,118 @@ impl Tx for SqliteTx<'_> {
             .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
+    }
+    fn add_admin_key(&mut self, device: &str, office: &str, sealed: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO admin_keys (device_id, office, sealed, added_at) VALUES (?1, ?2, ?3, ?4)",
+            [device, office, sealed, now],
+        )?;
+        Ok(())
+    }
+    fn admin_keys(&mut self, office: &str) -> Result<Vec<(bool, String)>> {
+        let mut stmt = self.0.prepare(
+            "SELECT d.revoked_at IS NOT NULL, k.sealed FROM admin_keys k
+             JOIN devices d ON d.id = k.device_id WHERE k.office = ?1 ORDER BY k.added_at",
+        )?;
+        let v = stmt
+            .query_map([office], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn office_records(&mut self, entity: &str, office: &str) -> Result<Vec<String>> {
+        let mut stmt = self.0.prepare(
+            "SELECT fields FROM records WHERE entity = ?1 AND office = ?2 ORDER BY position",
+        )?;
+        let v = stmt
+            .query_map([entity, office], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn add_partner(&mut self, id: &str, name: &str, key_hash: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO partners (id, name, key_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            [id, name, key_hash, now],
+        )?;
+        Ok(())
+    }
+    fn partner_by_key(&mut self, key_hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT name FROM partners WHERE key_hash = ?1 AND revoked_at IS NULL",
+                [key_hash],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+    fn revoke_partner(&mut self, name: &str, now: &str) -> Result<usize> {
+        Ok(self.0.execute(
+            "UPDATE partners SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+            [name, now],
+        )?)
+    }
+    fn partners(&mut self) -> Result<Vec<(String, String, bool)>> {
+        let mut stmt = self.0.prepare(
+            "SELECT name, created_at, revoked_at IS NOT NULL FROM partners ORDER BY name",
+        )?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn set_route(&mut self, area: &str, office: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO routes (area, office, set_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (area) DO UPDATE SET office = excluded.office, set_at = excluded.set_at",
+            [area, office, now],
+        )?;
+        Ok(())
+    }
+    fn remove_route(&mut self, area: &str) -> Result<bool> {
+        Ok(self
+            .0
+            .execute("DELETE FROM routes WHERE area = ?1", [area])?
+            == 1)
+    }
+    fn routes(&mut self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT area, office FROM routes ORDER BY area")?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn request_key(&mut self, source: &str, key: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT body_hash, request_id FROM request_keys WHERE source = ?1 AND idem_key = ?2",
+                [source, key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+    fn put_request_key(
+        &mut self,
+        source: &str,
+        key: &str,
+        body_hash: &str,
+        request_id: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO request_keys (source, idem_key, body_hash, request_id, at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            [source, key, body_hash, request_id, now],
+        )?;
+        Ok(())
+    }
+    fn move_record(&mut self, entity: &str, key: &str, office: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE records SET office = ?3 WHERE entity = ?1 AND record_key = ?2",
+            [entity, key, office],
+        )?;
+        Ok(())
     }
 }

@@ -8,7 +8,9 @@ mod pg_tls;
 mod pull_order;
 mod push;
 mod release;
+mod requests;
 mod sealed;
+mod signed;
 mod tls;
 
 use raksa_protocol::{Entity, Mutation};
@@ -74,13 +76,33 @@ pub fn backends() -> Vec<Backend> {
     v
 }
 
-/// A device enrolled for `office` on `store`.
+/// The administrator key the test devices are enrolled with (`device`).
+pub fn admin_key() -> raksa_protocol::signed::AdminSigner {
+    raksa_protocol::signed::AdminSigner::from_seed(&[42; 32])
+}
+
+/// `fields` signed with `admin_key` (accounts and deadline rules must be).
+pub fn admin_signed(
+    entity: Entity,
+    record_id: &str,
+    mut fields: serde_json::Map<String, Value>,
+) -> serde_json::Map<String, Value> {
+    let sig = admin_key().sign(entity, record_id, &fields);
+    fields.insert("signature".into(), Value::String(sig));
+    fields
+}
+
+/// A device enrolled for `office` on `store` by an administrator holding `admin_key`.
 pub fn device(store: &Store, office: &str, name: &str) -> Device {
     store
         .add_office(office, &format!("สำนักงาน {office}"))
         .unwrap();
     let code = store.new_enrolment_code(office).unwrap();
-    let r = store.enrol(&code, name).unwrap();
+    let grant = raksa_protocol::AdminKeyGrant {
+        user_id: id(0),
+        key: admin_key().public(),
+    };
+    let r = store.enrol_with_admin(&code, name, Some(&grant)).unwrap();
     store.authenticate(&r.token).unwrap()
 }
 

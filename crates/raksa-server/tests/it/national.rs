@@ -76,8 +76,12 @@ fn national_figures_per_office_follow_each_offices_rules() {
                     1,
                     Entity::DeadlineRules,
                     "first_contact/urgent/2000-01-01".into(),
-                    fields_of(
-                        &json!({"milestone": "first_contact", "urgency": "urgent", "days": 60, "effective_from": "2000-01-01"}),
+                    admin_signed(
+                        Entity::DeadlineRules,
+                        "first_contact/urgent/2000-01-01",
+                        fields_of(
+                            &json!({"milestone": "first_contact", "urgency": "urgent", "days": 60, "effective_from": "2000-01-01"}),
+                        ),
                     ),
                     None,
                 ),
@@ -85,8 +89,12 @@ fn national_figures_per_office_follow_each_offices_rules() {
                     2,
                     Entity::DeadlineRules,
                     "fact_finding/urgent/2000-01-01".into(),
-                    fields_of(
-                        &json!({"milestone": "fact_finding", "urgency": "urgent", "days": 60, "effective_from": "2000-01-01"}),
+                    admin_signed(
+                        Entity::DeadlineRules,
+                        "fact_finding/urgent/2000-01-01",
+                        fields_of(
+                            &json!({"milestone": "fact_finding", "urgency": "urgent", "days": 60, "effective_from": "2000-01-01"}),
+                        ),
                     ),
                     None,
                 ),
@@ -94,8 +102,12 @@ fn national_figures_per_office_follow_each_offices_rules() {
                     3,
                     Entity::DeadlineRules,
                     "plan/urgent/2000-01-01".into(),
-                    fields_of(
-                        &json!({"milestone": "plan", "urgency": "urgent", "days": 60, "effective_from": "2000-01-01"}),
+                    admin_signed(
+                        Entity::DeadlineRules,
+                        "plan/urgent/2000-01-01",
+                        fields_of(
+                            &json!({"milestone": "plan", "urgency": "urgent", "days": 60, "effective_from": "2000-01-01"}),
+                        ),
                     ),
                     None,
                 ),

@@ -112,7 +112,10 @@ fn new_pc_as(
     .unwrap();
     store.add_office(office_code, office_code).unwrap();
     let code = store.new_enrolment_code(office_code).unwrap();
-    let token = store.enrol(&code, name).unwrap().token;
+    let token = store
+        .enrol_with_admin(&code, name, s.admin_key_grant().as_ref())
+        .unwrap()
+        .token;
     Pc {
         name,
         dir,
@@ -1082,7 +1085,9 @@ fn http_pc(
     .unwrap();
     state.store.add_office(office_code, office_code).unwrap();
     let code = state.store.new_enrolment_code(office_code).unwrap();
-    let r = rt.block_on(raksa_sync::enrol(url, &code, name)).unwrap();
+    let r = rt
+        .block_on(raksa_sync::enrol(url, &code, name, s.admin_key_grant()))
+        .unwrap();
     let local = std::sync::Mutex::new(s);
     raksa_sync::Local::with(&local, |s| {
         s.set_sync_config(&raksa_core::sync::SyncConfig {
@@ -1408,4 +1413,255 @@ fn the_audit_trail_reaches_the_server_and_a_later_rewrite_on_the_pc_does_not() {
         same["detail"], opened["detail"],
         "the server keeps what was chained"
     );
+}
+
+/// Issue 14 §1, the attack as a case worker would make it: open `raksa.db` with the key
+/// their own password unwraps, make themselves administrator, and let the outbox trigger
+/// queue it. The server refuses the unsigned change, a made-up account that would win the
+/// user-name clash, and a change signed by a key the office never trusted; the other PC
+/// never sees any of them. A real administrator's change goes through.
+#[test]
+fn a_case_worker_cannot_make_themselves_administrator_through_sync() {
+    use raksa_protocol::signed::AdminSigner;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let mut first = new_pc_as(tmp.path(), &store, "first", "พล", "somchai");
+    let worker_pw = "รหัสผ่านของมาลี-2569";
+    let malee = first
+        .s()
+        .add_user(&NewUser {
+            username: "malee".into(),
+            full_name: "นางมาลี ศรีสุข".into(),
+            position: "นักสังคมสงเคราะห์ปฏิบัติการ".into(),
+            role: Role::CaseWorker,
+            password: worker_pw.into(),
+        })
+        .unwrap();
+    full_sync(&mut first, &store);
+    let mut second = new_pc_as(tmp.path(), &store, "second", "พล", "wichai");
+    full_sync(&mut second, &store);
+    full_sync(&mut first, &store);
+    first.session = None;
+
+    // The worker opens the database file with the key their password unwraps.
+    let slots = raksa_core::keyslots::KeySlotsFile::load(&first.dir.keyslots_path()).unwrap();
+    let lookup = raksa_core::keyslots::username_lookup(slots.office_id, "malee");
+    let key = slots
+        .user_slot(&lookup)
+        .unwrap()
+        .open(slots.office_id, worker_pw.as_bytes())
+        .unwrap();
+    // 3. the same, signed with a key of the worker's own making
+    let rogue = AdminSigner::from_seed(&[7u8; 32]);
+    let mut forged = serde_json::Map::new();
+    for (k, v) in [
+        ("id", "00000000-0000-7000-8000-000000000002"),
+        ("username", "somchai.y"),
+        ("full_name", "ผู้แอบอ้าง"),
+        ("position", "ไม่มี"),
+        ("role", "admin"),
+        ("created_at", "2026-01-01T00:00:00Z"),
+        ("password_changed_at", "2026-01-01T00:00:00Z"),
+        ("signed_at", "2026-01-01T00:00:00Z"),
+    ] {
+        forged.insert(k.into(), Value::String(v.into()));
+    }
+    forged.insert("active".into(), Value::from(1));
+    forged.insert(
+        "signing_keys".into(),
+        Value::String(format!("[\"{}\"]", rogue.public())),
+    );
+    let sig = rogue.sign(
+        raksa_protocol::Entity::Users,
+        "00000000-0000-7000-8000-000000000002",
+        &forged,
+    );
+    forged.insert("signature".into(), Value::String(sig));
+
+    {
+        let conn = raksa_core::db::open(&first.dir.db_path(), &key).unwrap();
+        // 1. promote themselves
+        conn.execute(
+            "UPDATE users SET role = 'admin' WHERE id = ?1",
+            [malee.id.to_string()],
+        )
+        .unwrap();
+        // 2. a made-up account with the administrator's user name and a lower id
+        let office_admin: String = conn
+            .query_row("SELECT id FROM users WHERE username = 'somchai'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        conn.execute(
+            "INSERT INTO users (id, username, full_name, position, role, active, created_at,
+                                password_changed_at, signed_at)
+             VALUES ('00000000-0000-7000-8000-000000000001', 'somchai.x', 'ผู้แอบอ้าง', 'ไม่มี',
+                     'admin', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',
+                     '2026-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        let _ = office_admin;
+        // 3. an account signed with a key of the worker's own making
+        let f = |k: &str| forged[k].as_str().map(str::to_owned);
+        conn.execute(
+            "INSERT INTO users (id, username, full_name, position, role, active, created_at,
+                                password_changed_at, signing_keys, signed_at, signature)
+             VALUES (?1, ?7, ?2, ?3, 'admin', 1, ?4, ?4, ?5, ?4, ?6)",
+            rusqlite::params![
+                f("id"),
+                f("full_name"),
+                f("position"),
+                f("created_at"),
+                f("signing_keys"),
+                f("signature"),
+                f("username")
+            ],
+        )
+        .unwrap();
+    }
+    let mut as_worker =
+        office::unlock(&first.dir, "malee", worker_pw, first.clock.clone()).unwrap();
+    let mutations = as_worker.outbox_batch(50).unwrap();
+    let mutations_sent = mutations.clone();
+    let r = store
+        .push(
+            &first.device,
+            &PushRequest {
+                protocol: PROTOCOL_VERSION,
+                mutations,
+            },
+        )
+        .unwrap();
+    as_worker.apply_push_response(&mutations_sent, &r).unwrap();
+    // Every account change of this batch is refused: the promotion, the made-up account,
+    // the key the tampered "administrator" issued itself at sign-in, the forged signature.
+    let sent: std::collections::HashMap<u64, raksa_protocol::Entity> =
+        mutations_sent.iter().map(|m| (m.seq, m.entity)).collect();
+    let mut refused = 0;
+    for item in &r.results {
+        if sent[&item.seq] != raksa_protocol::Entity::Users {
+            continue;
+        }
+        let raksa_protocol::Outcome::Rejected { reason } = &item.outcome else {
+            panic!("an account change was accepted: {item:?}");
+        };
+        assert!(
+            reason.contains("ลายมือชื่อ") || reason.contains("กุญแจ"),
+            "{reason}"
+        );
+        refused += 1;
+    }
+    assert!(refused >= 3, "{:?}", r.results);
+    drop(as_worker);
+
+    // The other PC still has malee as a worker and no impostor.
+    full_sync(&mut second, &store);
+    let users = second.s().list_users().unwrap();
+    assert_eq!(
+        users.iter().find(|u| u.id == malee.id).unwrap().role,
+        Role::CaseWorker
+    );
+    assert!(users.iter().all(|u| u.full_name != "ผู้แอบอ้าง"));
+
+    // A real administrator's change is accepted and reaches the other PC.
+    let mut s = office::unlock(&first.dir, "somchai", PW, first.clock.clone()).unwrap();
+    s.set_user_active(malee.id, false, None).unwrap();
+    first.session = Some(s);
+    // the tampered rows were answered; the administrator's change goes next
+    full_sync(&mut first, &store);
+    full_sync(&mut second, &store);
+    let users = second.s().list_users().unwrap();
+    assert!(!users.iter().find(|u| u.id == malee.id).unwrap().active);
+}
+
+/// The PC's side: a server (or an edited server database) cannot hand a PC an account
+/// or a deadline rule no trusted administrator signed.
+#[test]
+fn a_pc_refuses_accounts_and_rules_no_trusted_administrator_signed() {
+    use raksa_protocol::signed::AdminSigner;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let mut pc = new_pc_as(tmp.path(), &store, "first", "พล", "somchai");
+    full_sync(&mut pc, &store);
+    let rogue = AdminSigner::from_seed(&[9u8; 32]);
+    let mut user = serde_json::Map::new();
+    for (k, v) in [
+        ("id", "00000000-0000-7000-8000-000000000003"),
+        ("username", "intruder"),
+        ("full_name", "ผู้บุกรุก"),
+        ("position", "ไม่มี"),
+        ("role", "admin"),
+        ("created_at", "2026-01-01T00:00:00Z"),
+        ("password_changed_at", "2026-01-01T00:00:00Z"),
+        ("signed_at", "2026-01-01T00:00:00Z"),
+    ] {
+        user.insert(k.into(), Value::String(v.into()));
+    }
+    user.insert("active".into(), Value::from(1));
+    let unsigned = user.clone();
+    let sig = rogue.sign(
+        raksa_protocol::Entity::Users,
+        "00000000-0000-7000-8000-000000000003",
+        &user,
+    );
+    user.insert("signature".into(), Value::String(sig));
+    let mut rule = serde_json::Map::new();
+    for (k, v) in [
+        ("milestone", "first_contact"),
+        ("urgency", "normal"),
+        ("effective_from", "2026-01-01"),
+        ("reference", ""),
+        ("created_at", "2026-01-01T00:00:00Z"),
+    ] {
+        rule.insert(k.into(), Value::String(v.into()));
+    }
+    rule.insert("days".into(), Value::from(366));
+    let record = |entity, id: &str, fields: serde_json::Map<String, Value>, position| {
+        raksa_protocol::RecordState {
+            entity,
+            record_id: id.into(),
+            office: "พล".into(),
+            fields,
+            position,
+        }
+    };
+    let page = raksa_protocol::PullResponse {
+        records: vec![
+            record(
+                raksa_protocol::Entity::Users,
+                "00000000-0000-7000-8000-000000000003",
+                user,
+                10_000,
+            ),
+            record(
+                raksa_protocol::Entity::Users,
+                "00000000-0000-7000-8000-000000000004",
+                {
+                    let mut u = unsigned;
+                    u.insert("id".into(), "00000000-0000-7000-8000-000000000004".into());
+                    u.insert("username".into(), "intruder2".into());
+                    u
+                },
+                10_001,
+            ),
+            record(
+                raksa_protocol::Entity::DeadlineRules,
+                "first_contact/normal/2026-01-01",
+                rule,
+                10_002,
+            ),
+        ],
+        next_cursor: 10_002,
+        more: false,
+        admin_keys: Vec::new(),
+    };
+    pc.s().apply_pull(&page).unwrap();
+    let users = pc.s().list_users().unwrap();
+    assert!(
+        users.iter().all(|u| !u.username.starts_with("intruder")),
+        "{users:?}"
+    );
+    let issues = pc.s().sync_status().unwrap().issues;
+    assert_eq!(issues.len(), 3, "{issues:?}");
 }
