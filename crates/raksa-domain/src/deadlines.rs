@@ -29,16 +29,20 @@ pub enum Milestone {
     ReferralReminder,
     /// Days after a referral letter is sent before a missing reply is overdue.
     ReferralReply,
+    /// Days after a request for help arrives before the office's first response (accept,
+    /// pass on or close) is late.
+    RequestResponse,
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 6] = [
+    pub const ALL: [Milestone; 7] = [
         Milestone::FirstContact,
         Milestone::FactFinding,
         Milestone::Plan,
         Milestone::FollowUp,
         Milestone::ReferralReminder,
         Milestone::ReferralReply,
+        Milestone::RequestResponse,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,6 +52,7 @@ impl Milestone {
             Milestone::FollowUp => "follow_up",
             Milestone::ReferralReminder => "referral_reminder",
             Milestone::ReferralReply => "referral_reply",
+            Milestone::RequestResponse => "request_response",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -246,6 +251,7 @@ pub fn default_rules() -> Vec<DeadlineRule> {
         (Milestone::FollowUp, 30, 30, 30),
         (Milestone::ReferralReminder, 3, 7, 15),
         (Milestone::ReferralReply, 7, 15, 30),
+        (Milestone::RequestResponse, 1, 1, 3),
     ] {
         for (u, days) in [
             (Urgency::Urgent, urgent),

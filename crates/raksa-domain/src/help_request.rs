@@ -351,6 +351,54 @@ pub fn check_new(
     })
 }
 
+/// What a case opened from a request is about: the target groups and problem domains the
+/// core issues stand for.
+pub fn case_classes(
+    issues: &[CoreIssue],
+) -> (
+    Vec<crate::model::TargetGroup>,
+    Vec<crate::model::ProblemDomain>,
+) {
+    use crate::model::{ProblemDomain as D, TargetGroup as G};
+    let (mut groups, mut domains) = (Vec::new(), Vec::new());
+    for i in issues {
+        let (g, d): (&[G], &[D]) = match i {
+            CoreIssue::FamilyViolence => (&[G::Family], &[D::Safety, D::Family]),
+            CoreIssue::TeenagePregnancy => (&[G::Youth], &[D::Health, D::Family]),
+            CoreIssue::HumanTrafficking => (&[], &[D::Safety, D::LegalStatus]),
+            CoreIssue::Drugs => (&[], &[D::Health, D::Safety]),
+            CoreIssue::Homeless => (&[G::Homeless], &[D::Housing]),
+            CoreIssue::ChildYouth => (&[G::Child], &[D::Family]),
+            CoreIssue::MissingPerson => (&[], &[D::Safety]),
+            CoreIssue::Elderly => (&[G::Elderly], &[D::Care]),
+            CoreIssue::Disability => (&[G::Disabled], &[D::Care]),
+            CoreIssue::Begging => (&[G::Beggar], &[D::Income]),
+        };
+        for x in g {
+            if !groups.contains(x) {
+                groups.push(*x);
+            }
+        }
+        for x in d {
+            if !domains.contains(x) {
+                domains.push(*x);
+            }
+        }
+    }
+    (groups, domains)
+}
+
+/// The intake channel a case opened from a request records.
+pub fn intake_channel(c: RequestChannel) -> crate::model::IntakeChannel {
+    use crate::model::IntakeChannel as I;
+    match c {
+        RequestChannel::Hotline1300 => I::Hotline1300,
+        RequestChannel::Volunteer => I::Volunteer,
+        RequestChannel::Partner => I::SocialMedia,
+        RequestChannel::Office => I::ReferralIn,
+    }
+}
+
 /// Whether a request is sensitive from the start (need-to-know at the office).
 pub fn is_sensitive(issues: &[CoreIssue]) -> bool {
     issues.iter().any(|i| i.is_sensitive())

@@ -134,6 +134,7 @@ export const milestoneNames: Record<Milestone, [string, string]> = {
   follow_up: ["ติดตามผล", "Follow-up visit"],
   referral_reminder: ["ติดตามคำตอบการส่งต่อ", "Chase the referral reply"],
   referral_reply: ["รอคำตอบการส่งต่อ", "Referral reply due"],
+  request_response: ["ตอบรับคำขอความช่วยเหลือ", "First response to a request for help"],
 };
 export const assistanceFormNames: Record<AssistanceForm, [string, string]> = {
   money: ["เงิน", "Money"],

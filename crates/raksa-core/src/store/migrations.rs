@@ -1019,6 +1019,50 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 22,
+        name: "requests for help in the office inbox, synced",
+        sql: r#"
+-- Issue 15: requests for help arrive by pull (made on the server by the 1300 centre, a
+-- volunteer or a partner app, routed to this office). The office's steps — a case opened,
+-- passed on, closed — are changes of the status fields and go back to the server, which
+-- checks each step; the rest is the server's.
+CREATE TABLE help_requests (
+    id                TEXT PRIMARY KEY,
+    channel           TEXT NOT NULL,
+    source            TEXT,
+    received_at       TEXT NOT NULL,
+    reporter          TEXT,
+    person_name       TEXT,
+    person_citizen_id TEXT,
+    person_age        INTEGER,
+    person_sex        TEXT,
+    subdistrict_code  TEXT,
+    gps_lat           REAL,
+    gps_lon           REAL,
+    address_text      TEXT,
+    core_issues       TEXT NOT NULL DEFAULT '[]',
+    urgency           TEXT NOT NULL DEFAULT 'normal',
+    details           TEXT,
+    photos            TEXT,
+    sensitive         INTEGER NOT NULL DEFAULT 0,
+    status            TEXT NOT NULL,
+    owner_office      TEXT,
+    case_id           TEXT,
+    status_note       TEXT,
+    pass_to           TEXT,
+    history           TEXT,
+    updated_at        TEXT
+);
+CREATE INDEX help_requests_inbox ON help_requests(status, received_at);
+CREATE TRIGGER sync_help_requests_update AFTER UPDATE ON help_requests
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('help_requests', NEW.id, json_object('id', NEW.id, 'channel', NEW.channel, 'source', NEW.source, 'received_at', NEW.received_at, 'reporter', NEW.reporter, 'person_name', NEW.person_name, 'person_citizen_id', NEW.person_citizen_id, 'person_age', NEW.person_age, 'person_sex', NEW.person_sex, 'subdistrict_code', NEW.subdistrict_code, 'gps_lat', NEW.gps_lat, 'gps_lon', NEW.gps_lon, 'address_text', NEW.address_text, 'core_issues', NEW.core_issues, 'urgency', NEW.urgency, 'details', NEW.details, 'photos', NEW.photos, 'sensitive', NEW.sensitive, 'status', NEW.status, 'owner_office', NEW.owner_office, 'case_id', NEW.case_id, 'status_note', NEW.status_note, 'pass_to', NEW.pass_to, 'history', NEW.history, 'updated_at', NEW.updated_at), json_object('id', OLD.id, 'channel', OLD.channel, 'source', OLD.source, 'received_at', OLD.received_at, 'reporter', OLD.reporter, 'person_name', OLD.person_name, 'person_citizen_id', OLD.person_citizen_id, 'person_age', OLD.person_age, 'person_sex', OLD.person_sex, 'subdistrict_code', OLD.subdistrict_code, 'gps_lat', OLD.gps_lat, 'gps_lon', OLD.gps_lon, 'address_text', OLD.address_text, 'core_issues', OLD.core_issues, 'urgency', OLD.urgency, 'details', OLD.details, 'photos', OLD.photos, 'sensitive', OLD.sensitive, 'status', OLD.status, 'owner_office', OLD.owner_office, 'case_id', OLD.case_id, 'status_note', OLD.status_note, 'pass_to', OLD.pass_to, 'history', OLD.history, 'updated_at', OLD.updated_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

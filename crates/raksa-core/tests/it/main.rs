@@ -16,6 +16,7 @@ mod places;
 mod privacy;
 mod referrals;
 mod report;
+mod requests;
 mod thai_date;
 mod unlock;
 mod welfare;
