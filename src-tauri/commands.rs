@@ -105,6 +105,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sync_now,
         incoming_referrals,
         reply_to_referral,
+        help_requests,
+        help_requests_waiting,
+        accept_help_request,
+        pass_on_help_request,
+        close_help_request,
         resolve_conflict,
         import_preview,
         import_commit,
@@ -834,6 +839,56 @@ async fn reply_to_referral(
 ) -> Reply<()> {
     let waker = state.1.clone();
     let r = on_record(state, id, move |s, id| s.reply_to_referral(id, &reply)).await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn help_requests(
+    state: State<'_, AppState>,
+) -> Reply<Vec<raksa_core::help_requests::HelpRequestItem>> {
+    on_workstation(state, |w| w.with_session(|s| s.help_requests())).await
+}
+
+/// (waiting, of which urgent): the inbox badge.
+#[tauri::command]
+async fn help_requests_waiting(state: State<'_, AppState>) -> Reply<(u32, u32)> {
+    on_workstation(state, |w| w.with_session(|s| s.help_requests_waiting())).await
+}
+
+#[tauri::command]
+async fn accept_help_request(
+    state: State<'_, AppState>,
+    id: String,
+    person_id: String,
+) -> Reply<CaseSummary> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, move |s, id| {
+        let person = parse_id(&person_id)?;
+        s.accept_help_request(id, person)
+    })
+    .await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn pass_on_help_request(
+    state: State<'_, AppState>,
+    id: String,
+    office: String,
+    reason: String,
+) -> Reply<()> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, move |s, id| s.pass_on_help_request(id, &office, &reason)).await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn close_help_request(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, move |s, id| s.close_help_request(id, &reason)).await;
     waker.wake();
     r
 }

@@ -147,7 +147,7 @@ pub const MAX_PHOTOS: usize = 3;
 
 /// The person who reported (absent when anonymous).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "RequestReporter")]
 pub struct Reporter {
     pub name: String,
     #[serde(default)]

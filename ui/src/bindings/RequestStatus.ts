@@ -3,4 +3,4 @@
 /**
  * Where a request stands, as its requester sees it.
  */
-export type RequestStatus = "received" | "case_opened" | "passed_on" | "closed";
+export type RequestStatus = "received" | "case_opened" | "help_given" | "passed_on" | "closed";

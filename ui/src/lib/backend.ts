@@ -69,6 +69,7 @@ import type { Referral } from "../bindings/Referral";
 import type { ReferralChange } from "../bindings/ReferralChange";
 import type { RegisterEntry } from "../bindings/RegisterEntry";
 import type { SyncStatus } from "../bindings/SyncStatus";
+import type { HelpRequestItem } from "../bindings/HelpRequestItem";
 import type { IncomingReferral } from "../bindings/IncomingReferral";
 import type { ReferralReply } from "../bindings/ReferralReply";
 import type { SyncReport } from "../bindings/SyncReport";
@@ -182,6 +183,11 @@ export const backend = {
   saveReferralLetter: (id: string) => call<string>("save_referral_letter", { id }),
   incomingReferrals: () => call<IncomingReferral[]>("incoming_referrals"),
   replyToReferral: (id: string, reply: ReferralReply) => call<null>("reply_to_referral", { id, reply }),
+  helpRequests: () => call<HelpRequestItem[]>("help_requests"),
+  helpRequestsWaiting: () => call<[number, number]>("help_requests_waiting"),
+  acceptHelpRequest: (id: string, personId: string) => call<CaseSummary>("accept_help_request", { id, personId }),
+  passOnHelpRequest: (id: string, office: string, reason: string) => call<null>("pass_on_help_request", { id, office, reason }),
+  closeHelpRequest: (id: string, reason: string) => call<null>("close_help_request", { id, reason }),
   resolveConflict: (issueId: number, keepMine: boolean) => call<null>("resolve_conflict", { issueId, keepMine }),
   importPreview: (dataBase64: string) => call<ImportPreview>("import_preview", { dataBase64 }),
   importCommit: (dataBase64: string, decisions: ImportDecision[]) => call<ImportResult>("import_commit", { dataBase64, decisions }),

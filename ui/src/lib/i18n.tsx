@@ -4,6 +4,9 @@
 // (Record<Enum, [th, en]>, read with pick), so a new enum member without a label does not
 // compile. messages.test.ts refuses screens that bring strings of their own.
 import { createContext, useContext } from "react";
+import type { CoreIssue } from "../bindings/CoreIssue";
+import type { RequestChannel } from "../bindings/RequestChannel";
+import type { RequestStatus } from "../bindings/RequestStatus";
 import type { FieldProblem } from "../bindings/FieldProblem";
 import type { IntakeChannel } from "../bindings/IntakeChannel";
 import type { Role } from "../bindings/Role";
@@ -126,6 +129,31 @@ export const outcomeNames: Record<ClosureOutcome, [string, string]> = {
   declined: ["ผู้รับบริการปฏิเสธความช่วยเหลือ", "Declined help"],
   unreachable: ["ติดต่อไม่ได้", "Unreachable"],
   other: ["อื่น ๆ", "Other"],
+};
+export const coreIssueNames: Record<CoreIssue, [string, string]> = {
+  family_violence: ["ความรุนแรงในครอบครัว", "Family violence"],
+  teenage_pregnancy: ["การตั้งครรภ์ในวัยรุ่น", "Teenage pregnancy"],
+  human_trafficking: ["การค้ามนุษย์", "Human trafficking"],
+  drugs: ["ยาเสพติด", "Drugs"],
+  homeless: ["คนไร้ที่พึ่ง/คนไร้บ้าน", "Homelessness"],
+  child_youth: ["ปัญหาเด็กและเยาวชน", "Children and youth"],
+  missing_person: ["คนหาย", "Missing person"],
+  elderly: ["ปัญหาผู้สูงอายุ", "Elderly"],
+  disability: ["ปัญหาคนพิการ", "Disability"],
+  begging: ["ขอทาน", "Begging"],
+};
+export const requestStatusNames: Record<RequestStatus, [string, string]> = {
+  received: ["รอดำเนินการ", "Waiting"],
+  case_opened: ["เปิดกรณีช่วยเหลือแล้ว", "Case opened"],
+  help_given: ["ให้ความช่วยเหลือแล้ว", "Help given"],
+  passed_on: ["ส่งต่อให้สำนักงานอื่น", "Passed on"],
+  closed: ["ปิดเรื่อง", "Closed"],
+};
+export const requestChannelNames: Record<RequestChannel, [string, string]> = {
+  hotline1300: ["สายด่วน 1300", "1300 hotline"],
+  volunteer: ["อาสาสมัครพัฒนาสังคม (อพม.)", "Volunteer (อพม.)"],
+  partner: ["ระบบพันธมิตร", "Partner app"],
+  office: ["สำนักงานอื่น", "Another office"],
 };
 export const milestoneNames: Record<Milestone, [string, string]> = {
   first_contact: ["ติดต่อผู้รับบริการครั้งแรก", "First contact"],

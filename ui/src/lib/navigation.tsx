@@ -21,7 +21,8 @@ export type View =
   | { kind: "audit" }
   | { kind: "dashboard" }
   | { kind: "reports" }
-  | { kind: "import" };
+  | { kind: "import" }
+  | { kind: "requests" };
 
 /** The path of a screen: what a deep link to it is. */
 export function pathOf(v: View): string {

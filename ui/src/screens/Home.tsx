@@ -4,7 +4,9 @@ import type { AppStatus } from "../bindings/AppStatus";
 import { useI18n, roleNames } from "../lib/i18n";
 import { LockIcon, ShieldIcon } from "../lib/icons";
 import { pathOf, useGo, type View } from "../lib/navigation";
+import { backend } from "../lib/backend";
 import { Agencies } from "./Agencies";
+import { RequestInbox } from "./RequestInbox";
 import { Audit } from "./Audit";
 import { Cases } from "./Cases";
 import { Import } from "./Import";
@@ -121,6 +123,7 @@ function routes(): RouteObject[] {
         },
         { path: "reports", element: <Reports /> },
         { path: "import", element: <Import /> },
+        { path: "requests", element: <With render={(go) => <RequestInbox go={go} />} /> },
         { path: "*", element: <With render={(go) => <Cases go={go} />} /> },
       ],
     },
@@ -168,8 +171,27 @@ function Shell() {
     };
   }, [onLock, navigate]);
 
-  const nav: { view: View; label: string; show: boolean }[] = [
+  // Requests for help waiting for a step (and how many are urgent): the tab's badge and,
+  // for urgent ones, a notice in the status bar. Polled; a sync brings new ones.
+  const [waiting, setWaiting] = useState<[number, number]>([0, 0]);
+  useEffect(() => {
+    let live = true;
+    const poll = () =>
+      backend
+        .helpRequestsWaiting()
+        .then((w) => live && setWaiting(w))
+        .catch(() => undefined);
+    poll();
+    const timer = window.setInterval(poll, 15000);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [location.pathname]);
+
+  const nav: { view: View; label: string; show: boolean; badge?: number }[] = [
     { view: { kind: "my_work" }, label: t("navMyWork"), show: true },
+    { view: { kind: "requests" }, label: t("navRequests"), show: true, badge: waiting[0] },
     { view: { kind: "cases" }, label: t("navCases"), show: true },
     { view: { kind: "register" }, label: t("navRegister"), show: true },
     { view: { kind: "office_work" }, label: t("navOfficeWork"), show: role !== "case_worker" },
@@ -230,6 +252,11 @@ function Shell() {
               onClick={() => go(n.view)}
             >
               {n.label}
+              {n.badge !== undefined && n.badge > 0 && (
+                <span className={"badge" + (n.view.kind === "requests" && waiting[1] > 0 ? " badge-urgent" : "")} data-testid={`badge-${n.view.kind}`}>
+                  {n.badge}
+                </span>
+              )}
             </button>
           ))}
       </nav>
@@ -241,6 +268,11 @@ function Shell() {
           <ShieldIcon /> {t("storageStatus")}
         </span>
         <SyncIndicator onOpen={() => go({ kind: "settings" })} />
+        {waiting[1] > 0 && (
+          <button type="button" className="status-item status-urgent" id="urgent-requests" onClick={() => go({ kind: "requests" })}>
+            {waiting[1]} {t("requests.urgentWaiting")}
+          </button>
+        )}
         {role === "admin" && <UpdateNotice onOpen={() => go({ kind: "settings" })} />}
         <span className="shortcuts">{t("shortcuts")}</span>
       </footer>
