@@ -880,7 +880,10 @@ async fn pass_on_help_request(
     reason: String,
 ) -> Reply<()> {
     let waker = state.1.clone();
-    let r = on_record(state, id, move |s, id| s.pass_on_help_request(id, &office, &reason)).await;
+    let r = on_record(state, id, move |s, id| {
+        s.pass_on_help_request(id, &office, &reason)
+    })
+    .await;
     waker.wake();
     r
 }

@@ -519,8 +519,8 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<u64>,
     /// For `invalid_fields`: each refused field with its message.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldMessage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Box<Vec<FieldMessage>>>,
 }
 
 /// One refused field of a request body (`ErrorBody::fields`).
@@ -538,7 +538,7 @@ impl ErrorBody {
             message_th: th.into(),
             message_en: en.into(),
             expected_seq: None,
-            fields: Vec::new(),
+            fields: None,
         }
     }
 }

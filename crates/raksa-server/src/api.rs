@@ -122,11 +122,11 @@ impl AppState {
     }
 
     /// A client address that failed too many credential checks waits (`Some(seconds)`).
-    fn failures_exceeded(&self, addr: IpAddr) -> Option<u64> {
+    pub(crate) fn failures_exceeded(&self, addr: IpAddr) -> Option<u64> {
         take(&self.failures, addr, FAIL_RATE, FAIL_BURST, 0.0)
     }
 
-    fn failed(&self, addr: IpAddr) {
+    pub(crate) fn failed(&self, addr: IpAddr) {
         let _ = take(&self.failures, addr, FAIL_RATE, FAIL_BURST, 1.0);
     }
 }
@@ -472,7 +472,7 @@ fn invalid_fields(inv: &raksa_domain::field::Invalid) -> ApiError {
         &format!("ข้อมูลไม่ถูกต้อง: {} ({})", first.message_th, first.field),
         &format!("Invalid input: {} ({})", first.message_en, first.field),
     );
-    body.fields = fields;
+    body.fields = Some(Box::new(fields));
     ApiError(422, body, None)
 }
 
@@ -903,6 +903,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/blobs/{sha256}", get(get_blob).put(put_blob))
+        .route("/console", get(crate::console::index))
+        .route("/console/login", post(crate::console::login))
+        .route("/console/logout", post(crate::console::logout))
+        .route("/console/requests", post(crate::console::file))
+        .route("/console/places", get(crate::console::places))
+        .route("/console/similar", get(crate::console::similar))
+        .route("/console/style.css", get(crate::console::style))
+        .route("/console/app.js", get(crate::console::script))
         .route("/v1/requests", post(post_request))
         .route("/v1/requests/{id}", get(get_request))
         .route("/v1/requests/{id}/photos/{sha256}", get(get_request_photo))

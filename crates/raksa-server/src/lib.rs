@@ -2,6 +2,7 @@
 //! office pulls its own records, and the API (`api`) is described by `openapi.json`.
 
 pub mod api;
+pub mod console;
 pub mod national;
 pub mod release;
 pub mod store;

@@ -94,6 +94,11 @@ enum Command {
         #[command(subcommand)]
         command: RouteCommand,
     },
+    /// Accounts of the 1300 console (hotline officers and supervisors).
+    Hotline {
+        #[command(subcommand)]
+        command: HotlineCommand,
+    },
     /// Requests for help: the national queue and routing one by hand (HuSEC).
     Request {
         #[command(subcommand)]
@@ -114,6 +119,26 @@ enum PartnerCommand {
         name: String,
     },
     List,
+}
+
+#[derive(Subcommand)]
+enum HotlineCommand {
+    /// Add (or reset) an account; the password comes from RAKSA_HOTLINE_PASSWORD or is
+    /// made and shown once.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// officer or supervisor
+        #[arg(long, default_value = "officer")]
+        role: String,
+    },
+    /// Disable an account and end its sessions at once.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -602,6 +627,46 @@ fn main() {
                     }
                     0
                 }
+                Err(e) => fail(e),
+            },
+        },
+        Command::Hotline { command } => match command {
+            HotlineCommand::Add {
+                username,
+                name,
+                role,
+            } => {
+                let (password, shown) = match std::env::var("RAKSA_HOTLINE_PASSWORD") {
+                    Ok(p) if !p.is_empty() => (p, false),
+                    _ => {
+                        use base64::Engine;
+                        let mut b = [0u8; 15];
+                        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+                        (
+                            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b),
+                            true,
+                        )
+                    }
+                };
+                match store.add_hotline_user(&username, &name, &role, &password) {
+                    Ok(()) => {
+                        if shown {
+                            println!("รหัสผ่านเริ่มต้น (แสดงครั้งเดียว) / initial password (shown once):");
+                            println!("{password}");
+                        } else {
+                            println!("บันทึกบัญชีแล้ว / account saved");
+                        }
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+            HotlineCommand::Disable { username } => match store.disable_hotline_user(&username) {
+                Ok(0) => {
+                    eprintln!("ไม่พบบัญชีที่ใช้งานอยู่ / no such active account");
+                    1
+                }
+                Ok(_) => 0,
                 Err(e) => fail(e),
             },
         },

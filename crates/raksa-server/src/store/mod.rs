@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 use self::sealing::Keyring;
 use crate::release::{self, Release};
 
+pub mod console;
 mod postgresql;
 pub mod requests;
 pub mod sealing;
@@ -226,6 +227,30 @@ pub trait Tx {
         request_id: &str,
         now: &str,
     ) -> Result<()>;
+    // the 1300 console: hotline accounts and their browser sessions
+    fn add_hotline_user(
+        &mut self,
+        username: &str,
+        full_name: &str,
+        role: &str,
+        pw_hash: &str,
+        now: &str,
+    ) -> Result<()>;
+    /// (full name, role, password hash) of an enabled account.
+    fn hotline_user(&mut self, username: &str) -> Result<Option<(String, String, String)>>;
+    fn disable_hotline_user(&mut self, username: &str, now: &str) -> Result<usize>;
+    fn add_console_session(
+        &mut self,
+        token_hash: &str,
+        username: &str,
+        csrf: &str,
+        expires: &str,
+    ) -> Result<()>;
+    /// (username, CSRF token) of a live session.
+    fn console_session(&mut self, token_hash: &str, now: &str) -> Result<Option<(String, String)>>;
+    fn delete_console_session(&mut self, token_hash: &str) -> Result<()>;
+    /// The requests one source filed, newest first.
+    fn requests_of_source(&mut self, source: &str, limit: u32) -> Result<Vec<String>>;
     /// Gives a record to another office (a request passed on).
     fn move_record(&mut self, entity: &str, key: &str, office: &str) -> Result<()>;
     fn office_key(&mut self, office: &str) -> Result<Option<String>>;
@@ -389,7 +414,7 @@ fn apply_one<T: Tx>(
         let mut whole = m.fields.clone();
         let pw = |f: &Map<String, Value>| f.get("password_changed_at").cloned();
         if let (Some(cur), Some(Value::String(mine))) =
-            (current_fields.as_ref().and_then(|c| pw(c)), pw(&m.fields))
+            (current_fields.as_ref().and_then(pw), pw(&m.fields))
             && let Value::String(theirs) = &cur
             && theirs > &mine
         {
@@ -738,11 +763,20 @@ fn op_release_package<T: Tx>(tx: &mut T, target: &str, version: &str) -> Result<
         .ok_or_else(|| refuse(404, "not_found", "ไม่พบรุ่นนี้บนเซิร์ฟเวอร์", "No such release"))
 }
 
+use console::{
+    op_add_hotline, op_close_session, op_disable_hotline, op_filed_by, op_hotline_hash,
+    op_open_session, op_session as op_console_session, op_similar,
+};
 use requests::{
     op_add_partner, op_file as op_file_request, op_national_queue, op_partner_auth, op_partners,
     op_photo as op_request_photo, op_remove_route, op_revoke_partner,
     op_route_by_hand as op_route_request, op_routes, op_set_route, op_status as op_request_status,
 };
+
+thread_local! {
+    /// A hash to check a password against when the user name is unknown (same cost).
+    static DUMMY_HASH: String = console::hash_password("raksa-no-such-user");
+}
 
 fn op_trusted_keys<T: Tx>(tx: &mut T, keys: &Keyring, office: &str) -> Result<Vec<String>> {
     Ok(office_trust(tx, keys, office)?.now.into_iter().collect())
@@ -778,7 +812,7 @@ fn office_trust<T: Tx>(tx: &mut T, keys: &Keyring, office: &str) -> Result<Trust
         let account = users
             .iter()
             .find(|u| u.get("id").and_then(Value::as_str) == Some(user));
-        if !revoked && account.is_none_or(|u| signed::is_active_admin(u)) {
+        if !revoked && account.is_none_or(signed::is_active_admin) {
             now.insert(key.to_owned());
         }
     }
@@ -1173,6 +1207,66 @@ impl Store {
     pub fn national_queue(&self) -> Result<Vec<(String, String, Option<String>)>> {
         in_tx!(self, op_national_queue(&self.keys))
     }
+    // ---- the 1300 console (`console`) ----
+    /// Adds (or resets) a hotline account; the password is hashed before any transaction.
+    pub fn add_hotline_user(
+        &self,
+        username: &str,
+        full_name: &str,
+        role: &str,
+        password: &str,
+    ) -> Result<()> {
+        if password.chars().count() < 12 {
+            return Err(refuse(
+                400,
+                "invalid",
+                "รหัสผ่านต้องยาวอย่างน้อย 12 ตัวอักษร",
+                "The password needs at least 12 characters",
+            ));
+        }
+        let hash = console::hash_password(password);
+        in_tx!(self, op_add_hotline(username, full_name, role, &hash))
+    }
+    pub fn disable_hotline_user(&self, username: &str) -> Result<usize> {
+        in_tx!(self, op_disable_hotline(username))
+    }
+    /// Signs a hotline account in: (session token, CSRF token), or None for a wrong user
+    /// name or password (the same work either way). The hash is checked outside any
+    /// transaction.
+    pub fn console_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<(String, String)>> {
+        let hash: Option<String> = in_tx!(self, op_hotline_hash(username))?;
+        // an unknown user costs the same as a known one
+        let phc = hash
+            .clone()
+            .unwrap_or_else(|| DUMMY_HASH.with(|h| h.clone()));
+        let ok = console::verify_password(password, &phc) && hash.is_some();
+        if !ok {
+            return Ok(None);
+        }
+        in_tx!(self, op_open_session(username)).map(Some)
+    }
+    pub fn console_session(&self, token: &str) -> Result<Option<console::ConsoleUser>> {
+        in_tx!(self, op_console_session(token))
+    }
+    pub fn console_sign_out(&self, token: &str) -> Result<()> {
+        in_tx!(self, op_close_session(token))
+    }
+    pub fn filed_by(&self, username: &str) -> Result<Vec<console::FiledRow>> {
+        in_tx!(self, op_filed_by(&self.keys, username))
+    }
+    pub fn similar_requests(
+        &self,
+        province: &str,
+        phone: &str,
+        citizen_id: &str,
+    ) -> Result<Vec<(String, String, String)>> {
+        in_tx!(self, op_similar(&self.keys, province, phone, citizen_id))
+    }
+
     /// A partner system's API key (shown once; only its hash is kept).
     pub fn add_partner(&self, name: &str) -> Result<String> {
         in_tx!(self, op_add_partner(name))

@@ -729,4 +729,82 @@ impl Tx for PgTx<'_> {
         )?;
         Ok(())
     }
+    fn add_hotline_user(
+        &mut self,
+        username: &str,
+        full_name: &str,
+        role: &str,
+        pw_hash: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO hotline_users (username, full_name, role, pw_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (username) DO UPDATE SET full_name = excluded.full_name,
+                 role = excluded.role, pw_hash = excluded.pw_hash, disabled_at = NULL",
+            |t, st| t.execute(st, &[&username, &full_name, &role, &pw_hash, &now]),
+        )?;
+        Ok(())
+    }
+    fn hotline_user(&mut self, username: &str) -> Result<Option<(String, String, String)>> {
+        Ok(self
+            .run(
+                "SELECT full_name, role, pw_hash FROM hotline_users
+                 WHERE username = $1 AND disabled_at IS NULL",
+                |t, st| t.query_opt(st, &[&username]),
+            )?
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+    fn disable_hotline_user(&mut self, username: &str, now: &str) -> Result<usize> {
+        let n = self.run(
+            "UPDATE hotline_users SET disabled_at = $2 WHERE username = $1 AND disabled_at IS NULL",
+            |t, st| t.execute(st, &[&username, &now]),
+        )?;
+        self.run(
+            "DELETE FROM console_sessions WHERE username = $1",
+            |t, st| t.execute(st, &[&username]),
+        )?;
+        Ok(n as usize)
+    }
+    fn add_console_session(
+        &mut self,
+        token_hash: &str,
+        username: &str,
+        csrf: &str,
+        expires: &str,
+    ) -> Result<()> {
+        self.run(
+            "INSERT INTO console_sessions (token_hash, username, csrf, expires_at) VALUES ($1, $2, $3, $4)",
+            |t, st| t.execute(st, &[&token_hash, &username, &csrf, &expires]),
+        )?;
+        Ok(())
+    }
+    fn console_session(&mut self, token_hash: &str, now: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .run(
+                "SELECT s.username, s.csrf FROM console_sessions s
+                 JOIN hotline_users u ON u.username = s.username AND u.disabled_at IS NULL
+                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+                |t, st| t.query_opt(st, &[&token_hash, &now]),
+            )?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+    fn delete_console_session(&mut self, token_hash: &str) -> Result<()> {
+        self.run(
+            "DELETE FROM console_sessions WHERE token_hash = $1",
+            |t, st| t.execute(st, &[&token_hash]),
+        )?;
+        Ok(())
+    }
+    fn requests_of_source(&mut self, source: &str, limit: u32) -> Result<Vec<String>> {
+        let limit = i64::from(limit);
+        Ok(self
+            .run(
+                "SELECT request_id FROM request_keys WHERE source = $1 ORDER BY at DESC LIMIT $2",
+                |t, st| t.query(st, &[&source, &limit]),
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
 }

@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS admin_keys (device_id TEXT PRIMARY KEY, office TEXT N
     sealed TEXT NOT NULL, added_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS partners (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,
     key_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE IF NOT EXISTS hotline_users (username TEXT PRIMARY KEY, full_name TEXT NOT NULL,
+    role TEXT NOT NULL, pw_hash TEXT NOT NULL, created_at TEXT NOT NULL, disabled_at TEXT);
+CREATE TABLE IF NOT EXISTS console_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL,
+    csrf TEXT NOT NULL, expires_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS routes (area TEXT PRIMARY KEY, office TEXT NOT NULL, set_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS request_keys (source TEXT NOT NULL, idem_key TEXT NOT NULL,
     body_hash TEXT NOT NULL, request_id TEXT NOT NULL, at TEXT NOT NULL,
@@ -628,5 +632,85 @@ impl Tx for SqliteTx<'_> {
             [entity, key, office],
         )?;
         Ok(())
+    }
+    fn add_hotline_user(
+        &mut self,
+        username: &str,
+        full_name: &str,
+        role: &str,
+        pw_hash: &str,
+        now: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO hotline_users (username, full_name, role, pw_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (username) DO UPDATE SET full_name = excluded.full_name,
+                 role = excluded.role, pw_hash = excluded.pw_hash, disabled_at = NULL",
+            [username, full_name, role, pw_hash, now],
+        )?;
+        Ok(())
+    }
+    fn hotline_user(&mut self, username: &str) -> Result<Option<(String, String, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT full_name, role, pw_hash FROM hotline_users
+                 WHERE username = ?1 AND disabled_at IS NULL",
+                [username],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+    fn disable_hotline_user(&mut self, username: &str, now: &str) -> Result<usize> {
+        let n = self.0.execute(
+            "UPDATE hotline_users SET disabled_at = ?2 WHERE username = ?1 AND disabled_at IS NULL",
+            [username, now],
+        )?;
+        self.0.execute(
+            "DELETE FROM console_sessions WHERE username = ?1",
+            [username],
+        )?;
+        Ok(n)
+    }
+    fn add_console_session(
+        &mut self,
+        token_hash: &str,
+        username: &str,
+        csrf: &str,
+        expires: &str,
+    ) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO console_sessions (token_hash, username, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            [token_hash, username, csrf, expires],
+        )?;
+        Ok(())
+    }
+    fn console_session(&mut self, token_hash: &str, now: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT s.username, s.csrf FROM console_sessions s
+                 JOIN hotline_users u ON u.username = s.username AND u.disabled_at IS NULL
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+                [token_hash, now],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+    fn delete_console_session(&mut self, token_hash: &str) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM console_sessions WHERE token_hash = ?1",
+            [token_hash],
+        )?;
+        Ok(())
+    }
+    fn requests_of_source(&mut self, source: &str, limit: u32) -> Result<Vec<String>> {
+        let mut stmt = self.0.prepare(
+            "SELECT request_id FROM request_keys WHERE source = ?1 ORDER BY at DESC LIMIT ?2",
+        )?;
+        let v = stmt
+            .query_map(rusqlite::params![source, limit], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
     }
 }
