@@ -110,6 +110,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         accept_help_request,
         pass_on_help_request,
         close_help_request,
+        volunteers,
+        register_volunteer,
+        new_volunteer_code,
+        set_volunteer_active,
         resolve_conflict,
         import_preview,
         import_commit,
@@ -892,6 +896,44 @@ async fn pass_on_help_request(
 async fn close_help_request(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
     let waker = state.1.clone();
     let r = on_record(state, id, move |s, id| s.close_help_request(id, &reason)).await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn volunteers(state: State<'_, AppState>) -> Reply<Vec<raksa_core::volunteers::Volunteer>> {
+    on_workstation(state, |w| w.with_session(|s| s.volunteers())).await
+}
+
+#[tauri::command]
+async fn register_volunteer(
+    state: State<'_, AppState>,
+    volunteer: raksa_core::volunteers::NewVolunteer,
+) -> Reply<raksa_core::volunteers::VolunteerCode> {
+    let waker = state.1.clone();
+    let r = on_workstation(state, move |w| {
+        w.with_session(|s| s.register_volunteer(&volunteer))
+    })
+    .await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn new_volunteer_code(
+    state: State<'_, AppState>,
+    id: String,
+) -> Reply<raksa_core::volunteers::VolunteerCode> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, |s, id| s.new_volunteer_code(id)).await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn set_volunteer_active(state: State<'_, AppState>, id: String, active: bool) -> Reply<()> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, move |s, id| s.set_volunteer_active(id, active)).await;
     waker.wake();
     r
 }

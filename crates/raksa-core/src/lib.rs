@@ -26,6 +26,7 @@ pub mod session;
 pub mod sync;
 pub mod table;
 pub mod update;
+pub mod volunteers;
 pub mod welfare;
 pub mod workstation;
 

@@ -40,6 +40,13 @@ pub fn sha256_hex(data: impl AsRef<[u8]>) -> String {
         .collect()
 }
 
+/// The stored form of a volunteer's one-time activation code: SHA-256 of its digits (the
+/// office's PC makes it, the server finds the volunteer by it).
+pub fn volunteer_code_hash(code: &str) -> String {
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    sha256_hex(format!("raksa-volunteer-code-v1:{digits}"))
+}
+
 /// Whether `s` is a SHA-256 in lowercase hex (the name of a blob).
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
@@ -77,10 +84,13 @@ pub enum Entity {
     /// A request for help (1300, a volunteer, a partner app), made on the server and owned
     /// by one office at a time; the office's steps go back as changes of its status.
     HelpRequests,
+    /// A community volunteer (อพม.) the office registered, who files requests from the field
+    /// app after activating a one-time code (only the code's hash travels).
+    Volunteers,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 19] = [
+    pub const ALL: [Entity; 20] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -100,6 +110,7 @@ impl Entity {
         Entity::AccessGrants,
         Entity::AuditLog,
         Entity::HelpRequests,
+        Entity::Volunteers,
     ];
 
     pub fn table(self) -> &'static str {
@@ -123,6 +134,7 @@ impl Entity {
             Entity::AccessGrants => "access_grants",
             Entity::AuditLog => "audit_log",
             Entity::HelpRequests => "help_requests",
+            Entity::Volunteers => "volunteers",
         }
     }
 
@@ -362,6 +374,16 @@ impl Entity {
             ],
             Entity::AccessGrants => &["id", "case_id", "user_id", "reason", "at", "expires_at"],
             Entity::HelpRequests => HELP_REQUEST_FIELDS,
+            Entity::Volunteers => &[
+                "id",
+                "full_name",
+                "phone",
+                "subdistrict_code",
+                "code_hash",
+                "active",
+                "created_at",
+                "created_by",
+            ],
             Entity::AuditLog => &[
                 "hash",
                 "prev_hash",

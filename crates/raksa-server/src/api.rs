@@ -198,7 +198,7 @@ impl<'a>
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAddr(pub IpAddr);
 
-fn too_many(wait: u64) -> ApiError {
+pub(crate) fn too_many(wait: u64) -> ApiError {
     ApiError(
         429,
         ErrorBody::new(
@@ -310,6 +310,12 @@ async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, ApiErr
 
 pub struct ApiError(u16, ErrorBody, Option<u64>);
 
+impl ApiError {
+    pub(crate) fn new(status: u16, body: ErrorBody) -> ApiError {
+        ApiError(status, body, None)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -347,7 +353,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn invalid(what: &str) -> ApiError {
+pub(crate) fn invalid(what: &str) -> ApiError {
     ApiError(
         400,
         ErrorBody::new(
@@ -366,7 +372,7 @@ fn parse<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| invalid(&e.to_string()))
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -903,6 +909,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/blobs/{sha256}", get(get_blob).put(put_blob))
+        .route(
+            "/field",
+            get(|| async { axum::response::Redirect::permanent("/field/") }),
+        )
+        .route("/field/", get(crate::field::index))
+        .route("/field/app.js", get(crate::field::app))
+        .route("/field/sw.js", get(crate::field::worker))
+        .route("/field/style.css", get(crate::field::style))
+        .route("/field/manifest.webmanifest", get(crate::field::manifest))
+        .route("/field/icon.svg", get(crate::field::icon))
+        .route("/field/form.json", get(crate::field::form))
+        .route("/v1/field/enrol", post(crate::field::enrol))
+        .route(
+            "/v1/field/requests",
+            post(crate::field::file).get(crate::field::mine),
+        )
+        .route("/v1/field/places", get(crate::field::places))
         .route("/console", get(crate::console::index))
         .route("/console/login", post(crate::console::login))
         .route("/console/logout", post(crate::console::logout))

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod console;
+pub mod field;
 pub mod national;
 pub mod release;
 pub mod store;

@@ -70,6 +70,9 @@ import type { ReferralChange } from "../bindings/ReferralChange";
 import type { RegisterEntry } from "../bindings/RegisterEntry";
 import type { SyncStatus } from "../bindings/SyncStatus";
 import type { HelpRequestItem } from "../bindings/HelpRequestItem";
+import type { NewVolunteer } from "../bindings/NewVolunteer";
+import type { Volunteer } from "../bindings/Volunteer";
+import type { VolunteerCode } from "../bindings/VolunteerCode";
 import type { IncomingReferral } from "../bindings/IncomingReferral";
 import type { ReferralReply } from "../bindings/ReferralReply";
 import type { SyncReport } from "../bindings/SyncReport";
@@ -188,6 +191,10 @@ export const backend = {
   acceptHelpRequest: (id: string, personId: string) => call<CaseSummary>("accept_help_request", { id, personId }),
   passOnHelpRequest: (id: string, office: string, reason: string) => call<null>("pass_on_help_request", { id, office, reason }),
   closeHelpRequest: (id: string, reason: string) => call<null>("close_help_request", { id, reason }),
+  volunteers: () => call<Volunteer[]>("volunteers"),
+  registerVolunteer: (volunteer: NewVolunteer) => call<VolunteerCode>("register_volunteer", { volunteer }),
+  newVolunteerCode: (id: string) => call<VolunteerCode>("new_volunteer_code", { id }),
+  setVolunteerActive: (id: string, active: boolean) => call<null>("set_volunteer_active", { id, active }),
   resolveConflict: (issueId: number, keepMine: boolean) => call<null>("resolve_conflict", { issueId, keepMine }),
   importPreview: (dataBase64: string) => call<ImportPreview>("import_preview", { dataBase64 }),
   importCommit: (dataBase64: string, decisions: ImportDecision[]) => call<ImportResult>("import_commit", { dataBase64, decisions }),

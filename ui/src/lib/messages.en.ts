@@ -391,6 +391,17 @@ export const en: Catalogue = {
   "import.score": "score",
   "import.notTheSamePersonRegister": "Not the same person — register as new",
   "import.fixTheRowsInThe": "Fix the rows in the file and choose it again",
+  // volunteers
+  "volunteers.title": "The office's community volunteers (อพม.)",
+  "volunteers.hint": "Register a volunteer and give them a one-time activation code; they open the field app on their phone at the central server's /field/ and enter it",
+  "volunteers.codeFor": "Activation code for",
+  "volunteers.codeHint": "Shown once; give it to the volunteer in person. It works once this PC has synced",
+  "volunteers.name": "Full name",
+  "volunteers.place": "Sub-district",
+  "volunteers.phone": "Phone",
+  "volunteers.newCode": "New code",
+  "volunteers.deactivate": "Stop",
+  "volunteers.register": "Register volunteer",
   // requests for help
   navRequests: "Requests for help",
   "requests.title": "Requests for help sent to this office",

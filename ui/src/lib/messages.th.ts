@@ -398,6 +398,17 @@ export const th = {
   "import.score": "คะแนน",
   "import.notTheSamePersonRegister": "ไม่ใช่คนเดียวกัน — ลงทะเบียนเป็นบุคคลใหม่",
   "import.fixTheRowsInThe": "แก้ไขแถวที่มีปัญหาในไฟล์แล้วเลือกไฟล์ใหม่",
+  // volunteers
+  "volunteers.title": "อาสาสมัครพัฒนาสังคม (อพม.) ของสำนักงาน",
+  "volunteers.hint": "ลงทะเบียนอาสาสมัครแล้วให้รหัสเปิดใช้งาน (ใช้ได้ครั้งเดียว) อาสาสมัครเปิดแอปแจ้งเรื่องบนโทรศัพท์ที่ /field/ ของเซิร์ฟเวอร์ส่วนกลาง แล้วใส่รหัสนี้",
+  "volunteers.codeFor": "รหัสเปิดใช้งานของ",
+  "volunteers.codeHint": "แสดงครั้งเดียว ให้อาสาสมัครโดยตรง รหัสจะใช้ได้หลังเครื่องนี้ซิงก์กับเซิร์ฟเวอร์",
+  "volunteers.name": "ชื่อ–สกุล",
+  "volunteers.place": "ตำบลที่รับผิดชอบ",
+  "volunteers.phone": "โทรศัพท์",
+  "volunteers.newCode": "ออกรหัสใหม่",
+  "volunteers.deactivate": "ยกเลิกสิทธิ์",
+  "volunteers.register": "ลงทะเบียนอาสาสมัคร",
   // requests for help
   navRequests: "คำขอความช่วยเหลือ",
   "requests.title": "คำขอความช่วยเหลือที่ส่งถึงสำนักงาน",

@@ -123,7 +123,7 @@ function routes(): RouteObject[] {
         },
         { path: "reports", element: <Reports /> },
         { path: "import", element: <Import /> },
-        { path: "requests", element: <With render={(go) => <RequestInbox go={go} />} /> },
+        { path: "requests", element: <ByRole render={(role) => <With render={(go) => <RequestInbox go={go} canManage={role !== "case_worker"} />} />} /> },
         { path: "*", element: <With render={(go) => <Cases go={go} />} /> },
       ],
     },

@@ -13,11 +13,12 @@ import type { View } from "../lib/navigation";
 import { formatBe, formatBeDateTime, todayBangkokIso } from "../lib/thaiDate";
 import { reportFailure } from "../lib/failures";
 import { DuplicateList } from "./RegisterPerson";
+import { VolunteersCard } from "./VolunteersCard";
 import { emptyPersonForm, localPersonProblems, newPersonOf, PersonFields, probeOf, type PersonForm } from "./PersonFields";
 
 type Mode = { id: string; kind: "accept" | "pass_on" | "close" } | null;
 
-export function RequestInbox({ go }: { go: (v: View) => void }) {
+export function RequestInbox({ go, canManage }: { go: (v: View) => void; canManage: boolean }) {
   const { t, pick, lang } = useI18n();
   const [list, setList] = useState<HelpRequestItem[] | null>(null);
   const [mode, setMode] = useState<Mode>(null);
@@ -138,6 +139,7 @@ export function RequestInbox({ go }: { go: (v: View) => void }) {
       {waiting.map(card)}
       {answered.length > 0 && <h2>{t("requests.answered")}</h2>}
       {answered.map(card)}
+      {canManage && <VolunteersCard />}
     </section>
   );
 }

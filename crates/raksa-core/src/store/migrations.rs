@@ -1063,6 +1063,37 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 23,
+        name: "community volunteers who file requests from the field app, synced",
+        sql: r#"
+-- Issue 15 §4: the office registers its volunteers (อพม.) and gives each a one-time code;
+-- only the code's hash is kept and synced, so the server can activate the volunteer's
+-- phone with it once.
+CREATE TABLE volunteers (
+    id               TEXT PRIMARY KEY,
+    full_name        TEXT NOT NULL,
+    phone            TEXT NOT NULL DEFAULT '',
+    subdistrict_code TEXT,
+    code_hash        TEXT NOT NULL,
+    active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at       TEXT NOT NULL,
+    created_by       TEXT REFERENCES users(id)
+);
+CREATE TRIGGER sync_volunteers_insert AFTER INSERT ON volunteers
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('volunteers', NEW.id, json_object('id', NEW.id, 'full_name', NEW.full_name, 'phone', NEW.phone, 'subdistrict_code', NEW.subdistrict_code, 'code_hash', NEW.code_hash, 'active', NEW.active, 'created_at', NEW.created_at, 'created_by', NEW.created_by), NULL, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+CREATE TRIGGER sync_volunteers_update AFTER UPDATE ON volunteers
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('volunteers', NEW.id, json_object('id', NEW.id, 'full_name', NEW.full_name, 'phone', NEW.phone, 'subdistrict_code', NEW.subdistrict_code, 'code_hash', NEW.code_hash, 'active', NEW.active, 'created_at', NEW.created_at, 'created_by', NEW.created_by), json_object('id', OLD.id, 'full_name', OLD.full_name, 'phone', OLD.phone, 'subdistrict_code', OLD.subdistrict_code, 'code_hash', OLD.code_hash, 'active', OLD.active, 'created_at', OLD.created_at, 'created_by', OLD.created_by), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

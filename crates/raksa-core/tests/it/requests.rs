@@ -175,3 +175,41 @@ fn a_sensitive_request_shows_a_case_worker_only_that_it_exists() {
         Err(raksa_core::CoreError::NeedToKnow)
     ));
 }
+
+#[test]
+fn a_volunteer_gets_a_one_time_code_and_only_its_hash_is_kept_and_synced() {
+    let (_o, mut s, _) = new_office();
+    let v = s
+        .register_volunteer(&raksa_core::volunteers::NewVolunteer {
+            full_name: "นางบุญเรือน อาสาดี".into(),
+            phone: "089-123-4567".into(),
+            subdistrict_code: Some("650101".into()),
+        })
+        .unwrap();
+    assert_eq!(v.code.len(), 14);
+    assert_eq!(v.volunteer.place, "ต.ในเมือง อ.เมืองพิษณุโลก จ.พิษณุโลก");
+    let queued = s
+        .outbox_batch(500)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.entity == Entity::Volunteers)
+        .unwrap();
+    let text = serde_json::to_string(&queued.fields).unwrap();
+    assert!(!text.contains(&v.code) && !text.contains(&v.code.replace('-', "")));
+    assert_eq!(
+        queued.fields["code_hash"],
+        raksa_protocol::volunteer_code_hash(&v.code)
+    );
+    // a new code replaces the old one
+    let again = s.new_volunteer_code(v.volunteer.id).unwrap();
+    assert_ne!(again.code, v.code);
+    // an unknown sub-district is refused
+    assert!(
+        s.register_volunteer(&raksa_core::volunteers::NewVolunteer {
+            full_name: "ผู้ทดสอบ".into(),
+            phone: String::new(),
+            subdistrict_code: Some("999999".into()),
+        })
+        .is_err()
+    );
+}

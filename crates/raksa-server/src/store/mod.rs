@@ -27,6 +27,7 @@ use self::sealing::Keyring;
 use crate::release::{self, Release};
 
 pub mod console;
+pub mod field;
 mod postgresql;
 pub mod requests;
 pub mod sealing;
@@ -251,6 +252,17 @@ pub trait Tx {
     fn delete_console_session(&mut self, token_hash: &str) -> Result<()>;
     /// The requests one source filed, newest first.
     fn requests_of_source(&mut self, source: &str, limit: u32) -> Result<Vec<String>>;
+    /// A volunteer's phone activated with a one-time code (false: the code was used).
+    fn add_volunteer_token(
+        &mut self,
+        token_hash: &str,
+        volunteer_id: &str,
+        office: &str,
+        code_hash: &str,
+        now: &str,
+    ) -> Result<bool>;
+    /// (volunteer id, office, the code hash it was activated with)
+    fn volunteer_token(&mut self, token_hash: &str) -> Result<Option<(String, String, String)>>;
     /// Gives a record to another office (a request passed on).
     fn move_record(&mut self, entity: &str, key: &str, office: &str) -> Result<()>;
     fn office_key(&mut self, office: &str) -> Result<Option<String>>;
@@ -767,11 +779,16 @@ use console::{
     op_add_hotline, op_close_session, op_disable_hotline, op_filed_by, op_hotline_hash,
     op_open_session, op_session as op_console_session, op_similar,
 };
+use field::{op_field_auth, op_field_enrol};
 use requests::{
     op_add_partner, op_file as op_file_request, op_national_queue, op_partner_auth, op_partners,
     op_photo as op_request_photo, op_remove_route, op_revoke_partner,
     op_route_by_hand as op_route_request, op_routes, op_set_route, op_status as op_request_status,
 };
+
+fn op_sources<T: Tx>(tx: &mut T, source: &str) -> Result<Vec<String>> {
+    tx.requests_of_source(source, 100)
+}
 
 thread_local! {
     /// A hash to check a password against when the user name is unknown (same cost).
@@ -1207,6 +1224,27 @@ impl Store {
     pub fn national_queue(&self) -> Result<Vec<(String, String, Option<String>)>> {
         in_tx!(self, op_national_queue(&self.keys))
     }
+    // ---- the volunteers' field app (`field`) ----
+    pub fn field_enrol(&self, code: &str) -> Result<field::FieldEnrolment> {
+        in_tx!(self, op_field_enrol(&self.keys, code))
+    }
+    pub fn field_volunteer(&self, token: &str) -> Result<field::FieldVolunteer> {
+        in_tx!(self, op_field_auth(&self.keys, token))
+    }
+    /// A volunteer's own requests, newest first, as the requester sees them.
+    pub fn field_requests(&self, volunteer_id: &str) -> Result<Vec<requests::StatusView>> {
+        let ids: Vec<String> = in_tx!(self, op_sources(&format!("volunteer:{volunteer_id}")))?;
+        ids.iter()
+            .map(|id| {
+                self.request_status(
+                    raksa_domain::help_request::RequestChannel::Volunteer,
+                    volunteer_id,
+                    id,
+                )
+            })
+            .collect()
+    }
+
     // ---- the 1300 console (`console`) ----
     /// Adds (or resets) a hotline account; the password is hashed before any transaction.
     pub fn add_hotline_user(

@@ -807,4 +807,26 @@ impl Tx for PgTx<'_> {
             .map(|r| r.get(0))
             .collect())
     }
+    fn add_volunteer_token(
+        &mut self,
+        token_hash: &str,
+        volunteer_id: &str,
+        office: &str,
+        code_hash: &str,
+        now: &str,
+    ) -> Result<bool> {
+        Ok(self.run(
+            "INSERT INTO volunteer_tokens (token_hash, volunteer_id, office, code_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code_hash) DO NOTHING",
+            |t, st| t.execute(st, &[&token_hash, &volunteer_id, &office, &code_hash, &now]),
+        )? == 1)
+    }
+    fn volunteer_token(&mut self, token_hash: &str) -> Result<Option<(String, String, String)>> {
+        Ok(self
+            .run(
+                "SELECT volunteer_id, office, code_hash FROM volunteer_tokens WHERE token_hash = $1",
+                |t, st| t.query_opt(st, &[&token_hash]),
+            )?
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
 }

@@ -38,6 +38,9 @@ pub struct Filed {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatusView {
     pub id: String,
+    pub received_at: String,
+    /// The core issues it was filed under.
+    pub core_issues: Vec<String>,
     pub status: RequestStatus,
     pub status_th: String,
     pub status_en: String,
@@ -194,6 +197,8 @@ pub(super) fn op_status<T: Tx>(
     let shown = help_request::requester_status(status, case_status);
     Ok(StatusView {
         id: id.to_owned(),
+        received_at: text_of(&f, "received_at").to_owned(),
+        core_issues: serde_json::from_str(text_of(&f, "core_issues")).unwrap_or_default(),
         status: shown,
         status_th: shown.label_th().to_owned(),
         status_en: shown.as_str().replace('_', " "),

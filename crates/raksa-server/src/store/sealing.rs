@@ -45,6 +45,8 @@ fn clear_fields(entity: &str) -> &'static [&'static str] {
         "case_events" => &["id", "case_id", "at", "kind"],
         // what routing, the office inbox's counts and HuSEC's figures use (no names,
         // contacts, places below the sub-district or free text)
+        // a volunteer is found by the hash of their one-time code
+        "volunteers" => &["id", "code_hash", "active", "subdistrict_code"],
         "help_requests" => &[
             "id",
             "channel",

@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS hotline_users (username TEXT PRIMARY KEY, full_name T
     role TEXT NOT NULL, pw_hash TEXT NOT NULL, created_at TEXT NOT NULL, disabled_at TEXT);
 CREATE TABLE IF NOT EXISTS console_sessions (token_hash TEXT PRIMARY KEY, username TEXT NOT NULL,
     csrf TEXT NOT NULL, expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS volunteer_tokens (token_hash TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL,
+    office TEXT NOT NULL, code_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS routes (area TEXT PRIMARY KEY, office TEXT NOT NULL, set_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS request_keys (source TEXT NOT NULL, idem_key TEXT NOT NULL,
     body_hash TEXT NOT NULL, request_id TEXT NOT NULL, at TEXT NOT NULL,
@@ -712,5 +714,29 @@ impl Tx for SqliteTx<'_> {
             .query_map(rusqlite::params![source, limit], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
+    }
+    fn add_volunteer_token(
+        &mut self,
+        token_hash: &str,
+        volunteer_id: &str,
+        office: &str,
+        code_hash: &str,
+        now: &str,
+    ) -> Result<bool> {
+        Ok(self.0.execute(
+            "INSERT INTO volunteer_tokens (token_hash, volunteer_id, office, code_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code_hash) DO NOTHING",
+            [token_hash, volunteer_id, office, code_hash, now],
+        )? == 1)
+    }
+    fn volunteer_token(&mut self, token_hash: &str) -> Result<Option<(String, String, String)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT volunteer_id, office, code_hash FROM volunteer_tokens WHERE token_hash = ?1",
+                [token_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
     }
 }

@@ -363,3 +363,59 @@ fn a_request_without_a_usable_place_waits_in_the_national_queue_until_husec_rout
         assert!(ids.contains(&none.id) && ids.contains(&a.id));
     }
 }
+
+#[test]
+fn a_volunteers_code_activates_one_phone_once_and_a_new_code_stops_it() {
+    for b in backends() {
+        let store = &b.store;
+        let pl = device(store, "พล", "pc");
+        let code = "1234-5678-9012";
+        let volunteer = |seq, hash: &str, active: i64| {
+            Mutation::new(
+                seq,
+                Entity::Volunteers,
+                crate::id(50),
+                fields_of(&json!({
+                    "id": crate::id(50), "full_name": "นางบุญเรือน อาสาดี", "phone": "0891234567",
+                    "subdistrict_code": "650101", "code_hash": hash, "active": active,
+                    "created_at": "2026-12-01T00:00:00Z", "created_by": null
+                })),
+                None,
+            )
+        };
+        let push = |m| {
+            store
+                .push(
+                    &pl,
+                    &PushRequest {
+                        protocol: PROTOCOL_VERSION,
+                        mutations: vec![m],
+                    },
+                )
+                .unwrap()
+                .results[0]
+                .outcome
+                .clone()
+        };
+        assert_eq!(
+            push(volunteer(1, &raksa_protocol::volunteer_code_hash(code), 1)),
+            Outcome::Applied
+        );
+        assert!(store.field_enrol("0000-0000-0000").is_err(), "{}", b.name);
+        let e = store.field_enrol(code).unwrap();
+        assert_eq!(e.office, "พล");
+        assert!(store.field_enrol(code).is_err(), "once only");
+        let v = store.field_volunteer(&e.token).unwrap();
+        assert_eq!(v.subdistrict_code.as_deref(), Some("650101"));
+        // a new code at the office stops the phone activated with the old one
+        assert!(matches!(
+            push(volunteer(
+                2,
+                &raksa_protocol::volunteer_code_hash("9999-8888-7777"),
+                1
+            )),
+            Outcome::Applied | Outcome::Conflict { .. }
+        ));
+        assert!(store.field_volunteer(&e.token).is_err(), "{}", b.name);
+    }
+}
