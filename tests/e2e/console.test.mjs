@@ -6,53 +6,25 @@
 // session cookie is httpOnly, Secure, SameSite=Strict and a post without the form's CSRF
 // token is refused. Screenshot: console.png.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { after, test } from "node:test";
-import { remote } from "webdriverio";
-import { appBinary, screenshot } from "./driver.mjs";
+import { chromium, screenshot, serverBinary, startServer } from "./driver.mjs";
 
-const serverBinary = process.env.RAKSA_SERVER ?? path.join(path.dirname(appBinary), "raksa-server");
 const dir = mkdtempSync(path.join(os.tmpdir(), "raksa-console-"));
 const db = `sqlite:${path.join(dir, "server.db")}`;
 const PASSWORD = "รับสายด่วน-1300-ปลอดภัย";
 const admin = (args, env = {}) =>
   execFileSync(serverBinary, ["--db", db, ...args], { env: { ...process.env, ...env } }).toString().trim().split("\n").pop();
 let server;
-let driver;
+let chrome;
 let browser;
 after(async () => {
-  await browser?.deleteSession().catch(() => undefined);
-  driver?.kill("SIGTERM");
+  await chrome?.stop();
   server?.kill("SIGKILL");
 });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((resolve) => {
-      const c = net.connect(port, "127.0.0.1");
-      c.once("connect", () => (c.end(), resolve(true)));
-      c.once("error", () => (c.destroy(), resolve(false)));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} did not open`);
-}
 
 async function type(name, value) {
   const el = await browser.$(`[name="${name}"]`);
@@ -65,26 +37,11 @@ test("a 1300 officer files a call for Chiang Mai from the keyboard and it goes t
   admin(["route", "set", "--area", "50", "--office", "ชม"]);
   admin(["route", "set", "--area", "65", "--office", "พล"]);
   admin(["hotline", "add", "--username", "nida", "--name", "นางสาวนิดา รับสาย"], { RAKSA_HOTLINE_PASSWORD: PASSWORD });
-  server = spawn(serverBinary, ["--db", db, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
-  const line = await new Promise((resolve) => createInterface({ input: server.stdout }).once("line", resolve));
-  const base = line.trim().split(" ").pop();
-
-  const port = await freePort();
-  driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
-  await waitForPort(port);
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "error",
-    capabilities: {
-      browserName: "chrome",
-      "wdio:enforceWebDriverClassic": true,
-      "goog:chromeOptions": {
-        binary: process.env.CHROMIUM ?? "/usr/bin/chromium",
-        args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,1500"],
-      },
-    },
-  });
+  const started = await startServer(db);
+  server = started.proc;
+  const base = started.url;
+  chrome = await chromium({ width: 1200, height: 1500 });
+  browser = chrome.browser;
 
   // Sign in: a wrong password first.
   await browser.url(`${base}/console`);

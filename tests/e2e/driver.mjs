@@ -169,3 +169,63 @@ export function beDateToday(offsetDays = 0) {
   const t = new Date(Date.now() + 7 * 3600 * 1000 + offsetDays * 86_400_000);
   return `${t.getUTCDate()}/${t.getUTCMonth() + 1}/${t.getUTCFullYear() + 543}`;
 }
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real raksa-server binary. */
+export const serverBinary = process.env.RAKSA_SERVER ?? path.join(path.dirname(appBinary), "raksa-server");
+
+/** Serves `db` on a free loopback port; returns { url, proc }. */
+export async function startServer(db) {
+  const { createInterface } = await import("node:readline");
+  const proc = spawn(serverBinary, ["--db", db, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
+  const line = await new Promise((resolve) => createInterface({ input: proc.stdout }).once("line", resolve));
+  return { url: line.trim().split(" ").pop(), proc };
+}
+
+/** Enrols the signed-in office PC from Settings with a one-time code. */
+export async function enrolInSettings(b, url, code, name = "พมจ.พิษณุโลก เครื่อง 1") {
+  await click(b, "#sync-indicator");
+  await fill(b, "sync_server", url);
+  await fill(b, "sync_code", code);
+  await fill(b, "sync_name", name);
+  await click(b, "#enrol-submit");
+  await b.waitUntil(async () => /ลงทะเบียนเครื่องแล้ว/.test(await textOf(b, "#sync-card")), { timeout: 15_000 });
+}
+
+/**
+ * Debian's chromium through chromium-driver, headless, for the pages raksa-server serves;
+ * `phone` emulates a phone-sized touch screen. Returns { browser, stop }.
+ */
+export async function chromium({ width = 1200, height = 700, phone = false } = {}) {
+  const port = await freePort();
+  const driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
+  await waitForPort(port, 10_000);
+  const options = {
+    binary: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless=new", "--no-sandbox", "--disable-gpu", `--window-size=${width},${height}`],
+  };
+  if (phone) options.mobileEmulation = { deviceMetrics: { width, height, pixelRatio: 2 } };
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    capabilities: { browserName: "chrome", "wdio:enforceWebDriverClassic": true, "goog:chromeOptions": options },
+  });
+  return {
+    browser,
+    stop: async () => {
+      await browser.deleteSession().catch(() => undefined);
+      driver.kill("SIGTERM");
+    },
+  };
+}

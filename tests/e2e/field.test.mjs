@@ -5,50 +5,21 @@
 // and erased from the phone. The office's inbox receives it, accepts it into a case, and the
 // volunteer then sees "case opened". Screenshots: field-app.png (phone), volunteers.png.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { after, test } from "node:test";
-import { remote } from "webdriverio";
-import { appBinary, click, fill, launch, screenshot, setUpOffice, textOf } from "./driver.mjs";
+import { chromium, click, enrolInSettings, fill, launch, screenshot, serverBinary, setUpOffice, startServer, textOf } from "./driver.mjs";
 
-const serverBinary = process.env.RAKSA_SERVER ?? path.join(path.dirname(appBinary), "raksa-server");
 let app;
 let server;
-let driver;
-let phone;
+let chrome;
 after(async () => {
-  await phone?.deleteSession().catch(() => undefined);
-  driver?.kill("SIGTERM");
+  await chrome?.stop();
   await app?.stop();
   server?.kill("SIGKILL");
 });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((resolve) => {
-      const c = net.connect(port, "127.0.0.1");
-      c.once("connect", () => (c.end(), resolve(true)));
-      c.once("error", () => (c.destroy(), resolve(false)));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} did not open`);
-}
 
 async function syncNow(b) {
   await click(b, "#nav-settings");
@@ -63,19 +34,15 @@ test("a volunteer files a request with no signal; it is sent once, becomes a cas
   cli("office", "add", "--code", "พล", "--name", "พมจ.พิษณุโลก");
   cli("route", "set", "--area", "65", "--office", "พล");
   const enrolCode = cli("device", "enroll", "--office", "พล").split("\n").pop();
-  server = spawn(serverBinary, ["--db", db, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
-  const url = (await new Promise((resolve) => createInterface({ input: server.stdout }).once("line", resolve))).trim().split(" ").pop();
+  const started = await startServer(db);
+  server = started.proc;
+  const url = started.url;
 
   // The office registers its volunteer and syncs.
   app = await launch();
   const b = app.browser;
   await setUpOffice(b);
-  await click(b, "#sync-indicator");
-  await fill(b, "sync_server", url);
-  await fill(b, "sync_code", enrolCode);
-  await fill(b, "sync_name", "พมจ.พิษณุโลก เครื่อง 1");
-  await click(b, "#enrol-submit");
-  await b.waitUntil(async () => /ลงทะเบียนเครื่องแล้ว/.test(await textOf(b, "#sync-card")), { timeout: 15_000 });
+  await enrolInSettings(b, url, enrolCode);
   await click(b, "#nav-requests");
   await fill(b, "volunteer_name", "นางบุญเรือน อาสาดี");
   await fill(b, "volunteer_phone", "0891234567");
@@ -91,23 +58,8 @@ test("a volunteer files a request with no signal; it is sent once, becomes a cas
   await syncNow(b);
 
   // The volunteer's phone.
-  const port = await freePort();
-  driver = spawn(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], { stdio: "ignore" });
-  await waitForPort(port);
-  phone = await remote({
-    hostname: "127.0.0.1",
-    port,
-    logLevel: "error",
-    capabilities: {
-      browserName: "chrome",
-      "wdio:enforceWebDriverClassic": true,
-      "goog:chromeOptions": {
-        binary: process.env.CHROMIUM ?? "/usr/bin/chromium",
-        args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=412,915"],
-        mobileEmulation: { deviceMetrics: { width: 412, height: 915, pixelRatio: 2 } },
-      },
-    },
-  });
+  chrome = await chromium({ width: 412, height: 915, phone: true });
+  const phone = chrome.browser;
   const P = async (sel) => phone.$(sel);
   await phone.url(`${url}/field/`);
   await (await P("#activate")).waitForDisplayed({ timeout: 10_000 });
@@ -150,8 +102,8 @@ test("a volunteer files a request with no signal; it is sent once, becomes a cas
   // Signal back: sent once, erased from the phone.
   await phone.setNetworkConditions({ offline: false, latency: 0, download_throughput: -1, upload_throughput: -1 });
   await phone.execute(() => window.dispatchEvent(new Event("online")));
-  await phone.waitUntil(async () => (await (await P("#outbox-count")).getText()) === "0", { timeout: 20_000 });
-  await phone.waitUntil(async () => /รับเรื่องแล้ว/.test(await (await P("#mine")).getText()), { timeout: 20_000 });
+  await phone.waitUntil(async () => (await (await P("#outbox-count")).getText()) === "0", { timeout: 40_000 });
+  await phone.waitUntil(async () => /รับเรื่องแล้ว/.test(await (await P("#mine")).getText()), { timeout: 40_000 });
   // a resend of the same request (a lost answer) is the same request
   const left = await phone.execute(
     () =>
@@ -181,5 +133,5 @@ test("a volunteer files a request with no signal; it is sent once, becomes a cas
   await (await P("#pin")).waitForDisplayed({ timeout: 10_000 });
   await (await P("#pin")).setValue("482915");
   await (await P("#unlock-button")).click();
-  await phone.waitUntil(async () => /เปิดกรณีช่วยเหลือแล้ว/.test(await (await P("#mine")).getText()), { timeout: 20_000 });
+  await phone.waitUntil(async () => /เปิดกรณีช่วยเหลือแล้ว/.test(await (await P("#mine")).getText()), { timeout: 40_000 });
 });

@@ -4,15 +4,13 @@
 // for a person registered from the request, passes the other on to Chiang Mai with a
 // reason; after the next sync the partner sees "case opened", and Chiang Mai owns the other.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { after, test } from "node:test";
-import { appBinary, click, fill, launch, screenshot, setUpOffice, textOf } from "./driver.mjs";
+import { click, enrolInSettings, fill, launch, screenshot, serverBinary, setUpOffice, startServer, textOf } from "./driver.mjs";
 
-const serverBinary = process.env.RAKSA_SERVER ?? path.join(path.dirname(appBinary), "raksa-server");
 let app;
 let server;
 after(async () => {
@@ -49,8 +47,9 @@ test("a partner's requests reach the right office, one becomes a case, one is pa
   cli("route", "set", "--area", "65", "--office", "พล");
   const key = cli("partner", "add", "--name", "ESS Help Me").split("\n").pop();
   const code = cli("device", "enroll", "--office", "พล").split("\n").pop();
-  server = spawn(serverBinary, ["--db", db, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
-  const url = (await new Promise((resolve) => createInterface({ input: server.stdout }).once("line", resolve))).trim().split(" ").pop();
+  const started = await startServer(db);
+  server = started.proc;
+  const url = started.url;
 
   const file = async (body, idem) => {
     const r = await fetch(`${url}/v1/requests`, {
@@ -70,12 +69,7 @@ test("a partner's requests reach the right office, one becomes a case, one is pa
   app = await launch();
   const b = app.browser;
   await setUpOffice(b);
-  await click(b, "#sync-indicator");
-  await fill(b, "sync_server", url);
-  await fill(b, "sync_code", code);
-  await fill(b, "sync_name", "พมจ.พิษณุโลก เครื่อง 1");
-  await click(b, "#enrol-submit");
-  await b.waitUntil(async () => /ลงทะเบียนเครื่องแล้ว/.test(await textOf(b, "#sync-card")), { timeout: 15_000 });
+  await enrolInSettings(b, url, code);
   await click(b, "#sync-now");
   await b.waitUntil(async () => /ส่งครบแล้ว/.test(await textOf(b, "#sync-indicator")), { timeout: 30_000 });
 

@@ -189,15 +189,18 @@ impl KeySlot {
         Opened { keys, signing }
     }
 
-    /// Seals an administrator's signing seed to this slot (no password needed). False for
-    /// a legacy slot.
-    pub fn seal_signing(&mut self, office_id: Uuid, seed: &DbKey) -> bool {
-        let Some(public) = self
-            .public
+    /// The slot's X25519 public key (None for a legacy slot).
+    fn public_key(&self) -> Option<[u8; 32]> {
+        self.public
             .as_deref()
             .and_then(|p| B64.decode(p).ok())
             .and_then(|p| <[u8; 32]>::try_from(p).ok())
-        else {
+    }
+
+    /// Seals an administrator's signing seed to this slot (no password needed). False for
+    /// a legacy slot.
+    pub fn seal_signing(&mut self, office_id: Uuid, seed: &DbKey) -> bool {
+        let Some(public) = self.public_key() else {
             return false;
         };
         self.signing = Some(B64.encode(crypto::seal_to(
@@ -211,12 +214,7 @@ impl KeySlot {
     /// Seals a new database key to this slot (keeping `previous` alongside until the
     /// database is re-keyed). False for a legacy slot, which only its secret can re-wrap.
     pub fn reseal(&mut self, office_id: Uuid, key: &DbKey, previous: Option<&DbKey>) -> bool {
-        let Some(public) = self
-            .public
-            .as_deref()
-            .and_then(|p| B64.decode(p).ok())
-            .and_then(|p| <[u8; 32]>::try_from(p).ok())
-        else {
+        let Some(public) = self.public_key() else {
             return false;
         };
         let aad = sealed_aad(office_id, self.id);

@@ -310,12 +310,6 @@ async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, ApiErr
 
 pub struct ApiError(u16, ErrorBody, Option<u64>);
 
-impl ApiError {
-    pub(crate) fn new(status: u16, body: ErrorBody) -> ApiError {
-        ApiError(status, body, None)
-    }
-}
-
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -381,11 +375,14 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-async fn device(
+/// The credential of `Authorization: Bearer …`, once the address is not locked out for
+/// failures; `missing_th` says in Thai what was expected.
+pub(crate) fn bearer(
     state: &Arc<AppState>,
     headers: &HeaderMap,
     addr: IpAddr,
-) -> Result<Device, ApiError> {
+    missing_th: &str,
+) -> Result<String, ApiError> {
     if let Some(wait) = state.failures_exceeded(addr) {
         return Err(too_many(wait));
     }
@@ -397,13 +394,22 @@ async fn device(
         .ok_or_else(|| {
             ApiError(
                 401,
-                ErrorBody::new("unauthorised", "ไม่ได้รับอนุญาต", "Missing bearer token"),
+                ErrorBody::new("unauthorised", missing_th, "Missing bearer token"),
                 None,
             )
         })?;
     if token.len() > 200 {
         return Err(invalid("token"));
     }
+    Ok(token)
+}
+
+async fn device(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    addr: IpAddr,
+) -> Result<Device, ApiError> {
+    let token = bearer(state, headers, addr, "ไม่ได้รับอนุญาต")?;
     let st = state.clone();
     let d = match blocking(move || st.store.authenticate(&token)).await {
         Ok(d) => d,
@@ -427,28 +433,7 @@ async fn partner(
     headers: &HeaderMap,
     addr: IpAddr,
 ) -> Result<String, ApiError> {
-    if let Some(wait) = state.failures_exceeded(addr) {
-        return Err(too_many(wait));
-    }
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned)
-        .ok_or_else(|| {
-            ApiError(
-                401,
-                ErrorBody::new(
-                    "unauthorised",
-                    "ไม่ได้รับอนุญาต กรุณาส่งคีย์ของระบบพันธมิตร",
-                    "Missing partner key",
-                ),
-                None,
-            )
-        })?;
-    if key.len() > 200 {
-        return Err(invalid("key"));
-    }
+    let key = bearer(state, headers, addr, "ไม่ได้รับอนุญาต กรุณาส่งคีย์ของระบบพันธมิตร")?;
     let st = state.clone();
     match blocking(move || st.store.authenticate_partner(&key)).await {
         Ok(name) => Ok(name),

@@ -12,7 +12,6 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use raksa_domain::help_request::RequestChannel;
-use raksa_protocol::ErrorBody;
 use serde::Deserialize;
 
 use crate::api::{ApiError, AppState, ClientAddr};
@@ -103,21 +102,7 @@ async fn volunteer(
     headers: &HeaderMap,
     addr: std::net::IpAddr,
 ) -> Result<crate::store::field::FieldVolunteer, ApiError> {
-    if let Some(wait) = state.failures_exceeded(addr) {
-        return Err(crate::api::too_many(wait));
-    }
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned)
-        .filter(|t| t.len() <= 100)
-        .ok_or_else(|| {
-            ApiError::new(
-                401,
-                ErrorBody::new("unauthorised", "เครื่องนี้ยังไม่ได้เปิดใช้งาน", "Not activated"),
-            )
-        })?;
+    let token = crate::api::bearer(state, headers, addr, "เครื่องนี้ยังไม่ได้เปิดใช้งาน")?;
     let st = state.clone();
     match crate::api::blocking(move || st.store.field_volunteer(&token)).await {
         Ok(v) => Ok(v),
