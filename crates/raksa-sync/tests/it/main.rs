@@ -1415,6 +1415,25 @@ fn the_audit_trail_reaches_the_server_and_a_later_rewrite_on_the_pc_does_not() {
     );
 }
 
+/// An administrator's account nobody at the office made (for the attacks below).
+fn made_up_admin(id: &str, username: &str, full_name: &str) -> Map<String, Value> {
+    let mut user = Map::new();
+    for (k, v) in [
+        ("id", id),
+        ("username", username),
+        ("full_name", full_name),
+        ("position", "ไม่มี"),
+        ("role", "admin"),
+        ("created_at", "2026-01-01T00:00:00Z"),
+        ("password_changed_at", "2026-01-01T00:00:00Z"),
+        ("signed_at", "2026-01-01T00:00:00Z"),
+    ] {
+        user.insert(k.into(), Value::String(v.into()));
+    }
+    user.insert("active".into(), Value::from(1));
+    user
+}
+
 /// Issue 14 §1, the attack as a case worker would make it: open `raksa.db` with the key
 /// their own password unwraps, make themselves administrator, and let the outbox trigger
 /// queue it. The server refuses the unsigned change, a made-up account that would win the
@@ -1453,20 +1472,11 @@ fn a_case_worker_cannot_make_themselves_administrator_through_sync() {
         .unwrap();
     // 3. the same, signed with a key of the worker's own making
     let rogue = AdminSigner::from_seed(&[7u8; 32]);
-    let mut forged = serde_json::Map::new();
-    for (k, v) in [
-        ("id", "00000000-0000-7000-8000-000000000002"),
-        ("username", "somchai.y"),
-        ("full_name", "ผู้แอบอ้าง"),
-        ("position", "ไม่มี"),
-        ("role", "admin"),
-        ("created_at", "2026-01-01T00:00:00Z"),
-        ("password_changed_at", "2026-01-01T00:00:00Z"),
-        ("signed_at", "2026-01-01T00:00:00Z"),
-    ] {
-        forged.insert(k.into(), Value::String(v.into()));
-    }
-    forged.insert("active".into(), Value::from(1));
+    let mut forged = made_up_admin(
+        "00000000-0000-7000-8000-000000000002",
+        "somchai.y",
+        "ผู้แอบอ้าง",
+    );
     forged.insert(
         "signing_keys".into(),
         Value::String(format!("[\"{}\"]", rogue.public())),
@@ -1585,20 +1595,7 @@ fn a_pc_refuses_accounts_and_rules_no_trusted_administrator_signed() {
     let mut pc = new_pc_as(tmp.path(), &store, "first", "พล", "somchai");
     full_sync(&mut pc, &store);
     let rogue = AdminSigner::from_seed(&[9u8; 32]);
-    let mut user = serde_json::Map::new();
-    for (k, v) in [
-        ("id", "00000000-0000-7000-8000-000000000003"),
-        ("username", "intruder"),
-        ("full_name", "ผู้บุกรุก"),
-        ("position", "ไม่มี"),
-        ("role", "admin"),
-        ("created_at", "2026-01-01T00:00:00Z"),
-        ("password_changed_at", "2026-01-01T00:00:00Z"),
-        ("signed_at", "2026-01-01T00:00:00Z"),
-    ] {
-        user.insert(k.into(), Value::String(v.into()));
-    }
-    user.insert("active".into(), Value::from(1));
+    let mut user = made_up_admin("00000000-0000-7000-8000-000000000003", "intruder", "ผู้บุกรุก");
     let unsigned = user.clone();
     let sig = rogue.sign(
         raksa_protocol::Entity::Users,
