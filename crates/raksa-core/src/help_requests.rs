@@ -8,7 +8,7 @@
 //! (`Milestone::RequestResponse`, dated like the other deadlines).
 
 use chrono::NaiveDate;
-use raksa_domain::deadlines::{self, Milestone};
+use raksa_domain::deadlines;
 use raksa_domain::form::GpsPoint;
 use raksa_domain::help_request::{
     self, CoreIssue, Reporter as RequestReporter, RequestChannel, RequestStatus,
@@ -113,10 +113,7 @@ impl Session {
             let sensitive: bool = r.get(6)?;
             let restricted = sensitive && !see_all;
             let received_on = raksa_domain::thai_date::day_of(&received_at).unwrap_or(today);
-            let days =
-                deadlines::days_for(&rules, Milestone::RequestResponse, urgency, received_on)
-                    .unwrap_or(3);
-            let due_on = received_on + chrono::Duration::days(i64::from(days));
+            let due_on = deadlines::request_response_due(&rules, urgency, received_on);
             let hide = |s: String| if restricted { String::new() } else { s };
             let sub: Option<String> = r.get(12)?;
             Ok(HelpRequestItem {

@@ -34,6 +34,8 @@ fn event_th(body: &CaseEventBody, others: bool) -> String {
     use CaseEventBody::*;
     match body {
         Assigned { .. } if !others => "มอบหมายผู้รับผิดชอบ".into(),
+        CentralAccess { .. } if !others => "ศรส. เปิดดูข้อมูลเพื่อติดตามกรณี".into(),
+        CentralAccess { by, reason } => format!("ศรส. เปิดดูข้อมูล ({by}): {reason}"),
         Opened { channel } => format!("รับเรื่อง ({})", channel.label_th()),
         StageChanged { from, to, reason } => {
             format!(

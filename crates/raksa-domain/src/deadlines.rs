@@ -58,6 +58,19 @@ impl Milestone {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.as_str() == s)
     }
+    /// The milestone's name on the server's Thai pages (the office app's own names are in
+    /// its message catalogue).
+    pub fn label_th(self) -> &'static str {
+        match self {
+            Milestone::FirstContact => "ติดต่อผู้รับบริการครั้งแรก",
+            Milestone::FactFinding => "สอบข้อเท็จจริง/เยี่ยมบ้าน",
+            Milestone::Plan => "แผนได้รับอนุมัติ",
+            Milestone::FollowUp => "ติดตามผล",
+            Milestone::ReferralReminder => "ติดตามคำตอบการส่งต่อ",
+            Milestone::ReferralReply => "รอคำตอบการส่งต่อ",
+            Milestone::RequestResponse => "ตอบรับคำขอความช่วยเหลือ",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -80,6 +93,28 @@ pub fn days_for(rules: &[DeadlineRule], m: Milestone, u: Urgency, on: NaiveDate)
         .filter(|r| r.milestone == m && r.urgency == u && r.effective_from <= on)
         .max_by_key(|r| r.effective_from)
         .map(|r| r.days)
+}
+
+/// The day a missing reply to a referral sent on `sent` becomes overdue (the office's "my
+/// work", its referral list and HuSEC's tracking all take it from here).
+pub fn referral_reply_due(rules: &[DeadlineRule], urgency: Urgency, sent: NaiveDate) -> NaiveDate {
+    add_days(
+        sent,
+        days_for(rules, Milestone::ReferralReply, urgency, sent).unwrap_or(30),
+    )
+}
+
+/// The day a request for help received on `received_on` is late without a first response
+/// (the office's inbox and HuSEC's tracking).
+pub fn request_response_due(
+    rules: &[DeadlineRule],
+    urgency: Urgency,
+    received_on: NaiveDate,
+) -> NaiveDate {
+    add_days(
+        received_on,
+        days_for(rules, Milestone::RequestResponse, urgency, received_on).unwrap_or(3),
+    )
 }
 
 /// What the deadline computation needs to know about one case.

@@ -80,6 +80,17 @@ pub enum Route {
     NationalQueue,
 }
 
+/// A request's short reference for people (HuSEC's lists, a phone call): the last eight
+/// hex digits of its id — the random part of a UUID v7, so references of requests filed in
+/// the same millisecond still differ.
+pub fn reference(id: &str) -> String {
+    let hex: Vec<char> = id.chars().filter(char::is_ascii_hexdigit).collect();
+    hex[hex.len().saturating_sub(8)..]
+        .iter()
+        .collect::<String>()
+        .to_uppercase()
+}
+
 /// Checks a routing-table row: an official province or district code and an office code.
 pub fn check_rule(rule: &RouteRule) -> Result<(), FieldProblem> {
     let area_ok = matches!(rule.area.len(), 2 | 4)

@@ -101,6 +101,12 @@ pub enum CaseEventBody {
         #[ts(optional)]
         answered_by: Option<String>,
     },
+    /// HuSEC (ศรส.) staff opened the identity of the person in this case on the central
+    /// server, with the reason they gave (written by the server, pulled by the office).
+    CentralAccess {
+        by: String,
+        reason: String,
+    },
     /// A welfare-rights screening with the rules it used (see `welfare`).
     WelfareScreened {
         screening: crate::welfare::WelfareScreening,
@@ -137,6 +143,7 @@ impl CaseEventBody {
             CaseEventBody::PlanItemUpdated { .. } => "plan_item_updated",
             CaseEventBody::ReferralChanged { .. } => "referral_changed",
             CaseEventBody::WelfareScreened { .. } => "welfare_screened",
+            CaseEventBody::CentralAccess { .. } => "central_access",
         }
     }
 }

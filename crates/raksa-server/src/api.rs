@@ -816,9 +816,8 @@ async fn staff(
 
 async fn national_figures(state: &Arc<AppState>) -> Result<crate::national::National, ApiError> {
     let st = state.clone();
-    let input = blocking(move || st.store.national_input()).await?;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
-    Ok(crate::national::compute(&input, today))
+    let today = crate::national::today();
+    blocking(move || st.store.national(today)).await
 }
 
 async fn national_json(
@@ -919,6 +918,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/console/similar", get(crate::console::similar))
         .route("/console/style.css", get(crate::console::style))
         .route("/console/app.js", get(crate::console::script))
+        .route("/husec", get(crate::husec::index))
+        .route("/husec/login", post(crate::husec::login))
+        .route("/husec/logout", post(crate::husec::logout))
+        .route("/husec/late", get(crate::husec::late))
+        .route("/husec/late.csv", get(crate::husec::late_csv))
+        .route("/husec/items/{kind}/{id}", get(crate::husec::item))
+        .route(
+            "/husec/items/{kind}/{id}/identity",
+            post(crate::husec::identity),
+        )
+        .route("/husec/audit", get(crate::husec::audit))
+        .route("/husec/api/national", get(crate::husec::api_national))
+        .route("/husec/api/late", get(crate::husec::api_late))
+        .route("/husec/style.css", get(crate::husec::style))
         .route("/v1/requests", post(post_request))
         .route("/v1/requests/{id}", get(get_request))
         .route("/v1/requests/{id}/photos/{sha256}", get(get_request_photo))

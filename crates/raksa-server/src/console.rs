@@ -29,7 +29,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; font
 pub const STYLE: &str = include_str!("console.css");
 pub const SCRIPT: &str = include_str!("console.js");
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -62,7 +62,7 @@ fn page(status: StatusCode, title: &str, body: &str, cookie: Option<String>) -> 
     r
 }
 
-fn redirect(to: &str, cookie: Option<String>) -> Response {
+pub(crate) fn redirect(to: &str, cookie: Option<String>) -> Response {
     let mut r = StatusCode::SEE_OTHER.into_response();
     r.headers_mut().insert(
         header::LOCATION,
@@ -82,13 +82,18 @@ fn session_cookie(token: &str) -> String {
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE)
+}
+
+/// A cookie's value from the request (at most 100 characters: a session token).
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
         .filter(|v| v.len() <= 100)
 }
@@ -104,7 +109,7 @@ async fn signed_in(state: &Arc<AppState>, headers: &HeaderMap) -> Option<(String
     Some((token, user))
 }
 
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     // compared through their hashes: no early exit on the first different byte
     raksa_protocol::sha256_hex(a) == raksa_protocol::sha256_hex(b)
 }
@@ -163,7 +168,7 @@ fn status_th(s: &str) -> &'static str {
     RequestStatus::parse(s).map_or("—", |s| s.label_th())
 }
 
-fn be_time(at: &str) -> String {
+pub(crate) fn be_time(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|d| {
             let local = d.with_timezone(&raksa_domain::thai_date::bangkok());

@@ -4,10 +4,12 @@
 pub mod api;
 pub mod console;
 pub mod field;
+pub mod husec;
 pub mod national;
 pub mod release;
 pub mod store;
 pub mod tls;
+pub mod tracking;
 
 /// The OpenAPI description served at `/openapi.json` (a test checks it against the routes).
 pub const OPENAPI: &str = include_str!("../openapi.json");

@@ -104,6 +104,53 @@ enum Command {
         #[command(subcommand)]
         command: RequestCommand,
     },
+    /// Accounts of HuSEC (ศรส.) tracking staff for the /husec pages, and their audit.
+    Husec {
+        #[command(subcommand)]
+        command: HusecCommand,
+    },
+    /// HuSEC's tracking rows and figures.
+    Tracking {
+        #[command(subcommand)]
+        command: TrackingCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HusecCommand {
+    /// Add (or reset) an account; the password comes from RAKSA_HUSEC_PASSWORD or is made
+    /// and shown once.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// national (every province), regional (--provinces 65,64,…) or provincial
+        /// (--provinces 65)
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "")]
+        provinces: String,
+    },
+    /// Disable an account and end its sessions at once.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// The server's audit of staff access (newest first), as JSON lines.
+    Audit {
+        /// Only accesses to this office's records.
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        limit: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrackingCommand {
+    /// Recompute every tracking row and figure from the records.
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -245,6 +292,10 @@ enum OfficeCommand {
         code: String,
         #[arg(long)]
         name: String,
+        /// The office's province (DOPA code, e.g. 65): HuSEC's provincial scopes and
+        /// figures. Without it, the province of its routing rules is used.
+        #[arg(long)]
+        province: Option<String>,
     },
 }
 
@@ -542,10 +593,81 @@ fn main() {
             })
         }
         Command::Office {
-            command: OfficeCommand::Add { code, name },
-        } => match store.add_office(&code, &name) {
+            command:
+                OfficeCommand::Add {
+                    code,
+                    name,
+                    province,
+                },
+        } => match store
+            .add_office(&code, &name)
+            .and_then(|()| match &province {
+                Some(p) => store.set_office_province(code.trim(), p),
+                None => Ok(()),
+            }) {
             Ok(()) => {
                 println!("เพิ่มสำนักงาน {code} แล้ว / office {code} added");
+                0
+            }
+            Err(e) => fail(e),
+        },
+        Command::Husec { command } => match command {
+            HusecCommand::Add {
+                username,
+                name,
+                role,
+                provinces,
+            } => {
+                let (password, shown) = match std::env::var("RAKSA_HUSEC_PASSWORD") {
+                    Ok(p) if !p.is_empty() => (p, false),
+                    _ => {
+                        use base64::Engine;
+                        let mut b = [0u8; 15];
+                        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+                        (
+                            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b),
+                            true,
+                        )
+                    }
+                };
+                match store.add_husec_user(&username, &name, &role, &provinces, &password) {
+                    Ok(()) => {
+                        if shown {
+                            println!("รหัสผ่านเริ่มต้น (แสดงครั้งเดียว) / initial password (shown once):");
+                            println!("{password}");
+                        } else {
+                            println!("บันทึกบัญชีแล้ว / account saved");
+                        }
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+            HusecCommand::Disable { username } => match store.disable_hotline_user(&username) {
+                Ok(0) => {
+                    eprintln!("ไม่พบบัญชีที่ใช้งานอยู่ / no such active account");
+                    1
+                }
+                Ok(_) => 0,
+                Err(e) => fail(e),
+            },
+            HusecCommand::Audit { office, limit } => {
+                match store.server_audit(office.as_deref(), limit) {
+                    Ok(entries) => {
+                        for e in entries {
+                            println!("{}", serde_json::to_string(&e).expect("serialisable"));
+                        }
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+        },
+        Command::Tracking {
+            command: TrackingCommand::Rebuild,
+        } => match store.rebuild_tracking() {
+            Ok(n) => {
+                println!("คำนวณการติดตามใหม่จาก {n} ระเบียน / tracking rebuilt from {n} records");
                 0
             }
             Err(e) => fail(e),

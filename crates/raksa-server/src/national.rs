@@ -13,6 +13,9 @@ use raksa_domain::timeline::CaseEventBody;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use crate::store::tracking::{Counters, MonthFigures, TimeFigures};
+use crate::tracking::{date, s};
+
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct OfficeFigures {
     pub office: String,
@@ -26,6 +29,15 @@ pub struct OfficeFigures {
     pub referrals_in: u32,
     pub by_target_group: BTreeMap<String, u32>,
     pub by_problem_domain: BTreeMap<String, u32>,
+    /// The office's province (DOPA code), when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub province: String,
+    /// Open cases by how they came in.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_channel: BTreeMap<String, u32>,
+    /// Requests for help waiting for the office's first response, and those late.
+    pub requests_open: u32,
+    pub requests_late: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +45,22 @@ pub struct National {
     pub today: NaiveDate,
     pub offices: Vec<OfficeFigures>,
     pub totals: OfficeFigures,
+    /// The same figures summed per province (`office`: the province code).
+    #[serde(default)]
+    pub provinces: Vec<OfficeFigures>,
+    /// Received → first contact and received → closed, per province and channel.
+    #[serde(default)]
+    pub times: Vec<TimeFigures>,
+    /// The last twelve months.
+    #[serde(default)]
+    pub months: Vec<MonthFigures>,
+}
+
+/// Today in Thailand (the day deadlines are counted in).
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&raksa_domain::thai_date::bangkok())
+        .date_naive()
 }
 
 /// What the computation reads: every record of the entities it needs, with its office.
@@ -44,14 +72,6 @@ pub struct Input {
     pub rules: Vec<(String, Map<String, Value>)>,
     /// The receiving office of each referral sent between offices.
     pub referrals_in: Vec<String>,
-}
-
-fn s<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
-    m.get(k).and_then(Value::as_str).unwrap_or("")
-}
-
-fn date(v: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(v.get(..10)?, "%Y-%m-%d").ok()
 }
 
 /// Each case's timeline entries, parsed through the one timeline type (an entry the server
@@ -93,27 +113,13 @@ fn case_facts(
 
 /// Each office's deadline rules: the defaults plus what it uploaded.
 fn office_rules(input: &Input) -> BTreeMap<&str, Vec<DeadlineRule>> {
-    let mut rules: BTreeMap<&str, Vec<DeadlineRule>> = BTreeMap::new();
+    let mut rows: BTreeMap<&str, Vec<&Map<String, Value>>> = BTreeMap::new();
     for (office, r) in &input.rules {
-        let (Some(m), Some(u), Some(from)) = (
-            Milestone::parse(s(r, "milestone")),
-            Urgency::parse(s(r, "urgency")),
-            date(s(r, "effective_from")),
-        ) else {
-            continue;
-        };
-        rules
-            .entry(office.as_str())
-            .or_insert_with(deadlines::default_rules)
-            .push(DeadlineRule {
-                milestone: m,
-                urgency: u,
-                days: r.get("days").and_then(Value::as_u64).unwrap_or(30) as u32,
-                effective_from: from,
-                reference: String::new(),
-            });
+        rows.entry(office.as_str()).or_default().push(r);
     }
-    rules
+    rows.into_iter()
+        .map(|(o, r)| (o, crate::tracking::office_rules(r)))
+        .collect()
 }
 
 /// The open deadlines of every open case, by case id — what the national figures count
@@ -209,8 +215,7 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
                 .copied()
                 .unwrap_or(Urgency::Normal);
             let rr = rules.get(office.as_str()).unwrap_or(&defaults);
-            let days = deadlines::days_for(rr, Milestone::ReferralReply, u, sent).unwrap_or(30);
-            if sent + chrono::Duration::days(i64::from(days)) < today {
+            if deadlines::referral_reply_due(rr, u, sent) < today {
                 fig.referrals_overdue += 1;
             }
         }
@@ -219,29 +224,133 @@ pub fn compute(input: &Input, today: NaiveDate) -> National {
         per.entry(office.clone()).or_default().referrals_in += 1;
     }
     let offices: Vec<OfficeFigures> = per.into_values().collect();
-    let mut totals = OfficeFigures {
-        office: "รวม".into(),
-        name: "ทั้งประเทศ".into(),
-        ..OfficeFigures::default()
-    };
-    for o in &offices {
-        totals.open += o.open;
-        totals.overdue += o.overdue;
-        totals.closed_this_month += o.closed_this_month;
-        totals.referrals_waiting += o.referrals_waiting;
-        totals.referrals_overdue += o.referrals_overdue;
-        totals.referrals_in += o.referrals_in;
-        for (k, v) in &o.by_target_group {
-            *totals.by_target_group.entry(k.clone()).or_default() += v;
-        }
-        for (k, v) in &o.by_problem_domain {
-            *totals.by_problem_domain.entry(k.clone()).or_default() += v;
-        }
-    }
+    let totals = sum("รวม", "ทั้งประเทศ", offices.iter());
     National {
         today,
         offices,
         totals,
+        provinces: Vec::new(),
+        times: Vec::new(),
+        months: Vec::new(),
+    }
+}
+
+/// Adds up offices' figures under one heading.
+fn sum<'a>(
+    code: &str,
+    name: &str,
+    offices: impl Iterator<Item = &'a OfficeFigures>,
+) -> OfficeFigures {
+    let mut t = OfficeFigures {
+        office: code.into(),
+        name: name.into(),
+        ..OfficeFigures::default()
+    };
+    for o in offices {
+        t.open += o.open;
+        t.overdue += o.overdue;
+        t.closed_this_month += o.closed_this_month;
+        t.referrals_waiting += o.referrals_waiting;
+        t.referrals_overdue += o.referrals_overdue;
+        t.referrals_in += o.referrals_in;
+        t.requests_open += o.requests_open;
+        t.requests_late += o.requests_late;
+        for (k, v) in &o.by_target_group {
+            *t.by_target_group.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.by_problem_domain {
+            *t.by_problem_domain.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.by_channel {
+            *t.by_channel.entry(k.clone()).or_default() += v;
+        }
+    }
+    t
+}
+
+/// The office that holds requests no office covers (HuSEC routes them by hand).
+const QUEUE: &str = crate::store::requests::NATIONAL_QUEUE;
+
+/// The national view from the counters the store keeps (O(offices × figures), no record
+/// read): `offices` are the offices to show (a scope), `province_of` each office's province.
+pub fn from_counters(
+    offices: &[(String, String)],
+    province_of: &BTreeMap<String, String>,
+    c: &Counters,
+    today: NaiveDate,
+) -> National {
+    let mut per: BTreeMap<String, OfficeFigures> = offices
+        .iter()
+        .map(|(code, name)| {
+            (
+                code.clone(),
+                OfficeFigures {
+                    office: code.clone(),
+                    name: name.clone(),
+                    province: province_of.get(code).cloned().unwrap_or_default(),
+                    ..OfficeFigures::default()
+                },
+            )
+        })
+        .collect();
+    let this_month = format!("closed.{:04}-{:02}", today.year(), today.month());
+    let n32 = |n: i64| u32::try_from(n).unwrap_or(0);
+    for (office, key, n) in &c.figures {
+        let Some(f) = per.get_mut(office) else {
+            continue;
+        };
+        let n = n32(*n);
+        match key.as_str() {
+            "open" => f.open += n,
+            "referrals_waiting" => f.referrals_waiting += n,
+            "referrals_in" => f.referrals_in += n,
+            "requests.open" => f.requests_open += n,
+            k if k == this_month => f.closed_this_month += n,
+            k => {
+                if let Some(g) = k.strip_prefix("open.group.") {
+                    *f.by_target_group.entry(g.into()).or_default() += n;
+                } else if let Some(d) = k.strip_prefix("open.domain.") {
+                    *f.by_problem_domain.entry(d.into()).or_default() += n;
+                } else if let Some(ch) = k.strip_prefix("open.channel.") {
+                    *f.by_channel.entry(ch.into()).or_default() += n;
+                }
+            }
+        }
+    }
+    for (office, kind, n) in &c.late {
+        let Some(f) = per.get_mut(office) else {
+            continue;
+        };
+        match kind.as_str() {
+            crate::tracking::CASE => f.overdue += n32(*n),
+            crate::tracking::REFERRAL => f.referrals_overdue += n32(*n),
+            _ => f.requests_late += n32(*n),
+        }
+    }
+    let offices: Vec<OfficeFigures> = per.into_values().collect();
+    let totals = sum("รวม", "ทั้งประเทศ", offices.iter());
+    let mut by_province: BTreeMap<String, Vec<&OfficeFigures>> = BTreeMap::new();
+    for o in offices.iter().filter(|o| o.office != QUEUE) {
+        by_province.entry(o.province.clone()).or_default().push(o);
+    }
+    let provinces = by_province
+        .into_iter()
+        .map(|(p, os)| {
+            let name = raksa_domain::places::places()
+                .get(&p)
+                .map_or_else(|| "ไม่ระบุจังหวัด".to_owned(), |pl| pl.name_th.clone());
+            let mut f = sum(&p, &name, os.into_iter());
+            f.province = p;
+            f
+        })
+        .collect();
+    National {
+        today,
+        offices,
+        totals,
+        provinces,
+        times: c.times(province_of),
+        months: c.months(today, 12),
     }
 }
 

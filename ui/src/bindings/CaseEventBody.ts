@@ -25,4 +25,4 @@ funding: string, } | { "kind": "approval_requested", approval: ApprovalKind, out
  * Set when another office answered through the central server: that office and
  * the person who answered (the entry is theirs, not the sender's worker's).
  */
-answered_by?: string, } | { "kind": "welfare_screened", screening: WelfareScreening, };
+answered_by?: string, } | { "kind": "central_access", by: string, reason: string, } | { "kind": "welfare_screened", screening: WelfareScreening, };

@@ -796,4 +796,6 @@ export const en: Catalogue = {
   "caseView.ff_planAdded": "Goal added to the plan",
   "caseView.ff_planUpdated": "Goal status changed",
   "caseView.ff_referral": "Referral to",
+  "caseView.centralAccess": "HuSEC opened this person's identity on the central server",
+  "caseView.centralAccessReason": "Reason",
 };

@@ -803,4 +803,6 @@ export const th = {
   "caseView.ff_planAdded": "เพิ่มเป้าหมายในแผน",
   "caseView.ff_planUpdated": "ปรับสถานะเป้าหมาย",
   "caseView.ff_referral": "ส่งต่อ",
+  "caseView.centralAccess": "ศรส. เปิดดูข้อมูลบุคคลของกรณีนี้ที่เซิร์ฟเวอร์ส่วนกลาง",
+  "caseView.centralAccessReason": "เหตุผล",
 };

@@ -378,6 +378,8 @@ function eventText(e: CaseEvent, { t, pick, lang }: I18n): { title: string; line
       return { title: `${t("caseView.ff_planUpdated")} · ${pick(planStatusNames[b.status])}`, lines: [b.goal, b.note].filter(Boolean) };
     case "referral_changed":
       return { title: `${t("caseView.ff_referral")} ${b.agency} · ${pick(referralStatusNames[b.to])}`, lines: [b.letter_no ?? "", b.note].filter(Boolean) };
+    case "central_access":
+      return { title: t("caseView.centralAccess"), lines: [b.by, `${t("caseView.centralAccessReason")}: ${b.reason}`] };
     case "welfare_screened": {
       const got = b.screening.results.filter((r) => r.eligibility === "eligible");
       return {

@@ -456,15 +456,13 @@ impl Session {
             let remind =
                 deadlines::days_for(&rules, Milestone::ReferralReminder, case.urgency, sent)
                     .unwrap_or(15);
-            let reply = deadlines::days_for(&rules, Milestone::ReferralReply, case.urgency, sent)
-                .unwrap_or(30);
             let remind_on = sent + Duration::days(i64::from(remind));
             let (m, due) = if today < remind_on {
                 (Milestone::ReferralReminder, remind_on)
             } else {
                 (
                     Milestone::ReferralReply,
-                    sent + Duration::days(i64::from(reply)),
+                    deadlines::referral_reply_due(&rules, case.urgency, sent),
                 )
             };
             out.push(DueItem {

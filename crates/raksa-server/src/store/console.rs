@@ -103,6 +103,8 @@ pub(super) fn op_session<T: Tx>(tx: &mut T, token: &str) -> Result<Option<Consol
     };
     Ok(tx
         .hotline_user(&username)?
+        // a HuSEC account's session does not open the 1300 console
+        .filter(|(_, role, _)| matches!(role.as_str(), "officer" | "supervisor"))
         .map(|(full_name, role, _)| ConsoleUser {
             username,
             full_name,

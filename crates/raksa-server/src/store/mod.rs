@@ -28,10 +28,12 @@ use crate::release::{self, Release};
 
 pub mod console;
 pub mod field;
+pub mod husec;
 mod postgresql;
 pub mod requests;
 pub mod sealing;
 mod sqlite;
+pub mod tracking;
 
 pub use self::postgresql::{PG_POOL_DEFAULT, PgConnection, PgPool, PgTx};
 pub use self::sqlite::SqliteTx;
@@ -273,6 +275,107 @@ pub trait Tx {
     fn put_release(&mut self, release: &Release, data: &[u8]) -> Result<bool>;
     fn releases(&mut self, target: &str) -> Result<Vec<Release>>;
     fn release_package(&mut self, target: &str, version: &str) -> Result<Option<Vec<u8>>>;
+
+    // HuSEC's tracking (store::tracking)
+    fn track(&mut self, kind: &str, id: &str) -> Result<Option<TrackRow>>;
+    /// The referrals tracked under a case.
+    fn track_children(&mut self, parent: &str) -> Result<Vec<TrackRow>>;
+    fn track_office(&mut self, office: &str) -> Result<Vec<TrackRow>>;
+    fn all_track(&mut self) -> Result<Vec<TrackRow>>;
+    fn put_track(&mut self, row: &TrackRow) -> Result<()>;
+    /// Adds (office, key, delta) to the figures.
+    fn bump_figures(&mut self, deltas: &[(String, String, i64)]) -> Result<()>;
+    /// Every non-zero figure: (office, key, n).
+    fn figures(&mut self) -> Result<Vec<(String, String, i64)>>;
+    /// Items due before `today`, counted per (office, kind).
+    fn late_counts(&mut self, today: &str) -> Result<Vec<(String, String, i64)>>;
+    fn late_rows(&mut self, q: &tracking::LateQuery) -> Result<(Vec<TrackRow>, u64)>;
+    fn clear_tracking(&mut self) -> Result<()>;
+    fn tracking_built(&mut self) -> Result<bool>;
+    fn set_tracking_built(&mut self) -> Result<()>;
+    /// The offices a record is shared with.
+    fn visible_to(&mut self, entity: &str, key: &str) -> Result<Vec<String>>;
+    /// Every record of an entity as (office, record key, fields JSON), in write order.
+    fn all_records_keyed(&mut self, entity: &str) -> Result<Vec<(String, String, String)>>;
+    fn set_office_province(&mut self, office: &str, province: &str) -> Result<bool>;
+    /// Each office with the province it was registered with.
+    fn office_provinces(&mut self) -> Result<Vec<(String, Option<String>)>>;
+    fn set_account_provinces(&mut self, username: &str, provinces: &str) -> Result<()>;
+    fn account_provinces(&mut self, username: &str) -> Result<Option<String>>;
+    fn add_server_audit(&mut self, e: &AuditEntry) -> Result<()>;
+    /// The newest entries first, of one office or all.
+    fn server_audit(&mut self, office: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>>;
+}
+
+/// One access to the central copy by a server account (HuSEC, the 1300 centre): who, what,
+/// which office's record, and the reason they gave. No personal data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub office: String,
+    pub target: String,
+    pub reason: String,
+}
+
+pub use crate::tracking::TrackRow;
+
+/// The columns of a tracking row, in [`TrackRow`] order.
+const TRACK_COLS: &str = "kind, id, office, parent, number, status, channel, urgency, assigned, \
+                          started_on, due_milestone, due_on, facts";
+
+#[allow(clippy::too_many_arguments)]
+fn track_row(
+    kind: String,
+    id: String,
+    office: String,
+    parent: Option<String>,
+    number: String,
+    status: String,
+    channel: String,
+    urgency: String,
+    assigned: i64,
+    started_on: Option<String>,
+    due_milestone: Option<String>,
+    due_on: Option<String>,
+    facts: String,
+) -> TrackRow {
+    let day = |d: Option<String>| d.and_then(|d| crate::tracking::date(&d));
+    TrackRow {
+        kind,
+        id,
+        office,
+        parent,
+        number,
+        status,
+        channel,
+        urgency,
+        assigned: assigned != 0,
+        started_on: day(started_on),
+        due_milestone,
+        due_on: day(due_on),
+        facts: serde_json::from_str(&facts).unwrap_or_default(),
+    }
+}
+
+/// A tracking row's columns as text for a statement (assigned aside).
+fn track_params(r: &TrackRow) -> [Option<String>; 12] {
+    [
+        Some(r.kind.clone()),
+        Some(r.id.clone()),
+        Some(r.office.clone()),
+        r.parent.clone(),
+        Some(r.number.clone()),
+        Some(r.status.clone()),
+        Some(r.channel.clone()),
+        Some(r.urgency.clone()),
+        r.started_on.map(|d| d.to_string()),
+        r.due_milestone.clone(),
+        r.due_on.map(|d| d.to_string()),
+        Some(serde_json::to_string(&r.facts).expect("serialisable")),
+    ]
 }
 
 // ---- the operations, written once ----------------------------------------------------
@@ -454,13 +557,25 @@ fn apply_one<T: Tx>(
     if m.entity == Entity::ReferralReplies {
         return apply_reply(tx, keys, device, m, now);
     }
+    if m.entity == Entity::Referrals {
+        // before the write, so the tracking sees whom it is shared with
+        share_referral(tx, keys, device, &key, &merged)?;
+    }
     if current_fields.as_ref() != Some(&merged) || !conflicts.is_empty() {
         let pos = tx.next_position()?;
         let json = keys.seal_fields(tx, &device.office, entity, &merged)?;
-        tx.put_record(entity, &key, &m.record_id, &device.office, &json, pos, now)?;
-    }
-    if m.entity == Entity::Referrals {
-        share_referral(tx, keys, device, &key, &merged)?;
+        tracking::put(
+            tx,
+            keys,
+            entity,
+            &key,
+            &m.record_id,
+            &device.office,
+            &merged,
+            &json,
+            pos,
+            now,
+        )?;
     }
     if m.entity == Entity::Attachments && merged.get("removed_at").is_some_and(|v| !v.is_null()) {
         // Removed: the bytes go too, unless another live attachment has the same file.
@@ -579,11 +694,14 @@ fn apply_reply<T: Tx>(
     reply.insert("from_office".into(), Value::String(device.office.clone()));
     let pos = tx.next_position()?;
     let sealed_reply = keys.seal_fields(tx, &device.office, "referral_replies", &reply)?;
-    tx.put_record(
+    tracking::put(
+        tx,
+        keys,
         "referral_replies",
         &m.record_id,
         &m.record_id,
         &device.office,
+        &reply,
         &sealed_reply,
         pos,
         now,
@@ -598,11 +716,14 @@ fn apply_reply<T: Tx>(
     referral.insert("updated_at".into(), Value::String(now.to_owned()));
     let pos = tx.next_position()?;
     let sealed_referral = keys.seal_fields(tx, &owner, "referrals", &referral)?;
-    tx.put_record(
+    tracking::put(
+        tx,
+        keys,
         "referrals",
         &referral_id,
         &referral_id,
         &owner,
+        &referral,
         &sealed_referral,
         pos,
         now,
@@ -629,11 +750,14 @@ fn apply_reply<T: Tx>(
         "referral_events",
         event.as_object().expect("object"),
     )?;
-    tx.put_record(
+    tracking::put(
+        tx,
+        keys,
         "referral_events",
         &event_id,
         &event_id,
         &owner,
+        event.as_object().expect("object"),
         &sealed_event,
         pos,
         now,
@@ -669,11 +793,14 @@ fn apply_reply<T: Tx>(
         "case_events",
         case_event.as_object().expect("object"),
     )?;
-    tx.put_record(
+    tracking::put(
+        tx,
+        keys,
         "case_events",
         &case_event_id,
         &case_event_id,
         &owner,
+        case_event.as_object().expect("object"),
         &sealed_case_event,
         pos,
         now,
@@ -1121,6 +1248,43 @@ fn open_all<T: Tx>(
     Ok(out)
 }
 
+use self::husec::{
+    audit as op_husec_audit, op_add as op_add_husec, op_audit_of, op_identity as op_husec_identity,
+    op_is_husec, op_item as op_husec_item, op_late as op_husec_late,
+    op_national as op_husec_national, op_province_map, op_session as op_husec_session,
+};
+use self::tracking::rebuild as op_rebuild;
+
+fn op_all_track<T: Tx>(tx: &mut T) -> Result<Vec<TrackRow>> {
+    tx.all_track()
+}
+
+fn op_offices<T: Tx>(tx: &mut T) -> Result<Vec<(String, String)>> {
+    tx.offices()
+}
+
+fn op_figures<T: Tx>(tx: &mut T) -> Result<Vec<(String, String, i64)>> {
+    tx.figures()
+}
+
+fn op_set_province<T: Tx>(tx: &mut T, office: &str, province: &str) -> Result<()> {
+    husec::parse_provinces(province).and_then(|p| {
+        if p.len() == 1 {
+            Ok(())
+        } else {
+            Err(refuse(400, "invalid", "ระบุจังหวัดเดียว", "One province"))
+        }
+    })?;
+    if !tx.set_office_province(office, province)? {
+        return Err(refuse(404, "office", "ไม่พบสำนักงานนี้", "Unknown office"));
+    }
+    Ok(())
+}
+
+fn op_ensure_tracking<T: Tx>(tx: &mut T, keys: &Keyring) -> Result<()> {
+    tracking::ensure_built(tx, keys)
+}
+
 fn op_national<T: Tx>(tx: &mut T, keys: &Keyring) -> Result<crate::national::Input> {
     Ok(crate::national::Input {
         offices: tx.offices()?,
@@ -1138,16 +1302,20 @@ impl Store {
         if let Some(path) = url.strip_prefix("sqlite:") {
             let key =
                 sealing::MasterKey::load(std::path::Path::new(&format!("{path}.master-key")))?;
-            Ok(Store {
+            let store = Store {
                 db: Db::Sqlite(Mutex::new(sqlite::open(path)?)),
                 keys: sealing::Keyring::new(key),
-            })
+            };
+            in_tx!(store, op_ensure_tracking(&store.keys))?;
+            Ok(store)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let key = sealing::MasterKey::load(std::path::Path::new("raksa-server.master-key"))?;
-            Ok(Store {
+            let store = Store {
                 db: Db::Postgres(postgresql::PgPool::open(url)?),
                 keys: sealing::Keyring::new(key),
-            })
+            };
+            in_tx!(store, op_ensure_tracking(&store.keys))?;
+            Ok(store)
         } else {
             Err(StoreError::Db(format!(
                 "unknown database URL (use sqlite:PATH or postgres://…): {url}"
@@ -1378,6 +1546,132 @@ impl Store {
     }
     pub fn national_input(&self) -> Result<crate::national::Input> {
         in_tx!(self, op_national(&self.keys))
+    }
+    /// The national view from the tracking counters (every office): what `/v1/national`
+    /// and the staff-token page show.
+    pub fn national(&self, today: chrono::NaiveDate) -> Result<crate::national::National> {
+        let user = husec::HusecUser {
+            username: "staff-token".into(),
+            full_name: String::new(),
+            role: husec::NATIONAL.into(),
+            scope: husec::Scope::National,
+            csrf: String::new(),
+        };
+        in_tx!(self, op_husec_national(&self.keys, &user, None, today))
+    }
+    /// Today's full recomputation from every record (the reference the counters must
+    /// agree with; benchmarks measure both).
+    pub fn national_full(&self, today: chrono::NaiveDate) -> Result<crate::national::National> {
+        let input = self.national_input()?;
+        Ok(crate::national::compute(&input, today))
+    }
+    /// Recomputes the tracking rows and figures from every record; returns records read.
+    pub fn rebuild_tracking(&self) -> Result<usize> {
+        in_tx!(self, op_rebuild(&self.keys))
+    }
+    pub fn tracking_rows(&self) -> Result<Vec<TrackRow>> {
+        in_tx!(self, op_all_track())
+    }
+    /// Every non-zero figure counter as (office, key, n).
+    pub fn figures(&self) -> Result<Vec<(String, String, i64)>> {
+        in_tx!(self, op_figures())
+    }
+    /// Every office as (code, name).
+    pub fn offices(&self) -> Result<Vec<(String, String)>> {
+        in_tx!(self, op_offices())
+    }
+    pub fn set_office_province(&self, office: &str, province: &str) -> Result<()> {
+        in_tx!(self, op_set_province(office, province))
+    }
+    /// Each office's province (registered, else from the routing table).
+    pub fn province_map(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        in_tx!(self, op_province_map())
+    }
+    /// Adds a HuSEC account: role `national`, `regional` (with its provinces) or
+    /// `provincial` (one province).
+    pub fn add_husec_user(
+        &self,
+        username: &str,
+        full_name: &str,
+        role: &str,
+        provinces: &str,
+        password: &str,
+    ) -> Result<()> {
+        if password.chars().count() < 12 {
+            return Err(refuse(
+                400,
+                "invalid",
+                "รหัสผ่านต้องยาวอย่างน้อย 12 ตัวอักษร",
+                "The password needs at least 12 characters",
+            ));
+        }
+        let hash = console::hash_password(password);
+        in_tx!(
+            self,
+            op_add_husec(username, full_name, role, provinces, &hash)
+        )
+    }
+    /// Signs a HuSEC account in: (session token, CSRF token), or None.
+    pub fn husec_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<(String, String)>> {
+        if !in_tx!(self, op_is_husec(username))? {
+            // the same work as a real check, so a name cannot be told from its timing
+            let _ = console::verify_password(password, &DUMMY_HASH.with(|h| h.clone()));
+            return Ok(None);
+        }
+        let opened = self.console_sign_in(username, password)?;
+        if let Some((token, _)) = &opened {
+            let user = in_tx!(self, op_husec_session(token))?;
+            if let Some(u) = user {
+                in_tx!(self, op_husec_audit(&u.username, "sign_in", "", "", ""))?;
+            }
+        }
+        Ok(opened)
+    }
+    pub fn husec_session(&self, token: &str) -> Result<Option<husec::HusecUser>> {
+        in_tx!(self, op_husec_session(token))
+    }
+    pub fn husec_national(
+        &self,
+        user: &husec::HusecUser,
+        province: Option<&str>,
+        today: chrono::NaiveDate,
+    ) -> Result<crate::national::National> {
+        in_tx!(self, op_husec_national(&self.keys, user, province, today))
+    }
+    /// One page of the late list in the account's scope; `action` names the access in the
+    /// audit (`view_late`, `export_late`).
+    pub fn husec_late(
+        &self,
+        user: &husec::HusecUser,
+        province: Option<&str>,
+        q: tracking::LateQuery,
+        action: &str,
+    ) -> Result<(Vec<TrackRow>, u64)> {
+        in_tx!(
+            self,
+            op_husec_late(&self.keys, user, province, q.clone(), action)
+        )
+    }
+    pub fn husec_item(&self, user: &husec::HusecUser, kind: &str, id: &str) -> Result<TrackRow> {
+        in_tx!(self, op_husec_item(user, kind, id))
+    }
+    /// Opens who an item is about, after a reason (audited; noted on the case).
+    pub fn husec_identity(
+        &self,
+        user: &husec::HusecUser,
+        kind: &str,
+        id: &str,
+        reason: &str,
+    ) -> Result<(TrackRow, husec::Identity)> {
+        in_tx!(self, op_husec_identity(&self.keys, user, kind, id, reason))
+    }
+    /// The server's audit of staff access, newest first (one office's, or all).
+    pub fn server_audit(&self, office: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
+        in_tx!(self, op_audit_of(office, limit))
     }
     /// Stores an attachment's bytes for the device's office (content-addressed).
     pub fn put_blob(&self, device: &Device, sha256: &str, data: &[u8]) -> Result<()> {

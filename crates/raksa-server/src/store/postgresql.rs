@@ -83,7 +83,11 @@ impl PgPool {
         let (url, tls) = tls_of(url)?;
         let mut c = connect(&url, tls.as_ref())?;
         c.batch_execute(&schema())?;
-        c.batch_execute("ALTER TABLE staff ADD COLUMN IF NOT EXISTS expires_at TEXT")?;
+        c.batch_execute(
+            "ALTER TABLE staff ADD COLUMN IF NOT EXISTS expires_at TEXT;
+             ALTER TABLE offices ADD COLUMN IF NOT EXISTS province TEXT;
+             ALTER TABLE hotline_users ADD COLUMN IF NOT EXISTS provinces TEXT;",
+        )?;
         c.batch_execute(ATTACHMENT_INDEX_POSTGRES)?;
         Ok(PgPool {
             url,
@@ -205,6 +209,41 @@ impl PgTx<'_> {
             }
         };
         Ok(f(&mut self.0, &st)?)
+    }
+}
+
+fn pg_track(r: &postgres::Row) -> TrackRow {
+    track_row(
+        r.get(0),
+        r.get(1),
+        r.get(2),
+        r.get(3),
+        r.get(4),
+        r.get(5),
+        r.get(6),
+        r.get(7),
+        r.get(8),
+        r.get(9),
+        r.get(10),
+        r.get(11),
+        r.get(12),
+    )
+}
+
+impl PgTx<'_> {
+    fn tracks(
+        &mut self,
+        filter: &str,
+        args: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<TrackRow>> {
+        Ok(self
+            .run(
+                format!("SELECT {TRACK_COLS} FROM tracking {filter}"),
+                |t, st| t.query(st, args),
+            )?
+            .iter()
+            .map(pg_track)
+            .collect())
     }
 }
 
@@ -828,5 +867,247 @@ impl Tx for PgTx<'_> {
                 |t, st| t.query_opt(st, &[&token_hash]),
             )?
             .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+    fn track(&mut self, kind: &str, id: &str) -> Result<Option<TrackRow>> {
+        Ok(self
+            .run(
+                format!("SELECT {TRACK_COLS} FROM tracking WHERE kind = $1 AND id = $2"),
+                |t, st| t.query_opt(st, &[&kind, &id]),
+            )?
+            .map(|r| pg_track(&r)))
+    }
+    fn track_children(&mut self, parent: &str) -> Result<Vec<TrackRow>> {
+        self.tracks(
+            "WHERE parent = $1 AND kind = 'referral' ORDER BY id",
+            &[&parent],
+        )
+    }
+    fn track_office(&mut self, office: &str) -> Result<Vec<TrackRow>> {
+        self.tracks("WHERE office = $1 ORDER BY kind, id", &[&office])
+    }
+    fn all_track(&mut self) -> Result<Vec<TrackRow>> {
+        self.tracks("ORDER BY kind, id", &[])
+    }
+    fn put_track(&mut self, r: &TrackRow) -> Result<()> {
+        let p = track_params(r);
+        let assigned = i64::from(r.assigned);
+        self.run(
+            format!(
+                "INSERT INTO tracking ({TRACK_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $13, $9, $10, $11, $12)
+                 ON CONFLICT (kind, id) DO UPDATE SET office = excluded.office, parent = excluded.parent,
+                   number = excluded.number, status = excluded.status, channel = excluded.channel,
+                   urgency = excluded.urgency, assigned = excluded.assigned,
+                   started_on = excluded.started_on, due_milestone = excluded.due_milestone,
+                   due_on = excluded.due_on, facts = excluded.facts"
+            ),
+            |t, st| {
+                t.execute(
+                    st,
+                    &[
+                        &p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8], &p[9],
+                        &p[10], &p[11], &assigned,
+                    ],
+                )
+            },
+        )?;
+        Ok(())
+    }
+    fn bump_figures(&mut self, deltas: &[(String, String, i64)]) -> Result<()> {
+        for (o, k, n) in deltas {
+            self.run(
+                "INSERT INTO figures (office, key, n) VALUES ($1, $2, $3)
+                 ON CONFLICT (office, key) DO UPDATE SET n = figures.n + excluded.n",
+                |t, st| t.execute(st, &[o, k, n]),
+            )?;
+        }
+        Ok(())
+    }
+    fn figures(&mut self) -> Result<Vec<(String, String, i64)>> {
+        Ok(self
+            .run(
+                "SELECT office, key, n FROM figures WHERE n <> 0 ORDER BY office, key",
+                |t, st| t.query(st, &[]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+    fn late_counts(&mut self, today: &str) -> Result<Vec<(String, String, i64)>> {
+        Ok(self
+            .run(
+                "SELECT office, kind, count(*) FROM tracking WHERE due_on < $1 GROUP BY office, kind",
+                |t, st| t.query(st, &[&today]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+    fn late_rows(&mut self, q: &tracking::LateQuery) -> Result<(Vec<TrackRow>, u64)> {
+        let filter = "WHERE due_on < $1
+            AND ($2 = '' OR office = ANY(string_to_array($2, chr(31))))
+            AND ($3 = '' OR kind = $3) AND ($4 = '' OR channel = $4)
+            AND ($5 = '' OR due_milestone = $5)
+            AND ($6 = '' OR ($6 = 'yes') = (assigned <> 0))";
+        let (cutoff, offices) = (q.cutoff(), q.office_list());
+        let total: i64 = self
+            .run(
+                format!("SELECT count(*) FROM tracking {filter}"),
+                |t, st| {
+                    t.query_one(
+                        st,
+                        &[
+                            &cutoff,
+                            &offices,
+                            &q.kind,
+                            &q.channel,
+                            &q.milestone,
+                            &q.assigned,
+                        ],
+                    )
+                },
+            )?
+            .get(0);
+        let (limit, offset) = (i64::from(q.limit), i64::from(q.offset));
+        let rows = self
+            .run(
+                format!(
+                    "SELECT {TRACK_COLS} FROM tracking {filter} ORDER BY {} LIMIT $7 OFFSET $8",
+                    q.sort.order_by()
+                ),
+                |t, st| {
+                    t.query(
+                        st,
+                        &[
+                            &cutoff,
+                            &offices,
+                            &q.kind,
+                            &q.channel,
+                            &q.milestone,
+                            &q.assigned,
+                            &limit,
+                            &offset,
+                        ],
+                    )
+                },
+            )?
+            .iter()
+            .map(pg_track)
+            .collect();
+        Ok((rows, total as u64))
+    }
+    fn clear_tracking(&mut self) -> Result<()> {
+        self.0.batch_execute(
+            "DELETE FROM tracking; DELETE FROM figures; DELETE FROM tracking_state;",
+        )?;
+        Ok(())
+    }
+    fn tracking_built(&mut self) -> Result<bool> {
+        Ok(self
+            .run("SELECT 1 FROM tracking_state WHERE id = 1", |t, st| {
+                t.query_opt(st, &[])
+            })?
+            .is_some())
+    }
+    fn set_tracking_built(&mut self) -> Result<()> {
+        let now = chrono::Utc::now().to_rfc3339();
+        self.run(
+            "INSERT INTO tracking_state (id, built_at) VALUES (1, $1)
+             ON CONFLICT (id) DO UPDATE SET built_at = excluded.built_at",
+            |t, st| t.execute(st, &[&now]),
+        )?;
+        Ok(())
+    }
+    fn visible_to(&mut self, entity: &str, key: &str) -> Result<Vec<String>> {
+        Ok(self
+            .run(
+                "SELECT office FROM visibility WHERE entity = $1 AND record_key = $2 ORDER BY office",
+                |t, st| t.query(st, &[&entity, &key]),
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+    fn all_records_keyed(&mut self, entity: &str) -> Result<Vec<(String, String, String)>> {
+        Ok(self
+            .run(
+                "SELECT office, record_key, fields FROM records WHERE entity = $1 ORDER BY position",
+                |t, st| t.query(st, &[&entity]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+    fn set_office_province(&mut self, office: &str, province: &str) -> Result<bool> {
+        Ok(self.run(
+            "UPDATE offices SET province = $2 WHERE code = $1",
+            |t, st| t.execute(st, &[&office, &province]),
+        )? == 1)
+    }
+    fn office_provinces(&mut self) -> Result<Vec<(String, Option<String>)>> {
+        Ok(self
+            .run(
+                "SELECT code, province FROM offices ORDER BY code",
+                |t, st| t.query(st, &[]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+    fn set_account_provinces(&mut self, username: &str, provinces: &str) -> Result<()> {
+        self.run(
+            "UPDATE hotline_users SET provinces = $2 WHERE username = $1",
+            |t, st| t.execute(st, &[&username, &provinces]),
+        )?;
+        Ok(())
+    }
+    fn account_provinces(&mut self, username: &str) -> Result<Option<String>> {
+        Ok(self
+            .run(
+                "SELECT provinces FROM hotline_users WHERE username = $1",
+                |t, st| t.query_opt(st, &[&username]),
+            )?
+            .and_then(|r| r.get::<_, Option<String>>(0)))
+    }
+    fn add_server_audit(&mut self, e: &AuditEntry) -> Result<()> {
+        self.run(
+            "INSERT INTO server_audit (id, at, username, action, office, target, reason)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            |t, st| {
+                t.execute(
+                    st,
+                    &[
+                        &e.id,
+                        &e.at,
+                        &e.username,
+                        &e.action,
+                        &e.office,
+                        &e.target,
+                        &e.reason,
+                    ],
+                )
+            },
+        )?;
+        Ok(())
+    }
+    fn server_audit(&mut self, office: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
+        let office = office.unwrap_or("");
+        let limit = i64::from(limit);
+        Ok(self
+            .run(
+                "SELECT id, at, username, action, office, target, reason FROM server_audit
+                 WHERE ($1 = '' OR office = $1) ORDER BY at DESC, id DESC LIMIT $2",
+                |t, st| t.query(st, &[&office, &limit]),
+            )?
+            .iter()
+            .map(|r| AuditEntry {
+                id: r.get(0),
+                at: r.get(1),
+                username: r.get(2),
+                action: r.get(3),
+                office: r.get(4),
+                target: r.get(5),
+                reason: r.get(6),
+            })
+            .collect())
     }
 }

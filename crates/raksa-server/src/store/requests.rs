@@ -152,7 +152,9 @@ pub(super) fn op_file<T: Tx>(
     let table = Entity::HelpRequests.table();
     let sealed = keys.seal_fields(tx, &owner, table, fields)?;
     let pos = tx.next_position()?;
-    tx.put_record(table, &id, &id, &owner, &sealed, pos, &now)?;
+    super::tracking::put(
+        tx, keys, table, &id, &id, &owner, fields, &sealed, pos, &now,
+    )?;
     tx.put_request_key(&source_key, idempotency_key, body_hash, &id, &now)?;
     tracing::info!(
         channel = channel.as_str(),
@@ -305,7 +307,18 @@ pub(super) fn apply_step<T: Tx>(
     }
     let sealed = keys.seal_fields(tx, &owner, table, &cur)?;
     let pos = tx.next_position()?;
-    tx.put_record(table, &m.record_id, &m.record_id, &owner, &sealed, pos, now)?;
+    super::tracking::put(
+        tx,
+        keys,
+        table,
+        &m.record_id,
+        &m.record_id,
+        &owner,
+        &cur,
+        &sealed,
+        pos,
+        now,
+    )?;
     Ok(Outcome::Applied)
 }
 
@@ -342,7 +355,7 @@ pub(super) fn op_route_by_hand<T: Tx>(
     tx.move_record(table, id, office)?;
     let sealed = keys.seal_fields(tx, office, table, &f)?;
     let pos = tx.next_position()?;
-    tx.put_record(table, id, id, office, &sealed, pos, &now)?;
+    super::tracking::put(tx, keys, table, id, id, office, &f, &sealed, pos, &now)?;
     Ok(())
 }
 

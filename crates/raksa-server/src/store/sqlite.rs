@@ -48,6 +48,20 @@ CREATE TABLE IF NOT EXISTS routes (area TEXT PRIMARY KEY, office TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS request_keys (source TEXT NOT NULL, idem_key TEXT NOT NULL,
     body_hash TEXT NOT NULL, request_id TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (source, idem_key));
+CREATE TABLE IF NOT EXISTS tracking (kind TEXT NOT NULL, id TEXT NOT NULL, office TEXT NOT NULL,
+    parent TEXT, number TEXT NOT NULL, status TEXT NOT NULL, channel TEXT NOT NULL,
+    urgency TEXT NOT NULL, assigned BIGINT NOT NULL, started_on TEXT, due_milestone TEXT,
+    due_on TEXT, facts TEXT NOT NULL, PRIMARY KEY (kind, id));
+CREATE INDEX IF NOT EXISTS tracking_due ON tracking (due_on) WHERE due_on IS NOT NULL;
+CREATE INDEX IF NOT EXISTS tracking_office ON tracking (office);
+CREATE INDEX IF NOT EXISTS tracking_parent ON tracking (parent) WHERE parent IS NOT NULL;
+CREATE TABLE IF NOT EXISTS figures (office TEXT NOT NULL, key TEXT NOT NULL, n BIGINT NOT NULL,
+    PRIMARY KEY (office, key));
+CREATE TABLE IF NOT EXISTS tracking_state (id BIGINT PRIMARY KEY, built_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS server_audit (id TEXT PRIMARY KEY, at TEXT NOT NULL,
+    username TEXT NOT NULL, action TEXT NOT NULL, office TEXT NOT NULL, target TEXT NOT NULL,
+    reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS server_audit_office ON server_audit (office, at);
 INSERT INTO sequencer (id, position) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 ";
 
@@ -91,11 +105,52 @@ pub(super) fn open(path: &str) -> Result<rusqlite::Connection> {
     {
         return Err(e.into());
     }
+    // Later columns: an office's province (HuSEC's scopes), a server account's provinces.
+    for alter in [
+        "ALTER TABLE offices ADD COLUMN province TEXT",
+        "ALTER TABLE hotline_users ADD COLUMN provinces TEXT",
+    ] {
+        if let Err(e) = c.execute_batch(alter)
+            && !e.to_string().contains("duplicate column")
+        {
+            return Err(e.into());
+        }
+    }
     c.execute_batch(ATTACHMENT_INDEX_SQLITE)?;
     Ok(c)
 }
 
 pub struct SqliteTx<'a>(pub(super) rusqlite::Transaction<'a>);
+
+fn sqlite_track(r: &rusqlite::Row) -> rusqlite::Result<TrackRow> {
+    Ok(track_row(
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+        r.get(12)?,
+    ))
+}
+
+impl SqliteTx<'_> {
+    fn tracks(&mut self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<TrackRow>> {
+        let mut st = self
+            .0
+            .prepare_cached(&format!("SELECT {TRACK_COLS} FROM tracking {filter}"))?;
+        let v = st
+            .query_map(args, sqlite_track)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+}
 
 fn device_row(r: &rusqlite::Row) -> rusqlite::Result<Device> {
     Ok(Device {
@@ -738,5 +793,217 @@ impl Tx for SqliteTx<'_> {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?)
+    }
+    fn track(&mut self, kind: &str, id: &str) -> Result<Option<TrackRow>> {
+        Ok(self
+            .0
+            .query_row(
+                &format!("SELECT {TRACK_COLS} FROM tracking WHERE kind = ?1 AND id = ?2"),
+                [kind, id],
+                sqlite_track,
+            )
+            .optional()?)
+    }
+    fn track_children(&mut self, parent: &str) -> Result<Vec<TrackRow>> {
+        self.tracks(
+            "WHERE parent = ?1 AND kind = 'referral' ORDER BY id",
+            &[&parent],
+        )
+    }
+    fn track_office(&mut self, office: &str) -> Result<Vec<TrackRow>> {
+        self.tracks("WHERE office = ?1 ORDER BY kind, id", &[&office])
+    }
+    fn all_track(&mut self) -> Result<Vec<TrackRow>> {
+        self.tracks("ORDER BY kind, id", &[])
+    }
+    fn put_track(&mut self, r: &TrackRow) -> Result<()> {
+        let p = track_params(r);
+        self.0.execute(
+            &format!(
+                "INSERT INTO tracking ({TRACK_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?13, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (kind, id) DO UPDATE SET office = excluded.office, parent = excluded.parent,
+                   number = excluded.number, status = excluded.status, channel = excluded.channel,
+                   urgency = excluded.urgency, assigned = excluded.assigned,
+                   started_on = excluded.started_on, due_milestone = excluded.due_milestone,
+                   due_on = excluded.due_on, facts = excluded.facts"
+            ),
+            rusqlite::params![
+                p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11],
+                i64::from(r.assigned)
+            ],
+        )?;
+        Ok(())
+    }
+    fn bump_figures(&mut self, deltas: &[(String, String, i64)]) -> Result<()> {
+        let mut st = self.0.prepare_cached(
+            "INSERT INTO figures (office, key, n) VALUES (?1, ?2, ?3)
+             ON CONFLICT (office, key) DO UPDATE SET n = figures.n + excluded.n",
+        )?;
+        for (o, k, n) in deltas {
+            st.execute(rusqlite::params![o, k, n])?;
+        }
+        Ok(())
+    }
+    fn figures(&mut self) -> Result<Vec<(String, String, i64)>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT office, key, n FROM figures WHERE n <> 0 ORDER BY office, key",
+        )?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn late_counts(&mut self, today: &str) -> Result<Vec<(String, String, i64)>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT office, kind, count(*) FROM tracking WHERE due_on < ?1 GROUP BY office, kind",
+        )?;
+        let v = st
+            .query_map([today], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn late_rows(&mut self, q: &tracking::LateQuery) -> Result<(Vec<TrackRow>, u64)> {
+        let filter = "WHERE due_on < ?1
+            AND (?2 = '' OR instr(char(31) || ?2 || char(31), char(31) || office || char(31)) > 0)
+            AND (?3 = '' OR kind = ?3) AND (?4 = '' OR channel = ?4)
+            AND (?5 = '' OR due_milestone = ?5)
+            AND (?6 = '' OR (?6 = 'yes') = (assigned <> 0))";
+        let (cutoff, offices) = (q.cutoff(), q.office_list());
+        let args = rusqlite::params![cutoff, offices, q.kind, q.channel, q.milestone, q.assigned];
+        let total: i64 = self
+            .0
+            .prepare_cached(&format!("SELECT count(*) FROM tracking {filter}"))?
+            .query_row(args, |r| r.get(0))?;
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {TRACK_COLS} FROM tracking {filter} ORDER BY {} LIMIT ?7 OFFSET ?8",
+            q.sort.order_by()
+        ))?;
+        let rows = st
+            .query_map(
+                rusqlite::params![
+                    cutoff,
+                    offices,
+                    q.kind,
+                    q.channel,
+                    q.milestone,
+                    q.assigned,
+                    i64::from(q.limit),
+                    i64::from(q.offset)
+                ],
+                sqlite_track,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((rows, total as u64))
+    }
+    fn clear_tracking(&mut self) -> Result<()> {
+        self.0.execute_batch(
+            "DELETE FROM tracking; DELETE FROM figures; DELETE FROM tracking_state;",
+        )?;
+        Ok(())
+    }
+    fn tracking_built(&mut self) -> Result<bool> {
+        Ok(self
+            .0
+            .query_row("SELECT 1 FROM tracking_state WHERE id = 1", [], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+    fn set_tracking_built(&mut self) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO tracking_state (id, built_at) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET built_at = excluded.built_at",
+            [chrono::Utc::now().to_rfc3339()],
+        )?;
+        Ok(())
+    }
+    fn visible_to(&mut self, entity: &str, key: &str) -> Result<Vec<String>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT office FROM visibility WHERE entity = ?1 AND record_key = ?2 ORDER BY office",
+        )?;
+        let v = st
+            .query_map([entity, key], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn all_records_keyed(&mut self, entity: &str) -> Result<Vec<(String, String, String)>> {
+        let mut st = self.0.prepare(
+            "SELECT office, record_key, fields FROM records WHERE entity = ?1 ORDER BY position",
+        )?;
+        let v = st
+            .query_map([entity], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn set_office_province(&mut self, office: &str, province: &str) -> Result<bool> {
+        Ok(self.0.execute(
+            "UPDATE offices SET province = ?2 WHERE code = ?1",
+            [office, province],
+        )? == 1)
+    }
+    fn office_provinces(&mut self) -> Result<Vec<(String, Option<String>)>> {
+        let mut st = self
+            .0
+            .prepare_cached("SELECT code, province FROM offices ORDER BY code")?;
+        let v = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn set_account_provinces(&mut self, username: &str, provinces: &str) -> Result<()> {
+        self.0.execute(
+            "UPDATE hotline_users SET provinces = ?2 WHERE username = ?1",
+            [username, provinces],
+        )?;
+        Ok(())
+    }
+    fn account_provinces(&mut self, username: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT provinces FROM hotline_users WHERE username = ?1",
+                [username],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+    fn add_server_audit(&mut self, e: &AuditEntry) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO server_audit (id, at, username, action, office, target, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            [
+                &e.id,
+                &e.at,
+                &e.username,
+                &e.action,
+                &e.office,
+                &e.target,
+                &e.reason,
+            ],
+        )?;
+        Ok(())
+    }
+    fn server_audit(&mut self, office: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT id, at, username, action, office, target, reason FROM server_audit
+             WHERE (?1 = '' OR office = ?1) ORDER BY at DESC, id DESC LIMIT ?2",
+        )?;
+        let v = st
+            .query_map(
+                rusqlite::params![office.unwrap_or(""), i64::from(limit)],
+                |r| {
+                    Ok(AuditEntry {
+                        id: r.get(0)?,
+                        at: r.get(1)?,
+                        username: r.get(2)?,
+                        action: r.get(3)?,
+                        office: r.get(4)?,
+                        target: r.get(5)?,
+                        reason: r.get(6)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
     }
 }

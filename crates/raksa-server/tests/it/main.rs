@@ -2,6 +2,7 @@
 //! machine's real PostgreSQL (a fresh database per test; set RAKSA_TEST_PG=0 to skip it).
 
 mod http;
+mod husec;
 mod model;
 mod national;
 mod pg_tls;
@@ -12,6 +13,7 @@ mod requests;
 mod sealed;
 mod signed;
 mod tls;
+mod tracking;
 
 use raksa_protocol::{Entity, Mutation};
 use raksa_server::store::{Device, Store};
