@@ -110,6 +110,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         accept_help_request,
         pass_on_help_request,
         close_help_request,
+        expedite_notices_of_case,
+        open_expedite_notices,
+        answer_expedite_notice,
         volunteers,
         register_volunteer,
         new_volunteer_code,
@@ -896,6 +899,45 @@ async fn pass_on_help_request(
 async fn close_help_request(state: State<'_, AppState>, id: String, reason: String) -> Reply<()> {
     let waker = state.1.clone();
     let r = on_record(state, id, move |s, id| s.close_help_request(id, &reason)).await;
+    waker.wake();
+    r
+}
+
+#[tauri::command]
+async fn expedite_notices_of_case(
+    state: State<'_, AppState>,
+    id: String,
+) -> Reply<Vec<raksa_core::expedite::ExpediteNotice>> {
+    on_record(state, id, |s, id| s.expedite_notices_of_case(id)).await
+}
+
+#[tauri::command]
+async fn open_expedite_notices(
+    state: State<'_, AppState>,
+) -> Reply<Vec<raksa_core::expedite::ExpediteNotice>> {
+    on_workstation(state, |w| w.with_session(|s| s.open_expedite_notices())).await
+}
+
+#[tauri::command]
+async fn answer_expedite_notice(
+    state: State<'_, AppState>,
+    id: String,
+    answer: String,
+    new_date: Option<String>,
+) -> Reply<()> {
+    let waker = state.1.clone();
+    let r = on_record(state, id, move |s, id| {
+        let date = match new_date.as_deref().filter(|d| !d.is_empty()) {
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    raksa_core::CoreError::field("new_date", raksa_core::FieldProblem::DateInvalid)
+                })?,
+            ),
+            None => None,
+        };
+        s.answer_expedite_notice(id, &answer, date)
+    })
+    .await;
     waker.wake();
     r
 }

@@ -47,6 +47,8 @@ test("import with one duplicate, the dashboard, and the month's report as .xlsx"
 
   await click(b, "#nav-import");
   // WebKitWebDriver types a path only into a visible file input; the app shows a button.
+  // (The screen must have rendered first, or there is nothing to unhide yet.)
+  await (await b.$("#import-file")).waitForExist({ timeout: 20_000 });
   await b.execute(() => document.getElementById("import-file")?.classList.remove("visually-hidden"));
   await (await b.$("#import-file")).setValue(file);
   await b.execute(() => document.getElementById("import-file")?.classList.add("visually-hidden"));

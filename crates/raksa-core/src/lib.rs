@@ -14,6 +14,7 @@ pub(crate) mod admin_signing;
 pub mod backup;
 pub mod crypto;
 pub mod error;
+pub mod expedite;
 pub mod help_requests;
 pub mod import;
 pub mod keyslots;

@@ -27,6 +27,7 @@ pub mod access;
 pub mod audit_chain;
 pub mod correction;
 pub mod deadlines;
+pub mod expedite;
 pub mod field;
 pub mod form;
 pub mod help_request;

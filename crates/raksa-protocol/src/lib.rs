@@ -87,10 +87,13 @@ pub enum Entity {
     /// A community volunteer (อพม.) the office registered, who files requests from the field
     /// app after activating a one-time code (only the code's hash travels).
     Volunteers,
+    /// An expedite notice from HuSEC (ศรส.) about a late item of the office, made on the
+    /// server; the office's answer goes back as a change of its answer fields.
+    ExpediteNotices,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 20] = [
+    pub const ALL: [Entity; 21] = [
         Entity::People,
         Entity::Cases,
         Entity::CaseEvents,
@@ -111,6 +114,7 @@ impl Entity {
         Entity::AuditLog,
         Entity::HelpRequests,
         Entity::Volunteers,
+        Entity::ExpediteNotices,
     ];
 
     pub fn table(self) -> &'static str {
@@ -135,6 +139,7 @@ impl Entity {
             Entity::AuditLog => "audit_log",
             Entity::HelpRequests => "help_requests",
             Entity::Volunteers => "volunteers",
+            Entity::ExpediteNotices => "expedite_notices",
         }
     }
 
@@ -374,6 +379,7 @@ impl Entity {
             ],
             Entity::AccessGrants => &["id", "case_id", "user_id", "reason", "at", "expires_at"],
             Entity::HelpRequests => HELP_REQUEST_FIELDS,
+            Entity::ExpediteNotices => EXPEDITE_FIELDS,
             Entity::Volunteers => &[
                 "id",
                 "full_name",
@@ -425,6 +431,37 @@ pub const HELP_REQUEST_FIELDS: &[&str] = &[
     "status_note",
     "pass_to",
     "history",
+    "updated_at",
+];
+
+/// An expedite notice's fields. The server writes them; an office changes only
+/// [`EXPEDITE_ANSWER_FIELDS`] (its answer).
+pub const EXPEDITE_FIELDS: &[&str] = &[
+    "id",
+    "target_kind",
+    "target_id",
+    "case_id",
+    "number",
+    "step",
+    "note",
+    "respond_by",
+    "sent_by",
+    "sent_at",
+    "status",
+    "answer",
+    "new_date",
+    "answered_by",
+    "answered_at",
+    "updated_at",
+];
+
+/// What an office may change of an expedite notice: its answer.
+pub const EXPEDITE_ANSWER_FIELDS: &[&str] = &[
+    "status",
+    "answer",
+    "new_date",
+    "answered_by",
+    "answered_at",
     "updated_at",
 ];
 

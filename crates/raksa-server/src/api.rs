@@ -929,6 +929,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(crate::husec::identity),
         )
         .route("/husec/audit", get(crate::husec::audit))
+        .route("/husec/expedite", post(crate::husec::expedite))
         .route("/husec/api/national", get(crate::husec::api_national))
         .route("/husec/api/late", get(crate::husec::api_late))
         .route("/husec/style.css", get(crate::husec::style))

@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use raksa_domain::deadlines::Milestone;
+use raksa_domain::expedite::{ExpediteStatus, ExpediteStep};
 use raksa_domain::help_request::{RequestChannel, RequestStatus};
 use raksa_domain::model::{CaseStatus, IntakeChannel, ReferralStatus, TargetGroup, Urgency};
 use raksa_domain::thai_date;
@@ -23,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{AppState, ClientAddr};
 use crate::console::{be_time, cookie_value, esc, redirect, same};
 use crate::store::StoreError;
+use crate::store::expedite::NoticeView;
 use crate::store::husec::{HusecUser, Identity, Scope};
 use crate::store::tracking::{LateQuery, LateSort};
 use crate::tracking::{self as t, TrackRow};
@@ -142,6 +144,7 @@ fn kind_th(k: &str) -> &'static str {
     match k {
         t::CASE => "กรณี",
         t::REFERRAL => "การส่งต่อ",
+        t::NOTICE => "หนังสือเร่งรัด",
         _ => "คำขอความช่วยเหลือ",
     }
 }
@@ -150,13 +153,18 @@ fn status_th(row: &TrackRow) -> &'static str {
     match row.kind.as_str() {
         t::CASE => CaseStatus::parse(&row.status).map_or("—", CaseStatus::label_th),
         t::REFERRAL => ReferralStatus::parse(&row.status).map_or("—", ReferralStatus::label_th),
+        t::NOTICE => ExpediteStatus::parse(&row.status).map_or("—", ExpediteStatus::label_th),
         _ => RequestStatus::parse(&row.status).map_or("—", RequestStatus::label_th),
     }
 }
 
 fn milestone_th(m: Option<&str>) -> &'static str {
-    m.and_then(Milestone::parse)
-        .map_or("—", Milestone::label_th)
+    match m {
+        Some(t::EXPEDITE) => "ตอบหนังสือเร่งรัดของ ศรส.",
+        m => m
+            .and_then(Milestone::parse)
+            .map_or("—", Milestone::label_th),
+    }
 }
 
 fn urgency_th(u: &str) -> &'static str {
@@ -579,6 +587,9 @@ pub struct LateParams {
     pub sort: String,
     #[serde(default)]
     pub page: String,
+    /// After sending notices from the list: how many were sent.
+    #[serde(default)]
+    pub sent: String,
 }
 
 impl LateParams {
@@ -590,14 +601,17 @@ impl LateParams {
             offices: None,
             kind: known(
                 &self.kind,
-                [t::CASE, t::REFERRAL, t::REQUEST].contains(&self.kind.as_str()),
+                [t::CASE, t::REFERRAL, t::REQUEST, t::NOTICE].contains(&self.kind.as_str()),
             ),
             channel: known(
                 &self.channel,
                 IntakeChannel::parse(&self.channel).is_some()
                     || RequestChannel::parse(&self.channel).is_some(),
             ),
-            milestone: known(&self.milestone, Milestone::parse(&self.milestone).is_some()),
+            milestone: known(
+                &self.milestone,
+                Milestone::parse(&self.milestone).is_some() || self.milestone == t::EXPEDITE,
+            ),
             min_days_late: self.min_days.parse::<u32>().unwrap_or(1).clamp(1, 3650),
             assigned: known(
                 &self.assigned,
@@ -648,6 +662,8 @@ pub struct LateItem {
     pub started_on: Option<NaiveDate>,
     pub target_groups: Vec<String>,
     pub sensitive: bool,
+    /// The page of the item (a notice's: the item it is about).
+    pub link: String,
 }
 
 fn item_of(r: &TrackRow, today: NaiveDate, names: &BTreeMap<String, (String, String)>) -> LateItem {
@@ -674,6 +690,10 @@ fn item_of(r: &TrackRow, today: NaiveDate, names: &BTreeMap<String, (String, Str
         started_on: r.started_on,
         target_groups: r.facts.target_groups.clone(),
         sensitive: r.facts.sensitive,
+        link: match (&r.facts.target_kind, &r.parent) {
+            (Some(k), Some(p)) if r.kind == t::NOTICE => format!("/husec/items/{k}/{p}"),
+            _ => format!("/husec/items/{}/{}", r.kind, r.id),
+        },
     }
 }
 
@@ -741,6 +761,7 @@ fn late_html(
     p: &LateParams,
     provinces: &[String],
     today: NaiveDate,
+    csrf: &str,
 ) -> String {
     let kinds = options(
         &[
@@ -748,6 +769,7 @@ fn late_html(
             (t::CASE, "กรณี"),
             (t::REFERRAL, "การส่งต่อ"),
             (t::REQUEST, "คำขอความช่วยเหลือ"),
+            (t::NOTICE, "หนังสือเร่งรัดที่สำนักงานยังไม่ตอบ"),
         ],
         &p.kind,
     );
@@ -766,6 +788,7 @@ fn late_html(
     {
         ms.push((m.as_str(), m.label_th()));
     }
+    ms.push((t::EXPEDITE, "ตอบหนังสือเร่งรัดของ ศรส."));
     let milestones = options(&ms, &p.milestone);
     let assigned = options(
         &[
@@ -785,17 +808,26 @@ fn late_html(
         &p.sort,
     );
     let rows: String = if items.is_empty() {
-        "<tr><td colspan=\"10\" class=\"muted\" id=\"no-late\">ไม่มีรายการที่เกินกำหนดตามเงื่อนไขนี้</td></tr>".into()
+        "<tr><td colspan=\"11\" class=\"muted\" id=\"no-late\">ไม่มีรายการที่เกินกำหนดตามเงื่อนไขนี้</td></tr>".into()
     } else {
         items
             .iter()
             .map(|i| {
                 format!(
-                    "<tr class=\"u-{}\"><td><a href=\"/husec/items/{}/{}\">{} {}</a>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                    "<tr class=\"u-{}\"><td>{}</td><td><a href=\"{}\">{} {}</a>{}</td><td>{}</td><td>{}</td><td>{}</td>\
                      <td>{}</td><td class=\"n late\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(&i.urgency),
-                    esc(&i.kind),
-                    esc(&i.id),
+                    if i.kind == t::NOTICE {
+                        String::new()
+                    } else {
+                        format!(
+                            "<input type=\"checkbox\" name=\"item\" value=\"{}:{}\" form=\"expedite-form\" aria-label=\"เลือก {}\">",
+                            esc(&i.kind),
+                            esc(&i.id),
+                            esc(&i.number)
+                        )
+                    },
+                    esc(&i.link),
                     kind_th(&i.kind),
                     esc(if i.number.is_empty() { "(ไม่มีเลข)" } else { &i.number }),
                     if i.sensitive { " <span class=\"tag\">อ่อนไหว</span>" } else { "" },
@@ -831,7 +863,7 @@ fn late_html(
         String::new()
     };
     format!(
-        "<h1>รายการที่เกินกำหนด</h1><p class=\"muted\">ณ วันที่ {} · ไม่แสดงชื่อหรือเลขประจำตัว — เปิดดูตัวบุคคลได้ในหน้ารายการ โดยต้องระบุเหตุผล</p>\
+        "{}<h1>รายการที่เกินกำหนด</h1><p class=\"muted\">ณ วันที่ {} · ไม่แสดงชื่อหรือเลขประจำตัว — เปิดดูตัวบุคคลได้ในหน้ารายการ โดยต้องระบุเหตุผล</p>\
          <form method=\"get\" action=\"/husec/late\" class=\"filters\" id=\"late-filters\">\
          <label>จังหวัด <select name=\"province\" id=\"province\">{}</select></label>\
          <label>ประเภท <select name=\"kind\">{kinds}</select></label>\
@@ -842,9 +874,17 @@ fn late_html(
          <label>เรียงตาม <select name=\"sort\">{sorts}</select></label>\
          <button type=\"submit\" class=\"primary\">กรอง</button></form>\
          <p><span id=\"late-total\">{total}</span> รายการ · หน้า {page_no}/{pages} · <a href=\"/husec/late.csv?{}\" id=\"export-csv\">ส่งออก CSV</a></p>\
-         <table class=\"late-list\"><thead><tr><th>รายการ</th><th>สำนักงาน</th><th>จังหวัด</th><th>ขั้นตอนที่เกินกำหนด</th><th>ครบกำหนด</th>\
+         <table class=\"late-list\"><thead><tr><th>เลือก</th><th>รายการ</th><th>สำนักงาน</th><th>จังหวัด</th><th>ขั้นตอนที่เกินกำหนด</th><th>ครบกำหนด</th>\
          <th class=\"n\">เกิน (วัน)</th><th>ความเร่งด่วน</th><th>ช่องทาง</th><th>ผู้รับผิดชอบ</th><th>รับเรื่อง</th></tr></thead><tbody>{rows}</tbody></table>\
-         <p class=\"pager\">{prev} {next}</p>",
+         <p class=\"pager\">{prev} {next}</p>{}",
+        if p.sent.parse::<u32>().is_ok() {
+            format!(
+                "<p class=\"flash\" role=\"status\" id=\"expedite-sent\">ส่งหนังสือเร่งรัดแล้ว {} รายการ — ถึงสำนักงานเมื่อเครื่องของสำนักงานซิงก์</p>",
+                esc(&p.sent)
+            )
+        } else {
+            String::new()
+        },
         thai_date::format_be_long(today),
         province_select(provinces, &p.province, "ทุกจังหวัดในขอบเขต"),
         esc(if p.min_days.is_empty() {
@@ -853,6 +893,32 @@ fn late_html(
             &p.min_days
         }),
         esc(&p.encoded(None)),
+        expedite_form(csrf, None, today),
+    )
+}
+
+/// The form that sends an expedite notice: for one item (`item`) or for the rows ticked
+/// in the late list (their checkboxes belong to this form).
+fn expedite_form(csrf: &str, item: Option<&str>, today: NaiveDate) -> String {
+    let (title, hidden) = match item {
+        Some(i) => (
+            "ส่งหนังสือเร่งรัดรายการนี้",
+            format!(
+                "<input type=\"hidden\" name=\"item\" value=\"{}\"><input type=\"hidden\" name=\"back\" value=\"item\">",
+                esc(i)
+            ),
+        ),
+        None => ("เร่งรัดรายการที่เลือก", String::new()),
+    };
+    format!(
+        "<section class=\"expedite\"><h2>{title}</h2>\
+         <form method=\"post\" action=\"/husec/expedite\" id=\"expedite-form\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">{hidden}\
+         <label>ข้อความถึงสำนักงาน <textarea name=\"note\" id=\"expedite-note\" required minlength=\"5\" maxlength=\"2000\" rows=\"2\"></textarea></label>\
+         <label>ขอให้ตอบภายในวันที่ (เว้นว่าง: ตามขั้นการเร่งรัด) <input type=\"date\" name=\"respond_by\" id=\"expedite-date\" min=\"{today}\"></label>\
+         <button type=\"submit\" class=\"primary\" id=\"expedite-send\">ส่งหนังสือเร่งรัด</button></form>\
+         <p class=\"muted\">ขั้นการเร่งรัด: ครั้งที่ 1 → ครั้งที่ 2 → แจ้งหัวหน้าส่วนราชการระดับจังหวัด ตามลำดับที่ส่ง หนังสือถึงเครื่องของสำนักงานเมื่อซิงก์ และคำตอบจะกลับมาที่หน้ารายการ</p></section>",
+        esc(csrf)
     )
 }
 
@@ -868,7 +934,7 @@ pub async fn late(
     match late_items(&state, &user, &p, PAGE, offset, "view_late").await {
         Ok((items, total, today)) => {
             let provinces = scope_provinces(&state, &user).await;
-            let body = late_html(&items, total, &p, &provinces, today);
+            let body = late_html(&items, total, &p, &provinces, today, &user.csrf);
             page(
                 StatusCode::OK,
                 "รายการเกินกำหนด",
@@ -980,7 +1046,56 @@ pub async fn late_csv(
 
 // ---- one item, and its identity ------------------------------------------------------
 
-fn item_html(i: &LateItem, user: &HusecUser, error: Option<&str>, reason: &str) -> String {
+fn notices_html(notices: &[NoticeView]) -> String {
+    if notices.is_empty() {
+        return "<p class=\"muted\" id=\"no-notices\">ยังไม่เคยส่งหนังสือเร่งรัดรายการนี้</p>".into();
+    }
+    let day = |d: &str| {
+        NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(thai_date::format_be_short)
+            .unwrap_or_else(|_| "—".into())
+    };
+    let rows: String = notices
+        .iter()
+        .map(|n| {
+            let answer = if n.status == "answered" {
+                format!(
+                    "<b>{}</b>{}<br><span class=\"muted\">{} · {}</span>",
+                    esc(&n.answer),
+                    if n.new_date.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — กำหนดใหม่ {}", day(&n.new_date))
+                    },
+                    esc(&n.answered_by),
+                    esc(&be_time(&n.answered_at))
+                )
+            } else {
+                "<span class=\"late\">รอสำนักงานตอบ</span>".into()
+            };
+            format!(
+                "<tr class=\"notice-{}\"><td>{}</td><td>{}<br><span class=\"muted\">{} · {}</span></td><td>{}</td><td>{answer}</td></tr>",
+                esc(&n.status),
+                ExpediteStep::parse(&n.step).map_or("—", ExpediteStep::label_th),
+                esc(&n.note),
+                esc(&n.sent_by),
+                esc(&be_time(&n.sent_at)),
+                day(&n.respond_by),
+            )
+        })
+        .collect();
+    format!(
+        "<table id=\"notices\"><thead><tr><th>ขั้น</th><th>ข้อความ</th><th>ขอให้ตอบภายใน</th><th>คำตอบของสำนักงาน</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+}
+
+fn item_html(
+    i: &LateItem,
+    user: &HusecUser,
+    error: Option<&str>,
+    reason: &str,
+    notices: &[NoticeView],
+) -> String {
     let groups: Vec<&str> = i
         .target_groups
         .iter()
@@ -1016,6 +1131,7 @@ fn item_html(i: &LateItem, user: &HusecUser, error: Option<&str>, reason: &str) 
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
          <label>เหตุผล <textarea name=\"reason\" id=\"reason\" required minlength=\"10\" maxlength=\"500\" rows=\"3\">{}</textarea></label>\
          <button type=\"submit\" class=\"primary\">เปิดดูข้อมูลบุคคล</button></form></section>\
+         <section><h2>การเร่งรัด</h2>{}</section>{}\
          <p><a href=\"/husec/late\">← กลับไปรายการเกินกำหนด</a></p>",
         kind_th(&i.kind),
         esc(&i.number),
@@ -1051,6 +1167,16 @@ fn item_html(i: &LateItem, user: &HusecUser, error: Option<&str>, reason: &str) 
         esc(&i.id),
         esc(&user.csrf),
         esc(reason),
+        notices_html(notices),
+        if i.kind == t::NOTICE {
+            String::new()
+        } else {
+            expedite_form(
+                &user.csrf,
+                Some(&format!("{}:{}", i.kind, i.id)),
+                crate::national::today(),
+            )
+        },
     )
 }
 
@@ -1071,10 +1197,65 @@ async fn item_view(
     Ok(item_of(&row, crate::national::today(), &names))
 }
 
+async fn notices_of(state: &Arc<AppState>, user: &HusecUser, i: &LateItem) -> Vec<NoticeView> {
+    let st = state.clone();
+    let (u, k, id) = (user.clone(), i.kind.clone(), i.id.clone());
+    run(move || st.store.husec_notices(&u, &k, &id))
+        .await
+        .unwrap_or_default()
+}
+
+/// `POST /husec/expedite`: sends a notice for one item or the ticked rows of the list.
+pub async fn expedite(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let Some((_, user)) = signed_in(&state, &headers).await else {
+        return redirect("/husec", None);
+    };
+    let body = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let one = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    if !same(&one("csrf"), &user.csrf) {
+        return forbidden(Some(&user));
+    }
+    let items: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k == "item")
+        .filter_map(|(_, v)| v.split_once(':'))
+        .filter(|(k, id)| known_kind(k) && id.len() <= 64)
+        .map(|(k, id)| (k.to_owned(), id.to_owned()))
+        .collect();
+    let respond_by = NaiveDate::parse_from_str(&one("respond_by"), "%Y-%m-%d").ok();
+    let note = one("note");
+    let st = state.clone();
+    let (u, its) = (user.clone(), items.clone());
+    match run(move || st.store.husec_expedite(&u, &its, &note, respond_by)).await {
+        Ok(sent) => {
+            let to = match (one("back").as_str(), items.first()) {
+                ("item", Some((k, id))) => format!("/husec/items/{k}/{id}?sent={}", sent.len()),
+                _ => format!("/husec/late?sent={}", sent.len()),
+            };
+            redirect(&to, None)
+        }
+        Err(e) => refused(&user, e),
+    }
+}
+
 pub async fn item(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path((kind, id)): Path<(String, String)>,
+    Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
     let Some((_, user)) = signed_in(&state, &headers).await else {
         return redirect("/husec", None);
@@ -1089,14 +1270,24 @@ pub async fn item(
         );
     }
     match item_view(&state, &user, kind, id).await {
-        Ok(i) => page(
-            StatusCode::OK,
-            "รายการ",
-            Some(&user),
-            "late",
-            &item_html(&i, &user, None, ""),
-            None,
-        ),
+        Ok(i) => {
+            let notices = notices_of(&state, &user, &i).await;
+            let flash = match q.get("sent").map(String::as_str) {
+                Some(n) => format!(
+                    "<p class=\"flash\" role=\"status\" id=\"expedite-sent\">ส่งหนังสือเร่งรัดแล้ว {} รายการ — ถึงสำนักงานเมื่อเครื่องของสำนักงานซิงก์</p>",
+                    esc(n)
+                ),
+                None => String::new(),
+            };
+            page(
+                StatusCode::OK,
+                "รายการ",
+                Some(&user),
+                "late",
+                &format!("{flash}{}", item_html(&i, &user, None, "", &notices)),
+                None,
+            )
+        }
         Err(e) => refused(&user, e),
     }
 }
@@ -1172,7 +1363,13 @@ pub async fn identity(
                     "รายการ",
                     Some(&user),
                     "late",
-                    &item_html(&item, &user, Some(&b.message_th), &reason),
+                    &item_html(
+                        &item,
+                        &user,
+                        Some(&b.message_th),
+                        &reason,
+                        &notices_of(&state, &user, &item).await,
+                    ),
                     None,
                 ),
                 Err(e) => refused(&user, e),
@@ -1211,6 +1408,7 @@ pub async fn audit(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Re
         "view_late" => "ดูรายการเกินกำหนด",
         "export_late" => "ส่งออกรายการเกินกำหนด",
         "view_identity" => "เปิดดูข้อมูลบุคคล",
+        "send_expedite" => "ส่งหนังสือเร่งรัด",
         _ => "อื่น ๆ",
     };
     let rows: String = entries

@@ -38,6 +38,9 @@ pub struct OfficeFigures {
     /// Requests for help waiting for the office's first response, and those late.
     pub requests_open: u32,
     pub requests_late: u32,
+    /// HuSEC's expedite notices waiting for the office's answer, and those past their date.
+    pub notices_open: u32,
+    pub notices_late: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -255,6 +258,8 @@ fn sum<'a>(
         t.referrals_in += o.referrals_in;
         t.requests_open += o.requests_open;
         t.requests_late += o.requests_late;
+        t.notices_open += o.notices_open;
+        t.notices_late += o.notices_late;
         for (k, v) in &o.by_target_group {
             *t.by_target_group.entry(k.clone()).or_default() += v;
         }
@@ -305,6 +310,7 @@ pub fn from_counters(
             "referrals_waiting" => f.referrals_waiting += n,
             "referrals_in" => f.referrals_in += n,
             "requests.open" => f.requests_open += n,
+            "notices.open" => f.notices_open += n,
             k if k == this_month => f.closed_this_month += n,
             k => {
                 if let Some(g) = k.strip_prefix("open.group.") {
@@ -324,6 +330,7 @@ pub fn from_counters(
         match kind.as_str() {
             crate::tracking::CASE => f.overdue += n32(*n),
             crate::tracking::REFERRAL => f.referrals_overdue += n32(*n),
+            crate::tracking::NOTICE => f.notices_late += n32(*n),
             _ => f.requests_late += n32(*n),
         }
     }

@@ -20,6 +20,10 @@ use serde_json::{Map, Value};
 pub const CASE: &str = "case";
 pub const REFERRAL: &str = "referral";
 pub const REQUEST: &str = "request";
+/// An expedite notice from HuSEC, late when the office has not answered by its date.
+pub const NOTICE: &str = "notice";
+/// The "milestone" of a notice's row.
+pub const EXPEDITE: &str = "expedite";
 
 /// Longest duration kept per day in the time histograms; longer ones count here.
 pub const MAX_DAYS: i64 = 400;
@@ -49,6 +53,11 @@ pub struct Facts {
     pub province: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
+    /// A notice's escalation step and the kind of item it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_kind: Option<String>,
 }
 
 /// One tracked item.
@@ -318,12 +327,31 @@ pub fn set_request_due(row: &mut TrackRow, rules: &[DeadlineRule]) {
     }
 }
 
+/// An expedite notice's row: due for an answer by its date while open.
+pub fn notice_row(office: &str, n: &Map<String, Value>) -> TrackRow {
+    let mut row = TrackRow::new(NOTICE, s(n, "id"), office);
+    row.parent = Some(s(n, "target_id").to_owned()).filter(|c| !c.is_empty());
+    row.number = s(n, "number").to_owned();
+    row.status = s(n, "status").to_owned();
+    row.urgency = Urgency::Urgent.as_str().to_owned();
+    row.started_on = raksa_domain::thai_date::day_of(s(n, "sent_at"));
+    row.facts.step = Some(s(n, "step").to_owned()).filter(|c| !c.is_empty());
+    row.facts.target_kind = Some(s(n, "target_kind").to_owned()).filter(|c| !c.is_empty());
+    if row.status == "open" {
+        row.due_milestone = Some(EXPEDITE.to_owned());
+        row.due_on = date(s(n, "respond_by"));
+    }
+    row
+}
+
 /// Recomputes a row's open deadline under (possibly changed) rules.
 pub fn redue(row: &mut TrackRow, rules: &[DeadlineRule]) {
     match row.kind.as_str() {
         CASE => set_case_due(row, rules),
         REFERRAL => set_referral_due(row, rules),
-        _ => set_request_due(row, rules),
+        REQUEST => set_request_due(row, rules),
+        // a notice's date is HuSEC's, not the office's rules'
+        _ => {}
     }
 }
 
@@ -384,6 +412,13 @@ pub fn contributions(row: &TrackRow) -> Vec<(String, String)> {
             if let Some(to) = &row.facts.to_office {
                 out.push((to.clone(), "referrals_in".into()));
             }
+        }
+        NOTICE => {
+            add(if row.status == "open" {
+                "notices.open".into()
+            } else {
+                "notices.answered".into()
+            });
         }
         _ => {
             if let Some(d) = row.started_on {

@@ -5,6 +5,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { CaseSummary } from "../bindings/CaseSummary";
+import type { ExpediteNotice } from "../bindings/ExpediteNotice";
 import type { CorrectionOutcome } from "../bindings/CorrectionOutcome";
 import type { CorrectionRecord } from "../bindings/CorrectionRecord";
 import type { PersonCorrection } from "../bindings/PersonCorrection";
@@ -191,6 +192,10 @@ export const backend = {
   acceptHelpRequest: (id: string, personId: string) => call<CaseSummary>("accept_help_request", { id, personId }),
   passOnHelpRequest: (id: string, office: string, reason: string) => call<null>("pass_on_help_request", { id, office, reason }),
   closeHelpRequest: (id: string, reason: string) => call<null>("close_help_request", { id, reason }),
+  expediteNoticesOfCase: (caseId: string) => call<ExpediteNotice[]>("expedite_notices_of_case", { id: caseId }),
+  openExpediteNotices: () => call<ExpediteNotice[]>("open_expedite_notices"),
+  answerExpediteNotice: (id: string, answer: string, newDate: string | null) =>
+    call<null>("answer_expedite_notice", { id, answer, newDate }),
   volunteers: () => call<Volunteer[]>("volunteers"),
   registerVolunteer: (volunteer: NewVolunteer) => call<VolunteerCode>("register_volunteer", { volunteer }),
   newVolunteerCode: (id: string) => call<VolunteerCode>("new_volunteer_code", { id }),

@@ -6,6 +6,7 @@
 import { createContext, useContext } from "react";
 import type { CoreIssue } from "../bindings/CoreIssue";
 import type { RequestChannel } from "../bindings/RequestChannel";
+import type { ExpediteStep } from "../bindings/ExpediteStep";
 import type { RequestStatus } from "../bindings/RequestStatus";
 import type { FieldProblem } from "../bindings/FieldProblem";
 import type { IntakeChannel } from "../bindings/IntakeChannel";
@@ -148,6 +149,11 @@ export const requestStatusNames: Record<RequestStatus, [string, string]> = {
   help_given: ["ให้ความช่วยเหลือแล้ว", "Help given"],
   passed_on: ["ส่งต่อให้สำนักงานอื่น", "Passed on"],
   closed: ["ปิดเรื่อง", "Closed"],
+};
+export const expediteStepNames: Record<ExpediteStep, [string, string]> = {
+  first: ["แจ้งเร่งรัดครั้งที่ 1", "First notice"],
+  second: ["แจ้งเร่งรัดครั้งที่ 2", "Second notice"],
+  provincial_head: ["แจ้งหัวหน้าส่วนราชการระดับจังหวัด", "To the provincial head"],
 };
 export const requestChannelNames: Record<RequestChannel, [string, string]> = {
   hotline1300: ["สายด่วน 1300", "1300 hotline"],

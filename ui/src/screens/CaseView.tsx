@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { CaseExpedite } from "./ExpeditePanel";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { AssistanceForm } from "../bindings/AssistanceForm";
 import type { CaseDetail } from "../bindings/CaseDetail";
@@ -143,6 +144,7 @@ export function CaseView({
         </div>
       )}
       <CaseOpenings rows={detail.openings} />
+      <CaseExpedite caseId={c.id} />
       {detail.person_death_date && (
         <div className="banner banner-info" role="status" id="client-died">
           {t("caseView.clientDied", { date: formatBe(detail.person_death_date, lang) })}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { ExpediteCounter } from "./ExpeditePanel";
 import {
   BarController,
   BarElement,
@@ -192,6 +193,7 @@ export function Dashboard({ go }: { go: (v: View) => void }) {
             {d.referrals_overdue > 0 && <strong className="late"> ({t("dashboard.overdue2")} {d.referrals_overdue})</strong>}
           </span>
         </button>
+        <ExpediteCounter go={go} />
         <div className="counter">
           <span className="n">{d.opened_this_fiscal_year}</span>
           <span>

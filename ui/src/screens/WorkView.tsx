@@ -7,6 +7,7 @@ import { formatBe } from "../lib/thaiDate";
 import { ClickableRow } from "../lib/ClickableRow";
 import type { View } from "../lib/navigation";
 import { ClientName, RecentOpenings } from "./NeedToKnow";
+import { OpenExpedite } from "./ExpeditePanel";
 
 /** "My work" (the signed-in worker's deadlines) or the office view for supervisors. */
 export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void }) {
@@ -32,6 +33,7 @@ export function WorkView({ mine, go }: { mine: boolean; go: (v: View) => void })
         <span className="muted">{formatBe(list.today, lang)}</span>
       </div>
       <RecentOpenings />
+      <OpenExpedite go={go} />
       <div className="counters">
         <div className={`counter counter-overdue${list.overdue > 0 ? " alarm" : ""}`} id="count-overdue">
           <span className="n">{list.overdue}</span>

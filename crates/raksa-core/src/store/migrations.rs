@@ -1094,6 +1094,41 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 24,
+        name: "expedite notices from HuSEC, answered by the office, synced",
+        sql: r#"
+-- Issue 16 §3: HuSEC (ศรส.) sends an expedite notice about a late case, referral or request;
+-- it arrives by pull. The office's answer (what was done, the new date) is a change of the
+-- answer fields and goes back to the server, which takes nothing else from the office.
+CREATE TABLE expedite_notices (
+    id           TEXT PRIMARY KEY,
+    target_kind  TEXT NOT NULL,
+    target_id    TEXT NOT NULL,
+    case_id      TEXT,
+    number       TEXT NOT NULL DEFAULT '',
+    step         TEXT NOT NULL,
+    note         TEXT NOT NULL DEFAULT '',
+    respond_by   TEXT NOT NULL,
+    sent_by      TEXT NOT NULL DEFAULT '',
+    sent_at      TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    answer       TEXT,
+    new_date     TEXT,
+    answered_by  TEXT,
+    answered_at  TEXT,
+    updated_at   TEXT
+);
+CREATE INDEX expedite_notices_open ON expedite_notices(status, respond_by);
+CREATE INDEX expedite_notices_case ON expedite_notices(case_id);
+CREATE TRIGGER sync_expedite_notices_update AFTER UPDATE ON expedite_notices
+WHEN (SELECT applying FROM sync_state) = 0
+BEGIN
+    INSERT INTO outbox (entity, record_id, fields, base, queued_at)
+    VALUES ('expedite_notices', NEW.id, json_object('id', NEW.id, 'target_kind', NEW.target_kind, 'target_id', NEW.target_id, 'case_id', NEW.case_id, 'number', NEW.number, 'step', NEW.step, 'note', NEW.note, 'respond_by', NEW.respond_by, 'sent_by', NEW.sent_by, 'sent_at', NEW.sent_at, 'status', NEW.status, 'answer', NEW.answer, 'new_date', NEW.new_date, 'answered_by', NEW.answered_by, 'answered_at', NEW.answered_at, 'updated_at', NEW.updated_at), json_object('id', OLD.id, 'target_kind', OLD.target_kind, 'target_id', OLD.target_id, 'case_id', OLD.case_id, 'number', OLD.number, 'step', OLD.step, 'note', OLD.note, 'respond_by', OLD.respond_by, 'sent_by', OLD.sent_by, 'sent_at', OLD.sent_at, 'status', OLD.status, 'answer', OLD.answer, 'new_date', OLD.new_date, 'answered_by', OLD.answered_by, 'answered_at', OLD.answered_at, 'updated_at', OLD.updated_at), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -213,3 +213,67 @@ fn a_volunteer_gets_a_one_time_code_and_only_its_hash_is_kept_and_synced() {
         .is_err()
     );
 }
+
+/// Issue 16 §3: an expedite notice from HuSEC arrives by pull, shows among the office's
+/// open notices and on its case, and the worker's answer is queued for the server with
+/// only the answer changed; a bad answer is refused with a Thai message.
+#[test]
+fn an_expedite_notice_is_answered_and_the_answer_is_queued_for_husec() {
+    let (_o, mut s, _) = new_office();
+    let p = s
+        .register_person(&person("เอ", "บีซี", "3100600182731"))
+        .unwrap();
+    let case = s
+        .open_case(&NewCase {
+            person_id: p.id,
+            summary: "ผู้สูงอายุอยู่ลำพัง".into(),
+            ..intake_defaults()
+        })
+        .unwrap();
+    let id = "0195f3a0-0000-7000-8000-0000000000e1";
+    let fields = json!({
+        "id": id, "target_kind": "case", "target_id": case.id.to_string(),
+        "case_id": case.id.to_string(), "number": case.case_no, "step": "first",
+        "note": "เร่งเยี่ยมบ้านภายในสัปดาห์นี้", "respond_by": "2026-11-20",
+        "sent_by": "นางติดตาม เร่งรัด (husec-pl, ศรส. จังหวัด)", "sent_at": "2026-11-17T03:00:00Z",
+        "status": "open", "answer": null, "new_date": null, "answered_by": null,
+        "answered_at": null, "updated_at": "2026-11-17T03:00:00Z",
+    });
+    s.apply_pull(&page(vec![RecordState {
+        entity: Entity::ExpediteNotices,
+        record_id: id.into(),
+        office: "พล".into(),
+        fields: fields.as_object().unwrap().clone(),
+        position: 1,
+    }]))
+    .unwrap();
+    let open = s.open_expedite_notices().unwrap();
+    assert_eq!(open.len(), 1);
+    assert!(open[0].late, "answer was due on 20 Nov");
+    assert_eq!(s.expedite_notices_of_case(case.id).unwrap().len(), 1);
+    let nid = id.parse().unwrap();
+    let e = s.answer_expedite_notice(nid, "ok", None).unwrap_err();
+    assert!(!e.field_errors().is_empty(), "too short an answer");
+    let e = s
+        .answer_expedite_notice(nid, "<b>ตอบ</b> แล้วนะครับ", None)
+        .unwrap_err();
+    assert!(!e.field_errors().is_empty(), "markup");
+    let before = s.outbox_batch(500).unwrap().len();
+    s.answer_expedite_notice(nid, "ออกเยี่ยมบ้านแล้ว นัดทีมสหวิชาชีพ", None)
+        .unwrap();
+    let queued = s.outbox_batch(500).unwrap();
+    let answers: Vec<_> = queued[before..]
+        .iter()
+        .filter(|m| m.entity == Entity::ExpediteNotices)
+        .collect();
+    assert_eq!(
+        answers.len(),
+        1,
+        "one answer queued (beside its audit entry)"
+    );
+    let m = answers[0];
+    assert_eq!(m.fields["status"], json!("answered"));
+    assert_eq!(m.fields["answer"], json!("ออกเยี่ยมบ้านแล้ว นัดทีมสหวิชาชีพ"));
+    assert_eq!(m.fields["note"], fields["note"], "HuSEC's note as it was");
+    assert!(s.open_expedite_notices().unwrap().is_empty());
+}

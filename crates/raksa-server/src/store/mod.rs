@@ -27,6 +27,7 @@ use self::sealing::Keyring;
 use crate::release::{self, Release};
 
 pub mod console;
+pub mod expedite;
 pub mod field;
 pub mod husec;
 mod postgresql;
@@ -278,8 +279,8 @@ pub trait Tx {
 
     // HuSEC's tracking (store::tracking)
     fn track(&mut self, kind: &str, id: &str) -> Result<Option<TrackRow>>;
-    /// The referrals tracked under a case.
-    fn track_children(&mut self, parent: &str) -> Result<Vec<TrackRow>>;
+    /// The rows of a kind tracked under an item (a case's referrals, an item's notices).
+    fn track_children(&mut self, kind: &str, parent: &str) -> Result<Vec<TrackRow>>;
     fn track_office(&mut self, office: &str) -> Result<Vec<TrackRow>>;
     fn all_track(&mut self) -> Result<Vec<TrackRow>>;
     fn put_track(&mut self, row: &TrackRow) -> Result<()>;
@@ -502,6 +503,9 @@ fn apply_one<T: Tx>(
     }
     if m.entity == Entity::HelpRequests {
         return requests::apply_step(tx, keys, device, m, current_fields, now);
+    }
+    if m.entity == Entity::ExpediteNotices {
+        return expedite::apply_answer(tx, keys, device, m, current_fields, now);
     }
     if m.entity == Entity::AuditLog
         && let Some(reason) = audit_entry_problem(m)
@@ -1248,6 +1252,7 @@ fn open_all<T: Tx>(
     Ok(out)
 }
 
+use self::expedite::{op_notices, op_send as op_expedite};
 use self::husec::{
     audit as op_husec_audit, op_add as op_add_husec, op_audit_of, op_identity as op_husec_identity,
     op_is_husec, op_item as op_husec_item, op_late as op_husec_late,
@@ -1668,6 +1673,29 @@ impl Store {
         reason: &str,
     ) -> Result<(TrackRow, husec::Identity)> {
         in_tx!(self, op_husec_identity(&self.keys, user, kind, id, reason))
+    }
+    /// Sends an expedite notice for each (kind, id) in the account's scope.
+    pub fn husec_expedite(
+        &self,
+        user: &husec::HusecUser,
+        items: &[(String, String)],
+        note: &str,
+        respond_by: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<String>> {
+        let today = crate::national::today();
+        in_tx!(
+            self,
+            op_expedite(&self.keys, user, items, note, respond_by, today)
+        )
+    }
+    /// The notices sent about an item, with the office's answers.
+    pub fn husec_notices(
+        &self,
+        user: &husec::HusecUser,
+        kind: &str,
+        id: &str,
+    ) -> Result<Vec<expedite::NoticeView>> {
+        in_tx!(self, op_notices(&self.keys, user, kind, id))
     }
     /// The server's audit of staff access, newest first (one office's, or all).
     pub fn server_audit(&self, office: Option<&str>, limit: u32) -> Result<Vec<AuditEntry>> {

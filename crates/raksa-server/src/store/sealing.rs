@@ -61,6 +61,21 @@ fn clear_fields(entity: &str) -> &'static [&'static str] {
             "updated_at",
         ],
         // the server's own queries (attachments by content hash, referral routing)
+        // what HuSEC's tracking reads; the note, the answer and the names stay sealed
+        "expedite_notices" => &[
+            "id",
+            "target_kind",
+            "target_id",
+            "case_id",
+            "number",
+            "step",
+            "respond_by",
+            "sent_at",
+            "status",
+            "new_date",
+            "answered_at",
+            "updated_at",
+        ],
         "attachments" => &[
             "id",
             "case_id",

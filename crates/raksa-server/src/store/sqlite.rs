@@ -804,10 +804,10 @@ impl Tx for SqliteTx<'_> {
             )
             .optional()?)
     }
-    fn track_children(&mut self, parent: &str) -> Result<Vec<TrackRow>> {
+    fn track_children(&mut self, kind: &str, parent: &str) -> Result<Vec<TrackRow>> {
         self.tracks(
-            "WHERE parent = ?1 AND kind = 'referral' ORDER BY id",
-            &[&parent],
+            "WHERE parent = ?1 AND kind = ?2 ORDER BY id",
+            &[&parent, &kind],
         )
     }
     fn track_office(&mut self, office: &str) -> Result<Vec<TrackRow>> {

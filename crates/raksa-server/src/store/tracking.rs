@@ -71,7 +71,7 @@ pub(super) fn note<T: Tx>(
             let row = t::case_row(office, f, prev.as_ref(), &r);
             replace(tx, prev.as_ref(), &row)?;
             // its referrals' reply deadlines follow the case's urgency
-            for old in tx.track_children(id)? {
+            for old in tx.track_children(t::REFERRAL, id)? {
                 let mut new = old.clone();
                 new.urgency = row.urgency.clone();
                 t::redue(&mut new, &r);
@@ -111,6 +111,10 @@ pub(super) fn note<T: Tx>(
             let row = t::request_row(office, f, &r);
             replace(tx, prev.as_ref(), &row)?;
         }
+        "expedite_notices" => {
+            let prev = tx.track(t::NOTICE, t::s(f, "id"))?;
+            replace(tx, prev.as_ref(), &t::notice_row(office, f))?;
+        }
         "deadline_rules" => {
             let r = rules(tx, keys, office)?;
             for old in tx.track_office(office)? {
@@ -128,7 +132,13 @@ pub(super) fn note<T: Tx>(
 pub(super) fn rebuild<T: Tx>(tx: &mut T, keys: &Keyring) -> Result<usize> {
     tx.clear_tracking()?;
     let mut n = 0;
-    for entity in ["cases", "case_events", "referrals", "help_requests"] {
+    for entity in [
+        "cases",
+        "case_events",
+        "referrals",
+        "help_requests",
+        "expedite_notices",
+    ] {
         for (office, key, json) in tx.all_records_keyed(entity)? {
             let f = keys.open_json(tx, &office, entity, &json)?;
             note(tx, keys, entity, &key, &office, &f)?;

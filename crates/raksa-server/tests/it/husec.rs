@@ -380,3 +380,141 @@ fn the_husec_pages_over_http_no_names_in_lists_csrf_and_the_export() {
         401
     );
 }
+
+/// Issue 16 §3: a notice reaches the office by sync, the office answers through sync and
+/// the answer is back on HuSEC's side; an office cannot rewrite HuSEC's note or make notices.
+#[test]
+fn an_expedite_notice_reaches_the_office_and_its_answer_comes_back() {
+    for b in backends() {
+        let s = &b.store;
+        let pl = device(s, "พล", "pc-pl");
+        s.set_office_province("พล", "65").unwrap();
+        push(s, &pl, late_case(1, 1, false));
+        s.add_husec_user(
+            "husec-pl",
+            "นางติดตาม เร่งรัด",
+            "provincial",
+            "65",
+            "husec-pl-password-2569",
+        )
+        .unwrap();
+        let u = session(s, "husec-pl");
+        let item = [("case".to_owned(), id(1))];
+        // a note is required; a date before today is refused; outside the scope, nothing
+        assert!(s.husec_expedite(&u, &item, "", None).is_err());
+        let yesterday = raksa_server::national::today() - Duration::days(1);
+        assert!(
+            s.husec_expedite(&u, &item, "เร่งเยี่ยมบ้าน", Some(yesterday))
+                .is_err()
+        );
+        let sent = s
+            .husec_expedite(&u, &item, "เร่งเยี่ยมบ้านภายในสัปดาห์นี้", None)
+            .unwrap();
+        assert_eq!(sent.len(), 1);
+        let again = s
+            .husec_expedite(&u, &item, "ยังไม่ได้รับคำตอบ กรุณาเร่งดำเนินการ", None)
+            .unwrap();
+        let notices = s.husec_notices(&u, "case", &id(1)).unwrap();
+        assert_eq!(
+            notices.iter().map(|n| n.step.as_str()).collect::<Vec<_>>(),
+            ["first", "second"],
+            "{}: the second notice is the next step",
+            b.name
+        );
+        // the office's PC pulls both
+        let pulled = s.pull(&pl, 0, 1000).unwrap();
+        let n = pulled
+            .records
+            .iter()
+            .find(|r| r.entity == Entity::ExpediteNotices && r.record_id == sent[0])
+            .expect("the notice reaches the office");
+        assert_eq!(n.fields["case_id"], json!(id(1)));
+        assert_eq!(n.fields["note"], json!("เร่งเยี่ยมบ้านภายในสัปดาห์นี้"));
+        // the office may not rewrite HuSEC's note…
+        let mut forged = n.fields.clone();
+        forged.insert("note".into(), json!("ไม่มีการเร่งรัด"));
+        forged.insert("status".into(), json!("answered"));
+        forged.insert("answer".into(), json!("เยี่ยมบ้านแล้ว"));
+        let r = s
+            .push(
+                &pl,
+                &PushRequest {
+                    protocol: PROTOCOL_VERSION,
+                    mutations: vec![Mutation::new(
+                        3,
+                        Entity::ExpediteNotices,
+                        sent[0].clone(),
+                        forged,
+                        Some(n.fields.clone()),
+                    )],
+                },
+            )
+            .unwrap();
+        assert!(matches!(
+            r.results[0].outcome,
+            raksa_protocol::Outcome::Rejected { .. }
+        ));
+        // …nor make a notice of its own
+        let mut own = n.fields.clone();
+        own.insert("id".into(), json!(id(777)));
+        let r = s
+            .push(
+                &pl,
+                &PushRequest {
+                    protocol: PROTOCOL_VERSION,
+                    mutations: vec![Mutation::new(
+                        4,
+                        Entity::ExpediteNotices,
+                        id(777),
+                        own,
+                        None,
+                    )],
+                },
+            )
+            .unwrap();
+        assert!(matches!(
+            r.results[0].outcome,
+            raksa_protocol::Outcome::Rejected { .. }
+        ));
+        // the answer
+        let mut answered = n.fields.clone();
+        answered.insert("status".into(), json!("answered"));
+        answered.insert("answer".into(), json!("ออกเยี่ยมบ้านแล้ว นัดประชุมทีมสหวิชาชีพ"));
+        answered.insert("new_date".into(), json!("2027-01-15"));
+        answered.insert("answered_by".into(), json!("นายทำงาน ตั้งใจ"));
+        answered.insert("answered_at".into(), json!("2026-12-02T02:00:00Z"));
+        push(
+            s,
+            &pl,
+            vec![Mutation::new(
+                5,
+                Entity::ExpediteNotices,
+                sent[0].clone(),
+                answered,
+                Some(n.fields.clone()),
+            )],
+        );
+        let notices = s.husec_notices(&u, "case", &id(1)).unwrap();
+        let first = notices.iter().find(|n| n.id == sent[0]).unwrap();
+        assert_eq!(first.status, "answered", "{}", b.name);
+        assert_eq!(first.answer, "ออกเยี่ยมบ้านแล้ว นัดประชุมทีมสหวิชาชีพ");
+        assert_eq!(first.new_date, "2027-01-15");
+        // the open one is tracked (figures and rows)
+        let n = s
+            .husec_national(&u, None, raksa_server::national::today())
+            .unwrap();
+        assert_eq!(n.totals.notices_open, 1, "{}", b.name);
+        assert!(
+            s.tracking_rows()
+                .unwrap()
+                .iter()
+                .any(|r| r.kind == "notice" && r.id == again[0] && r.due_on.is_some())
+        );
+        assert!(
+            s.server_audit(Some("พล"), 100)
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "send_expedite")
+        );
+    }
+}
