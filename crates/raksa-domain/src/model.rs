@@ -160,8 +160,13 @@ pub struct Person {
 
 impl Person {
     pub fn display_name(&self) -> String {
-        format!("{}{} {}", self.title, self.first_name, self.last_name)
+        full_name(&self.title, &self.first_name, &self.last_name)
     }
+}
+
+/// A person's name as Thai writes it: the title joined to the first name (นางบุญเรือน ศรีสุข).
+pub fn full_name(title: &str, first: &str, last: &str) -> String {
+    format!("{title}{first} {last}").trim().to_owned()
 }
 
 /// One line of a people search: enough to recognise the person, no more.

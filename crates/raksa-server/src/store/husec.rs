@@ -372,15 +372,11 @@ pub(super) fn op_identity<T: Tx>(
         if let Some((_, case)) = open(tx, "cases", case_id)?
             && let Some((_, p)) = open(tx, "people", &text(&case, "person_id"))?
         {
-            who.name = [
-                text(&p, "title"),
-                text(&p, "first_name"),
-                text(&p, "last_name"),
-            ]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+            who.name = raksa_domain::model::full_name(
+                &text(&p, "title"),
+                &text(&p, "first_name"),
+                &text(&p, "last_name"),
+            );
             who.citizen_id = text(&p, "id_number");
             who.birth_date = text(&p, "birth_date");
             who.phone = text(&p, "phone");

@@ -158,7 +158,7 @@ fn provincial_staff_see_their_province_only_and_identities_need_a_reason() {
         }
         let reason = "โทรประสานทีมเยี่ยมบ้านเร่งด่วน";
         let (_, who) = s.husec_identity(&prov, "case", &id(1), reason).unwrap();
-        assert_eq!(who.name, format!("นาง {NAME}"));
+        assert_eq!(who.name, format!("นาง{NAME}"));
         assert_eq!(who.citizen_id, "1101700203451");
         // a sensitive case's person: national staff only
         let e = s
