@@ -17,7 +17,9 @@ use chrono::NaiveDate;
 use raksa_domain::deadlines::Milestone;
 use raksa_domain::expedite::{ExpediteStatus, ExpediteStep};
 use raksa_domain::help_request::{RequestChannel, RequestStatus};
-use raksa_domain::model::{CaseStatus, IntakeChannel, ReferralStatus, TargetGroup, Urgency};
+use raksa_domain::model::{
+    CaseStatus, IntakeChannel, ProblemDomain, ReferralStatus, TargetGroup, Urgency,
+};
 use raksa_domain::thai_date;
 use serde::{Deserialize, Serialize};
 
@@ -488,6 +490,18 @@ fn overview_html(
             })
             .collect()
     };
+    let domains: String = {
+        let mut v: Vec<(&String, &u32)> = n.totals.by_problem_domain.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1));
+        v.iter()
+            .map(|(k, c)| {
+                format!(
+                    "<tr><td>{}</td><td class=\"n\">{c}</td></tr>",
+                    ProblemDomain::parse(k).map_or("อื่น ๆ", ProblemDomain::label_th)
+                )
+            })
+            .collect()
+    };
     let channels: String = n
         .totals
         .by_channel
@@ -507,7 +521,7 @@ fn overview_html(
          <div class=\"late\"><b>{}</b> คำขอเกินกำหนด</div><div class=\"late\"><b>{}</b> ส่งต่อเกินกำหนด</div></section>\
          {table}\
          <div class=\"cols\"><section><h2>แนวโน้มรายเดือน</h2><table><thead><tr><th>เดือน</th><th class=\"n\">รับกรณี</th><th class=\"n\">ปิดกรณี</th><th class=\"n\">คำขอ</th></tr></thead><tbody>{months}</tbody></table></section>\
-         <section><h2>กรณีที่เปิดอยู่ ตามกลุ่มเป้าหมาย</h2><table>{groups}</table><h2>ตามช่องทางที่รับเรื่อง</h2><table>{channels}</table></section></div>\
+         <section><h2>กรณีที่เปิดอยู่ ตามกลุ่มเป้าหมาย</h2><table>{groups}</table><h2>ตามด้านของปัญหา</h2><table>{domains}</table><h2>ตามช่องทางที่รับเรื่อง</h2><table>{channels}</table></section></div>\
          <h2>ระยะเวลา (มัธยฐาน / เปอร์เซ็นไทล์ที่ 90)</h2><table><thead><tr><th>จังหวัด</th><th>ช่องทาง</th><th class=\"n\">ติดต่อแล้ว</th><th class=\"n\">รับเรื่อง→ติดต่อครั้งแรก</th><th class=\"n\">P90</th>\
          <th class=\"n\">ปิดแล้ว</th><th class=\"n\">รับเรื่อง→ปิดกรณี</th><th class=\"n\">P90</th></tr></thead><tbody>{times}</tbody></table>",
         if chosen.is_empty() {
@@ -1530,4 +1544,18 @@ pub async fn style() -> Response {
         STYLE,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_quotes_what_a_spreadsheet_would_run_or_split() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+66 81"), "'+66 81");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("พล-2569-000001"), "พล-2569-000001");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
 }

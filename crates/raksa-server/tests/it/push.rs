@@ -288,10 +288,12 @@ fn g8_no_entity_can_be_overwritten_or_read_by_another_office() {
         let cm = device(&b.store, "ชม", "chiang-mai");
         let mut seq = 0;
         for (n, e) in Entity::ALL.into_iter().enumerate() {
-            // (requests for help are the server's to make; `requests::*`)
+            // (requests for help and expedite notices are the server's to make;
+            // `requests::*`, `husec::an_expedite_notice…`)
             if e.key_columns() != ["id"]
                 || e == Entity::ReferralReplies
                 || e == Entity::HelpRequests
+                || e == Entity::ExpediteNotices
             {
                 continue;
             }
