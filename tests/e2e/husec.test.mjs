@@ -12,6 +12,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import ExcelJS from "exceljs";
 import {
   beDateToday,
   chromium,
@@ -101,6 +102,22 @@ test("HuSEC finds a late case, opens its identity with a reason and expedites it
   assert.match(list, /ติดต่อผู้รับบริการครั้งแรก/, "the milestone that is late");
   assert.doesNotMatch(list, /บุญเรือน|3100600182731/, "no names or IDs in the list");
   await screenshot(c, "husec-late");
+  // The export, read back with a spreadsheet reader nobody here wrote (ExcelJS).
+  const session = (await c.getCookies()).find((k) => k.name === "raksa_husec").value;
+  const xlsx = await fetch(`${base}/husec/late.xlsx?province=65`, { headers: { cookie: `raksa_husec=${session}` } });
+  assert.equal(xlsx.status, 200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()));
+  const sheet = wb.getWorksheet("รายการเกินกำหนด");
+  assert.ok(sheet, wb.worksheets.map((w) => w.name).join());
+  const header = sheet.getRow(3).values.filter(Boolean);
+  assert.equal(header[1], "เลขที่");
+  const row = sheet.getRow(4);
+  assert.match(String(row.getCell(2).value), /พล-\d{4}-\d{6}/);
+  assert.equal(row.getCell(8).value, 29, "days late is a number");
+  assert.equal(sheet.getRow(5).getCell(2).value, null, "one late case");
+  const everything = JSON.stringify(sheet.getSheetValues());
+  assert.doesNotMatch(everything, /บุญเรือน|3100600182731/, "no names or IDs in the export");
 
   // The identity, only with a reason.
   await (await c.$("table.late-list tbody a")).click();

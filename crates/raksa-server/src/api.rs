@@ -923,6 +923,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/husec/logout", post(crate::husec::logout))
         .route("/husec/late", get(crate::husec::late))
         .route("/husec/late.csv", get(crate::husec::late_csv))
+        .route("/husec/late.xlsx", get(crate::husec::late_xlsx))
         .route("/husec/items/{kind}/{id}", get(crate::husec::item))
         .route(
             "/husec/items/{kind}/{id}/identity",

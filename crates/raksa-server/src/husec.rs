@@ -23,6 +23,8 @@ use raksa_domain::model::{
 use raksa_domain::thai_date;
 use serde::{Deserialize, Serialize};
 
+use raksa_sheet::{Sheet, Value};
+
 use crate::api::{AppState, ClientAddr};
 use crate::console::{be_time, cookie_value, esc, redirect, same};
 use crate::store::StoreError;
@@ -151,12 +153,12 @@ fn kind_th(k: &str) -> &'static str {
     }
 }
 
-fn status_th(row: &TrackRow) -> &'static str {
-    match row.kind.as_str() {
-        t::CASE => CaseStatus::parse(&row.status).map_or("—", CaseStatus::label_th),
-        t::REFERRAL => ReferralStatus::parse(&row.status).map_or("—", ReferralStatus::label_th),
-        t::NOTICE => ExpediteStatus::parse(&row.status).map_or("—", ExpediteStatus::label_th),
-        _ => RequestStatus::parse(&row.status).map_or("—", RequestStatus::label_th),
+fn status_label(kind: &str, status: &str) -> &'static str {
+    match kind {
+        t::CASE => CaseStatus::parse(status).map_or("—", CaseStatus::label_th),
+        t::REFERRAL => ReferralStatus::parse(status).map_or("—", ReferralStatus::label_th),
+        t::NOTICE => ExpediteStatus::parse(status).map_or("—", ExpediteStatus::label_th),
+        _ => RequestStatus::parse(status).map_or("—", RequestStatus::label_th),
     }
 }
 
@@ -860,6 +862,7 @@ fn late_html(
     };
     let page_no = p.page_no();
     let pages = total.div_ceil(u64::from(PAGE)).max(1);
+    let q = esc(&p.encoded(None));
     let prev = if page_no > 1 {
         format!(
             "<a href=\"/husec/late?{}\" rel=\"prev\">← ก่อนหน้า</a>",
@@ -887,7 +890,7 @@ fn late_html(
          <label>การมอบหมาย <select name=\"assigned\">{assigned}</select></label>\
          <label>เรียงตาม <select name=\"sort\">{sorts}</select></label>\
          <button type=\"submit\" class=\"primary\">กรอง</button></form>\
-         <p><span id=\"late-total\">{total}</span> รายการ · หน้า {page_no}/{pages} · <a href=\"/husec/late.csv?{}\" id=\"export-csv\">ส่งออก CSV</a></p>\
+         <p><span id=\"late-total\">{total}</span> รายการ · หน้า {page_no}/{pages} · <a href=\"/husec/late.csv?{q}\" id=\"export-csv\">ส่งออก CSV</a> · <a href=\"/husec/late.xlsx?{q}\" id=\"export-xlsx\">Excel (.xlsx)</a></p>\
          <table class=\"late-list\"><thead><tr><th>เลือก</th><th>รายการ</th><th>สำนักงาน</th><th>จังหวัด</th><th>ขั้นตอนที่เกินกำหนด</th><th>ครบกำหนด</th>\
          <th class=\"n\">เกิน (วัน)</th><th>ความเร่งด่วน</th><th>ช่องทาง</th><th>ผู้รับผิดชอบ</th><th>รับเรื่อง</th></tr></thead><tbody>{rows}</tbody></table>\
          <p class=\"pager\">{prev} {next}</p>{}",
@@ -906,7 +909,6 @@ fn late_html(
         } else {
             &p.min_days
         }),
-        esc(&p.encoded(None)),
         expedite_form(csrf, None, today),
     )
 }
@@ -962,93 +964,93 @@ pub async fn late(
     }
 }
 
-fn csv_field(s: &str) -> String {
-    // a cell a spreadsheet would run as a formula is quoted as text
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// The late list as CSV (UTF-8 with a byte-order mark, so Excel reads the Thai).
-pub fn csv(items: &[LateItem]) -> String {
-    let mut out = String::from(
-        "\u{feff}ประเภท,เลขที่,สำนักงาน,จังหวัด,สถานะ,ขั้นตอนที่เกินกำหนด,ครบกำหนด,เกิน (วัน),ความเร่งด่วน,ช่องทาง,มอบหมายแล้ว,รับเรื่อง,กลุ่มเป้าหมาย,รหัสรายการ\r\n",
-    );
-    for i in items {
-        let status = status_th(&TrackRow {
-            kind: i.kind.clone(),
-            id: String::new(),
-            office: String::new(),
-            parent: None,
-            number: String::new(),
-            status: i.status.clone(),
-            channel: String::new(),
-            urgency: String::new(),
-            assigned: false,
-            started_on: None,
-            due_milestone: None,
-            due_on: None,
-            facts: Default::default(),
-        });
-        let groups: Vec<&str> = i
-            .target_groups
-            .iter()
-            .filter_map(|g| TargetGroup::parse(g).map(TargetGroup::label_th))
-            .collect();
-        let cells = [
-            kind_th(&i.kind).to_owned(),
-            i.number.clone(),
-            i.office_name.clone(),
-            province_th(&i.province),
-            status.to_owned(),
-            milestone_th(i.milestone.as_deref()).to_owned(),
-            be(i.due_on),
-            i.days_late.to_string(),
-            urgency_th(&i.urgency).to_owned(),
-            channel_th(&i.channel).to_owned(),
-            if i.assigned { "ใช่" } else { "ไม่" }.to_owned(),
-            be(i.started_on),
-            groups.join(" "),
-            i.id.clone(),
-        ];
-        out.push_str(
-            &cells
+/// The late list as a sheet (the same columns in CSV and .xlsx; raksa-sheet escapes text
+/// a spreadsheet would run as a formula).
+pub fn late_sheet(items: &[LateItem], today: NaiveDate) -> Sheet {
+    let header = [
+        "ประเภท",
+        "เลขที่",
+        "สำนักงาน",
+        "จังหวัด",
+        "สถานะ",
+        "ขั้นตอนที่เกินกำหนด",
+        "ครบกำหนด",
+        "เกิน (วัน)",
+        "ความเร่งด่วน",
+        "ช่องทาง",
+        "มอบหมายแล้ว",
+        "รับเรื่อง",
+        "กลุ่มเป้าหมาย",
+        "รหัสรายการ",
+    ];
+    let rows = items
+        .iter()
+        .map(|i| {
+            let groups: Vec<&str> = i
+                .target_groups
                 .iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+                .filter_map(|g| TargetGroup::parse(g).map(TargetGroup::label_th))
+                .collect();
+            vec![
+                Value::from(kind_th(&i.kind)),
+                i.number.clone().into(),
+                i.office_name.clone().into(),
+                province_th(&i.province).into(),
+                status_label(&i.kind, &i.status).into(),
+                milestone_th(i.milestone.as_deref()).into(),
+                be(i.due_on).into(),
+                i.days_late.into(),
+                urgency_th(&i.urgency).into(),
+                channel_th(&i.channel).into(),
+                if i.assigned { "ใช่" } else { "ไม่" }.into(),
+                be(i.started_on).into(),
+                groups.join(" ").into(),
+                i.id.clone().into(),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "รายการเกินกำหนด".into(),
+        title: format!(
+            "รายการที่เกินกำหนด ณ วันที่ {} (ศรส.)",
+            thai_date::format_be_long(today)
+        ),
+        header: header.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
     }
-    out
 }
 
-pub async fn late_csv(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Query(p): Query<LateParams>,
-) -> Response {
+/// `GET /husec/late.csv` and `/husec/late.xlsx`: the whole filtered list (audited as an
+/// export).
+async fn export(state: Arc<AppState>, headers: HeaderMap, p: LateParams, xlsx: bool) -> Response {
     let Some((_, user)) = signed_in(&state, &headers).await else {
         return redirect("/husec", None);
     };
     match late_items(&state, &user, &p, EXPORT_MAX, 0, "export_late").await {
         Ok((items, _, today)) => {
-            let mut r = csv(&items).into_response();
+            let sheet = late_sheet(&items, today);
+            let (bytes, kind, ext) = if xlsx {
+                match raksa_sheet::to_xlsx(&[sheet]) {
+                    Ok(b) => (
+                        b,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "xlsx",
+                    ),
+                    Err(e) => return refused(&user, StoreError::Db(e.to_string())),
+                }
+            } else {
+                (
+                    raksa_sheet::to_csv(&sheet),
+                    "text/csv; charset=utf-8",
+                    "csv",
+                )
+            };
+            let mut r = bytes.into_response();
             let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            if let Ok(v) =
-                HeaderValue::from_str(&format!("attachment; filename=\"husec-late-{today}.csv\""))
-            {
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "attachment; filename=\"husec-late-{today}.{ext}\""
+            )) {
                 h.insert(header::CONTENT_DISPOSITION, v);
             }
             secure_headers(&mut r);
@@ -1056,6 +1058,22 @@ pub async fn late_csv(
         }
         Err(e) => refused(&user, e),
     }
+}
+
+pub async fn late_csv(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(p): Query<LateParams>,
+) -> Response {
+    export(state, headers, p, false).await
+}
+
+pub async fn late_xlsx(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(p): Query<LateParams>,
+) -> Response {
+    export(state, headers, p, true).await
 }
 
 // ---- one item, and its identity ------------------------------------------------------
@@ -1151,21 +1169,7 @@ fn item_html(
         esc(&i.number),
         esc(&i.office_name),
         esc(&province_th(&i.province)),
-        esc(status_th(&TrackRow {
-            kind: i.kind.clone(),
-            id: String::new(),
-            office: String::new(),
-            parent: None,
-            number: String::new(),
-            status: i.status.clone(),
-            channel: String::new(),
-            urgency: String::new(),
-            assigned: false,
-            started_on: None,
-            due_milestone: None,
-            due_on: None,
-            facts: Default::default(),
-        })),
+        esc(status_label(&i.kind, &i.status)),
         milestone_th(i.milestone.as_deref()),
         be(i.due_on),
         urgency_th(&i.urgency),
@@ -1544,18 +1548,4 @@ pub async fn style() -> Response {
         STYLE,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_export_quotes_what_a_spreadsheet_would_run_or_split() {
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("+66 81"), "'+66 81");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("พล-2569-000001"), "พล-2569-000001");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-    }
 }

@@ -112,7 +112,7 @@ fn main() {
     for (o, d) in devices.iter().enumerate() {
         let mut seq = 0u64;
         let mut batch = Vec::new();
-        let mut flush = |batch: &mut Vec<Mutation>| {
+        let flush = |batch: &mut Vec<Mutation>| {
             if batch.is_empty() {
                 return;
             }
@@ -147,7 +147,7 @@ fn main() {
                     "intake_date": intake.to_string(),
                     "stage_since": (intake + Days::days((case % 60) as i64)).to_string(),
                     "target_groups": "[\"elderly\",\"bedridden\"]", "problem_domains": "[\"care\"]",
-                    "assigned_to": if case % 3 == 0 { json!(null) } else { json!(uuid(0)) },
+                    "assigned_to": if case.is_multiple_of(3) { json!(null) } else { json!(uuid(0)) },
                 })),
                 None,
             ));
@@ -173,7 +173,7 @@ fn main() {
                     None,
                 ));
             }
-            if case % 5 == 0 {
+            if case.is_multiple_of(5) {
                 seq += 1;
                 let id = 20_000_000_000 + case;
                 batch.push(Mutation::new(
@@ -187,7 +187,7 @@ fn main() {
                     None,
                 ));
             }
-            if batch.len() >= 500 {
+            if batch.len() + entries as usize + 2 > raksa_protocol::MAX_BATCH {
                 mutations += batch.len() as u64;
                 flush(&mut batch);
             }

@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, record_key TEXT NOT NU
     record_id TEXT NOT NULL, office TEXT NOT NULL, fields TEXT NOT NULL,
     position BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entity, record_key));
 CREATE INDEX IF NOT EXISTS records_pull ON records (office, position);
+-- one office's records of one entity (its deadline rules for every tracked write, its
+-- accounts, the national queue) without walking the office's whole history
+CREATE INDEX IF NOT EXISTS records_office_entity ON records (entity, office, position);
 CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, office TEXT NOT NULL,
     entity TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, server_value TEXT NOT NULL,
     device_value TEXT NOT NULL, device_id TEXT NOT NULL, seq BIGINT NOT NULL, at TEXT NOT NULL,
