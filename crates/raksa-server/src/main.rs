@@ -618,30 +618,12 @@ fn main() {
                 role,
                 provinces,
             } => {
-                let (password, shown) = match std::env::var("RAKSA_HUSEC_PASSWORD") {
-                    Ok(p) if !p.is_empty() => (p, false),
-                    _ => {
-                        use base64::Engine;
-                        let mut b = [0u8; 15];
-                        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
-                        (
-                            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b),
-                            true,
-                        )
-                    }
-                };
-                match store.add_husec_user(&username, &name, &role, &provinces, &password) {
-                    Ok(()) => {
-                        if shown {
-                            println!("รหัสผ่านเริ่มต้น (แสดงครั้งเดียว) / initial password (shown once):");
-                            println!("{password}");
-                        } else {
-                            println!("บันทึกบัญชีแล้ว / account saved");
-                        }
-                        0
-                    }
-                    Err(e) => fail(e),
-                }
+                let (password, shown) = initial_password("RAKSA_HUSEC_PASSWORD");
+                account_saved(
+                    store.add_husec_user(&username, &name, &role, &provinces, &password),
+                    &password,
+                    shown,
+                )
             }
             HusecCommand::Disable { username } => match store.disable_hotline_user(&username) {
                 Ok(0) => {
@@ -758,30 +740,12 @@ fn main() {
                 name,
                 role,
             } => {
-                let (password, shown) = match std::env::var("RAKSA_HOTLINE_PASSWORD") {
-                    Ok(p) if !p.is_empty() => (p, false),
-                    _ => {
-                        use base64::Engine;
-                        let mut b = [0u8; 15];
-                        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
-                        (
-                            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b),
-                            true,
-                        )
-                    }
-                };
-                match store.add_hotline_user(&username, &name, &role, &password) {
-                    Ok(()) => {
-                        if shown {
-                            println!("รหัสผ่านเริ่มต้น (แสดงครั้งเดียว) / initial password (shown once):");
-                            println!("{password}");
-                        } else {
-                            println!("บันทึกบัญชีแล้ว / account saved");
-                        }
-                        0
-                    }
-                    Err(e) => fail(e),
-                }
+                let (password, shown) = initial_password("RAKSA_HOTLINE_PASSWORD");
+                account_saved(
+                    store.add_hotline_user(&username, &name, &role, &password),
+                    &password,
+                    shown,
+                )
             }
             HotlineCommand::Disable { username } => match store.disable_hotline_user(&username) {
                 Ok(0) => {
@@ -865,4 +829,36 @@ fn main() {
         },
     };
     std::process::exit(code);
+}
+
+/// A server account's password: from the environment variable, or made here (then shown).
+fn initial_password(var: &str) -> (String, bool) {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => {
+            use base64::Engine;
+            let mut b = [0u8; 15];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
+            (
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b),
+                true,
+            )
+        }
+    }
+}
+
+/// Reports an account saved (with its made-up password, shown once) or the refusal.
+fn account_saved(r: Result<(), StoreError>, password: &str, shown: bool) -> i32 {
+    match r {
+        Ok(()) => {
+            if shown {
+                println!("รหัสผ่านเริ่มต้น (แสดงครั้งเดียว) / initial password (shown once):");
+                println!("{password}");
+            } else {
+                println!("บันทึกบัญชีแล้ว / account saved");
+            }
+            0
+        }
+        Err(e) => fail(e),
+    }
 }

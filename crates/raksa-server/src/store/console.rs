@@ -43,6 +43,19 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
+/// A server account's new password (1300 console or HuSEC), checked and hashed.
+pub(super) fn new_password_hash(password: &str) -> Result<String> {
+    if password.chars().count() < 12 {
+        return Err(refuse(
+            400,
+            "invalid",
+            "รหัสผ่านต้องยาวอย่างน้อย 12 ตัวอักษร",
+            "The password needs at least 12 characters",
+        ));
+    }
+    Ok(hash_password(password))
+}
+
 pub fn verify_password(password: &str, phc: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
     PasswordHash::new(phc)

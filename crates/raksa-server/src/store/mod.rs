@@ -1427,15 +1427,7 @@ impl Store {
         role: &str,
         password: &str,
     ) -> Result<()> {
-        if password.chars().count() < 12 {
-            return Err(refuse(
-                400,
-                "invalid",
-                "รหัสผ่านต้องยาวอย่างน้อย 12 ตัวอักษร",
-                "The password needs at least 12 characters",
-            ));
-        }
-        let hash = console::hash_password(password);
+        let hash = console::new_password_hash(password)?;
         in_tx!(self, op_add_hotline(username, full_name, role, &hash))
     }
     pub fn disable_hotline_user(&self, username: &str) -> Result<usize> {
@@ -1602,15 +1594,7 @@ impl Store {
         provinces: &str,
         password: &str,
     ) -> Result<()> {
-        if password.chars().count() < 12 {
-            return Err(refuse(
-                400,
-                "invalid",
-                "รหัสผ่านต้องยาวอย่างน้อย 12 ตัวอักษร",
-                "The password needs at least 12 characters",
-            ));
-        }
-        let hash = console::hash_password(password);
+        let hash = console::new_password_hash(password)?;
         in_tx!(
             self,
             op_add_husec(username, full_name, role, provinces, &hash)
