@@ -128,7 +128,8 @@ pub enum Command {
     },
     /// Send queued changes to the central server and receive the office's records.
     Sync {
-        /// One push-then-pull cycle, then exit (0 when everything was sent).
+        /// One push-then-pull cycle, then exit (0 when everything was sent). The cycle
+        /// goes through the whole backlog, waiting whenever a busy server asks it to.
         #[arg(long)]
         once: bool,
         #[arg(long, env = "RAKSA_USER")]
@@ -362,7 +363,12 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             let s = std::sync::Mutex::new(open(dir, user.as_deref())?);
             let mut failures = 0u32;
             loop {
-                match tauri::async_runtime::block_on(raksa_sync::sync_once(&s)) {
+                let line = ProgressLine::default();
+                let progress = |p: raksa_sync::Progress| line.show(p);
+                let result =
+                    tauri::async_runtime::block_on(raksa_sync::sync_with_progress(&s, &progress));
+                line.done();
+                match result {
                     Ok(r) => {
                         let st = raksa_sync::Local::with(&s, |x| x.sync_status())?;
                         println!(
@@ -608,5 +614,56 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             println!("ตั้งรหัสผ่านใหม่แล้ว / password reset for {user}");
             Ok(0)
         }
+    }
+}
+
+/// The sync progress on standard error: at most one line a second (and every wait the
+/// server asks for), so a backlog of hundreds of thousands of changes shows it is moving.
+#[derive(Default)]
+struct ProgressLine {
+    last: std::cell::Cell<Option<std::time::Instant>>,
+    pending: std::cell::Cell<Option<raksa_sync::Progress>>,
+}
+
+impl ProgressLine {
+    fn show(&self, p: raksa_sync::Progress) {
+        let now = std::time::Instant::now();
+        let due = self
+            .last
+            .get()
+            .is_none_or(|t| now.duration_since(t).as_secs_f64() >= 1.0);
+        if due || matches!(p, raksa_sync::Progress::Waiting { .. }) {
+            self.last.set(Some(now));
+            self.pending.set(None);
+            eprintln!("{}", progress_text(p));
+        } else {
+            self.pending.set(Some(p));
+        }
+    }
+
+    /// The last state not yet shown, so the final count is always on screen.
+    fn done(&self) {
+        if let Some(p) = self.pending.take() {
+            eprintln!("{}", progress_text(p));
+        }
+    }
+}
+
+fn progress_text(p: raksa_sync::Progress) -> String {
+    match p {
+        raksa_sync::Progress::Pushed { done, queued } => format!(
+            "กำลังส่ง {done}/{queued} รายการ ({}%) / pushing {done} of {queued}",
+            if queued == 0 {
+                100
+            } else {
+                done * 100 / queued
+            }
+        ),
+        raksa_sync::Progress::Pulled { records } => {
+            format!("กำลังรับข้อมูลของสำนักงาน {records} รายการ / pulled {records}")
+        }
+        raksa_sync::Progress::Waiting { seconds } => format!(
+            "เซิร์ฟเวอร์มีงานมาก ขอให้รอ {seconds} วินาที แล้วจะส่งต่อเอง / server busy: waiting {seconds} s as asked"
+        ),
     }
 }

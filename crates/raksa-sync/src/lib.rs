@@ -151,9 +151,58 @@ pub async fn enrol(
 
 pub use raksa_core::sync::SyncReport as CycleReport;
 
+/// What a running cycle is doing: for the CLI's progress line and the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Changes the server has answered so far in this cycle, of those queued when it began
+    /// (more may be queued meanwhile).
+    Pushed { done: u64, queued: u64 },
+    /// Records taken in from the server so far in this cycle.
+    Pulled { records: u32 },
+    /// The server is busy and asked this PC to wait (429/503 with Retry-After); the cycle
+    /// goes on by itself after the wait.
+    Waiting { seconds: u64 },
+}
+
+/// Waits the server asks for in a row, within one cycle, before the cycle gives up and
+/// leaves the rest to the next one (the backlog is safe in the outbox either way).
+const MAX_WAITS_IN_A_ROW: u32 = 30;
+/// A longer wait than this ends the cycle instead (the next one comes at its own time).
+const LONGEST_WAIT: u64 = 300;
+
+/// Sends one request again after every wait the server asks for (429, 503 + Retry-After),
+/// so a cycle finishes a whole backlog through a busy server instead of stopping part-way.
+async fn patiently<T, F, Fut>(progress: &dyn Fn(Progress), mut attempt: F) -> Result<T, SyncError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, SyncError>>,
+{
+    let mut waits = 0;
+    loop {
+        match attempt().await {
+            Err(SyncError::RetryAfter(s)) if waits < MAX_WAITS_IN_A_ROW && s <= LONGEST_WAIT => {
+                waits += 1;
+                progress(Progress::Waiting { seconds: s });
+                tracing::info!(seconds = s, "server busy: waiting as asked");
+                tokio::time::sleep(Duration::from_secs(s.max(1))).await;
+            }
+            r => return r,
+        }
+    }
+}
+
 /// One push-then-pull cycle. Failures are recorded in the database for the status bar.
 pub async fn sync_once<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
-    let r = cycle(local).await;
+    sync_with_progress(local, &|_| {}).await
+}
+
+/// One push-then-pull cycle that reports its progress as it goes and waits out the
+/// server's "come back in n seconds" answers instead of stopping at them.
+pub async fn sync_with_progress<L: Local>(
+    local: &L,
+    progress: &dyn Fn(Progress),
+) -> Result<CycleReport, SyncError> {
+    let r = cycle(local, progress).await;
     if let Err(e) = &r {
         let msg = e.message_th();
         let _ = local.with(|s| s.record_sync_error(&msg));
@@ -162,10 +211,10 @@ pub async fn sync_once<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
     r
 }
 
-async fn cycle<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
-    let mut report = push_all(local).await?;
+async fn cycle<L: Local>(local: &L, progress: &dyn Fn(Progress)) -> Result<CycleReport, SyncError> {
+    let mut report = push_with_progress(local, progress).await?;
     upload_blobs(local).await?;
-    report.pulled = pull_all(local).await?;
+    report.pulled = pull_with_progress(local, progress).await?;
     download_blobs(local).await?;
     tracing::info!(
         pushed = report.pushed,
@@ -188,10 +237,19 @@ fn config<L: Local>(local: &L) -> Result<raksa_core::sync::SyncConfig, SyncError
 
 /// Pushes every queued change, batch by batch, settling each reply locally.
 pub async fn push_all<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
+    push_with_progress(local, &|_| {}).await
+}
+
+/// [`push_all`], reporting each answered batch and waiting as the server asks.
+pub async fn push_with_progress<L: Local>(
+    local: &L,
+    progress: &dyn Fn(Progress),
+) -> Result<CycleReport, SyncError> {
     let cfg = config(local)?;
     let client = http();
     let auth = format!("Bearer {}", cfg.token);
     let mut report = CycleReport::default();
+    let queued = u64::from(local.with(|s| s.sync_status())?.pending);
     loop {
         let batch = local.with(|s| s.outbox_batch(MAX_BATCH))?;
         if batch.is_empty() {
@@ -202,13 +260,15 @@ pub async fn push_all<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
             mutations: batch.clone(),
         })
         .expect("serialisable");
-        let resp: PushResponse = send(
-            client
-                .post(url(&cfg.server_url, "/v1/push"))
-                .header("authorization", &auth)
-                .header("content-type", "application/json")
-                .body(body),
-        )
+        let resp: PushResponse = patiently(progress, || {
+            send(
+                client
+                    .post(url(&cfg.server_url, "/v1/push"))
+                    .header("authorization", &auth)
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+            )
+        })
         .await?;
         if resp.acknowledged_through < batch[0].seq && !resp.results.is_empty() {
             return Err(SyncError::Protocol(
@@ -224,6 +284,10 @@ pub async fn push_all<L: Local>(local: &L) -> Result<CycleReport, SyncError> {
             }
         }
         local.with(|s| s.apply_push_response(&batch, &resp))?;
+        progress(Progress::Pushed {
+            done: report.pushed,
+            queued: queued.max(report.pushed),
+        });
         if resp.results.is_empty() {
             break;
         }
@@ -244,13 +308,15 @@ pub async fn upload_blobs<L: Local>(local: &L) -> Result<u32, SyncError> {
             return Ok(sent);
         }
         for (sha, data) in blobs {
-            let r = send_raw(
-                client
-                    .put(url(&cfg.server_url, &format!("/v1/blobs/{sha}")))
-                    .header("authorization", &auth)
-                    .header("content-type", "application/octet-stream")
-                    .body(data),
-            )
+            let r = patiently(&|_| {}, || {
+                send_raw(
+                    client
+                        .put(url(&cfg.server_url, &format!("/v1/blobs/{sha}")))
+                        .header("authorization", &auth)
+                        .header("content-type", "application/octet-stream")
+                        .body(data.clone()),
+                )
+            })
             .await;
             match r {
                 Ok(_) => {
@@ -277,11 +343,13 @@ pub async fn download_blobs<L: Local>(local: &L) -> Result<u32, SyncError> {
     let auth = format!("Bearer {}", cfg.token);
     let mut got = 0;
     for sha in local.with(|s| s.missing_blobs())? {
-        let r = send_raw(
-            client
-                .get(url(&cfg.server_url, &format!("/v1/blobs/{sha}")))
-                .header("authorization", &auth),
-        )
+        let r = patiently(&|_| {}, || {
+            send_raw(
+                client
+                    .get(url(&cfg.server_url, &format!("/v1/blobs/{sha}")))
+                    .header("authorization", &auth),
+            )
+        })
         .await;
         match r {
             Ok(data) => {
@@ -298,22 +366,33 @@ pub async fn download_blobs<L: Local>(local: &L) -> Result<u32, SyncError> {
 
 /// Pulls every page after the stored cursor.
 pub async fn pull_all<L: Local>(local: &L) -> Result<u32, SyncError> {
+    pull_with_progress(local, &|_| {}).await
+}
+
+/// [`pull_all`], reporting each applied page and waiting as the server asks.
+pub async fn pull_with_progress<L: Local>(
+    local: &L,
+    progress: &dyn Fn(Progress),
+) -> Result<u32, SyncError> {
     let cfg = config(local)?;
     let client = http();
     let auth = format!("Bearer {}", cfg.token);
     let mut pulled = 0;
     loop {
         let cursor = local.with(|s| s.pull_cursor())?;
-        let page: PullResponse = send(
-            client
-                .get(url(
-                    &cfg.server_url,
-                    &format!("/v1/pull?cursor={cursor}&limit=500"),
-                ))
-                .header("authorization", &auth),
-        )
+        let page: PullResponse = patiently(progress, || {
+            send(
+                client
+                    .get(url(
+                        &cfg.server_url,
+                        &format!("/v1/pull?cursor={cursor}&limit=500"),
+                    ))
+                    .header("authorization", &auth),
+            )
+        })
         .await?;
         pulled += local.with(|s| s.apply_pull(&page))?;
+        progress(Progress::Pulled { records: pulled });
         if !page.more {
             return Ok(pulled);
         }

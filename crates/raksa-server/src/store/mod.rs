@@ -143,6 +143,7 @@ pub trait Tx {
         fields: &str,
         position: u64,
         now: &str,
+        echo: Option<&str>,
     ) -> Result<()>;
     /// Takes the write lock (the sequencer row, held to commit) before a push reads any
     /// record, so merges see every earlier push and positions follow commit order.
@@ -164,7 +165,16 @@ pub trait Tx {
     fn add_mutation(&mut self, device: &str, seq: u64, hash: &str, outcome: &str) -> Result<()>;
     fn set_high_water(&mut self, device: &str, seq: u64, now: &str) -> Result<()>;
     fn mark_diverged(&mut self, device: &str, now: &str) -> Result<()>;
-    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>>;
+    /// The office's records (and those shared with it) after `cursor` in position order,
+    /// [`PULL_SQL`]; a record that is exactly the pulling device's own change comes as an
+    /// echo without its fields.
+    fn pull(
+        &mut self,
+        office: &str,
+        device: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<Vec<PulledRow>>;
     fn office_exists(&mut self, code: &str) -> Result<bool>;
     /// Lets another office pull a record (a referral addressed to it, its reply).
     fn set_visible(&mut self, entity: &str, key: &str, office: &str) -> Result<()>;
@@ -568,7 +578,9 @@ fn apply_one<T: Tx>(
     if current_fields.as_ref() != Some(&merged) || !conflicts.is_empty() {
         let pos = tx.next_position()?;
         let json = keys.seal_fields(tx, &device.office, entity, &merged)?;
-        tracking::put(
+        // Stored exactly as the device sent it: the device has this version already.
+        let echo = (conflicts.is_empty() && merged == m.fields).then_some(device.id.as_str());
+        tracking::put_echo(
             tx,
             keys,
             entity,
@@ -579,6 +591,7 @@ fn apply_one<T: Tx>(
             &json,
             pos,
             now,
+            echo,
         )?;
     }
     if m.entity == Entity::Attachments && merged.get("removed_at").is_some_and(|v| !v.is_null()) {
@@ -1146,15 +1159,22 @@ fn op_pull<T: Tx>(
     limit: u32,
 ) -> Result<PullResponse> {
     let limit = limit.clamp(1, raksa_protocol::MAX_PULL);
-    let records = tx.pull(&device.office, cursor, limit + 1)?;
-    let more = records.len() > limit as usize;
+    let rows = tx.pull(&device.office, &device.id, cursor, limit + 1)?;
+    let more = rows.len() > limit as usize;
     let mut opened = Vec::with_capacity(limit as usize);
-    for mut r in records.into_iter().take(limit as usize) {
+    let mut next_cursor = cursor;
+    for row in rows.into_iter().take(limit as usize) {
+        next_cursor = row.record.position;
+        // The device's own change, exactly as it has it: passed over without being
+        // opened or sent (a PC is never sent back its own work).
+        if row.echo {
+            continue;
+        }
+        let mut r = row.record;
         r.fields = keys.open_fields(tx, &r.office, r.entity.table(), r.fields)?;
         opened.push(r);
     }
     let records: Vec<RecordState> = opened;
-    let next_cursor = records.last().map_or(cursor, |r| r.position);
     let admin_keys = if records.iter().any(|r| signed::signs(r.entity)) {
         office_trust(tx, keys, &device.office)?
             .ever
@@ -1762,6 +1782,41 @@ impl Store {
     pub fn blob(&self, device: &Device, sha256: &str) -> Result<Vec<u8>> {
         in_tx!(self, op_blob(&self.keys, device, sha256))
     }
+}
+
+/// One row of a pull: a record, or an echo of the pulling device's own change (position
+/// only, to move the cursor past it).
+pub struct PulledRow {
+    pub record: RecordState,
+    pub echo: bool,
+}
+
+/// A pull page: the office's own records by the `(office, position)` index and the
+/// records shared with it through `visibility`, merged in position order. (One `OR` of the
+/// two made both databases walk and sort every record of every office for each page.)
+/// Parameters: 1 office, 2 cursor, 3 limit, 4 the pulling device.
+pub(super) const PULL_SQL: &str = "
+SELECT entity, record_id, office,
+       CASE WHEN echo_device = ?4 THEN NULL ELSE fields END, position FROM (
+    SELECT r.entity, r.record_id, r.office, r.fields, r.position, r.echo_device
+    FROM records r WHERE r.office = ?1 AND r.position > ?2 AND r.entity <> 'audit_log'
+    UNION ALL
+    SELECT r.entity, r.record_id, r.office, r.fields, r.position, r.echo_device
+    FROM visibility v JOIN records r ON r.entity = v.entity AND r.record_key = v.record_key
+    WHERE v.office = ?1 AND r.office <> ?1 AND r.position > ?2
+) page ORDER BY position LIMIT ?3";
+
+fn pulled_row(
+    entity: &str,
+    record_id: String,
+    office: String,
+    fields: Option<&str>,
+    position: u64,
+) -> Result<PulledRow> {
+    Ok(PulledRow {
+        echo: fields.is_none(),
+        record: record_state(entity, record_id, office, fields.unwrap_or("{}"), position)?,
+    })
 }
 
 fn record_state(

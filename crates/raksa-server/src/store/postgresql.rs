@@ -86,7 +86,8 @@ impl PgPool {
         c.batch_execute(
             "ALTER TABLE staff ADD COLUMN IF NOT EXISTS expires_at TEXT;
              ALTER TABLE offices ADD COLUMN IF NOT EXISTS province TEXT;
-             ALTER TABLE hotline_users ADD COLUMN IF NOT EXISTS provinces TEXT;",
+             ALTER TABLE hotline_users ADD COLUMN IF NOT EXISTS provinces TEXT;
+             ALTER TABLE records ADD COLUMN IF NOT EXISTS echo_device TEXT;",
         )?;
         c.batch_execute(ATTACHMENT_INDEX_POSTGRES)?;
         Ok(PgPool {
@@ -212,6 +213,12 @@ impl PgTx<'_> {
     }
 }
 
+/// SQLite's numbered parameters (`?1`) as PostgreSQL's (`$1`), for a statement written
+/// once for both backends.
+fn pg_params(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
 fn pg_track(r: &postgres::Row) -> TrackRow {
     track_row(
         r.get(0),
@@ -300,11 +307,14 @@ impl Tx for PgTx<'_> {
         fields: &str,
         position: u64,
         now: &str,
+        echo: Option<&str>,
     ) -> Result<()> {
-        self.run("INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+        self.run("INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at,
+                 echo_device)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
-                 position = excluded.position, updated_at = excluded.updated_at", |t, st| t.execute(st, &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now]))?;
+                 position = excluded.position, updated_at = excluded.updated_at,
+                 echo_device = excluded.echo_device", |t, st| t.execute(st, &[&entity, &key, &record_id, &office, &fields, &(position as i64), &now, &echo]))?;
         Ok(())
     }
     fn lock_writes(&mut self) -> Result<()> {
@@ -378,21 +388,24 @@ impl Tx for PgTx<'_> {
         )?;
         Ok(())
     }
-    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
-        let rows = self.run(
-            "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
-             WHERE r.position > $2 AND r.entity <> 'audit_log' AND (r.office = $1 OR EXISTS (SELECT 1 FROM visibility v
-                 WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = $1))
-             ORDER BY r.position LIMIT $3",
-            |t, st| t.query(st, &[&office, &(cursor as i64), &(limit as i64)]),
-        )?;
+    fn pull(
+        &mut self,
+        office: &str,
+        device: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<Vec<PulledRow>> {
+        let sql = pg_params(PULL_SQL);
+        let rows = self.run(&sql, |t, st| {
+            t.query(st, &[&office, &(cursor as i64), &(limit as i64), &device])
+        })?;
         rows.iter()
             .map(|r| {
-                record_state(
+                pulled_row(
                     r.get::<_, &str>(0),
                     r.get(1),
                     r.get(2),
-                    r.get::<_, &str>(3),
+                    r.get::<_, Option<&str>>(3),
                     r.get::<_, i64>(4) as u64,
                 )
             })

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS mutations (device_id TEXT NOT NULL, seq BIGINT NOT NU
     hash TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (device_id, seq));
 CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, record_key TEXT NOT NULL,
     record_id TEXT NOT NULL, office TEXT NOT NULL, fields TEXT NOT NULL,
-    position BIGINT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (entity, record_key));
+    position BIGINT NOT NULL, updated_at TEXT NOT NULL, echo_device TEXT,
+    PRIMARY KEY (entity, record_key));
 CREATE INDEX IF NOT EXISTS records_pull ON records (office, position);
 -- one office's records of one entity (its deadline rules for every tracked write, its
 -- accounts, the national queue) without walking the office's whole history
@@ -27,6 +28,8 @@ CREATE TABLE IF NOT EXISTS conflicts (id INTEGER PRIMARY KEY AUTOINCREMENT, offi
     resolved_at TEXT);
 CREATE TABLE IF NOT EXISTS visibility (entity TEXT NOT NULL, record_key TEXT NOT NULL,
     office TEXT NOT NULL, PRIMARY KEY (entity, record_key, office));
+-- what another office may pull, found from the office (a pull must not walk every record)
+CREATE INDEX IF NOT EXISTS visibility_office ON visibility (office);
 CREATE TABLE IF NOT EXISTS staff (id TEXT PRIMARY KEY, name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
 CREATE TABLE IF NOT EXISTS sequencer (id INTEGER PRIMARY KEY, position BIGINT NOT NULL);
@@ -112,6 +115,8 @@ pub(super) fn open(path: &str) -> Result<rusqlite::Connection> {
     for alter in [
         "ALTER TABLE offices ADD COLUMN province TEXT",
         "ALTER TABLE hotline_users ADD COLUMN provinces TEXT",
+        // the device whose own change a record is, exactly (not sent back to it)
+        "ALTER TABLE records ADD COLUMN echo_device TEXT",
     ] {
         if let Err(e) = c.execute_batch(alter)
             && !e.to_string().contains("duplicate column")
@@ -220,14 +225,27 @@ impl Tx for SqliteTx<'_> {
         fields: &str,
         position: u64,
         now: &str,
+        echo: Option<&str>,
     ) -> Result<()> {
-        self.0.execute(
-            "INSERT INTO records (entity, record_key, record_id, office, fields, position, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
-                 position = excluded.position, updated_at = excluded.updated_at",
-            rusqlite::params![entity, key, record_id, office, fields, position as i64, now],
-        )?;
+        self.0
+            .prepare_cached(
+                "INSERT INTO records (entity, record_key, record_id, office, fields, position,
+                     updated_at, echo_device)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (entity, record_key) DO UPDATE SET fields = excluded.fields,
+                     position = excluded.position, updated_at = excluded.updated_at,
+                     echo_device = excluded.echo_device",
+            )?
+            .execute(rusqlite::params![
+                entity,
+                key,
+                record_id,
+                office,
+                fields,
+                position as i64,
+                now,
+                echo
+            ])?;
         Ok(())
     }
     fn lock_writes(&mut self) -> Result<()> {
@@ -291,21 +309,22 @@ impl Tx for SqliteTx<'_> {
         )?;
         Ok(())
     }
-    fn pull(&mut self, office: &str, cursor: u64, limit: u32) -> Result<Vec<RecordState>> {
-        let mut stmt = self.0.prepare_cached(
-            "SELECT r.entity, r.record_id, r.office, r.fields, r.position FROM records r
-             WHERE r.position > ?2 AND r.entity <> 'audit_log' AND (r.office = ?1 OR EXISTS (SELECT 1 FROM visibility v
-                 WHERE v.entity = r.entity AND v.record_key = r.record_key AND v.office = ?1))
-             ORDER BY r.position LIMIT ?3",
-        )?;
+    fn pull(
+        &mut self,
+        office: &str,
+        device: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<Vec<PulledRow>> {
+        let mut stmt = self.0.prepare_cached(PULL_SQL)?;
         let rows = stmt.query_map(
-            rusqlite::params![office, cursor as i64, limit as i64],
+            rusqlite::params![office, cursor as i64, limit as i64, device],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(3)?,
                     r.get::<_, i64>(4)?,
                 ))
             },
@@ -313,7 +332,7 @@ impl Tx for SqliteTx<'_> {
         let mut out = Vec::new();
         for row in rows {
             let (e, id, office, fields, pos) = row?;
-            out.push(record_state(&e, id, office, &fields, pos as u64)?);
+            out.push(pulled_row(&e, id, office, fields.as_deref(), pos as u64)?);
         }
         Ok(out)
     }

@@ -31,7 +31,28 @@ pub(super) fn put<T: Tx>(
     position: u64,
     now: &str,
 ) -> Result<()> {
-    tx.put_record(entity, key, record_id, office, sealed, position, now)?;
+    put_echo(
+        tx, keys, entity, key, record_id, office, clear, sealed, position, now, None,
+    )
+}
+
+/// [`put`] for a device's change stored exactly as the device sent it: `echo` names the
+/// device, which already has this version and is not sent it back.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn put_echo<T: Tx>(
+    tx: &mut T,
+    keys: &Keyring,
+    entity: &str,
+    key: &str,
+    record_id: &str,
+    office: &str,
+    clear: &Map<String, Value>,
+    sealed: &str,
+    position: u64,
+    now: &str,
+    echo: Option<&str>,
+) -> Result<()> {
+    tx.put_record(entity, key, record_id, office, sealed, position, now, echo)?;
     note(tx, keys, entity, key, office, clear)
 }
 

@@ -188,7 +188,7 @@ fn provincial_staff_see_their_province_only_and_identities_need_a_reason() {
                 .any(|e| e.action == "view_late" && e.username == "husec-pl")
         );
         // …and the office's PCs get it on the case's timeline
-        let pulled = s.pull(&pl, 0, 1000).unwrap();
+        let pulled = s.pull(&reader(&pl), 0, 1000).unwrap();
         let entry = pulled
             .records
             .iter()
@@ -209,11 +209,11 @@ fn provincial_staff_see_their_province_only_and_identities_need_a_reason() {
         }
         // Chiang Mai's PCs get nothing of it
         assert!(
-            !s.pull(&cm, 0, 1000).unwrap().records.iter().any(|r| r
-                .fields
-                .get("kind")
-                .and_then(|v| v.as_str())
-                == Some("central_access"))
+            !s.pull(&reader(&cm), 0, 1000)
+                .unwrap()
+                .records
+                .iter()
+                .any(|r| r.fields.get("kind").and_then(|v| v.as_str()) == Some("central_access"))
         );
         // a 1300 console account is not HuSEC, and a HuSEC session does not open the console
         s.add_hotline_user(
@@ -422,7 +422,7 @@ fn an_expedite_notice_reaches_the_office_and_its_answer_comes_back() {
             b.name
         );
         // the office's PC pulls both
-        let pulled = s.pull(&pl, 0, 1000).unwrap();
+        let pulled = s.pull(&reader(&pl), 0, 1000).unwrap();
         let n = pulled
             .records
             .iter()

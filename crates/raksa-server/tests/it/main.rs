@@ -94,6 +94,15 @@ pub fn admin_signed(
     fields
 }
 
+/// Another PC of `d`'s office, for reading what the server holds: a device is not sent
+/// back its own changes (issue 17), a colleague's PC is sent everything.
+pub fn reader(d: &Device) -> Device {
+    Device {
+        id: format!("{}-colleague", d.id),
+        ..d.clone()
+    }
+}
+
 /// A device enrolled for `office` on `store` by an administrator holding `admin_key`.
 pub fn device(store: &Store, office: &str, name: &str) -> Device {
     store

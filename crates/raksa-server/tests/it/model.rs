@@ -181,7 +181,7 @@ fn run(b: &Backend, run_no: u32, steps: &[Step]) {
         "{}: each change once, in order",
         b.name
     );
-    let pulled = b.store.pull(&d, 0, 1000).unwrap();
+    let pulled = b.store.pull(&reader(&d), 0, 1000).unwrap();
     for (record, value) in &last_value {
         let r = pulled
             .records

@@ -55,7 +55,7 @@ fn g5_concurrent_pushes_committing_out_of_order_are_pulled_without_skips() {
                         // read the flag before pulling: the last pass starts after every push
                         let finished = done.load(Ordering::SeqCst);
                         loop {
-                            let page = store.pull(&reader, cursor, 7).unwrap();
+                            let page = store.pull(&crate::reader(&reader), cursor, 7).unwrap();
                             for r in &page.records {
                                 assert!(r.position > cursor, "positions go forward");
                                 cursor = r.position;

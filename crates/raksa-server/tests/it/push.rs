@@ -50,10 +50,51 @@ fn g3_each_mutation_once_in_order_gaps_refused() {
             .push(&d, &req(vec![case(5, 5, "จ", None)]))
             .unwrap_err();
         assert_eq!(code(e), (409, "gap".into(), Some(4)), "{}", b.name);
-        let pulled = b.store.pull(&d, 0, 100).unwrap();
+        let pulled = b.store.pull(&reader(&d), 0, 100).unwrap();
         assert_eq!(pulled.records.len(), 3);
         let positions: Vec<u64> = pulled.records.iter().map(|r| r.position).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]));
+    }
+}
+
+/// Issue 17: a PC is never sent back a change exactly as it sent it (a PC joining an
+/// office or coming back from an outage would otherwise download its own work again); the
+/// cursor still moves past those records, and other PCs of the office get everything.
+#[test]
+fn a_device_is_not_sent_its_own_changes_back_but_the_cursor_passes_them() {
+    for b in backends() {
+        let d = device(&b.store, "พล", "pc1");
+        let batch: Vec<Mutation> = (1..=5u32)
+            .map(|i| case(u64::from(i), i, "ก", None))
+            .collect();
+        b.store.push(&d, &req(batch)).unwrap();
+        let own = b.store.pull(&d, 0, 2).unwrap();
+        assert!(own.records.is_empty(), "{}", b.name);
+        assert!(own.more, "pages of echoes still move on");
+        let mut cursor = own.next_cursor;
+        loop {
+            let p = b.store.pull(&d, cursor, 2).unwrap();
+            assert!(p.records.is_empty());
+            cursor = p.next_cursor;
+            if !p.more {
+                break;
+            }
+        }
+        let all = b.store.pull(&reader(&d), 0, 100).unwrap();
+        assert_eq!(all.records.len(), 5, "{}", b.name);
+        assert_eq!(
+            cursor, all.next_cursor,
+            "the device's cursor reached the end"
+        );
+        // a colleague changes one of them: that comes to the first PC
+        let d2 = device(&b.store, "พล", "pc2");
+        b.store
+            .push(&d2, &req(vec![case(1, 3, "แก้โดยเครื่องที่สอง", Some("ก"))]))
+            .unwrap();
+        let p = b.store.pull(&d, cursor, 100).unwrap();
+        assert_eq!(p.records.len(), 1, "{}", b.name);
+        assert_eq!(p.records[0].fields["summary"], json!("แก้โดยเครื่องที่สอง"));
+        assert!(b.store.pull(&d2, cursor, 100).unwrap().records.is_empty());
     }
 }
 
@@ -79,7 +120,7 @@ fn g9_a_restored_old_database_is_stopped_not_merged() {
             .push(&d, &req(vec![case(3, 3, "ค", None)]))
             .unwrap_err();
         assert_eq!(code(e).1, "diverged");
-        let recs = b.store.pull(&d, 0, 100).unwrap().records;
+        let recs = b.store.pull(&reader(&d), 0, 100).unwrap().records;
         assert_eq!(recs.len(), 2);
         assert!(recs.iter().all(|r| r.record_id != id(9)));
     }
@@ -111,6 +152,8 @@ fn g4_concurrent_edits_merge_by_field_and_keep_both_values() {
             "{}",
             b.name
         );
+        // the PC that lost the field is sent the server's value back (its own change, but
+        // not as it sent it)
         let rec = b.store.pull(&d2, 0, 100).unwrap().records.pop().unwrap();
         assert_eq!(rec.fields["summary"], json!("แก้จากเครื่อง 1"));
         // a change to a different field merges without conflict
@@ -169,7 +212,7 @@ fn g7_a_bad_mutation_does_not_wedge_the_queue() {
             Outcome::Rejected { reason } => assert!(reason.contains("เลขประจำตัวประชาชน")),
             o => panic!("{o:?}"),
         }
-        assert_eq!(b.store.pull(&d, 0, 100).unwrap().records.len(), 1);
+        assert_eq!(b.store.pull(&reader(&d), 0, 100).unwrap().records.len(), 1);
     }
 }
 
@@ -191,8 +234,14 @@ fn g8_a_device_sees_and_writes_only_its_own_office() {
             "{}",
             b.name
         );
-        assert!(b.store.pull(&cm, 0, 100).unwrap().records.is_empty());
-        let pl_recs = b.store.pull(&pl, 0, 100).unwrap().records;
+        assert!(
+            b.store
+                .pull(&reader(&cm), 0, 100)
+                .unwrap()
+                .records
+                .is_empty()
+        );
+        let pl_recs = b.store.pull(&reader(&pl), 0, 100).unwrap().records;
         assert_eq!(pl_recs[0].fields["summary"], json!("ของพิษณุโลก"));
         // letter register numbers are per office: both may have number 1
         for (d, office) in [(&pl, "พล"), (&cm, "ชม")] {
@@ -244,7 +293,7 @@ fn pull_pages_follow_the_cursor_without_skipping() {
         let mut cursor = 0;
         let mut seen = Vec::new();
         loop {
-            let page = b.store.pull(&d, cursor, 10).unwrap();
+            let page = b.store.pull(&reader(&d), cursor, 10).unwrap();
             seen.extend(page.records.iter().map(|r| r.record_id.clone()));
             cursor = page.next_cursor;
             if !page.more {
@@ -252,7 +301,10 @@ fn pull_pages_follow_the_cursor_without_skipping() {
             }
         }
         assert_eq!(seen.len(), 25, "{}", b.name);
-        assert_eq!(b.store.pull(&d, cursor, 10).unwrap().records.len(), 0);
+        assert_eq!(
+            b.store.pull(&reader(&d), cursor, 10).unwrap().records.len(),
+            0
+        );
     }
 }
 
@@ -333,7 +385,11 @@ fn g8_no_entity_can_be_overwritten_or_read_by_another_office() {
             b.name
         );
         assert!(
-            b.store.pull(&cm, 0, 1000).unwrap().records.is_empty(),
+            b.store
+                .pull(&reader(&cm), 0, 1000)
+                .unwrap()
+                .records
+                .is_empty(),
             "{}",
             b.name
         );
@@ -412,7 +468,11 @@ fn a_reply_never_overwrites_the_senders_records_whatever_id_it_chooses() {
         // ขก enrols later: the referral addressed to a made-up office was never shared with it
         let kk = device(&b.store, "ขก", "khon-kaen");
         assert!(
-            b.store.pull(&kk, 0, 1000).unwrap().records.is_empty(),
+            b.store
+                .pull(&reader(&kk), 0, 1000)
+                .unwrap()
+                .records
+                .is_empty(),
             "{}",
             b.name
         );
@@ -429,7 +489,7 @@ fn a_reply_never_overwrites_the_senders_records_whatever_id_it_chooses() {
         );
         let r = b.store.push(&cm, &req(vec![reply])).unwrap();
         assert_eq!(r.results[0].outcome, Outcome::Applied, "{}", b.name);
-        let mine = b.store.pull(&pl, 0, 1000).unwrap().records;
+        let mine = b.store.pull(&reader(&pl), 0, 1000).unwrap().records;
         let note = mine
             .iter()
             .find(|x| x.entity == Entity::CaseEvents && x.record_id == event_id)
@@ -530,7 +590,7 @@ fn audit_entries_are_kept_append_only_and_checked_against_their_hash() {
         let pl2 = device(&b.store, "พล", "phitsanulok-2");
         assert!(
             b.store
-                .pull(&pl2, 0, 1000)
+                .pull(&reader(&pl2), 0, 1000)
                 .unwrap()
                 .records
                 .iter()

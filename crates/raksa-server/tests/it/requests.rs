@@ -91,7 +91,7 @@ fn a_partner_files_a_request_once_and_it_reaches_the_responsible_office() {
 
     // The office's PC pulls it: the reporter and the details travel to the office.
     let pl = device(store, "พล", "pc1");
-    let page = store.pull(&pl, 0, 100).unwrap();
+    let page = store.pull(&reader(&pl), 0, 100).unwrap();
     let req = page
         .records
         .iter()
@@ -104,7 +104,7 @@ fn a_partner_files_a_request_once_and_it_reaches_the_responsible_office() {
     );
     // another office's PC does not see it
     let cm = device(store, "ชม", "pc2");
-    let page = store.pull(&cm, 0, 100).unwrap();
+    let page = store.pull(&reader(&cm), 0, 100).unwrap();
     assert!(
         page.records
             .iter()
@@ -131,7 +131,7 @@ fn a_partner_files_a_request_once_and_it_reaches_the_responsible_office() {
             .clone()
     };
     assert_eq!(push(&pl, 1, step.clone()), Outcome::Applied);
-    let page = store.pull(&cm, 0, 100).unwrap();
+    let page = store.pull(&reader(&cm), 0, 100).unwrap();
     let moved = page
         .records
         .iter()
@@ -352,7 +352,7 @@ fn a_request_without_a_usable_place_waits_in_the_national_queue_until_husec_rout
         assert_eq!(store.national_queue().unwrap().len(), 1);
         let pl = device(store, "พล", "pc");
         let ids: Vec<String> = store
-            .pull(&pl, 0, 100)
+            .pull(&reader(&pl), 0, 100)
             .unwrap()
             .records
             .into_iter()

@@ -115,7 +115,7 @@ fn no_name_id_note_or_photo_is_readable_in_the_server_database() {
             );
         }
         // the office gets it all back
-        let pulled = b.store.pull(&pl, 0, 1000).unwrap().records;
+        let pulled = b.store.pull(&crate::reader(&pl), 0, 1000).unwrap().records;
         let p = pulled.iter().find(|x| x.entity == Entity::People).unwrap();
         assert_eq!(p.fields["first_name"], NAME);
         assert_eq!(p.fields["id_number"], CID);
@@ -141,7 +141,7 @@ fn no_name_id_note_or_photo_is_readable_in_the_server_database() {
             )
             .unwrap();
         assert_eq!(r.results[0].outcome, Outcome::Applied, "{}", b.name);
-        let pulled = b.store.pull(&pl, 0, 1000).unwrap().records;
+        let pulled = b.store.pull(&crate::reader(&pl), 0, 1000).unwrap().records;
         let p = pulled.iter().find(|x| x.entity == Entity::People).unwrap();
         assert_eq!(
             (p.fields["phone"].as_str(), p.fields["first_name"].as_str()),
@@ -186,10 +186,10 @@ fn the_master_key_rotates_without_touching_the_records() {
     drop(store);
     // the old key no longer opens the office's records
     let old = raksa_server::store::Store::open(&url).unwrap();
-    assert!(old.pull(&pl, 0, 100).is_err());
+    assert!(old.pull(&crate::reader(&pl), 0, 100).is_err());
     drop(old);
     std::fs::rename(&new, tmp.path().join("s.db.master-key")).unwrap();
     let rotated = raksa_server::store::Store::open(&url).unwrap();
-    let pulled = rotated.pull(&pl, 0, 100).unwrap().records;
+    let pulled = rotated.pull(&crate::reader(&pl), 0, 100).unwrap().records;
     assert_eq!(pulled[0].fields["first_name"], NAME);
 }

@@ -238,7 +238,7 @@ fn account_and_rule_changes_need_a_trusted_administrators_signature() {
         );
 
         // What a PC is told to check pulled history against: every key ever trusted.
-        let page = b.store.pull(&pc.device, 0, 100).unwrap();
+        let page = b.store.pull(&reader(&pc.device), 0, 100).unwrap();
         let mut keys = page.admin_keys.clone();
         keys.sort();
         let mut want = vec![ka.public(), kb.public()];

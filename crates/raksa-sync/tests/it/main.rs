@@ -174,11 +174,9 @@ fn quiesce(pcs: &mut [Pc], store: &Store) {
                 sync_step(pc, store, Fault::None);
                 let pending = pc.s().outbox_batch(1).unwrap().len();
                 let cursor = pc.s().pull_cursor().unwrap();
-                let more = !store
-                    .pull(&pc.device, cursor, 1)
-                    .unwrap()
-                    .records
-                    .is_empty();
+                // more to take in: a record, or the PC's own changes still to pass over
+                let page = store.pull(&pc.device, cursor, 1).unwrap();
+                let more = !page.records.is_empty() || page.next_cursor > cursor;
                 if pending == 0 && !more {
                     break;
                 }
@@ -187,11 +185,17 @@ fn quiesce(pcs: &mut [Pc], store: &Store) {
     }
 }
 
+/// What the server holds for `d`'s office: read as a colleague's PC would (a device is
+/// not sent its own changes back).
 fn server_state(store: &Store, d: &Device) -> BTreeMap<(String, String), Map<String, Value>> {
+    let reader = Device {
+        id: format!("{}-colleague", d.id),
+        ..d.clone()
+    };
     let mut out = BTreeMap::new();
     let mut cursor = 0;
     loop {
-        let p = store.pull(d, cursor, 1000).unwrap();
+        let p = store.pull(&reader, cursor, 1000).unwrap();
         for r in p.records {
             out.insert((r.entity.table().to_owned(), r.record_id), r.fields);
         }
@@ -1038,7 +1042,11 @@ fn a_second_pc_of_an_office_takes_over_the_offices_accounts() {
 
 /// The real router on loopback, for tests that go through HTTP.
 fn serve(store: Store) -> (String, Arc<raksa_server::api::AppState>) {
-    let state = Arc::new(raksa_server::api::AppState::new(store, 1e6, 1e6));
+    serve_state(raksa_server::api::AppState::new(store, 1e6, 1e6))
+}
+
+fn serve_state(state: raksa_server::api::AppState) -> (String, Arc<raksa_server::api::AppState>) {
+    let state = Arc::new(state);
     let served = state.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -1661,4 +1669,100 @@ fn a_pc_refuses_accounts_and_rules_no_trusted_administrator_signed() {
     );
     let issues = pc.s().sync_status().unwrap().issues;
     assert_eq!(issues.len(), 3, "{issues:?}");
+}
+
+/// A register of `n` people with a case each, as the office's import takes it.
+fn register_csv(n: usize, from: u64) -> String {
+    let mut csv = String::from("คำนำหน้า,ชื่อ,นามสกุล,เลขประจำตัวประชาชน,วันที่รับเรื่อง,สรุปเรื่อง\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "นาง,บุญมี{i},ทองใบ,{},{}/{}/2569,ขาดรายได้\n",
+            citizen_id(from + i as u64),
+            1 + i % 28,
+            1 + i % 10
+        ));
+    }
+    csv
+}
+
+fn import(local: &std::sync::Mutex<Session>, csv: &str) {
+    raksa_sync::Local::with(local, |s| {
+        let preview = s.import_preview(csv.as_bytes())?;
+        let decisions: Vec<_> = preview
+            .rows
+            .iter()
+            .filter(|r| !r.duplicates.is_empty())
+            .map(|r| raksa_core::import::ImportDecision {
+                line: r.line,
+                use_existing: None,
+            })
+            .collect();
+        s.import_commit(csv.as_bytes(), &decisions)
+    })
+    .unwrap();
+}
+
+/// Issue 17: after an outage a busy server answers 429/503 with Retry-After; one
+/// `sync --once` cycle must still send the whole backlog and take in everything, waiting
+/// as asked (before: the cycle stopped at the first such answer with "wait 1 s").
+#[test]
+fn one_cycle_sends_a_whole_backlog_through_a_server_that_asks_to_wait() {
+    use raksa_sync::Local;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    // one request a second per device, no burst: every request after the first is told
+    // to come back in a second
+    let (url, state) = serve_state(raksa_server::api::AppState::new(store, 1.0, 1.0));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (pc, _) = http_pc(tmp.path(), &state, &url, &rt, "busy", "พล");
+    import(&pc, &register_csv(600, 500));
+    let queued = u64::from(pc.with(|s| s.sync_status()).unwrap().pending);
+    assert!(queued > 3 * raksa_protocol::MAX_BATCH as u64, "{queued}");
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |p: raksa_sync::Progress| seen.lock().unwrap().push(p);
+    let r = rt
+        .block_on(raksa_sync::sync_with_progress(&pc, &progress))
+        .expect("the cycle waits out the server's answers instead of failing");
+    assert!(r.pushed >= queued, "{} of {queued}", r.pushed);
+    let st = pc.with(|s| s.sync_status()).unwrap();
+    assert_eq!(st.pending, 0);
+    assert_eq!(st.last_error, None);
+    let seen = seen.into_inner().unwrap();
+    assert!(
+        seen.iter()
+            .any(|p| matches!(p, raksa_sync::Progress::Waiting { seconds: 1 })),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(
+            |p| matches!(p, raksa_sync::Progress::Pushed { done, queued } if *done == r.pushed && *queued == r.pushed)
+        ),
+        "{seen:?}"
+    );
+}
+
+/// Issue 17: a second PC joining an office that already has work gets all of it in its
+/// first cycle, searchable at once; the first PC is not sent its own changes back.
+#[test]
+fn a_second_pc_joining_an_office_gets_everything_and_the_first_gets_nothing_back() {
+    use raksa_sync::Local;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite:{}", tmp.path().join("s.db").display())).unwrap();
+    let (url, state) = serve(store);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (first, _) = http_pc(tmp.path(), &state, &url, &rt, "first", "พล");
+    import(&first, &register_csv(700, 900));
+    let queued = u64::from(first.with(|s| s.sync_status()).unwrap().pending);
+    let r = rt.block_on(raksa_sync::sync_once(&first)).unwrap();
+    assert!(r.pushed >= queued);
+    assert_eq!(r.pulled, 0, "its own changes are not sent back to it");
+    let (second, _) = http_pc(tmp.path(), &state, &url, &rt, "second", "พล");
+    let r = rt.block_on(raksa_sync::sync_once(&second)).unwrap();
+    assert!(r.pulled as u64 >= 3 * 700, "{}", r.pulled);
+    let found = second.with(|s| s.search_cases("บุญมี123", 10)).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(second.with(|s| s.dashboard()).unwrap().open_cases, 700);
+    // and the first PC sees the second's account, not its own records again
+    let r = rt.block_on(raksa_sync::sync_once(&first)).unwrap();
+    assert!(r.pulled < 10, "{}", r.pulled);
 }
