@@ -252,15 +252,18 @@ impl Session {
     }
 
     /// Cases with at least one overdue deadline, and referrals past their reply date.
+    /// The open cases that are late (a case deadline from the kept due dates, or a
+    /// referral's) and the number of late referrals.
     fn overdue_sets(&self) -> Result<(HashSet<Uuid>, u32)> {
-        let list = self.work_list(false)?;
-        let mut cases = HashSet::new();
+        let mut cases = self.late_case_ids(self.today())?;
         let mut referrals = 0;
-        for i in list.items.iter().filter(|i| i.state == DueState::Overdue) {
+        for i in self
+            .referral_due_items(false)?
+            .iter()
+            .filter(|i| i.state == DueState::Overdue)
+        {
             cases.insert(i.case_id);
-            if i.referral_id.is_some() {
-                referrals += 1;
-            }
+            referrals += 1;
         }
         Ok((cases, referrals))
     }

@@ -158,15 +158,20 @@ fn store_record(
         )
     };
     let values: Vec<rusqlite::types::Value> = cols.iter().map(|c| sql_value(&fields[*c])).collect();
-    tx.execute("SAVEPOINT rec", [])?;
-    match tx.execute(&sql, rusqlite::params_from_iter(values)) {
+    // Statements come from the connection's cache: a page of the same entity's records
+    // (a PC joining an office takes in hundreds of thousands) compiles each once.
+    tx.prepare_cached("SAVEPOINT rec")?.execute([])?;
+    match tx
+        .prepare_cached(&sql)
+        .and_then(|mut st| st.execute(rusqlite::params_from_iter(values)))
+    {
         Ok(_) => {
-            tx.execute("RELEASE rec", [])?;
+            tx.prepare_cached("RELEASE rec")?.execute([])?;
             Ok(Stored::Yes)
         }
         Err(e) => {
-            tx.execute("ROLLBACK TO rec", [])?;
-            tx.execute("RELEASE rec", [])?;
+            tx.prepare_cached("ROLLBACK TO rec")?.execute([])?;
+            tx.prepare_cached("RELEASE rec")?.execute([])?;
             let msg = e.to_string();
             if msg.contains("FOREIGN KEY") {
                 Ok(Stored::MissingParent)
@@ -360,17 +365,23 @@ impl Session {
         crate::admin_signing::remember_keys(&tx, &page.admin_keys, &now)?;
         let trusted = crate::admin_signing::known_keys(&tx)?;
         let mut applied = 0;
+        // Whether anything waits for its parent (rare): only then is each stored record
+        // looked up there.
+        let mut parked_any: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_parked)", [], |r| {
+                r.get(0)
+            })?;
         for rec in &page.records {
             // Each PC's audit trail is its own chain: another PC's entries are the server's
             // to keep (it does not send them; refused here too).
             if !rec.entity.replicated() {
                 continue;
             }
-            let waiting: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = ?1 AND record_id = ?2)",
-                params![rec.entity.table(), rec.record_id],
-                |r| r.get(0),
-            )?;
+            let waiting: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = ?1 AND record_id = ?2)",
+                )?
+                .query_row(params![rec.entity.table(), rec.record_id], |r| r.get(0))?;
             if waiting {
                 continue;
             }
@@ -440,13 +451,16 @@ impl Session {
                 Stored::Yes => {
                     applied += 1;
                     // an older version waiting for its parent must not come back over it
-                    tx.execute(
-                        "DELETE FROM sync_parked WHERE entity = ?1 AND record_id = ?2",
-                        params![rec.entity.table(), rec.record_id],
-                    )?;
+                    if parked_any {
+                        tx.prepare_cached(
+                            "DELETE FROM sync_parked WHERE entity = ?1 AND record_id = ?2",
+                        )?
+                        .execute(params![rec.entity.table(), rec.record_id])?;
+                    }
                 }
                 Stored::Skipped => {}
                 Stored::MissingParent => {
+                    parked_any = true;
                     tx.execute(
                         "INSERT INTO sync_parked (entity, record_id, fields, parked_at)
                          VALUES (?1, ?2, ?3, ?4)
@@ -470,7 +484,7 @@ impl Session {
             }
         }
         // Parked records whose parents may have arrived: retry until nothing moves.
-        loop {
+        while parked_any {
             let parked: Vec<(String, String, String)> = tx
                 .prepare("SELECT entity, record_id, fields FROM sync_parked ORDER BY parked_at")?
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

@@ -54,6 +54,9 @@ pub fn open(path: &Path, key: &DbKey) -> Result<Connection> {
          PRAGMA busy_timeout = 5000;",
     )?;
     register_functions(&conn)?;
+    // Room for every entity's upsert of a pull page besides the app's own statements
+    // (the default 16 would evict them while a joining PC applies its office's records).
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
 }
 

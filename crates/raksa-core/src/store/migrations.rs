@@ -1129,6 +1129,39 @@ BEGIN
 END;
 "#,
     },
+    Migration {
+        version: 25,
+        name: "due dates of open cases kept, not recomputed on every view",
+        sql: r#"
+-- Issue 17: the dashboard counts late cases from these rows (cases/due.rs keeps them:
+-- exactly raksa-domain's due_dates of every open case listed in case_due_fresh). Anything
+-- the deadline reading depends on takes the case off the list, whoever wrote it.
+CREATE TABLE case_due (
+    case_id    TEXT NOT NULL,
+    milestone  TEXT NOT NULL,
+    due_on     TEXT NOT NULL,
+    PRIMARY KEY (case_id, milestone)
+);
+CREATE INDEX case_due_on ON case_due(due_on);
+CREATE TABLE case_due_fresh (case_id TEXT PRIMARY KEY);
+CREATE TRIGGER case_due_case_changed AFTER UPDATE ON cases
+BEGIN
+    DELETE FROM case_due_fresh WHERE case_id = NEW.id;
+    DELETE FROM case_due WHERE case_id = NEW.id;
+END;
+CREATE TRIGGER case_due_event AFTER INSERT ON case_events
+WHEN NEW.kind IN ('home_visit', 'stage_changed', 'approval_decided')
+BEGIN
+    DELETE FROM case_due_fresh WHERE case_id = NEW.case_id;
+    DELETE FROM case_due WHERE case_id = NEW.case_id;
+END;
+CREATE TRIGGER case_due_rule AFTER INSERT ON deadline_rules
+BEGIN
+    DELETE FROM case_due_fresh;
+    DELETE FROM case_due;
+END;
+"#,
+    },
 ];
 
 pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -183,3 +183,108 @@ fn the_fiscal_year_report_reads_back_from_xlsx_and_csv_with_formulas_escaped() {
     let audit = s.audit_entries(20).unwrap();
     assert!(audit.iter().any(|a| a.detail.contains("as xlsx")));
 }
+
+/// Issue 17: the dashboard counts late cases from kept due dates; whatever changes a
+/// case's deadlines (a new rule, a home visit, a stage change, time passing) it agrees
+/// with the office's work list, which computes them afresh. Each step turns one case from
+/// late to on time or back, so a kept date that was not renewed shows as a disagreement.
+#[test]
+fn kept_due_dates_agree_with_the_work_list_after_every_kind_of_change() {
+    use raksa_core::deadlines::{DeadlineRule, DueState, Milestone};
+    let (o, mut s) = office_with_cases();
+    let late_in_list = |s: &Session, case: uuid::Uuid| {
+        s.work_list(false)
+            .unwrap()
+            .items
+            .iter()
+            .any(|i| i.case_id == case && i.state == DueState::Overdue)
+    };
+    let agree = |s: &Session, when: &str| {
+        let list = s.work_list(false).unwrap();
+        let late: std::collections::HashSet<_> = list
+            .items
+            .iter()
+            .filter(|i| i.state == DueState::Overdue)
+            .map(|i| i.case_id)
+            .collect();
+        assert_eq!(
+            s.dashboard().unwrap().overdue_cases as usize,
+            late.len(),
+            "{when}"
+        );
+    };
+    let p = s
+        .register_person(&person("ประยูร", "ศรีสวัสดิ์", "3100400156788"))
+        .unwrap();
+    let case = s
+        .open_case(&NewCase {
+            person_id: p.id,
+            summary: "ผู้สูงอายุอยู่ลำพัง ขาดผู้ดูแล".into(),
+            ..intake_defaults()
+        })
+        .unwrap()
+        .id;
+    agree(&s, "the new case, its due dates kept");
+    // from today: first contact within 2 days, fact-finding 60, a plan 90
+    let today = s.today();
+    for (m, days) in [
+        (Milestone::FirstContact, 2),
+        (Milestone::FactFinding, 60),
+        (Milestone::Plan, 90),
+    ] {
+        s.set_deadline_rule(&DeadlineRule {
+            milestone: m,
+            urgency: Urgency::Normal,
+            days,
+            effective_from: today,
+            reference: "หนังสือสั่งการ ที่ พม ๐๒๐๐/๑".into(),
+        })
+        .unwrap();
+    }
+    o.clock.advance_secs(3 * 86_400);
+    assert!(late_in_list(&s, case), "late by the new first-contact rule");
+    agree(&s, "after new rules");
+    s.add_home_visit(
+        case,
+        &raksa_core::casework::NewHomeVisit {
+            visited_on: s.today(),
+            visitors: "นักสังคมสงเคราะห์".into(),
+            living_conditions: "บ้านไม้ชั้นเดียว".into(),
+            findings: "อยู่ลำพัง".into(),
+            opinion: "ควรได้รับความช่วยเหลือ".into(),
+        },
+    )
+    .unwrap();
+    assert!(!late_in_list(&s, case), "the visit was the first contact");
+    agree(&s, "after a home visit");
+    o.clock.advance_secs(60 * 86_400);
+    assert!(late_in_list(&s, case), "fact-finding is late now");
+    agree(&s, "two months on");
+    s.change_stage(case, CaseStatus::FactFinding, "เริ่มสอบข้อเท็จจริง")
+        .unwrap();
+    s.change_stage(case, CaseStatus::Assessment, "สอบข้อเท็จจริงแล้ว")
+        .unwrap();
+    assert!(!late_in_list(&s, case), "only the plan is due, in 90 days");
+    agree(&s, "after stage changes");
+}
+
+/// The trigger that unlists a case's kept due dates names the timeline kinds the deadline
+/// reading uses (SQL cannot call raksa-domain): the two lists must be the same.
+#[test]
+fn the_due_date_trigger_watches_exactly_the_kinds_the_deadline_reading_uses() {
+    let m = raksa_core::migrations::MIGRATIONS
+        .iter()
+        .find(|m| m.sql.contains("CREATE TRIGGER case_due_event"))
+        .unwrap();
+    let watched = m
+        .sql
+        .split("WHEN NEW.kind IN (")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .unwrap();
+    let kinds: Vec<String> = raksa_core::deadlines::CaseFacts::KINDS
+        .iter()
+        .map(|k| format!("'{k}'"))
+        .collect();
+    assert_eq!(watched, kinds.join(", "));
+}

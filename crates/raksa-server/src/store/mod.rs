@@ -1792,18 +1792,24 @@ pub struct PulledRow {
 }
 
 /// A pull page: the office's own records by the `(office, position)` index and the
-/// records shared with it through `visibility`, merged in position order. (One `OR` of the
-/// two made both databases walk and sort every record of every office for each page.)
+/// records shared with it through `visibility`, merged in position order. Each arm is
+/// limited on its own, so both databases walk the index in order and stop after a page
+/// (one `OR` of the two made both scan and sort every record of every office for each
+/// page; without the inner limits PostgreSQL read every later record and sorted them).
 /// Parameters: 1 office, 2 cursor, 3 limit, 4 the pulling device.
 pub(super) const PULL_SQL: &str = "
 SELECT entity, record_id, office,
        CASE WHEN echo_device = ?4 THEN NULL ELSE fields END, position FROM (
-    SELECT r.entity, r.record_id, r.office, r.fields, r.position, r.echo_device
-    FROM records r WHERE r.office = ?1 AND r.position > ?2 AND r.entity <> 'audit_log'
+    SELECT * FROM (
+        SELECT r.entity, r.record_id, r.office, r.fields, r.position, r.echo_device
+        FROM records r WHERE r.office = ?1 AND r.position > ?2 AND r.entity <> 'audit_log'
+        ORDER BY r.position LIMIT ?3) own
     UNION ALL
-    SELECT r.entity, r.record_id, r.office, r.fields, r.position, r.echo_device
-    FROM visibility v JOIN records r ON r.entity = v.entity AND r.record_key = v.record_key
-    WHERE v.office = ?1 AND r.office <> ?1 AND r.position > ?2
+    SELECT * FROM (
+        SELECT r.entity, r.record_id, r.office, r.fields, r.position, r.echo_device
+        FROM visibility v JOIN records r ON r.entity = v.entity AND r.record_key = v.record_key
+        WHERE v.office = ?1 AND r.office <> ?1 AND r.position > ?2
+        ORDER BY r.position LIMIT ?3) shared
 ) page ORDER BY position LIMIT ?3";
 
 fn pulled_row(

@@ -1,0 +1,116 @@
+//! The due dates of open cases, kept rather than recomputed (issue 17): the office
+//! dashboard counts late cases with one index range instead of reading every open case's
+//! timeline on every view.
+//!
+//! Invariant: `case_due` holds exactly `deadlines::due_dates` of every open case listed in
+//! `case_due_fresh`. The triggers of migration 25 take a case off `case_due_fresh` (and
+//! drop its rows) whenever anything the reading depends on changes — the case row, a
+//! timeline entry of `CaseFacts::KINDS`, a deadline rule — whatever wrote it (this PC, a
+//! pull, an import). [`Session::refresh_due_dates`] recomputes only the cases not listed,
+//! with the same `CaseFacts::from_timeline` and `due_dates` as "my work", so the two
+//! cannot disagree. Due dates do not depend on today: lateness is `due_on < today`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use uuid::Uuid;
+
+use crate::cases::casework::CaseEventBody;
+use crate::deadlines::{self, CaseFacts};
+use crate::error::Result;
+use crate::model::*;
+use crate::session::{self, Session};
+
+impl Session {
+    /// Recomputes the stored due dates of open cases whose deadline facts changed since
+    /// they were last computed; returns how many cases were recomputed.
+    pub(crate) fn refresh_due_dates(&self) -> Result<usize> {
+        let stale_cond = "c.status != 'closed'
+             AND NOT EXISTS (SELECT 1 FROM case_due_fresh f WHERE f.case_id = c.id)";
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT c.id, c.intake_date, c.urgency, c.status FROM cases c WHERE {stale_cond}"
+        ))?;
+        let stale = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let mut timelines: HashMap<String, Vec<(String, CaseEventBody)>> = HashMap::new();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT e.case_id, e.at, e.body FROM case_events e JOIN cases c ON c.id = e.case_id
+             WHERE {stale_cond} AND e.kind IN ({})",
+            CaseFacts::KINDS.map(|k| format!("'{k}'")).join(", ")
+        ))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (case_id, at, body) = row?;
+            let body: CaseEventBody =
+                serde_json::from_str(&body).map_err(|_| session::corrupt("case_events.body"))?;
+            timelines.entry(case_id).or_default().push((at, body));
+        }
+        let rules = self.deadline_rules()?;
+        // A cache of this PC's own: never queued, never audited (nothing personal in it).
+        let tx = self.conn().unchecked_transaction()?;
+        {
+            let mut clear = tx.prepare_cached("DELETE FROM case_due WHERE case_id = ?1")?;
+            let mut put = tx.prepare_cached(
+                "INSERT INTO case_due (case_id, milestone, due_on) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut fresh =
+                tx.prepare_cached("INSERT OR IGNORE INTO case_due_fresh (case_id) VALUES (?1)")?;
+            for (id, intake, urgency, status) in &stale {
+                let Ok(intake) =
+                    NaiveDate::parse_from_str(intake.get(..10).unwrap_or(""), "%Y-%m-%d")
+                else {
+                    continue;
+                };
+                let facts = CaseFacts::from_timeline(
+                    intake,
+                    Urgency::parse(urgency).unwrap_or(Urgency::Normal),
+                    CaseStatus::parse(status).unwrap_or(CaseStatus::Intake),
+                    timelines
+                        .get(id)
+                        .into_iter()
+                        .flatten()
+                        .map(|(at, body)| (at.as_str(), body)),
+                );
+                clear.execute([id])?;
+                for (m, due) in deadlines::due_dates(&facts, &rules) {
+                    put.execute(params![id, m.as_str(), due.to_string()])?;
+                }
+                fresh.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(stale.len())
+    }
+
+    /// Open cases with a deadline before `today`, from the kept due dates.
+    pub(crate) fn late_case_ids(&self, today: NaiveDate) -> Result<HashSet<Uuid>> {
+        self.refresh_due_dates()?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT DISTINCT d.case_id FROM case_due d JOIN cases c ON c.id = d.case_id
+             WHERE d.due_on < ?1 AND c.status != 'closed'",
+        )?;
+        let ids = stmt
+            .query_map([today.to_string()], |r| r.get::<_, String>(0))?
+            .filter_map(|r| r.ok().and_then(|s| Uuid::parse_str(&s).ok()))
+            .collect();
+        Ok(ids)
+    }
+}
