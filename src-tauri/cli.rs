@@ -653,11 +653,7 @@ fn progress_text(p: raksa_sync::Progress) -> String {
     match p {
         raksa_sync::Progress::Pushed { done, queued } => format!(
             "กำลังส่ง {done}/{queued} รายการ ({}%) / pushing {done} of {queued}",
-            if queued == 0 {
-                100
-            } else {
-                done * 100 / queued
-            }
+            (done * 100).checked_div(queued).unwrap_or(100)
         ),
         raksa_sync::Progress::Pulled { records } => {
             format!("กำลังรับข้อมูลของสำนักงาน {records} รายการ / pulled {records}")

@@ -467,6 +467,8 @@ fn an_office_pc_syncs_with_a_real_server_and_an_old_backup_cannot_overwrite() {
     let o = raksa(&dir, &["sync", "--once"], &env);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("ค้างส่ง 0"), "{}", text(&o));
+    // the progress line (issue 17)
+    assert!(text(&o).contains("กำลังส่ง"), "{}", text(&o));
     assert_eq!(server_people(&db_path), ["บุญมี"]);
     // nothing new: a second cycle sends only the audit trail's new entries (this very
     // sign-in among them, issue 14 §10) and still succeeds

@@ -484,42 +484,46 @@ impl Session {
             }
         }
         // Parked records whose parents may have arrived: retry until nothing moves.
-        while parked_any {
-            let parked: Vec<(String, String, String)> = tx
-                .prepare("SELECT entity, record_id, fields FROM sync_parked ORDER BY parked_at")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut progress = false;
-            for (entity, id, fields) in parked {
-                let Some(e) = Entity::parse(&entity) else {
-                    continue;
-                };
-                let fields = obj(&fields)?;
-                let stored = if e == Entity::Users {
-                    settle_username_clash(&tx, &fields, &now, signer.as_ref())?
-                } else {
-                    store_record(&tx, e, &fields)?
-                };
-                match stored {
-                    Stored::MissingParent => continue,
-                    Stored::Yes => applied += 1,
-                    Stored::Skipped => {}
-                    Stored::Failed(err) => {
-                        tx.execute(
-                            "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
-                             VALUES (0, ?1, ?2, 'not_applied', ?3, ?4)",
-                            params![entity, id, err, now],
-                        )?;
+        if parked_any {
+            loop {
+                let parked: Vec<(String, String, String)> = tx
+                    .prepare(
+                        "SELECT entity, record_id, fields FROM sync_parked ORDER BY parked_at",
+                    )?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let mut progress = false;
+                for (entity, id, fields) in parked {
+                    let Some(e) = Entity::parse(&entity) else {
+                        continue;
+                    };
+                    let fields = obj(&fields)?;
+                    let stored = if e == Entity::Users {
+                        settle_username_clash(&tx, &fields, &now, signer.as_ref())?
+                    } else {
+                        store_record(&tx, e, &fields)?
+                    };
+                    match stored {
+                        Stored::MissingParent => continue,
+                        Stored::Yes => applied += 1,
+                        Stored::Skipped => {}
+                        Stored::Failed(err) => {
+                            tx.execute(
+                                "INSERT INTO sync_issues (seq, entity, record_id, kind, detail, at)
+                                 VALUES (0, ?1, ?2, 'not_applied', ?3, ?4)",
+                                params![entity, id, err, now],
+                            )?;
+                        }
                     }
+                    tx.execute(
+                        "DELETE FROM sync_parked WHERE entity = ?1 AND record_id = ?2",
+                        params![entity, id],
+                    )?;
+                    progress = true;
                 }
-                tx.execute(
-                    "DELETE FROM sync_parked WHERE entity = ?1 AND record_id = ?2",
-                    params![entity, id],
-                )?;
-                progress = true;
-            }
-            if !progress {
-                break;
+                if !progress {
+                    break;
+                }
             }
         }
         tx.execute(
