@@ -345,19 +345,26 @@ impl Session {
             }
         }
         months.reverse();
+        // one pass over the cases, counted by (year, month)
+        let mut flow: HashMap<(i32, u32), (u32, u32)> =
+            months.iter().map(|ym| (*ym, (0, 0))).collect();
+        for f in &facts {
+            if let Some(c) = flow.get_mut(&(f.intake.year(), f.intake.month())) {
+                c.0 += 1;
+            }
+            if let Some(d) = f.closed_on
+                && let Some(c) = flow.get_mut(&(d.year(), d.month()))
+            {
+                c.1 += 1;
+            }
+        }
         let months = months
             .into_iter()
-            .map(|(y, m)| {
-                let key = format!("{y:04}-{m:02}");
-                MonthFlow {
-                    opened: facts.iter().filter(|f| month_key(f.intake) == key).count() as u32,
-                    closed: facts
-                        .iter()
-                        .filter(|f| f.closed_on.map(month_key).as_deref() == Some(&key))
-                        .count() as u32,
-                    label_th: month_label(y, m),
-                    month: key,
-                }
+            .map(|(y, m)| MonthFlow {
+                opened: flow[&(y, m)].0,
+                closed: flow[&(y, m)].1,
+                label_th: month_label(y, m),
+                month: format!("{y:04}-{m:02}"),
             })
             .collect();
 

@@ -2,11 +2,11 @@
 //! dashboard counts late cases with one index range instead of reading every open case's
 //! timeline on every view.
 //!
-//! Invariant: `case_due` holds exactly `deadlines::due_dates` of every open case listed in
-//! `case_due_fresh`. The triggers of migration 25 take a case off `case_due_fresh` (and
-//! drop its rows) whenever anything the reading depends on changes — the case row, a
-//! timeline entry of `CaseFacts::KINDS`, a deadline rule — whatever wrote it (this PC, a
-//! pull, an import). [`Session::refresh_due_dates`] recomputes only the cases not listed,
+//! Invariant: `case_due` holds exactly `deadlines::due_dates` of every open case not listed
+//! in `case_due_stale`, and nothing for closed ones. The triggers of migration 25 list a
+//! case (and drop its rows) whenever anything the reading depends on changes — the case
+//! row, a timeline entry of `CaseFacts::KINDS`, a deadline rule — whatever wrote it (this
+//! PC, a pull, an import). [`Session::refresh_due_dates`] recomputes only the listed cases,
 //! with the same `CaseFacts::from_timeline` and `due_dates` as "my work", so the two
 //! cannot disagree. Due dates do not depend on today: lateness is `due_on < today`.
 
@@ -26,11 +26,10 @@ impl Session {
     /// Recomputes the stored due dates of open cases whose deadline facts changed since
     /// they were last computed; returns how many cases were recomputed.
     pub(crate) fn refresh_due_dates(&self) -> Result<usize> {
-        let stale_cond = "c.status != 'closed'
-             AND NOT EXISTS (SELECT 1 FROM case_due_fresh f WHERE f.case_id = c.id)";
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT c.id, c.intake_date, c.urgency, c.status FROM cases c WHERE {stale_cond}"
-        ))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.intake_date, c.urgency, c.status
+             FROM case_due_stale s JOIN cases c ON c.id = s.case_id",
+        )?;
         let stale = stmt
             .query_map([], |r| {
                 Ok((
@@ -46,8 +45,8 @@ impl Session {
         }
         let mut timelines: HashMap<String, Vec<(String, CaseEventBody)>> = HashMap::new();
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT e.case_id, e.at, e.body FROM case_events e JOIN cases c ON c.id = e.case_id
-             WHERE {stale_cond} AND e.kind IN ({})",
+            "SELECT e.case_id, e.at, e.body FROM case_due_stale s
+             JOIN case_events e ON e.case_id = s.case_id WHERE e.kind IN ({})",
             CaseFacts::KINDS.map(|k| format!("'{k}'")).join(", ")
         ))?;
         let rows = stmt.query_map([], |r| {
@@ -71,9 +70,9 @@ impl Session {
             let mut put = tx.prepare_cached(
                 "INSERT INTO case_due (case_id, milestone, due_on) VALUES (?1, ?2, ?3)",
             )?;
-            let mut fresh =
-                tx.prepare_cached("INSERT OR IGNORE INTO case_due_fresh (case_id) VALUES (?1)")?;
+            let mut done = tx.prepare_cached("DELETE FROM case_due_stale WHERE case_id = ?1")?;
             for (id, intake, urgency, status) in &stale {
+                done.execute([id])?;
                 let Ok(intake) =
                     NaiveDate::parse_from_str(intake.get(..10).unwrap_or(""), "%Y-%m-%d")
                 else {
@@ -93,7 +92,6 @@ impl Session {
                 for (m, due) in deadlines::due_dates(&facts, &rules) {
                     put.execute(params![id, m.as_str(), due.to_string()])?;
                 }
-                fresh.execute([id])?;
             }
         }
         tx.commit()?;
@@ -104,8 +102,9 @@ impl Session {
     pub(crate) fn late_case_ids(&self, today: NaiveDate) -> Result<HashSet<Uuid>> {
         self.refresh_due_dates()?;
         let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT d.case_id FROM case_due d JOIN cases c ON c.id = d.case_id
-             WHERE d.due_on < ?1 AND c.status != 'closed'",
+            // closed cases have no rows (their change dropped them; due_dates gives none);
+            // a case late on two milestones comes twice, the set keeps it once
+            "SELECT case_id FROM case_due WHERE due_on < ?1",
         )?;
         let ids = stmt
             .query_map([today.to_string()], |r| r.get::<_, String>(0))?

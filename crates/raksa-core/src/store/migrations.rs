@@ -1134,31 +1134,43 @@ END;
         name: "due dates of open cases kept, not recomputed on every view",
         sql: r#"
 -- Issue 17: the dashboard counts late cases from these rows (cases/due.rs keeps them:
--- exactly raksa-domain's due_dates of every open case listed in case_due_fresh). Anything
--- the deadline reading depends on takes the case off the list, whoever wrote it.
+-- exactly raksa-domain's due_dates of every open case not listed in case_due_stale).
+-- Anything the deadline reading depends on lists the case again, whoever wrote it (this
+-- PC, a pull, an import), and drops its rows; a view recomputes only the listed cases.
 CREATE TABLE case_due (
     case_id    TEXT NOT NULL,
     milestone  TEXT NOT NULL,
     due_on     TEXT NOT NULL,
     PRIMARY KEY (case_id, milestone)
 );
-CREATE INDEX case_due_on ON case_due(due_on);
-CREATE TABLE case_due_fresh (case_id TEXT PRIMARY KEY);
+CREATE INDEX case_due_on ON case_due(due_on, case_id);
+CREATE TABLE case_due_stale (case_id TEXT PRIMARY KEY);
+INSERT INTO case_due_stale (case_id) SELECT id FROM cases WHERE status != 'closed';
+-- (NOT EXISTS, not OR IGNORE: inside a pulled record's upsert SQLite applies the outer
+-- statement's conflict handling to the trigger's insert, and the duplicate would abort it)
+CREATE TRIGGER case_due_case_new AFTER INSERT ON cases
+BEGIN
+    INSERT INTO case_due_stale (case_id) SELECT NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM case_due_stale WHERE case_id = NEW.id);
+END;
 CREATE TRIGGER case_due_case_changed AFTER UPDATE ON cases
 BEGIN
-    DELETE FROM case_due_fresh WHERE case_id = NEW.id;
     DELETE FROM case_due WHERE case_id = NEW.id;
+    INSERT INTO case_due_stale (case_id) SELECT NEW.id
+        WHERE NOT EXISTS (SELECT 1 FROM case_due_stale WHERE case_id = NEW.id);
 END;
 CREATE TRIGGER case_due_event AFTER INSERT ON case_events
 WHEN NEW.kind IN ('home_visit', 'stage_changed', 'approval_decided')
 BEGIN
-    DELETE FROM case_due_fresh WHERE case_id = NEW.case_id;
     DELETE FROM case_due WHERE case_id = NEW.case_id;
+    INSERT INTO case_due_stale (case_id) SELECT NEW.case_id
+        WHERE NOT EXISTS (SELECT 1 FROM case_due_stale WHERE case_id = NEW.case_id);
 END;
 CREATE TRIGGER case_due_rule AFTER INSERT ON deadline_rules
 BEGIN
-    DELETE FROM case_due_fresh;
     DELETE FROM case_due;
+    INSERT INTO case_due_stale (case_id) SELECT id FROM cases c WHERE c.status != 'closed'
+        AND NOT EXISTS (SELECT 1 FROM case_due_stale s WHERE s.case_id = c.id);
 END;
 "#,
     },

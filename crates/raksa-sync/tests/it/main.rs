@@ -1761,7 +1761,20 @@ fn a_second_pc_joining_an_office_gets_everything_and_the_first_gets_nothing_back
     assert!(r.pulled as u64 >= 3 * 700, "{}", r.pulled);
     let found = second.with(|s| s.search_cases("บุญมี123", 10)).unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!(second.with(|s| s.dashboard()).unwrap().open_cases, 700);
+    let d = second.with(|s| s.dashboard()).unwrap();
+    assert_eq!(d.open_cases, 700);
+    // the kept due dates of pulled cases agree with the work list (issue 17)
+    let late = second
+        .with(|s| s.work_list(false))
+        .unwrap()
+        .items
+        .iter()
+        .filter(|i| i.state == raksa_core::deadlines::DueState::Overdue)
+        .map(|i| i.case_id)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    assert_eq!(d.overdue_cases as usize, late);
+    assert!(late > 0, "the register's cases were taken in months ago");
     // and the first PC sees the second's account, not its own records again
     let r = rt.block_on(raksa_sync::sync_once(&first)).unwrap();
     assert!(r.pulled < 10, "{}", r.pulled);
