@@ -54,7 +54,17 @@ pub fn spawn(ws: Arc<Mutex<Workstation>>, waker: Arc<Waker>, app: tauri::AppHand
             let local = WsLocal(ws);
             let mut failures = 0u32;
             loop {
-                let wait = match tauri::async_runtime::block_on(raksa_sync::sync_once(&local)) {
+                // The status bar follows a long backlog batch by batch, and says so when
+                // a busy server asks this PC to wait (the cycle goes on by itself).
+                let progress = |p: raksa_sync::Progress| {
+                    if let raksa_sync::Progress::Waiting { seconds } = p {
+                        let msg = raksa_sync::SyncError::RetryAfter(seconds).message_th();
+                        let _ = raksa_sync::Local::with(&local, |s| s.record_sync_error(&msg));
+                    }
+                    let _ = app.emit("sync", ());
+                };
+                let cycle = raksa_sync::sync_with_progress(&local, &progress);
+                let wait = match tauri::async_runtime::block_on(cycle) {
                     Ok(_) => {
                         failures = 0;
                         Duration::from_secs(60)

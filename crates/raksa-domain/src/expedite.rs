@@ -75,6 +75,18 @@ pub fn respond_by(rules: &[EscalationRule], step: ExpediteStep, sent: NaiveDate)
     sent + Duration::days(i64::from(days))
 }
 
+/// Checks a new escalation rule: 1–30 days, in force from today or later (a rule never
+/// changes the date of a notice already sent, and a notice uses the rule of its day).
+pub fn check_rule(rule: &EscalationRule, today: NaiveDate) -> Result<(), FieldProblem> {
+    if !(1..=30).contains(&rule.days) {
+        return Err(FieldProblem::OutOfRange);
+    }
+    if rule.effective_from < today {
+        return Err(FieldProblem::RuleInPast);
+    }
+    Ok(())
+}
+
 /// The step a new notice for an item takes, given the steps of the notices sent before.
 pub fn step_after(previous: &[ExpediteStep]) -> ExpediteStep {
     previous

@@ -94,6 +94,12 @@ enum Command {
         #[command(subcommand)]
         command: RouteCommand,
     },
+    /// HuSEC's escalation steps: the days an office has to answer an expedite notice of each
+    /// step, as dated rules (a new version from a day on; sent notices keep their dates).
+    Escalation {
+        #[command(subcommand)]
+        command: EscalationCommand,
+    },
     /// Accounts of the 1300 console (hotline officers and supervisors).
     Hotline {
         #[command(subcommand)]
@@ -201,6 +207,25 @@ enum RouteCommand {
         #[arg(long)]
         area: String,
     },
+    List,
+}
+
+#[derive(Subcommand)]
+enum EscalationCommand {
+    /// Days to answer a notice of a step (first, second, provincial_head), from a day on.
+    Add {
+        #[arg(long)]
+        step: String,
+        #[arg(long)]
+        days: u32,
+        /// The first day the rule applies (YYYY-MM-DD, today or later).
+        #[arg(long)]
+        from: String,
+        /// Who sets it and under which instruction (kept with the rule).
+        #[arg(long)]
+        by: String,
+    },
+    /// Every rule version, oldest first (the domain's defaults from 2000-01-01).
     List,
 }
 
@@ -782,6 +807,55 @@ fn main() {
                             .map(|p| p.name_th.clone())
                             .unwrap_or_default();
                         println!("{}\t{}\t{}", r.area, name, r.office);
+                    }
+                    0
+                }
+                Err(e) => fail(e),
+            },
+        },
+        Command::Escalation { command } => match command {
+            EscalationCommand::Add {
+                step,
+                days,
+                from,
+                by,
+            } => {
+                let Some(step) = raksa_domain::expedite::ExpediteStep::parse(&step) else {
+                    eprintln!("ขั้นการเร่งรัดไม่ถูกต้อง (first, second, provincial_head) / unknown step");
+                    std::process::exit(2);
+                };
+                let Ok(effective_from) = chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d")
+                else {
+                    eprintln!("วันที่ไม่ถูกต้อง (ปปปป-ดด-วว ค.ศ.) / the date must be YYYY-MM-DD");
+                    std::process::exit(2);
+                };
+                let rule = raksa_domain::expedite::EscalationRule {
+                    step,
+                    days,
+                    effective_from,
+                };
+                match store.add_escalation_rule(&rule, &by) {
+                    Ok(()) => {
+                        println!(
+                            "บันทึกหลักเกณฑ์แล้ว: {} ตอบภายใน {days} วัน ตั้งแต่ {} / rule added",
+                            step.label_th(),
+                            raksa_domain::thai_date::format_be_long(effective_from)
+                        );
+                        0
+                    }
+                    Err(e) => fail(e),
+                }
+            }
+            EscalationCommand::List => match store.escalation_rules() {
+                Ok(rules) => {
+                    for r in rules {
+                        println!(
+                            "{}\t{}\t{}\t{}",
+                            r.effective_from,
+                            r.step.as_str(),
+                            r.days,
+                            r.step.label_th()
+                        );
                     }
                     0
                 }

@@ -9,31 +9,17 @@
 //! cargo run --release -p raksa-sync --example bench_devices -- sqlite [devices] [seconds] [backlog]
 //! cargo run --release -p raksa-sync --example bench_devices -- postgres://postgres@127.0.0.1:5432 1500 300 1000
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use raksa_protocol::{Entity, Mutation, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
-use raksa_server::api::{AppState, router};
+use raksa_server::api::AppState;
 use raksa_server::store::Store;
 use serde_json::json;
 
 /// Requests turned away (429/503) and retried after the Retry-After the server gave.
 static BUSY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-fn serve(store: Store) -> String {
-    // The server's own defaults for the per-device rate limit (20 requests/s, burst 100).
-    let state = Arc::new(AppState::new(store, 20.0, 100.0));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            axum::serve(l, router(state)).await.unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
-}
 
 struct Device {
     office: String,
@@ -113,12 +99,6 @@ async fn pull(c: &reqwest::Client, url: &str, d: &mut Device) -> Duration {
     }
 }
 
-fn pct(v: &mut [Duration], p: f64) -> f64 {
-    v.sort_unstable();
-    v.get(((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1)))
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let backend = args.get(1).cloned().unwrap_or_else(|| "sqlite".into());
@@ -168,7 +148,7 @@ fn main() {
         "enrolled {devices} devices in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let url = serve(store);
+    let url = common::serve(AppState::new(store, 20.0, 100.0), false);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
@@ -224,10 +204,10 @@ fn main() {
         "| steady state: {devices} devices, {:.0} s, {} pushes ({changes} changes) | push p50 {:.1} ms, p99 {:.1} ms; pull p50 {:.1} ms, p99 {:.1} ms |",
         steady.as_secs_f64(),
         pushes.len(),
-        pct(&mut pushes, 0.5),
-        pct(&mut pushes, 0.99),
-        pct(&mut pulls, 0.5),
-        pct(&mut pulls, 0.99),
+        common::pct(&mut pushes, 0.5),
+        common::pct(&mut pushes, 0.99),
+        common::pct(&mut pulls, 0.5),
+        common::pct(&mut pulls, 0.99),
     );
 
     // 2. everyone reconnects with a backlog
@@ -266,8 +246,8 @@ fn main() {
         drain.as_secs_f64(),
         total as f64 / drain.as_secs_f64(),
         raksa_protocol::MAX_BATCH,
-        pct(&mut lat, 0.5),
-        pct(&mut lat, 0.99),
+        common::pct(&mut lat, 0.5),
+        common::pct(&mut lat, 0.99),
     );
     if backend != "sqlite" {
         drop(rt);

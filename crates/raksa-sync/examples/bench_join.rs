@@ -8,6 +8,8 @@
 //!
 //! cargo run --release -p raksa-sync --example bench_join -- 100000 [postgres://postgres@127.0.0.1:5432]
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -15,7 +17,7 @@ use raksa_core::Session;
 use raksa_core::model::*;
 use raksa_core::office::{self, DataDir};
 use raksa_core::thai_date::SystemClock;
-use raksa_server::api::{AppState, router};
+use raksa_server::api::AppState;
 use raksa_server::store::Store;
 
 const PW: &str = "benchmark-password-2569";
@@ -52,20 +54,6 @@ const LAST: &[&str] = &[
     "บุญมา",
     "สายทอง",
 ];
-
-fn serve(store: Store) -> String {
-    let state = Arc::new(AppState::new(store, 1e9, 1e9));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            axum::serve(l, router(state)).await.unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
-}
 
 fn new_pc(dir: &DataDir, user: &str) -> Session {
     office::init_office(
@@ -143,7 +131,7 @@ fn main() {
     store.add_office("พล", "พมจ.พิษณุโลก").unwrap();
     let code_a = store.new_enrolment_code("พล").unwrap();
     let code_b = store.new_enrolment_code("พล").unwrap();
-    let url = serve(store);
+    let url = common::serve(AppState::new(store, 1e9, 1e9), false);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

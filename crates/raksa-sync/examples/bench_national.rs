@@ -15,19 +15,15 @@
 //! cargo run --release -p raksa-sync --example bench_national -- sqlite [cases/office] [entries/case]
 //! cargo run --release -p raksa-sync --example bench_national -- postgres://postgres@127.0.0.1:5432 1300 10
 
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Instant;
 
 use chrono::Duration as Days;
 use raksa_protocol::{Entity, Mutation, PROTOCOL_VERSION, PushRequest};
 use raksa_server::store::Store;
 use raksa_server::store::tracking::{LateQuery, LateSort};
 use serde_json::json;
-
-fn pct(v: &mut [Duration], p: f64) -> f64 {
-    v.sort();
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i].as_secs_f64() * 1000.0
-}
 
 fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -265,13 +261,13 @@ fn main() {
     println!(
         "| {label} | {total_cases} cases, {} entries | counters p50 {:.1} ms / p95 {:.1} ms | late list (of {late_total}) p50 {:.1} ms / p95 {:.1} ms | full recomputation p50 {:.0} ms / p95 {:.0} ms | ratio full/counters p50 {:.0}× | RSS after seeding {} MB; peak while serving counters+list {} MB, full recomputation {} MB |",
         total_cases * entries,
-        pct(&mut t_counters, 0.5),
-        pct(&mut t_counters, 0.95),
-        pct(&mut t_late, 0.5),
-        pct(&mut t_late, 0.95),
-        pct(&mut t_full, 0.5),
-        pct(&mut t_full, 0.95),
-        pct(&mut t_full, 0.5) / pct(&mut t_counters, 0.5).max(0.001),
+        common::pct(&mut t_counters, 0.5),
+        common::pct(&mut t_counters, 0.95),
+        common::pct(&mut t_late, 0.5),
+        common::pct(&mut t_late, 0.95),
+        common::pct(&mut t_full, 0.5),
+        common::pct(&mut t_full, 0.95),
+        common::pct(&mut t_full, 0.5) / common::pct(&mut t_counters, 0.5).max(0.001),
         rss_seeded / 1024,
         hwm_counters / 1024,
         hwm_full / 1024,

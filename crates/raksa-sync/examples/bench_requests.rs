@@ -11,34 +11,17 @@
 //! cargo run --release -p raksa-sync --example bench_requests -- sqlite [rate] [seconds]
 //! cargo run --release -p raksa-sync --example bench_requests -- postgres://postgres@127.0.0.1:5432 50 60
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use raksa_protocol::{Entity, PullResponse};
-use raksa_server::api::{AppState, Peer, router};
+use raksa_server::api::AppState;
 use raksa_server::store::Store;
 use serde_json::json;
-
-fn serve(store: Store) -> String {
-    let state = Arc::new(AppState::new(store, 20.0, 100.0));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            axum::serve(
-                l,
-                router(state).into_make_service_with_connect_info::<Peer>(),
-            )
-            .await
-            .unwrap();
-        });
-    });
-    format!("http://{}", rx.recv().unwrap())
-}
 
 fn client(from: Ipv4Addr) -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -46,15 +29,6 @@ fn client(from: Ipv4Addr) -> reqwest::Client {
         .local_address(IpAddr::V4(from))
         .build()
         .unwrap()
-}
-
-fn pct(v: &mut [Duration], p: f64) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort();
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i].as_secs_f64() * 1000.0
 }
 
 fn main() {
@@ -106,7 +80,7 @@ fn main() {
         provinces.push((office, sub, token));
     }
     let key = store.add_partner("bench partner").unwrap();
-    let url = serve(store);
+    let url = common::serve(AppState::new(store, 20.0, 100.0), true);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let filed: Arc<Mutex<HashMap<String, String>>> = Arc::default(); // id → office
     let received: Arc<Mutex<Vec<(String, String)>>> = Arc::default(); // (office, id)
@@ -276,26 +250,26 @@ fn main() {
         pull_lat.lock().unwrap().clone(),
         health_lat.lock().unwrap().clone(),
     );
-    let h50 = pct(&mut health, 0.5);
+    let h50 = common::pct(&mut health, 0.5);
     println!("backend {label}, {rate} requests/s for {seconds} s, 77 offices pulling every second");
     println!(
         "post  p50 {:.1} ms p99 {:.1} ms ({} posts, {} refused, {} told to wait and resent)",
-        pct(&mut post, 0.5),
-        pct(&mut post, 0.99),
+        common::pct(&mut post, 0.5),
+        common::pct(&mut post, 0.99),
         post.len(),
         refused.load(std::sync::atomic::Ordering::Relaxed),
         retried.load(std::sync::atomic::Ordering::Relaxed)
     );
     println!(
         "pull  p50 {:.1} ms p99 {:.1} ms ({} pulls)",
-        pct(&mut pull, 0.5),
-        pct(&mut pull, 0.99),
+        common::pct(&mut pull, 0.5),
+        common::pct(&mut pull, 0.99),
         pull.len()
     );
     println!(
         "health (reference) p50 {h50:.2} ms p99 {:.2} ms; post p50 = {:.1}× health",
-        pct(&mut health, 0.99),
-        pct(&mut post, 0.5) / h50.max(0.001)
+        common::pct(&mut health, 0.99),
+        common::pct(&mut post, 0.5) / h50.max(0.001)
     );
     println!(
         "filed {} distinct, received {} ({} distinct), in the wrong office {wrong_office}, replays answered with another id {}",

@@ -168,7 +168,7 @@ pub enum Progress {
 /// leaves the rest to the next one (the backlog is safe in the outbox either way).
 const MAX_WAITS_IN_A_ROW: u32 = 30;
 /// A longer wait than this ends the cycle instead (the next one comes at its own time).
-const LONGEST_WAIT: u64 = 300;
+const LONGEST_WAIT: u64 = 120;
 
 /// Sends one request again after every wait the server asks for (429, 503 + Retry-After),
 /// so a cycle finishes a whole backlog through a busy server instead of stopping part-way.

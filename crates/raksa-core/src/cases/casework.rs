@@ -777,26 +777,14 @@ impl Session {
             .query_map([self.user().id.to_string()], session::case_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         // The timeline entries the deadline reading needs, for the same open cases.
-        let mut timelines: std::collections::HashMap<String, Vec<(String, CaseEventBody)>> =
-            std::collections::HashMap::new();
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT e.case_id, e.at, e.body FROM case_events e JOIN cases c ON c.id = e.case_id
-             WHERE c.status != 'closed' {filter} AND e.kind IN ({})",
-            CaseFacts::KINDS.map(|k| format!("'{k}'")).join(", ")
-        ))?;
-        let rows = stmt.query_map([self.user().id.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (case_id, at, body) = row?;
-            let body: CaseEventBody =
-                serde_json::from_str(&body).map_err(|_| session::corrupt("case_events.body"))?;
-            timelines.entry(case_id).or_default().push((at, body));
-        }
+        let timelines = deadline_timelines(
+            self.conn(),
+            &format!(
+                "FROM case_events e JOIN cases c ON c.id = e.case_id
+                 WHERE c.status != 'closed' {filter}"
+            ),
+            [self.user().id.to_string()],
+        )?;
         let mut items = Vec::new();
         for case in cases {
             let timeline = timelines.get(&case.id.to_string());
@@ -824,6 +812,36 @@ impl Session {
             items,
         })
     }
+}
+
+/// The timeline entries `CaseFacts::from_timeline` reads, by case id, for the cases that
+/// `from` (a FROM … WHERE clause naming the entries `e`) selects with `params`: the one
+/// loader of deadline timelines ("my work", the office list, the kept due dates).
+pub(crate) fn deadline_timelines(
+    conn: &Connection,
+    from: &str,
+    params: impl rusqlite::Params,
+) -> Result<std::collections::HashMap<String, Vec<(String, CaseEventBody)>>> {
+    let mut timelines: std::collections::HashMap<String, Vec<(String, CaseEventBody)>> =
+        std::collections::HashMap::new();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.case_id, e.at, e.body {from} AND e.kind IN ({})",
+        CaseFacts::KINDS.map(|k| format!("'{k}'")).join(", ")
+    ))?;
+    let rows = stmt.query_map(params, |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (case_id, at, body) = row?;
+        let body: CaseEventBody =
+            serde_json::from_str(&body).map_err(|_| session::corrupt("case_events.body"))?;
+        timelines.entry(case_id).or_default().push((at, body));
+    }
+    Ok(timelines)
 }
 
 fn due_item(case: &CaseSummary, m: Milestone, due: NaiveDate, today: NaiveDate) -> DueItem {

@@ -10,17 +10,16 @@
 //! with the same `CaseFacts::from_timeline` and `due_dates` as "my work", so the two
 //! cannot disagree. Due dates do not depend on today: lateness is `due_on < today`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use rusqlite::params;
 use uuid::Uuid;
 
-use crate::cases::casework::CaseEventBody;
 use crate::deadlines::{self, CaseFacts};
 use crate::error::Result;
 use crate::model::*;
-use crate::session::{self, Session};
+use crate::session::Session;
 
 impl Session {
     /// Recomputes the stored due dates of open cases whose deadline facts changed since
@@ -43,25 +42,11 @@ impl Session {
         if stale.is_empty() {
             return Ok(0);
         }
-        let mut timelines: HashMap<String, Vec<(String, CaseEventBody)>> = HashMap::new();
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT e.case_id, e.at, e.body FROM case_due_stale s
-             JOIN case_events e ON e.case_id = s.case_id WHERE e.kind IN ({})",
-            CaseFacts::KINDS.map(|k| format!("'{k}'")).join(", ")
-        ))?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (case_id, at, body) = row?;
-            let body: CaseEventBody =
-                serde_json::from_str(&body).map_err(|_| session::corrupt("case_events.body"))?;
-            timelines.entry(case_id).or_default().push((at, body));
-        }
+        let timelines = crate::cases::casework::deadline_timelines(
+            self.conn(),
+            "FROM case_due_stale s JOIN case_events e ON e.case_id = s.case_id WHERE 1",
+            [],
+        )?;
         let rules = self.deadline_rules()?;
         // A cache of this PC's own: never queued, never audited (nothing personal in it).
         let tx = self.conn().unchecked_transaction()?;

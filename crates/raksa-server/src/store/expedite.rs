@@ -19,6 +19,55 @@ fn bad(th: &str, en: &str) -> super::StoreError {
     refuse(400, "invalid", th, en)
 }
 
+/// The escalation rules in force: the domain's defaults, then every stored version (the
+/// newest version in force on a notice's day wins, `expedite::respond_by`).
+pub(super) fn escalation_rules<T: Tx>(tx: &mut T) -> Result<Vec<expedite::EscalationRule>> {
+    let mut rules = expedite::default_rules();
+    for (step, days, from) in tx.escalation_rules()? {
+        if let (Some(step), Ok(from), Ok(days)) = (
+            ExpediteStep::parse(&step),
+            NaiveDate::parse_from_str(&from, "%Y-%m-%d"),
+            u32::try_from(days),
+        ) {
+            rules.push(expedite::EscalationRule {
+                step,
+                days,
+                effective_from: from,
+            });
+        }
+    }
+    Ok(rules)
+}
+
+/// Adds a dated escalation rule (`raksa-server escalation add`): checked by raksa-domain,
+/// a version never replaced.
+pub(super) fn op_add_rule<T: Tx>(
+    tx: &mut T,
+    rule: &expedite::EscalationRule,
+    by: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    if let Err(p) = expedite::check_rule(rule, today) {
+        return Err(bad(p.message_th(), p.message_en()));
+    }
+    let by = by.trim();
+    if by.is_empty() || by.chars().count() > 200 {
+        return Err(bad("กรุณาระบุผู้กำหนดหลักเกณฑ์", "Say who sets the rule"));
+    }
+    let added = tx.add_escalation_rule(
+        rule.step.as_str(),
+        i64::from(rule.days),
+        &rule.effective_from.to_string(),
+        by,
+        &Utc::now().to_rfc3339(),
+    )?;
+    if !added {
+        let p = raksa_domain::field::FieldProblem::RuleVersionExists;
+        return Err(refuse(409, "exists", p.message_th(), p.message_en()));
+    }
+    Ok(())
+}
+
 /// Sends a notice for each item (kind, id) — all in the account's scope, or none is sent.
 /// `respond_by` defaults to the escalation rule of the notice's step. Returns the notices.
 pub(super) fn op_send<T: Tx>(
@@ -51,6 +100,7 @@ pub(super) fn op_send<T: Tx>(
         rows.push(op_item(tx, user, kind, id)?);
     }
     tx.lock_writes()?;
+    let rules = escalation_rules(tx)?;
     let now = Utc::now().to_rfc3339();
     let sent_by = format!("{} ({}, {})", user.full_name, user.username, user.role_th());
     let mut out = Vec::new();
@@ -61,8 +111,7 @@ pub(super) fn op_send<T: Tx>(
             .filter_map(|n| n.facts.step.as_deref().and_then(ExpediteStep::parse))
             .collect();
         let step = expedite::step_after(&previous);
-        let due = respond_by
-            .unwrap_or_else(|| expedite::respond_by(&expedite::default_rules(), step, today));
+        let due = respond_by.unwrap_or_else(|| expedite::respond_by(&rules, step, today));
         let case_id = match row.kind.as_str() {
             t::CASE => Some(row.id.clone()),
             _ => row.parent.clone(),

@@ -231,6 +231,17 @@ pub trait Tx {
     fn set_route(&mut self, area: &str, office: &str, now: &str) -> Result<()>;
     fn remove_route(&mut self, area: &str) -> Result<bool>;
     fn routes(&mut self) -> Result<Vec<(String, String)>>;
+    /// HuSEC's stored escalation rules: (step, days, effective from).
+    fn escalation_rules(&mut self) -> Result<Vec<(String, i64, String)>>;
+    /// Adds a rule version; false when the step already has one from that day.
+    fn add_escalation_rule(
+        &mut self,
+        step: &str,
+        days: i64,
+        from: &str,
+        by: &str,
+        now: &str,
+    ) -> Result<bool>;
     /// (body hash, request id) filed before under this source's key.
     fn request_key(&mut self, source: &str, key: &str) -> Result<Option<(String, String)>>;
     fn put_request_key(
@@ -1272,7 +1283,10 @@ fn open_all<T: Tx>(
     Ok(out)
 }
 
-use self::expedite::{op_notices, op_send as op_expedite};
+use self::expedite::{
+    escalation_rules as op_escalation_rules, op_add_rule as op_add_escalation_rule, op_notices,
+    op_send as op_expedite,
+};
 use self::husec::{
     audit as op_husec_audit, op_add as op_add_husec, op_audit_of, op_identity as op_husec_identity,
     op_is_husec, op_item as op_husec_item, op_late as op_husec_late,
@@ -1505,6 +1519,21 @@ impl Store {
     }
     pub fn set_route(&self, rule: &raksa_domain::help_request::RouteRule) -> Result<()> {
         in_tx!(self, op_set_route(rule))
+    }
+    /// The escalation rules in force (the domain's defaults and every stored version).
+    pub fn escalation_rules(&self) -> Result<Vec<raksa_domain::expedite::EscalationRule>> {
+        in_tx!(self, op_escalation_rules())
+    }
+    /// Adds a dated escalation rule (from today or later; never replaces a version).
+    pub fn add_escalation_rule(
+        &self,
+        rule: &raksa_domain::expedite::EscalationRule,
+        by: &str,
+    ) -> Result<()> {
+        in_tx!(
+            self,
+            op_add_escalation_rule(rule, by, crate::national::today())
+        )
     }
     pub fn remove_route(&self, area: &str) -> Result<bool> {
         in_tx!(self, op_remove_route(area))

@@ -742,6 +742,31 @@ impl Tx for PgTx<'_> {
             t.execute(st, &[&area])
         })? == 1)
     }
+    fn escalation_rules(&mut self) -> Result<Vec<(String, i64, String)>> {
+        Ok(self
+            .run(
+                "SELECT step, days, effective_from FROM escalation_rules
+                 ORDER BY effective_from, step",
+                |t, st| t.query(st, &[]),
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+    fn add_escalation_rule(
+        &mut self,
+        step: &str,
+        days: i64,
+        from: &str,
+        by: &str,
+        now: &str,
+    ) -> Result<bool> {
+        Ok(self.run(
+            "INSERT INTO escalation_rules (step, days, effective_from, added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (step, effective_from) DO NOTHING",
+            |t, st| t.execute(st, &[&step, &days, &from, &by, &now]),
+        )? == 1)
+    }
     fn routes(&mut self) -> Result<Vec<(String, String)>> {
         Ok(self
             .run("SELECT area, office FROM routes ORDER BY area", |t, st| {

@@ -51,6 +51,11 @@ CREATE TABLE IF NOT EXISTS console_sessions (token_hash TEXT PRIMARY KEY, userna
 CREATE TABLE IF NOT EXISTS volunteer_tokens (token_hash TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL,
     office TEXT NOT NULL, code_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS routes (area TEXT PRIMARY KEY, office TEXT NOT NULL, set_at TEXT NOT NULL);
+-- HuSEC's escalation rules (issue 16 §3): days to answer a notice of a step, from a day on;
+-- rows are versions, never edited (the domain's defaults apply before the first row)
+CREATE TABLE IF NOT EXISTS escalation_rules (step TEXT NOT NULL, days BIGINT NOT NULL,
+    effective_from TEXT NOT NULL, added_by TEXT NOT NULL, added_at TEXT NOT NULL,
+    PRIMARY KEY (step, effective_from));
 CREATE TABLE IF NOT EXISTS request_keys (source TEXT NOT NULL, idem_key TEXT NOT NULL,
     body_hash TEXT NOT NULL, request_id TEXT NOT NULL, at TEXT NOT NULL,
     PRIMARY KEY (source, idem_key));
@@ -670,6 +675,29 @@ impl Tx for SqliteTx<'_> {
             .0
             .execute("DELETE FROM routes WHERE area = ?1", [area])?
             == 1)
+    }
+    fn escalation_rules(&mut self) -> Result<Vec<(String, i64, String)>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT step, days, effective_from FROM escalation_rules ORDER BY effective_from, step",
+        )?;
+        let v = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+    fn add_escalation_rule(
+        &mut self,
+        step: &str,
+        days: i64,
+        from: &str,
+        by: &str,
+        now: &str,
+    ) -> Result<bool> {
+        Ok(self.0.execute(
+            "INSERT INTO escalation_rules (step, days, effective_from, added_by, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (step, effective_from) DO NOTHING",
+            rusqlite::params![step, days, from, by, now],
+        )? == 1)
     }
     fn routes(&mut self) -> Result<Vec<(String, String)>> {
         let mut stmt = self

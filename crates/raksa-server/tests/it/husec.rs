@@ -383,6 +383,84 @@ fn the_husec_pages_over_http_no_names_in_lists_csrf_and_the_export() {
 
 /// Issue 16 §3: a notice reaches the office by sync, the office answers through sync and
 /// the answer is back on HuSEC's side; an office cannot rewrite HuSEC's note or make notices.
+/// Issue 16 §3: escalation periods are dated rules HuSEC sets on the server; a notice takes
+/// the rule in force on its day; a rule cannot start in the past, replace a version or
+/// give no time at all.
+#[test]
+fn escalation_periods_are_dated_rules_a_notice_takes_the_one_in_force() {
+    use raksa_domain::expedite::{EscalationRule, ExpediteStep};
+    for b in backends() {
+        let s = &b.store;
+        let pl = device(s, "พล", "pc-pl");
+        s.set_office_province("พล", "65").unwrap();
+        push(s, &pl, late_case(1, 1, false));
+        s.add_husec_user(
+            "husec-n",
+            "นางติดตาม เร่งรัด",
+            "national",
+            "",
+            "husec-n-password-2569",
+        )
+        .unwrap();
+        let u = session(s, "husec-n");
+        let today = raksa_server::national::today();
+        let rule = |step, days, from| EscalationRule {
+            step,
+            days,
+            effective_from: from,
+        };
+        let by = "ผอ.ศรส. ตามหนังสือ ที่ พม ๐๒๐๐/๒";
+        // refused: in the past, no days, too many, nobody named
+        for (r, who) in [
+            (rule(ExpediteStep::First, 5, today - Duration::days(1)), by),
+            (rule(ExpediteStep::First, 0, today), by),
+            (rule(ExpediteStep::First, 31, today), by),
+            (rule(ExpediteStep::First, 5, today), " "),
+        ] {
+            assert!(s.add_escalation_rule(&r, who).is_err(), "{}: {r:?}", b.name);
+        }
+        // five days to answer a first notice from today; a second version of the same day
+        // is refused (rules are versions, never edits)
+        s.add_escalation_rule(&rule(ExpediteStep::First, 5, today), by)
+            .unwrap();
+        assert!(
+            s.add_escalation_rule(&rule(ExpediteStep::First, 9, today), by)
+                .is_err()
+        );
+        // a later version waits for its day
+        s.add_escalation_rule(
+            &rule(ExpediteStep::First, 10, today + Duration::days(30)),
+            by,
+        )
+        .unwrap();
+        let rules = s.escalation_rules().unwrap();
+        assert_eq!(
+            rules.len(),
+            5,
+            "{}: three defaults and two versions",
+            b.name
+        );
+        let item = [("case".to_owned(), id(1))];
+        s.husec_expedite(&u, &item, "เร่งเยี่ยมบ้านภายในสัปดาห์นี้", None)
+            .unwrap();
+        s.husec_expedite(&u, &item, "ยังไม่ได้รับคำตอบ กรุณาเร่งดำเนินการ", None)
+            .unwrap();
+        let notices = s.husec_notices(&u, "case", &id(1)).unwrap();
+        assert_eq!(
+            notices[0].respond_by,
+            (today + Duration::days(5)).to_string(),
+            "{}: the first notice takes today's rule",
+            b.name
+        );
+        assert_eq!(
+            notices[1].respond_by,
+            (today + Duration::days(2)).to_string(),
+            "{}: the second step keeps its default",
+            b.name
+        );
+    }
+}
+
 #[test]
 fn an_expedite_notice_reaches_the_office_and_its_answer_comes_back() {
     for b in backends() {
