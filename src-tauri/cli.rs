@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use raksa_core::backup::{self, RestoreCredentials};
-use raksa_core::import::ImportDecision;
 use raksa_core::model::{NewUser, OfficeSetup, Role, Uuid};
 use raksa_core::office;
 use raksa_core::thai_date::SystemClock;
@@ -546,16 +545,7 @@ fn run_inner(dir: &DataDir, cmd: Command) -> Result<i32, CoreError> {
             let bytes = read_import_file(&file)?;
             let mut s = open(dir, user.as_deref())?;
             let preview = s.import_preview(&bytes)?;
-            let decisions: Vec<ImportDecision> = preview
-                .rows
-                .iter()
-                .filter(|r| !r.duplicates.is_empty())
-                .map(|r| ImportDecision {
-                    line: r.line,
-                    use_existing: (duplicates == DuplicatePolicy::Existing)
-                        .then(|| r.duplicates[0].person_id),
-                })
-                .collect();
+            let decisions = preview.decide_all(duplicates == DuplicatePolicy::Existing);
             let outcome = if dry_run {
                 Err("ตรวจสอบอย่างเดียว (--dry-run) / checked only".to_owned())
             } else if preview.rows_with_errors == 0

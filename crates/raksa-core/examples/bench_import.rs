@@ -137,15 +137,7 @@ fn main() {
         preview.households,
         preview.cases
     );
-    let decisions: Vec<_> = preview
-        .rows
-        .iter()
-        .filter(|r| !r.duplicates.is_empty())
-        .map(|r| raksa_core::import::ImportDecision {
-            line: r.line,
-            use_existing: None,
-        })
-        .collect();
+    let decisions = preview.decide_all(false);
     let t = Instant::now();
     let r = s.import_commit(&bytes, &decisions).unwrap();
     let commit_time = t.elapsed();

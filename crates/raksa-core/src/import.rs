@@ -178,6 +178,21 @@ pub struct ImportDecision {
     pub use_existing: Option<Uuid>,
 }
 
+impl ImportPreview {
+    /// A decision for every row with possible duplicates, the same for all: the first
+    /// (most likely) registered person when `use_existing`, else a new person.
+    pub fn decide_all(&self, use_existing: bool) -> Vec<ImportDecision> {
+        self.rows
+            .iter()
+            .filter(|r| !r.duplicates.is_empty())
+            .map(|r| ImportDecision {
+                line: r.line,
+                use_existing: use_existing.then(|| r.duplicates[0].person_id),
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ImportResult {

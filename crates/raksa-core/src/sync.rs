@@ -339,6 +339,15 @@ impl Session {
         Ok(())
     }
 
+    /// Every change waiting to go up, audit entries included (what the next pushes send;
+    /// `sync_status().pending` counts only the work a person sees waiting).
+    pub fn queued_changes(&self) -> Result<u64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
     pub fn pull_cursor(&self) -> Result<u64> {
         Ok(self
             .conn()

@@ -156,15 +156,7 @@ fn main() {
     }
     let t = Instant::now();
     let preview = a.import_preview(csv.as_bytes()).unwrap();
-    let decisions: Vec<_> = preview
-        .rows
-        .iter()
-        .filter(|r| !r.duplicates.is_empty())
-        .map(|r| raksa_core::import::ImportDecision {
-            line: r.line,
-            use_existing: None,
-        })
-        .collect();
+    let decisions = preview.decide_all(false);
     let imported = a.import_commit(csv.as_bytes(), &decisions).unwrap();
     eprintln!(
         "imported {} people, {} cases in {:.1} s",

@@ -249,7 +249,7 @@ pub async fn push_with_progress<L: Local>(
     let client = http();
     let auth = format!("Bearer {}", cfg.token);
     let mut report = CycleReport::default();
-    let queued = u64::from(local.with(|s| s.sync_status())?.pending);
+    let queued = local.with(|s| s.queued_changes())?;
     loop {
         let batch = local.with(|s| s.outbox_batch(MAX_BATCH))?;
         if batch.is_empty() {

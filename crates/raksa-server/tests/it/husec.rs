@@ -381,8 +381,28 @@ fn the_husec_pages_over_http_no_names_in_lists_csrf_and_the_export() {
     );
 }
 
-/// Issue 16 §3: a notice reaches the office by sync, the office answers through sync and
-/// the answer is back on HuSEC's side; an office cannot rewrite HuSEC's note or make notices.
+/// Phitsanulok's office (province 65) with one late case on the server, and a HuSEC
+/// account of `role` signed in.
+fn office_with_a_late_case(
+    s: &Store,
+    user: &str,
+    role: &str,
+    provinces: &str,
+) -> (Device, raksa_server::store::husec::HusecUser) {
+    let pl = device(s, "พล", "pc-pl");
+    s.set_office_province("พล", "65").unwrap();
+    push(s, &pl, late_case(1, 1, false));
+    s.add_husec_user(
+        user,
+        "นางติดตาม เร่งรัด",
+        role,
+        provinces,
+        &format!("{user}-password-2569"),
+    )
+    .unwrap();
+    (pl, session(s, user))
+}
+
 /// Issue 16 §3: escalation periods are dated rules HuSEC sets on the server; a notice takes
 /// the rule in force on its day; a rule cannot start in the past, replace a version or
 /// give no time at all.
@@ -391,18 +411,7 @@ fn escalation_periods_are_dated_rules_a_notice_takes_the_one_in_force() {
     use raksa_domain::expedite::{EscalationRule, ExpediteStep};
     for b in backends() {
         let s = &b.store;
-        let pl = device(s, "พล", "pc-pl");
-        s.set_office_province("พล", "65").unwrap();
-        push(s, &pl, late_case(1, 1, false));
-        s.add_husec_user(
-            "husec-n",
-            "นางติดตาม เร่งรัด",
-            "national",
-            "",
-            "husec-n-password-2569",
-        )
-        .unwrap();
-        let u = session(s, "husec-n");
+        let (_, u) = office_with_a_late_case(s, "husec-n", "national", "");
         let today = raksa_server::national::today();
         let rule = |step, days, from| EscalationRule {
             step,
@@ -461,22 +470,13 @@ fn escalation_periods_are_dated_rules_a_notice_takes_the_one_in_force() {
     }
 }
 
+/// Issue 16 §3: a notice reaches the office by sync, the office answers through sync and
+/// the answer is back on HuSEC's side; an office cannot rewrite HuSEC's note or make notices.
 #[test]
 fn an_expedite_notice_reaches_the_office_and_its_answer_comes_back() {
     for b in backends() {
         let s = &b.store;
-        let pl = device(s, "พล", "pc-pl");
-        s.set_office_province("พล", "65").unwrap();
-        push(s, &pl, late_case(1, 1, false));
-        s.add_husec_user(
-            "husec-pl",
-            "นางติดตาม เร่งรัด",
-            "provincial",
-            "65",
-            "husec-pl-password-2569",
-        )
-        .unwrap();
-        let u = session(s, "husec-pl");
+        let (pl, u) = office_with_a_late_case(s, "husec-pl", "provincial", "65");
         let item = [("case".to_owned(), id(1))];
         // a note is required; a date before today is refused; outside the scope, nothing
         assert!(s.husec_expedite(&u, &item, "", None).is_err());

@@ -1688,15 +1688,7 @@ fn register_csv(n: usize, from: u64) -> String {
 fn import(local: &std::sync::Mutex<Session>, csv: &str) {
     raksa_sync::Local::with(local, |s| {
         let preview = s.import_preview(csv.as_bytes())?;
-        let decisions: Vec<_> = preview
-            .rows
-            .iter()
-            .filter(|r| !r.duplicates.is_empty())
-            .map(|r| raksa_core::import::ImportDecision {
-                line: r.line,
-                use_existing: None,
-            })
-            .collect();
+        let decisions = preview.decide_all(false);
         s.import_commit(csv.as_bytes(), &decisions)
     })
     .unwrap();
